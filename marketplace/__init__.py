@@ -1,0 +1,112 @@
+"""揭榜 — the student-union project-bidding marketplace (发榜 → 竞标 → 承办 → 评价)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import BASE_DIR, config_for
+
+from . import clock
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+
+def select_locale() -> str:
+    """zh_CN whatever the browser sends, unless the user chose another language."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    config_class = config if isinstance(config, type) else config_for()
+    config_class.check()
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=config_class.INSTANCE_DIR,
+    )
+    app.config.from_object(config_class)
+    if isinstance(config, dict):
+        app.config.update(config)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(BASE_DIR / "marketplace" / "translations"))
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    from . import models  # noqa: F401 — every table registered before anything queries
+    from .queue import bind_app
+
+    bind_app(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    from .security import init_security
+
+    init_security(app)
+    from .errors_pages import register_error_pages
+
+    register_error_pages(app)
+    from .cli import register_cli
+
+    register_cli(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .main.views import bp as main_bp
+    from .notify.views import bp as notify_bp
+    from .orgs.views import bp as orgs_bp
+
+    for bp in (main_bp, accounts_bp, notify_bp, orgs_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from . import permissions
+    from .formatting import register_filters
+
+    register_filters(app)
+
+    @app.context_processor
+    def inject_globals():
+        from .notify.operations import unread_count
+
+        unread = 0
+        if current_user.is_authenticated:
+            unread = g.get("_unread")
+            if unread is None:
+                unread = g._unread = unread_count(current_user)
+        from .main.home import nav_items
+
+        return {
+            "nav_items": nav_items,
+            "can": permissions.template_can,
+            "has_role": lambda role: permissions.has_role(current_user, role),
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+            "school_name": app.config["SCHOOL_NAME"],
+            "unread_notifications": unread,
+            "now": clock.now,
+            "request_path": request.path if request else "/",
+        }

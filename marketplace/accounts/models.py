@@ -1,0 +1,177 @@
+"""Accounts: students (学生) and faculty (教职工), and the site-wide roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models_base import UTCDateTime, enum_type, utcnow
+
+
+class AccountKind(enum.StrEnum):
+    """学生 or 教职工. Students are identified by 学号, faculty by 工号."""
+
+    STUDENT = "student"
+    FACULTY = "faculty"
+
+    @property
+    def label(self) -> str:
+        return str({"student": _l("学生"), "faculty": _l("教职工")}[self.value])
+
+
+class AccountStatus(enum.StrEnum):
+    """在读/在职, 已毕业 (read-only login to one's own records), 已停用 (no login)."""
+
+    ACTIVE = "active"
+    GRADUATED = "graduated"
+    DEACTIVATED = "deactivated"
+
+    @property
+    def label(self) -> str:
+        return str({"active": _l("正常"), "graduated": _l("已毕业"), "deactivated": _l("已停用")}[self.value])
+
+
+class PoliticalStatus(enum.StrEnum):
+    """政治面貌. Optional: some volunteer positions (e.g. 党员先锋岗) ask for it."""
+
+    PARTY_MEMBER = "party_member"
+    PROBATIONARY_MEMBER = "probationary_member"
+    LEAGUE_MEMBER = "league_member"
+    OTHER_PARTY = "other_party"
+    MASSES = "masses"
+
+    @property
+    def label(self) -> str:
+        return str(POLITICAL_STATUS_LABELS[self.value])
+
+
+POLITICAL_STATUS_LABELS = {
+    "party_member": _l("中共党员"),
+    "probationary_member": _l("中共预备党员"),
+    "league_member": _l("共青团员"),
+    "other_party": _l("民主党派"),
+    "masses": _l("群众"),
+}
+
+
+class SiteRole(enum.StrEnum):
+    """Roles that hold across the whole site (organization roles are memberships)."""
+
+    EVALUATOR = "evaluator"
+    LEAGUE_REVIEWER = "league_reviewer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return str(SITE_ROLE_LABELS[self.value])
+
+
+SITE_ROLE_LABELS = {
+    "evaluator": _l("评议人"),
+    "league_reviewer": _l("团委审核人"),
+    "admin": _l("系统管理员"),
+}
+
+
+class User(UserMixin, db.Model):
+    """An account (账号). Roster imports create it unclaimed (no password); the student claims it."""
+
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint(
+            "(kind = 'student' AND student_no IS NOT NULL) OR (kind = 'faculty' AND staff_no IS NOT NULL)",
+            name="identifier_matches_kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[AccountKind] = mapped_column(enum_type(AccountKind), default=AccountKind.STUDENT)
+    student_no: Mapped[str | None] = mapped_column(String(32), unique=True)
+    staff_no: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("college.id"), index=True)
+    grade: Mapped[int | None] = mapped_column(Integer)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    political_status: Mapped[PoliticalStatus | None] = mapped_column(enum_type(PoliticalStatus))
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    status: Mapped[AccountStatus] = mapped_column(enum_type(AccountStatus), default=AccountStatus.ACTIVE)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    college = relationship("College", lazy="joined")
+    site_roles = relationship(
+        "UserRole",
+        back_populates="user",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        foreign_keys="UserRole.user_id",
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.identifier}>"
+
+    @property
+    def identifier(self) -> str:
+        """学号 for students, 工号 for faculty."""
+        return self.student_no if self.kind == AccountKind.STUDENT else self.staff_no
+
+    @property
+    def is_claimed(self) -> bool:
+        return self.password_hash is not None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated accounts lose their sessions
+        return self.status != AccountStatus.DEACTIVATED
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status == AccountStatus.GRADUATED
+
+    @property
+    def role_names(self) -> set[str]:
+        return {r.role.value for r in self.site_roles}
+
+    def has_role(self, role: SiteRole | str) -> bool:
+        return str(role) in self.role_names
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+
+def find_by_identifier(identifier: str):
+    """The user whose 学号, 工号 or email (any case) is ``identifier``, as a select()."""
+    from sqlalchemy import or_, select
+
+    ident = identifier.strip()
+    return select(User).where(
+        or_(User.student_no == ident, User.staff_no == ident, func.lower(User.email) == ident.lower())
+    )
+
+
+class UserRole(db.Model):
+    """A site role held by a user (评议人, 团委审核人, 管理员)."""
+
+    __tablename__ = "user_role"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[SiteRole] = mapped_column(enum_type(SiteRole))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    user = relationship("User", back_populates="site_roles", foreign_keys=[user_id])

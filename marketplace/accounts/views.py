@@ -1,0 +1,205 @@
+"""Signing in and out, claiming a roster row, registering, passwords and one's own profile."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from .. import settings
+from ..errors import DomainError
+from ..extensions import db, limiter, login_manager
+from ..orgs.models import College
+from . import operations
+from .forms import ChangePasswordForm, ClaimForm, ForgotForm, LoginForm, ProfileForm, RegisterForm, ResetForm
+from .models import User
+
+bp = Blueprint("accounts", __name__)
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = None
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: a login link must not bounce users to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")
+
+
+def _login_account_key() -> str:
+    return "login-account:" + (request.form.get("identifier") or "").strip().lower()
+
+
+def _failed(response) -> bool:
+    return response.status_code == 401
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed,
+               scope="login-ip")  # fmt: skip
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], deduct_when=_failed,
+               key_func=_login_account_key, scope="login-account")  # fmt: skip
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = operations.authenticate(form.identifier.data, form.password.data)
+        except DomainError as error:
+            form.add_error(error)
+            status = 401
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            session.pop("locale", None)
+            return redirect(_safe_next(request.args.get("next")))
+    elif form.errors:
+        status = 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/claim", methods=["GET", "POST"])
+def claim():
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.claim_roster_entry(
+                form.student_no.data, form.name.data, form.email.data, form.password.data
+            )
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            db.session.commit()
+            return render_template("accounts/check_mail.html", email=user.email)
+    return render_template("accounts/claim.html", form=form), form.status_code
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if not settings.get("open_registration"):
+        flash(_("本校通过学生名册开通账号，请认领你的账号。"), "info")
+        return redirect(url_for(".claim"))
+    form = RegisterForm()
+    form.college_id.choices = [
+        (c.id, c.name) for c in db.session.scalars(select(College).order_by(College.name))
+    ]
+    if form.validate_on_submit():
+        try:
+            user = operations.register_open(
+                form.student_no.data, form.name.data, form.college_id.data, form.grade.data,
+                form.email.data, form.password.data,
+            )  # fmt: skip
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            db.session.commit()
+            return render_template("accounts/check_mail.html", email=user.email)
+    return render_template("accounts/register.html", form=form), form.status_code
+
+
+@bp.get("/account/verify-email/<token>")
+def verify_email(token: str):
+    try:
+        operations.verify_email(token)
+    except DomainError as error:
+        return render_template("accounts/token_problem.html", message=error.message), 400
+    db.session.commit()
+    flash(_("邮箱验证成功，请登录。"), "success")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/account/resend-verification", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def resend_verification():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(operations.find_by_identifier(form.identifier.data))
+        if user is not None and user.email and user.is_claimed and user.email_verified_at is None:
+            operations.send_verification(user)
+            db.session.commit()
+        return render_template("accounts/check_mail.html", email=None)
+    return render_template("accounts/resend.html", form=form), form.status_code
+
+
+@bp.route("/account/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        operations.request_password_reset(form.identifier.data)
+        db.session.commit()
+        # The same answer whether or not the account exists.
+        return render_template("accounts/check_mail.html", email=None)
+    return render_template("accounts/forgot.html", form=form), form.status_code
+
+
+@bp.route("/account/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            operations.reset_password(token, form.password.data)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            db.session.commit()
+            flash(_("密码已重设，请用新密码登录。"), "success")
+            return redirect(url_for(".login"))
+    return render_template("accounts/reset.html", form=form), form.status_code
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(current_user, form.current_password.data, form.password.data)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            db.session.commit()
+            flash(_("密码已修改。"), "success")
+            return redirect(url_for(".profile"))
+    return render_template("accounts/change_password.html", form=form), form.status_code
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.political_status.data = (
+            current_user.political_status.value if current_user.political_status else ""
+        )
+        form.locale.data = current_user.locale or "zh_CN"
+    if form.validate_on_submit():
+        operations.update_own_profile(
+            current_user,
+            phone=form.phone.data,
+            political_status=form.political_status.data or None,
+            locale=form.locale.data,
+        )
+        db.session.commit()
+        session["locale"] = form.locale.data
+        flash(_("个人资料已保存。"), "success")
+        return redirect(url_for(".profile"))
+    return render_template("accounts/profile.html", form=form, user=current_user), form.status_code

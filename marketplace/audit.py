@@ -1,0 +1,105 @@
+"""The append-only audit log (操作日志): who did what, when, from what to what, and why.
+
+Entries are only ever inserted. The ORM refuses to update or delete one, and on PostgreSQL a trigger
+(see the first migration) refuses it in SQL too. Sealed content (bids) is recorded by id and hash,
+never by content; callers pass what may be shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from .extensions import db
+from .models_base import UTCDateTime, utcnow
+
+
+class AuditEntry(db.Model):
+    """操作日志条目."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    # The project an entry belongs to, so sealing and recusal can filter a project's entries.
+    project_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    actor = relationship("User", lazy="joined")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj, fields: list[str]) -> dict[str, Any]:
+    """The named attributes of ``obj`` as JSON-ready values, for ``before``/``after``."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def content_hash(payload: Any) -> str:
+    """SHA-256 of a canonical JSON form: lets the log prove what sealed content was without showing it."""
+    data = json.dumps(_plain(payload), sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def record(
+    actor,
+    action: str,
+    subject,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str | None = None,
+    project_id: int | None = None,
+) -> AuditEntry:
+    """Append one entry. ``subject`` is a model instance or a ``(type, id)`` pair. Does not commit."""
+    if isinstance(subject, tuple):
+        subject_type, subject_id = subject
+    else:
+        if getattr(subject, "id", None) is None:
+            db.session.flush()
+        subject_type = subject.__tablename__
+        subject_id = getattr(subject, "public_id", None) or subject.id
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        project_id=project_id,
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
+        reason=reason,
+    )
+    db.session.add(entry)
+    return entry
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_rewriting_history(session, flush_context, instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
+            raise RuntimeError("audit entries are append-only")

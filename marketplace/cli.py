@@ -1,0 +1,46 @@
+"""Operator commands: ``flask --app marketplace <command>``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from .extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("bootstrap")
+    def bootstrap():
+        """Create the default credit categories (run once after `flask db upgrade`)."""
+        from .credits.operations import ensure_default_categories
+
+        made = ensure_default_categories()
+        db.session.commit()
+        click.echo(f"credit categories created: {made}")
+
+    @app.cli.command("send-mail")
+    @click.option("--limit", default=500, show_default=True, help="At most this many messages.")
+    def send_mail(limit: int):
+        """Deliver the due messages in the outbox now."""
+        from .notify.delivery import deliver_pending
+
+        report = deliver_pending(limit)
+        click.echo(f"sent {report.sent}, will retry {report.failed}, gave up {report.gave_up}")
+
+    @app.cli.command("worker")
+    @click.option("--workers", default=2, show_default=True)
+    def worker(workers: int):
+        """Run the Huey consumer (background tasks and the periodic schedule) inside this app."""
+        from huey.consumer import Consumer
+
+        from .queue import bind_app, huey
+
+        bind_app(app)
+        click.echo(f"huey consumer on {type(huey.storage).__name__}, {workers} workers")
+        Consumer(huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True).run()
+
+    from .demo import register_demo_cli
+    from .roster.cli import register_roster_cli
+
+    register_demo_cli(app)
+    register_roster_cli(app)

@@ -1,0 +1,52 @@
+"""Credit categories and the 学时→学分 rule."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import audit
+from ..errors import DomainError
+from ..extensions import db
+from .models import DEFAULT_CATEGORIES, DEFAULT_HOURS_PER_CREDIT, CreditCategory
+
+CATEGORY_FIELDS = ["code", "name", "hours_per_credit", "position", "is_active"]
+
+
+def ensure_default_categories() -> int:
+    """Create the Youth League's default modules where none exist yet. Returns how many were made."""
+    if db.session.scalar(select(func.count()).select_from(CreditCategory)):
+        return 0
+    for position, (name, code) in enumerate(DEFAULT_CATEGORIES):
+        db.session.add(
+            CreditCategory(code=code, name=name, hours_per_credit=DEFAULT_HOURS_PER_CREDIT, position=position)
+        )
+    return len(DEFAULT_CATEGORIES)
+
+
+def credits_for(hours: Decimal, category: CreditCategory) -> Decimal:
+    """学分 = 学时 ÷ 每学分学时, kept to two decimals (rounded half up)."""
+    return (Decimal(hours) / category.hours_per_credit).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def save_category(actor, category: CreditCategory, *, name: str, code: str, hours_per_credit: Decimal,
+                  position: int, is_active: bool) -> CreditCategory:  # fmt: skip
+    if hours_per_credit is None or hours_per_credit <= 0:
+        raise DomainError(_("每学分学时必须大于 0。"), field="hours_per_credit")
+    for column, value, field in ((CreditCategory.name, name, "name"), (CreditCategory.code, code, "code")):
+        clash = select(CreditCategory.id).where(column == value.strip())
+        if category.id is not None:
+            clash = clash.where(CreditCategory.id != category.id)
+        if db.session.scalar(clash) is not None:
+            raise DomainError(_("已有相同的类别名称或代码。"), field=field)
+    creating = category.id is None
+    before = None if creating else audit.snapshot(category, CATEGORY_FIELDS)
+    category.name, category.code = name.strip(), code.strip()
+    category.hours_per_credit, category.position, category.is_active = hours_per_credit, position, is_active
+    db.session.add(category)
+    db.session.flush()
+    audit.record(actor, "credit_category.save", category, before=before,
+                 after=audit.snapshot(category, CATEGORY_FIELDS))  # fmt: skip
+    return category

@@ -1,0 +1,44 @@
+"""Template filters: times in Asia/Shanghai, masked phone numbers, Markdown made safe."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import bleach
+import markdown as md
+from flask import Flask
+from flask_babel import format_date, format_datetime
+from markupsafe import Markup
+
+ALLOWED_TAGS = [
+    "p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4", "h5",
+    "table", "thead", "tbody", "tr", "th", "td", "a", "hr",
+]  # fmt: skip
+
+
+def render_markdown(text: str | None) -> Markup:
+    """User-written Markdown as sanitised HTML (no scripts, no raw HTML, safe links only)."""
+    html = md.markdown(text or "", extensions=["tables", "sane_lists"])
+    clean = bleach.clean(html, tags=ALLOWED_TAGS, attributes={"a": ["href", "title"]}, strip=True)
+    return Markup(bleach.linkify(clean, callbacks=[bleach.callbacks.nofollow]))
+
+
+def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    return "" if value is None else format_datetime(value, fmt)
+
+
+def local_date(value, fmt: str = "yyyy-MM-dd") -> str:
+    return "" if value is None else format_date(value, fmt)
+
+
+def mask_phone(phone: str | None) -> str:
+    if not phone:
+        return ""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 11 else "****"
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(local_datetime, "datetime")
+    app.add_template_filter(local_date, "date")
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(mask_phone, "mask_phone")

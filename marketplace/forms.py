@@ -1,0 +1,47 @@
+"""Form helpers shared by every area: Chinese messages, and a place to put an operation's error."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import validators
+
+from .errors import DomainError
+
+
+def required():
+    return validators.InputRequired(message=_l("此项必填。"))
+
+
+def optional():
+    return validators.Optional()
+
+
+def length(maximum: int, minimum: int = -1):
+    return validators.Length(min=minimum, max=maximum, message=_l("长度应在 %(min)d 到 %(max)d 个字符之间。"))
+
+
+def email():
+    return validators.Email(message=_l("请输入有效的邮箱地址。"), check_deliverability=False)
+
+
+def number_range(minimum=None, maximum=None):
+    return validators.NumberRange(
+        min=minimum, max=maximum, message=_l("请输入 %(min)s 到 %(max)s 之间的数。")
+    )
+
+
+class Form(FlaskForm):
+    """A form that can show an operation's :class:`DomainError` beside the field it names."""
+
+    def add_error(self, error: DomainError) -> None:
+        field = getattr(self, error.field, None) if error.field else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + [error.message]
+        else:
+            self.form_errors.append(error.message)
+
+    @property
+    def status_code(self) -> int:
+        """422 when the form was submitted and refused, so a test (or a proxy) can tell."""
+        return 422 if (self.errors or self.form_errors) else 200

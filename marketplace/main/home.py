@@ -1,0 +1,48 @@
+"""What the home page shows each role: the shortcuts that role needs first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from .. import permissions
+from ..permissions import Role
+
+
+@dataclass
+class Shortcut:
+    title: object
+    text: object
+    href: str
+
+
+@dataclass
+class Home:
+    roles: frozenset[str]
+    shortcuts: list[Shortcut] = field(default_factory=list)
+
+
+def home_for(user) -> Home:
+    roles = permissions.roles(user)
+    home = Home(roles=roles)
+    if not roles:
+        return home
+    add = home.shortcuts.append
+    add(Shortcut(_l("我的通知"), _l("审核结果、录用通知和提醒都在这里"), url_for("notify.centre")))
+    if Role.ORG_MANAGER in roles:
+        add(Shortcut(_l("我负责的组织"), _l("查看成员，代表组织参与竞标"), url_for("orgs.mine")))
+    if Role.STAFF in roles:
+        add(Shortcut(_l("学生会工作台"), _l("发榜、答疑、组织评审"), url_for("orgs.mine")))
+    if Role.LEAGUE_REVIEWER in roles or Role.STAFF in roles:
+        add(Shortcut(_l("操作日志"), _l("查看关键操作的完整记录"), url_for("admin.audit_log")))
+    if Role.ADMIN in roles:
+        add(Shortcut(_l("系统管理"), _l("用户、组织、名册导入、学期与学分设置"), url_for("admin.index")))
+    add(Shortcut(_l("个人资料"), _l("手机号、政治面貌、界面语言和密码"), url_for("accounts.profile")))
+    return home
+
+
+def nav_items() -> list[tuple[str, object]]:
+    """The main menu: (endpoint, label). Later areas add projects, needs and volunteering."""
+    return [("orgs.index", _l("组织"))]

@@ -1,0 +1,36 @@
+"""The home page, language choice and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import text
+
+from ..extensions import db
+from .home import home_for
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    return render_template("main/index.html", home=home_for(current_user))
+
+
+@bp.post("/language")
+def set_language():
+    locale = request.form.get("locale")
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["locale"] = locale
+    target = request.form.get("next") or "/"
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:  # the probe needs an answer, not a 500 page
+        return {"status": "error", "database": type(error).__name__}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,37 @@
+"""Column helpers shared by every area's models."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy import String
+
+from . import clock
+from .timeutil import UTCDateTime
+
+__all__ = ["UTCDateTime", "enum_type", "public_id", "utcnow"]
+
+
+def enum_type(enum_cls: type[enum.Enum], length: int = 32) -> SAEnum:
+    """Store an enum by its value as a plain string column (portable, and readable in SQL)."""
+    return SAEnum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def utcnow():
+    return clock.now()
+
+
+def public_id() -> str:
+    """A random, unguessable id for things whose count or order must not leak."""
+    return secrets.token_urlsafe(12)
+
+
+PublicId = String(24)

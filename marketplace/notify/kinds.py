@@ -1,0 +1,36 @@
+"""Every kind of notification, declared once: its label on the preferences page, and whether a user
+may turn its email off (account security mail cannot be turned off).
+
+Each kind has a template ``templates/notify/<kind>.txt``: the first line is the title, the rest the
+body. Later areas add their kinds here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: object
+    optional: bool = True
+
+
+KINDS: dict[str, Kind] = {
+    k.key: k
+    for k in [
+        Kind("account.verify_email", _l("邮箱验证"), optional=False),
+        Kind("account.password_reset", _l("找回密码"), optional=False),
+        Kind("account.password_changed", _l("密码已修改"), optional=False),
+        Kind("membership.granted", _l("加入组织或任职")),
+        Kind("role.granted", _l("获得系统角色")),
+        Kind("roster.import_done", _l("名册导入完成")),
+    ]
+}
+
+
+def optional_kinds() -> list[Kind]:
+    return [k for k in KINDS.values() if k.optional]

@@ -1,0 +1,131 @@
+"""Queueing notifications. Operations call :func:`send`; nothing here talks to SMTP.
+
+A notification is rendered in the recipient's language from ``templates/notify/<kind>.txt``, stored
+in the centre, and, unless the user turned that kind's email off, put in the outbox in the same
+transaction. When that transaction commits, a background delivery is scheduled (never before: a
+rolled-back change sends nothing).
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urljoin
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from .. import clock
+from ..extensions import db
+from .kinds import KINDS
+from .models import Channel, Notification, NotificationPreference, OutboxMessage
+
+_PENDING_FLAG = "outbox_has_new_mail"
+
+
+def render(kind: str, user, **context) -> tuple[str, str]:
+    """(title, body) of ``kind`` in ``user``'s language."""
+    with force_locale(getattr(user, "locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = render_template(f"notify/{kind}.txt", user=user, **context).strip()
+    title, _, body = text.partition("\n")
+    return title.strip(), body.strip()
+
+
+def absolute(link: str | None) -> str | None:
+    if not link or link.startswith(("http://", "https://")):
+        return link
+    return urljoin(current_app.config["BASE_URL"].rstrip("/") + "/", link.lstrip("/"))
+
+
+def email_wanted(user, kind: str) -> bool:
+    if not user.email or user.email_verified_at is None and KINDS[kind].optional:
+        return False
+    if not KINDS[kind].optional:
+        return True
+    pref = db.session.scalar(
+        select(NotificationPreference).where(
+            NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+        )
+    )
+    return pref is None or pref.email
+
+
+def send(user, kind: str, *, link: str | None = None, in_app: bool = True, **context) -> None:
+    """Notify ``user`` of ``kind``: in the centre and, if wanted, by email. Does not commit."""
+    if kind not in KINDS:
+        raise KeyError(f"unknown notification kind {kind!r}; declare it in notify/kinds.py")
+    title, body = render(kind, user, link=absolute(link), **context)
+    if in_app:
+        db.session.add(Notification(user_id=user.id, kind=kind, title=title, body=body, link=link))
+    if email_wanted(user, kind):
+        queue_email(user.email, title, body, kind=kind, user=user)
+
+
+def send_to_many(users, kind: str, *, link: str | None = None, **context) -> None:
+    for user in users:
+        send(user, kind, link=link, **context)
+
+
+def queue_email(address: str, subject: str, body: str, *, kind: str, user=None) -> OutboxMessage:
+    host = current_app.config["MAIL_DEFAULT_SENDER"].rpartition("@")[2].rstrip(">") or "jiebang.local"
+    message = OutboxMessage(
+        channel=Channel.EMAIL,
+        kind=kind,
+        user_id=getattr(user, "id", None),
+        recipient=address,
+        subject=subject,
+        body=body,
+        message_id=f"<{uuid.uuid4().hex}@{host}>",
+        next_attempt_at=clock.now(),
+    )
+    db.session.add(message)
+    db.session.info[_PENDING_FLAG] = True
+    return message
+
+
+def set_email_preference(user, kind: str, wanted: bool) -> None:
+    if not KINDS[kind].optional:
+        return
+    pref = db.session.scalar(
+        select(NotificationPreference).where(
+            NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+        )
+    ) or NotificationPreference(user_id=user.id, kind=kind)
+    pref.email = wanted
+    db.session.add(pref)
+
+
+def email_preferences(user) -> dict[str, bool]:
+    rows = db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    chosen = {p.kind: p.email for p in rows}
+    return {k: chosen.get(k, True) for k in KINDS}
+
+
+def unread_count(user) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def mark_read(user, notification_id: int | None = None) -> None:
+    """Mark one notification (or all of them) read."""
+    stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    db.session.execute(stmt.values(read_at=clock.now()))
+
+
+@event.listens_for(Session, "after_commit")
+def _schedule_delivery(session):
+    if session.info.pop(_PENDING_FLAG, False):
+        from .delivery import deliver_outbox
+
+        deliver_outbox()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_flag(session):
+    session.info.pop(_PENDING_FLAG, None)

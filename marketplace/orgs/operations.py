@@ -1,0 +1,111 @@
+"""Organizations and memberships: creating, editing, appointing and ending (with the audit log)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import audit, clock
+from ..errors import DomainError
+from ..extensions import db
+from ..notify import operations as notify
+from .models import College, MemberRole, Membership, Organization, OrgKind
+
+ORG_FIELDS = ["name", "kind", "college_id", "description", "is_active"]
+MEMBERSHIP_FIELDS = ["user_id", "org_id", "role", "title", "starts_on", "ends_on"]
+
+
+def save_college(actor, college: College, name: str, code: str | None) -> College:
+    clash = select(College.id).where(func.lower(College.name) == name.strip().lower())
+    if college.id is not None:
+        clash = clash.where(College.id != college.id)
+    if db.session.scalar(clash) is not None:
+        raise DomainError(_("已有同名学院。"), field="name")
+    before = None if college.id is None else audit.snapshot(college, ["name", "code"])
+    college.name, college.code = name.strip(), (code or "").strip() or None
+    db.session.add(college)
+    db.session.flush()
+    audit.record(
+        actor, "college.save", college, before=before, after=audit.snapshot(college, ["name", "code"])
+    )
+    return college
+
+
+def save_org(actor, org: Organization, *, name: str, kind: OrgKind, college_id: int | None,
+             description: str = "", is_active: bool = True) -> Organization:  # fmt: skip
+    kind = OrgKind(kind)
+    if kind.needs_college and not college_id:
+        raise DomainError(_("院系学生会和班级必须属于一个学院。"), field="college_id")
+    clash = select(Organization.id).where(func.lower(Organization.name) == name.strip().lower())
+    if org.id is not None:
+        clash = clash.where(Organization.id != org.id)
+    if db.session.scalar(clash) is not None:
+        raise DomainError(_("已有同名组织。"), field="name")
+    creating = org.id is None
+    before = None if creating else audit.snapshot(org, ORG_FIELDS)
+    org.name, org.kind, org.college_id = name.strip(), kind, college_id or None
+    org.description, org.is_active = description or "", is_active
+    db.session.add(org)
+    db.session.flush()
+    audit.record(actor, "org.create" if creating else "org.update", org, before=before,
+                 after=audit.snapshot(org, ORG_FIELDS))  # fmt: skip
+    return org
+
+
+def _overlapping(user_id: int, org_id: int, starts_on: date, ends_on: date | None, except_id: int | None):
+    far = date(9999, 12, 31)
+    stmt = select(Membership).where(
+        Membership.user_id == user_id,
+        Membership.org_id == org_id,
+        Membership.starts_on <= (ends_on or far),
+        func.coalesce(Membership.ends_on, far) >= starts_on,
+    )
+    if except_id is not None:
+        stmt = stmt.where(Membership.id != except_id)
+    return db.session.scalar(stmt.limit(1))
+
+
+def save_membership(actor, membership: Membership, *, user, org: Organization, role: MemberRole,
+                    title: str = "", starts_on: date | None = None, ends_on: date | None = None,
+                    notify_member: bool = True) -> Membership:  # fmt: skip
+    """Appoint (or edit) a member or manager for a period. Periods of one person in one organization
+    may not overlap: a change of role ends one period and starts the next."""
+    starts_on = starts_on or clock.today_local()
+    if ends_on is not None and ends_on < starts_on:
+        raise DomainError(_("结束日期不能早于开始日期。"), field="ends_on")
+    if _overlapping(user.id, org.id, starts_on, ends_on, membership.id):
+        raise DomainError(_("此人在该组织已有与这段时间重叠的任职记录，请先结束原记录。"), field="starts_on")
+    creating = membership.id is None
+    before = None if creating else audit.snapshot(membership, MEMBERSHIP_FIELDS)
+    membership.user_id, membership.org_id = user.id, org.id
+    membership.role, membership.title = MemberRole(role), title or ""
+    membership.starts_on, membership.ends_on = starts_on, ends_on
+    db.session.add(membership)
+    db.session.flush()
+    audit.record(actor, "membership.create" if creating else "membership.update", membership,
+                 before=before, after=audit.snapshot(membership, MEMBERSHIP_FIELDS))  # fmt: skip
+    if creating and notify_member:
+        notify.send(user, "membership.granted", link=f"/orgs/{org.id}", org=org, membership=membership)
+    return membership
+
+
+def end_membership(actor, membership: Membership, ends_on: date | None = None) -> None:
+    ends_on = ends_on or clock.today_local()
+    if ends_on < membership.starts_on:
+        raise DomainError(_("结束日期不能早于开始日期。"), field="ends_on")
+    before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
+    membership.ends_on = ends_on
+    audit.record(actor, "membership.end", membership, before=before,
+                 after=audit.snapshot(membership, MEMBERSHIP_FIELDS))  # fmt: skip
+
+
+def current_members(org: Organization, day: date | None = None):
+    """Active memberships of ``org`` with their users, managers first (one query)."""
+    day = day or clock.today_local()
+    return db.session.scalars(
+        select(Membership)
+        .where(Membership.org_id == org.id, Membership.active_on(day))
+        .order_by(Membership.role, Membership.starts_on)  # "manager" sorts before "member"
+    ).all()

@@ -1,0 +1,48 @@
+"""Public organization pages (信息公开) and the manager's view of their own organizations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import clock, permissions
+from ..extensions import db
+from .models import Membership, Organization, OrgKind
+from .operations import current_members
+
+bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+
+
+@bp.get("/")
+def index():
+    kind = request.args.get("kind")
+    stmt = select(Organization).where(Organization.is_active.is_(True))
+    if kind in OrgKind._value2member_map_:
+        stmt = stmt.where(Organization.kind == OrgKind(kind))
+    page = db.paginate(stmt.order_by(Organization.kind, Organization.name), per_page=30, error_out=False)
+    return render_template("orgs/index.html", page=page, kind=kind, kinds=list(OrgKind))
+
+
+@bp.get("/<int:org_id>")
+def show(org_id: int):
+    org = db.get_or_404(Organization, org_id)
+    members = current_members(org)
+    # The union's staff list is public (信息公开); other organizations show only their managers.
+    shown = members if org.kind.is_school_level_union else [m for m in members if m.role.value == "manager"]
+    return render_template("orgs/show.html", org=org, members=shown, member_count=len(members))
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    day = clock.today_local()
+    memberships = db.session.scalars(
+        select(Membership)
+        .join(Organization)
+        .where(Membership.user_id == current_user.id, Membership.active_on(day))
+        .order_by(Organization.kind, Organization.name)
+    ).all()
+    managed = [m.org for m in memberships if permissions.can(current_user, "org.act_for", m.org)]
+    rosters = {org.id: current_members(org, day) for org in managed}
+    return render_template("orgs/mine.html", memberships=memberships, rosters=rosters)

@@ -1,0 +1,138 @@
+"""The one policy: who may do what (权限).
+
+``can(user, action, obj)`` answers for views, templates (as ``can(action, obj)``) and operations
+alike; ``require`` raises 403. Each action is one small rule below; a test matrix in
+``tests/test_permissions.py`` covers role × action. Later areas add their actions to ``RULES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from flask import abort, g, has_request_context
+from flask_login import current_user
+
+from . import clock
+from .accounts.models import AccountKind, SiteRole
+from .orgs.models import MemberRole, OrgKind
+
+
+class Role:
+    """Names of what a user may be at a moment (site roles plus those that come from memberships)."""
+
+    STUDENT = "student"
+    FACULTY = "faculty"
+    ORG_MANAGER = "org_manager"
+    STAFF = "staff"
+    EVALUATOR = SiteRole.EVALUATOR.value
+    LEAGUE_REVIEWER = SiteRole.LEAGUE_REVIEWER.value
+    ADMIN = SiteRole.ADMIN.value
+
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def active_memberships(user, day: date | None = None):
+    day = day or clock.today_local()
+    return [m for m in user.memberships if m.is_active_on(day) and m.org.is_active]
+
+
+def managed_org_ids(user, day: date | None = None) -> set[int]:
+    return {m.org_id for m in active_memberships(user, day) if m.role == MemberRole.MANAGER}
+
+
+def staff_union_ids(user, day: date | None = None) -> set[int]:
+    """The school-level unions (学生会/研究生会) the user works for today."""
+    return {m.org_id for m in active_memberships(user, day) if m.org.kind.is_school_level_union}
+
+
+def roles(user) -> frozenset[str]:
+    if not _authenticated(user):
+        return frozenset()
+    cache = g.setdefault("_roles", {}) if has_request_context() else {}
+    key = (user.id, clock.today_local())
+    if key not in cache:
+        found = {Role.STUDENT if user.kind == AccountKind.STUDENT else Role.FACULTY}
+        found |= user.role_names
+        if managed_org_ids(user):
+            found.add(Role.ORG_MANAGER)
+        if staff_union_ids(user):
+            found.add(Role.STAFF)
+        cache[key] = frozenset(found)
+    return cache[key]
+
+
+def has_role(user, role: str) -> bool:
+    return role in roles(user)
+
+
+Rule = Callable[..., bool]
+
+
+def _admin(user, obj=None) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def _writable_account(user, obj=None) -> bool:
+    return _authenticated(user) and not user.is_read_only
+
+
+def _own_or_admin(user, obj=None) -> bool:
+    return _admin(user) or (obj is not None and obj.id == user.id)
+
+
+def _manages(user, org=None) -> bool:
+    if _admin(user):
+        return True
+    return org is not None and _writable_account(user) and org.id in managed_org_ids(user)
+
+
+def _reads_audit(user, obj=None) -> bool:
+    return bool(roles(user) & {Role.STAFF, Role.LEAGUE_REVIEWER, Role.ADMIN})
+
+
+def _posts_projects(user, obj=None) -> bool:
+    return _writable_account(user) and has_role(user, Role.STAFF)
+
+
+RULES: dict[str, Rule] = {
+    # Anyone signed in who is not a read-only graduate may change things.
+    "account.write": _writable_account,
+    # The phone number: its owner and admins (hosts of accepted shifts are added by the volunteers area).
+    "user.view_phone": _own_or_admin,
+    "user.view_private": _own_or_admin,
+    "admin.access": _admin,
+    "user.manage": _admin,
+    "org.manage": _admin,
+    "org.act_for": _manages,
+    "roster.import": _admin,
+    "settings.edit": _admin,
+    "calendar.edit": _admin,
+    "credit_categories.edit": _admin,
+    "audit.read": _reads_audit,
+    "project.post": _posts_projects,
+}
+
+
+def can(user, action: str, obj=None) -> bool:
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise KeyError(f"unknown action {action!r}; declare it in permissions.RULES") from None
+    if not _authenticated(user):
+        return False
+    return bool(rule(user, obj))
+
+
+def require(user, action: str, obj=None) -> None:
+    if not can(user, action, obj):
+        abort(403)
+
+
+def template_can(action: str, obj=None) -> bool:
+    return can(current_user, action, obj)
+
+
+__all__ = ["OrgKind", "Role", "can", "has_role", "require", "roles"]

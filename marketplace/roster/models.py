@@ -1,0 +1,53 @@
+"""Roster imports (名册导入): a file checked in full, previewed, then written all at once."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+
+
+class ImportStatus(enum.StrEnum):
+    QUEUED = "queued"  # uploaded, waiting for the worker to check it
+    CHECKING = "checking"
+    INVALID = "invalid"  # some rows have errors: nothing will be written
+    READY = "ready"  # every row valid: waiting for the admin to confirm
+    IMPORTING = "importing"
+    DONE = "done"
+    FAILED = "failed"  # an unexpected error; nothing was written
+
+
+class ImportJob(db.Model):
+    """One uploaded roster file and how far its check and import have come."""
+
+    __tablename__ = "import_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(PublicId, unique=True, default=public_id)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_path: Mapped[str] = mapped_column(String(500))
+    status: Mapped[ImportStatus] = mapped_column(enum_type(ImportStatus), default=ImportStatus.QUEUED)
+    total_rows: Mapped[int] = mapped_column(Integer, default=0)
+    processed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    # [{"row": 3, "column": "学号", "message": "…"}]
+    errors: Mapped[list] = mapped_column(JSON, default=list)
+    # The first rows as parsed, for the preview table.
+    preview: Mapped[list] = mapped_column(JSON, default=list)
+    # Counts of what was (or will be) created and updated.
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_by = relationship("User")
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

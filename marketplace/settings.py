@@ -1,0 +1,97 @@
+"""Site settings that admins change at run time (deployment settings live in ``config.py``).
+
+Each setting is declared once in :data:`SETTINGS` with its type and default; the database holds only
+the values an admin has changed. Later areas add their own settings here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .extensions import db
+from .models_base import UTCDateTime, utcnow
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    kind: type  # bool, int, str
+    default: Any
+    label: Any
+    help: Any = ""
+    choices: tuple[tuple[str, Any], ...] | None = None
+    minimum: int | None = None
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in [
+        SettingSpec(
+            "open_registration",
+            bool,
+            False,
+            _l("开放注册"),
+            _l("学校未导入学生名册时，允许学生自行注册（仍需验证邮箱）。"),
+        ),
+        SettingSpec(
+            "credit_verifier_role",
+            str,
+            "league_reviewer",
+            _l("第二课堂学分审核角色"),
+            _l("承办方确认后，由哪一方最终审核学分。"),
+            choices=(("league_reviewer", _l("校团委审核人")), ("staff", _l("学生会工作人员"))),
+        ),
+        SettingSpec(
+            "union_charter",
+            str,
+            "",
+            _l("学生会章程"),
+            _l("在信息公开页面展示的章程全文（支持 Markdown）。"),
+        ),
+    ]
+}
+
+
+class Setting(db.Model):
+    """A setting an admin changed (设置项)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+def get(key: str) -> Any:
+    spec = SETTINGS[key]
+    row = db.session.get(Setting, key)
+    return spec.default if row is None else row.value
+
+
+def all_values() -> dict[str, Any]:
+    stored = {row.key: row.value for row in db.session.scalars(select(Setting))}
+    return {key: stored.get(key, spec.default) for key, spec in SETTINGS.items()}
+
+
+def put(key: str, value: Any, actor) -> None:
+    """Change a setting and write the audit log. Does not commit."""
+    from . import audit
+
+    spec = SETTINGS[key]
+    if not isinstance(value, spec.kind):
+        raise TypeError(f"setting {key} takes {spec.kind.__name__}")
+    before = get(key)
+    if before == value:
+        return
+    row = db.session.get(Setting, key) or Setting(key=key)
+    row.value = value
+    row.updated_by_id = actor.id if actor else None
+    db.session.add(row)
+    audit.record(actor, "setting.update", ("setting", key), before={key: before}, after={key: value})

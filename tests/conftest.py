@@ -1,0 +1,182 @@
+"""Test fixtures: the app on a real database, a clock, users of each role, and clean tables.
+
+The suite runs on PostgreSQL (``TEST_DATABASE_URL``, by default the local server's ``jiebang_test``
+database, created if missing, its schema built by the migrations). Where no PostgreSQL answers, the
+suite falls back to an SQLite file and skips the tests marked ``postgres`` — unless
+``REQUIRE_PREREQUISITES=1`` (set by CI), which turns every such skip into a failure.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import tempfile
+from datetime import UTC, datetime
+
+os.environ["APP_ENV"] = "testing"
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from config import TestingConfig
+
+REQUIRE = os.environ.get("REQUIRE_PREREQUISITES") == "1"
+TEST_NOW = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)  # 10:00 on a Monday of the spring term, Beijing time
+
+
+def _postgres_url() -> str | None:
+    url = TestingConfig.SQLALCHEMY_DATABASE_URI
+    if not url.startswith("postgresql"):
+        return None
+    target = sa.engine.make_url(url)
+    admin = target.set(database="postgres")
+    try:
+        engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+        engine.dispose()
+    except sa.exc.OperationalError as error:
+        if REQUIRE:
+            pytest.exit(f"PostgreSQL is required (REQUIRE_PREREQUISITES=1) but not reachable: {error}", 2)
+        return None
+    return url
+
+
+DATABASE_URL = _postgres_url()
+ON_POSTGRES = DATABASE_URL is not None
+
+
+def pytest_report_header(config):
+    if ON_POSTGRES:
+        return f"database: PostgreSQL {sa.engine.make_url(DATABASE_URL).render_as_string()}"
+    return "database: SQLite fallback — PostgreSQL is not reachable, tests marked 'postgres' are SKIPPED"
+
+
+def pytest_collection_modifyitems(config, items):
+    if ON_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set TEST_DATABASE_URL or start the local server)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in contexts of their own, as in a real server.
+
+    Without this, every request would reuse the test's application context, and with it ``g``
+    (Flask-Login's cached user) and the database session. After each request the test's own session
+    forgets what it had loaded, so the next read sees what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        def request_in_own_context():
+            response = FlaskClient.open(self, *args, **kwargs)
+            self._context_stack.close()  # contexts the client preserved belong to this Context
+            return response
+
+        response = contextvars.Context().run(request_in_own_context)
+        from flask import has_app_context
+
+        if has_app_context():
+            from marketplace.extensions import db
+
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app():
+    from marketplace import create_app
+
+    if ON_POSTGRES:
+        url = DATABASE_URL
+    else:
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='jiebang-test-')}/test.sqlite3"
+    upload_dir = tempfile.mkdtemp(prefix="jiebang-uploads-")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": upload_dir})
+    app.config["WTF_CSRF_ENABLED"] = False  # tests/test_security.py turns it back on to prove it
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        from marketplace.extensions import db
+        _build_schema(db)
+    return app
+
+
+def _build_schema(db):
+    """Drop whatever an earlier run left, then build the schema with the migrations themselves."""
+    from flask_migrate import upgrade
+
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            meta = sa.MetaData()
+            meta.reflect(conn)
+            meta.drop_all(conn)
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade()
+
+
+def truncate_all(db) -> None:
+    db.session.remove()
+    tables = [t.name for t in db.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(sa.text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def _clean_world(app):
+    """Every test starts at TEST_NOW with empty tables, default categories and fresh rate limits."""
+    from marketplace import clock
+    from marketplace.credits.operations import ensure_default_categories
+    from marketplace.extensions import db, limiter
+
+    clock.set(TEST_NOW)
+    limiter.reset()
+    ensure_default_categories()
+    db.session.commit()
+    yield
+    clock.reset()
+    truncate_all(db)
+
+
+@pytest.fixture
+def clock():
+    from marketplace import clock as the_clock
+
+    return the_clock
+
+
+@pytest.fixture
+def db(app):
+    from marketplace.extensions import db as the_db
+
+    return the_db
+
+
+@pytest.fixture
+def count_queries(db):
+    """count_queries(fn) -> how many SQL statements fn() issued (on any connection of the engine)."""
+
+    def run(fn):
+        statements = []
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            fn()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+        return len(statements)
+
+    return run
