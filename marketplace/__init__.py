@@ -52,6 +52,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from . import models  # noqa: F401 — every table registered before anything queries
+    from .notify import delivery  # noqa: F401 — registers the mail tasks with Huey
+    from .projects import tasks  # noqa: F401 — registers the periodic tick
     from .queue import bind_app
 
     bind_app(app)
@@ -93,7 +95,7 @@ def _register_template_helpers(app: Flask) -> None:
         from .notify.operations import unread_count
 
         unread = 0
-        if current_user.is_authenticated:
+        if current_user and current_user.is_authenticated:  # None outside a request (CLI, worker)
             unread = g.get("_unread")
             if unread is None:
                 unread = g._unread = unread_count(current_user)

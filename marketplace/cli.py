@@ -27,6 +27,14 @@ def register_cli(app: Flask) -> None:
         report = deliver_pending(limit)
         click.echo(f"sent {report.sent}, will retry {report.failed}, gave up {report.gave_up}")
 
+    @app.cli.command("tick")
+    def tick():
+        """Persist the lifecycle steps the clock has made due, and send deadline reminders."""
+        from .projects.tasks import tick as run_tick
+
+        transitions, reminders = run_tick()
+        click.echo(f"transitions taken: {transitions}, deadline reminders sent: {reminders}")
+
     @app.cli.command("worker")
     @click.option("--workers", default=2, show_default=True)
     def worker(workers: int):

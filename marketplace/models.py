@@ -2,9 +2,11 @@
 
 from .accounts.models import User, UserRole  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
+from .bids.models import Bid, BidAttachment, BidRevision, Recusal  # noqa: F401
 from .credits.models import CreditCategory  # noqa: F401
 from .notify.models import DeliveryAttempt, Notification, NotificationPreference, OutboxMessage  # noqa: F401
 from .orgs.models import College, Membership, Organization  # noqa: F401
+from .projects.models import Criterion, Project, ProjectChange, Question  # noqa: F401
 from .roster.models import ImportJob  # noqa: F401
 from .school.models import AcademicYear, Term  # noqa: F401
 from .settings import Setting  # noqa: F401

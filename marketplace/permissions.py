@@ -97,6 +97,64 @@ def _posts_projects(user, obj=None) -> bool:
     return _writable_account(user) and has_role(user, Role.STAFF)
 
 
+def _staff_of_posting_union(user, project=None) -> bool:
+    return project is not None and _writable_account(user) and project.union_id in staff_union_ids(user)
+
+
+def _recused(user, project) -> bool:
+    from .bids.visibility import is_recused
+
+    return is_recused(user, project)
+
+
+def _league_reviewer_not_recused(user, project=None) -> bool:
+    return (
+        project is not None
+        and _writable_account(user)
+        and has_role(user, Role.LEAGUE_REVIEWER)
+        and not _recused(user, project)
+    )
+
+
+def _awarding_staff(user, project=None) -> bool:
+    return _staff_of_posting_union(user, project) and not _recused(user, project)
+
+
+def _hosts(user, project=None) -> bool:
+    """Managers of the hosting organization (承办方)."""
+    return (
+        project is not None
+        and project.host_org_id is not None
+        and _writable_account(user)
+        and project.host_org_id in managed_org_ids(user)
+    )
+
+
+def _may_ask(user, project=None) -> bool:
+    """Eligible bidders ask questions: managers of an active organization of an admitted kind."""
+    if project is None or not _writable_account(user):
+        return False
+    return any(m.role == MemberRole.MANAGER and project.admits(m.org.kind) for m in active_memberships(user))
+
+
+def _views_bid(user, bid=None) -> bool:
+    from .bids.visibility import can_view_bid
+
+    return bid is not None and can_view_bid(user, bid)
+
+
+def _views_bids_of(user, project=None) -> bool:
+    from .bids.visibility import can_view_bids_of
+
+    return project is not None and can_view_bids_of(user, project)
+
+
+def _sees_bid_count(user, project=None) -> bool:
+    return project is not None and (
+        project.union_id in staff_union_ids(user) or bool(roles(user) & {Role.LEAGUE_REVIEWER, Role.ADMIN})
+    )
+
+
 RULES: dict[str, Rule] = {
     # Anyone signed in who is not a read-only graduate may change things.
     "account.write": _writable_account,
@@ -113,6 +171,20 @@ RULES: dict[str, Rule] = {
     "credit_categories.edit": _admin,
     "audit.read": _reads_audit,
     "project.post": _posts_projects,
+    "project.edit": _staff_of_posting_union,
+    "project.publish": _staff_of_posting_union,
+    "project.cancel": _staff_of_posting_union,
+    "project.answer": _staff_of_posting_union,
+    "project.close": _staff_of_posting_union,
+    "project.view_bid_count": _sees_bid_count,
+    "project.approve": _league_reviewer_not_recused,
+    "project.approve_cancel": _league_reviewer_not_recused,
+    "project.rule_objection": _league_reviewer_not_recused,
+    "project.award": _awarding_staff,
+    "project.host": _hosts,
+    "project.ask": _may_ask,
+    "bid.view": _views_bid,
+    "project.view_bids": _views_bids_of,
 }
 
 

@@ -10,8 +10,8 @@ import re
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select
 
 from .. import audit, clock, settings
 from ..errors import DomainError
@@ -30,8 +30,18 @@ def check_password_strength(password: str) -> None:
         raise DomainError(_("密码至少 8 位，且需同时包含字母和数字。"), field="password")
 
 
+class _ClockSigner(TimestampSigner):
+    """Stamps and ages links by :func:`marketplace.clock.now`, not ``time.time()``, so a link expires
+    on the same clock as every deadline (and tests can move past its expiry)."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"jiebang.{purpose}")
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=f"jiebang.{purpose}", signer=_ClockSigner
+    )
 
 
 def _password_fingerprint(user: User) -> str:
@@ -60,6 +70,11 @@ def _normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _without_spaces(name: str) -> str:
+    # Chinese input methods type the full-width space (U+3000); str.split() knows it as a space too.
+    return "".join(name.split())
+
+
 def _email_taken(email: str, except_user: User | None = None) -> bool:
     stmt = select(User.id).where(func.lower(User.email) == _normalise_email(email))
     if except_user is not None and except_user.id is not None:
@@ -80,7 +95,7 @@ def claim_roster_entry(student_no: str, name: str, email: str, password: str) ->
     user = db.session.scalar(
         select(User).where(User.student_no == student_no.strip(), User.kind == AccountKind.STUDENT)
     )
-    if user is None or user.name.replace(" ", "") != name.replace(" ", "").strip():
+    if user is None or _without_spaces(user.name) != _without_spaces(name):
         raise DomainError(
             _("名册中没有与该学号和姓名相符的学生，请核对后再试，或联系学院。"), field="student_no"
         )
@@ -100,8 +115,9 @@ def claim_roster_entry(student_no: str, name: str, email: str, password: str) ->
     return user
 
 
-def register_open(student_no: str, name: str, college_id: int | None, grade: int | None, email: str,
-                  password: str) -> User:  # fmt: skip
+def register_open(
+    student_no: str, name: str, college_id: int | None, grade: int | None, email: str, password: str
+) -> User:
     """自助注册, only where the school has no roster (setting ``open_registration``)."""
     if not settings.get("open_registration"):
         raise DomainError(_("本校通过学生名册开通账号，请使用“认领账号”。"))
@@ -162,11 +178,17 @@ def request_password_reset(identifier: str) -> None:
     notify.send(user, "account.password_reset", link=link, in_app=False)
 
 
-def reset_password(token: str, password: str) -> User:
+def user_for_reset_token(token: str) -> User:
+    """The account a reset link is for, while the link is still good (unexpired and unused)."""
     data = _load_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, data["u"])
     if user is None or data["p"] != _password_fingerprint(user):
         raise DomainError(_("该链接已使用过或已失效，请重新申请。"))
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    user = user_for_reset_token(token)
     check_password_strength(password)
     user.set_password(password)
     if user.email_verified_at is None:  # the link reached the mailbox, which proves it
@@ -233,6 +255,26 @@ def save_user(actor: User, user: User, data: dict) -> User:
     after = audit.snapshot(user, PROFILE_FIELDS + ["student_no", "staff_no"])
     if creating or before != after:
         audit.record(actor, "user.create" if creating else "user.update", user, before=before, after=after)
+    return user
+
+
+def user_by_number(number: str) -> User:
+    """The account whose 学号 or 工号 is ``number``; a message beside the field if there is none."""
+    number = (number or "").strip()
+    user = db.session.scalar(select(User).where(or_(User.student_no == number, User.staff_no == number)))
+    if user is None:
+        raise DomainError(
+            _("没有学号或工号为“%(number)s”的账号，请核对后再试。", number=number), field="number"
+        )
+    return user
+
+
+def save_account(actor: User, user: User, data: dict, roles: set[SiteRole]) -> User:
+    """The admin's user form: the profile and the site roles in one step."""
+    if actor.id is not None and actor.id == user.id and data.get("status") != AccountStatus.ACTIVE:
+        raise DomainError(_("不能停用自己的账号或把自己设为已毕业，请由另一位管理员操作。"), field="status")
+    save_user(actor, user, data)
+    set_site_roles(actor, user, roles)
     return user
 
 

@@ -37,7 +37,12 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_account_key() -> str:
-    return "login-account:" + (request.form.get("identifier") or "").strip().lower()
+    # One counter per account, whether its 学号, 工号 or email (in any case) is typed.
+    identifier = (request.form.get("identifier") or "").strip()
+    user_id = db.session.scalar(operations.find_by_identifier(identifier).with_only_columns(User.id))
+    return (
+        f"login-account:id:{user_id}" if user_id is not None else "login-account:typed:" + identifier.lower()
+    )
 
 
 def _failed(response) -> bool:
@@ -153,6 +158,11 @@ def forgot_password():
 
 @bp.route("/account/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
+    try:
+        # Say a link is spent or expired before the user types a new password twice.
+        operations.user_for_reset_token(token)
+    except DomainError as error:
+        return render_template("accounts/token_problem.html", message=error.message), 400
     form = ResetForm()
     if form.validate_on_submit():
         try:

@@ -1,28 +1,467 @@
-"""Administration pages (系统管理)."""
+"""Administration pages (系统管理): users, organizations, colleges, the school calendar, credit
+categories, settings and the audit log. Each view checks its permission, parses a form, calls one
+operation, commits, then redirects or re-renders."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from collections.abc import Callable
+from functools import wraps
 
-from .. import permissions
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import clock, permissions, settings
+from ..accounts import operations as accounts_ops
+from ..accounts.models import SiteRole, User
+from ..credits import operations as credits_ops
+from ..credits.models import CreditCategory
+from ..errors import DomainError
+from ..extensions import db
+from ..forms import Form
+from ..orgs import operations as orgs_ops
+from ..orgs.models import College, Membership, Organization
+from ..school import operations as school_ops
+from ..school.models import AcademicYear, Term
+from . import operations, queries
+from .forms import (
+    AppointForm,
+    AuditFilter,
+    CategoryForm,
+    CollegeForm,
+    EndMembershipForm,
+    OrgFilter,
+    OrgForm,
+    TermForm,
+    UserFilter,
+    UserForm,
+    YearForm,
+    settings_form,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+PER_PAGE = 30
 
 
 @bp.before_request
 @login_required
-def _only_admins_and_auditors():
+def _signed_in_only():
     pass
 
 
+@bp.context_processor
+def _audit_helpers():
+    return {"audit_changes": queries.audit_changes, "subject_labels": queries.SUBJECT_LABELS}
+
+
+def requires(action: str):
+    """The view answers 403 unless the signed-in user may do ``action``."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            permissions.require(current_user, action)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def _apply(form: Form, operation: Callable[[], object]) -> bool:
+    """Run ``operation`` for a valid submitted form and commit. A refusal goes beside its field, and
+    whatever the operation had changed is undone so the page re-renders from the database as it was."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        operation()
+    except DomainError as error:
+        db.session.rollback()
+        form.add_error(error)
+        return False
+    db.session.commit()
+    return True
+
+
+def _edit_page(form: Form, title: str, back: str):
+    return render_template("admin/edit.html", form=form, title=title, back=back), form.status_code
+
+
+# -- dashboard -------------------------------------------------------------------------------------
+
+
 @bp.get("/")
+@requires("admin.access")
 def index():
-    permissions.require(current_user, "admin.access")
-    return render_template("admin/index.html")
+    # The roster import is another area's blueprint; the dashboard must not depend on it being there.
+    roster_url = url_for("roster.index") if "roster.index" in current_app.view_functions else None
+    return render_template("admin/index.html", counts=queries.dashboard_counts(), roster_url=roster_url)
+
+
+# -- users -----------------------------------------------------------------------------------------
+
+
+@bp.get("/users")
+@requires("user.manage")
+def users():
+    filters = UserFilter(formdata=request.args)
+    page = db.paginate(queries.users(**filters.values()), per_page=PER_PAGE, error_out=False)
+    return render_template("admin/users.html", page=page, filters=filters)
+
+
+@bp.get("/users/<int:user_id>")
+@requires("user.manage")
+def user(user_id: int):
+    account = db.get_or_404(User, user_id)
+    about = queries.filter_audit(
+        queries.visible_audit_entries(current_user), subject_type="user", subject_id=str(account.id)
+    )
+    return render_template(
+        "admin/user.html",
+        account=account,
+        memberships=sorted(account.memberships, key=lambda m: m.starts_on, reverse=True),
+        entries=db.session.scalars(about.limit(20)).all(),
+        today=clock.today_local(),
+    )
+
+
+def _save_account(form: UserForm, account: User) -> bool:
+    return _apply(
+        form,
+        lambda: accounts_ops.save_account(
+            current_user, account, form.data, {SiteRole(role) for role in form.roles.data}
+        ),
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires("user.manage")
+def user_new():
+    form, account = UserForm(), User()
+    if _save_account(form, account):
+        flash(_("已创建账号：%(name)s。", name=account.name), "success")
+        return redirect(url_for(".user", user_id=account.id))
+    return _edit_page(form, _("新建账号"), url_for(".users"))
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@requires("user.manage")
+def user_edit(user_id: int):
+    account = db.get_or_404(User, user_id)
+    form = UserForm(obj=account, roles=sorted(account.role_names))
+    if _save_account(form, account):
+        flash(_("账号信息已保存。"), "success")
+        return redirect(url_for(".user", user_id=account.id))
+    return _edit_page(form, _("编辑账号：%(name)s", name=account.name), url_for(".user", user_id=user_id))
+
+
+# -- organizations and memberships -----------------------------------------------------------------
+
+
+@bp.get("/orgs")
+@requires("org.manage")
+def orgs():
+    filters = OrgFilter(formdata=request.args)
+    page = db.paginate(queries.organizations(**filters.values()), per_page=PER_PAGE, error_out=False)
+    return render_template("admin/orgs.html", page=page, filters=filters)
+
+
+def _org_page(org: Organization, *, appoint: AppointForm | None = None, ending: tuple | None = None):
+    """The organization page; ``ending`` is (membership id, its refused form) to show beside that row."""
+    today = clock.today_local()
+    current, past = queries.org_memberships(org, today)
+    return render_template(
+        "admin/org.html",
+        org=org,
+        current=current,
+        past=db.paginate(past, per_page=PER_PAGE, error_out=False),
+        appoint=appoint or AppointForm(formdata=None),
+        ending=ending or (None, EndMembershipForm(formdata=None)),
+        today=today,
+    )
+
+
+@bp.get("/orgs/<int:org_id>")
+@requires("org.manage")
+def org(org_id: int):
+    return _org_page(db.get_or_404(Organization, org_id))
+
+
+def _save_org(form: OrgForm, org: Organization) -> bool:
+    return _apply(
+        form,
+        lambda: orgs_ops.save_org(
+            current_user,
+            org,
+            name=form.name.data,
+            kind=form.kind.data,
+            college_id=form.college_id.data,
+            description=form.description.data,
+            is_active=form.is_active.data,
+        ),
+    )
+
+
+@bp.route("/orgs/new", methods=["GET", "POST"])
+@requires("org.manage")
+def org_new():
+    form, new = OrgForm(), Organization()
+    if _save_org(form, new):
+        flash(_("已创建组织：%(name)s。", name=new.name), "success")
+        return redirect(url_for(".org", org_id=new.id))
+    return _edit_page(form, _("新建组织"), url_for(".orgs"))
+
+
+@bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
+@requires("org.manage")
+def org_edit(org_id: int):
+    existing = db.get_or_404(Organization, org_id)
+    form = OrgForm(obj=existing)
+    if _save_org(form, existing):
+        flash(_("组织信息已保存。"), "success")
+        return redirect(url_for(".org", org_id=org_id))
+    return _edit_page(form, _("编辑组织：%(name)s", name=existing.name), url_for(".org", org_id=org_id))
+
+
+@bp.post("/orgs/<int:org_id>/members")
+@requires("org.manage")
+def org_appoint(org_id: int):
+    target = db.get_or_404(Organization, org_id)
+    form = AppointForm()
+    if _apply(
+        form,
+        lambda: orgs_ops.appoint(
+            current_user,
+            target,
+            number=form.number.data,
+            role=form.role.data,
+            title=form.title.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+        ),
+    ):
+        flash(_("任职已添加。"), "success")
+        return redirect(url_for(".org", org_id=org_id))
+    return _org_page(target, appoint=form), form.status_code
+
+
+@bp.post("/memberships/<int:membership_id>/end")
+@requires("org.manage")
+def membership_end(membership_id: int):
+    membership = db.get_or_404(Membership, membership_id)
+    form = EndMembershipForm()
+    if _apply(form, lambda: orgs_ops.end_membership(current_user, membership, form.ends_on.data)):
+        flash(_("已结束%(name)s的任职。", name=membership.user.name), "success")
+        return redirect(url_for(".org", org_id=membership.org_id))
+    return _org_page(membership.org, ending=(membership.id, form)), form.status_code
+
+
+# -- colleges --------------------------------------------------------------------------------------
+
+
+@bp.get("/colleges")
+@requires("org.manage")
+def colleges():
+    page = db.paginate(select(College).order_by(College.name), per_page=PER_PAGE, error_out=False)
+    return render_template("admin/colleges.html", page=page)
+
+
+def _save_college(form: CollegeForm, college: College) -> bool:
+    return _apply(form, lambda: orgs_ops.save_college(current_user, college, form.name.data, form.code.data))
+
+
+@bp.route("/colleges/new", methods=["GET", "POST"])
+@requires("org.manage")
+def college_new():
+    form = CollegeForm()
+    if _save_college(form, College()):
+        flash(_("学院已添加。"), "success")
+        return redirect(url_for(".colleges"))
+    return _edit_page(form, _("添加学院"), url_for(".colleges"))
+
+
+@bp.route("/colleges/<int:college_id>/edit", methods=["GET", "POST"])
+@requires("org.manage")
+def college_edit(college_id: int):
+    college = db.get_or_404(College, college_id)
+    form = CollegeForm(obj=college)
+    if _save_college(form, college):
+        flash(_("学院信息已保存。"), "success")
+        return redirect(url_for(".colleges"))
+    return _edit_page(form, _("编辑学院：%(name)s", name=college.name), url_for(".colleges"))
+
+
+# -- school calendar -------------------------------------------------------------------------------
+
+
+@bp.get("/calendar")
+@requires("calendar.edit")
+def calendar():
+    page = db.paginate(queries.calendar(), per_page=10, error_out=False)
+    return render_template("admin/calendar.html", page=page, today=clock.today_local())
+
+
+def _save_year(form: YearForm, year: AcademicYear) -> bool:
+    return _apply(
+        form,
+        lambda: school_ops.save_year(
+            current_user, year, name=form.name.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data
+        ),
+    )
+
+
+def _save_term(form: TermForm, term: Term, year: AcademicYear) -> bool:
+    return _apply(
+        form,
+        lambda: school_ops.save_term(
+            current_user,
+            term,
+            year=year,
+            name=form.name.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+        ),
+    )
+
+
+@bp.route("/calendar/years/new", methods=["GET", "POST"])
+@requires("calendar.edit")
+def year_new():
+    form = YearForm()
+    if _save_year(form, AcademicYear()):
+        flash(_("学年已添加。"), "success")
+        return redirect(url_for(".calendar"))
+    return _edit_page(form, _("添加学年"), url_for(".calendar"))
+
+
+@bp.route("/calendar/years/<int:year_id>/edit", methods=["GET", "POST"])
+@requires("calendar.edit")
+def year_edit(year_id: int):
+    year = db.get_or_404(AcademicYear, year_id)
+    form = YearForm(obj=year)
+    if _save_year(form, year):
+        flash(_("学年已保存。"), "success")
+        return redirect(url_for(".calendar"))
+    return _edit_page(form, _("编辑学年：%(name)s", name=year.name), url_for(".calendar"))
+
+
+@bp.post("/calendar/years/<int:year_id>/delete")
+@requires("calendar.edit")
+def year_delete(year_id: int):
+    year = db.get_or_404(AcademicYear, year_id)
+    try:
+        school_ops.delete_year(current_user, year)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("学年已删除。"), "success")
+    return redirect(url_for(".calendar"))
+
+
+@bp.route("/calendar/years/<int:year_id>/terms/new", methods=["GET", "POST"])
+@requires("calendar.edit")
+def term_new(year_id: int):
+    year = db.get_or_404(AcademicYear, year_id)
+    form = TermForm()
+    if _save_term(form, Term(), year):
+        flash(_("学期已添加。"), "success")
+        return redirect(url_for(".calendar"))
+    return _edit_page(form, _("为%(year)s添加学期", year=year.name), url_for(".calendar"))
+
+
+@bp.route("/calendar/terms/<int:term_id>/edit", methods=["GET", "POST"])
+@requires("calendar.edit")
+def term_edit(term_id: int):
+    term = db.get_or_404(Term, term_id)
+    form = TermForm(obj=term)
+    if _save_term(form, term, term.year):
+        flash(_("学期已保存。"), "success")
+        return redirect(url_for(".calendar"))
+    return _edit_page(form, _("编辑学期：%(name)s", name=term.full_name), url_for(".calendar"))
+
+
+@bp.post("/calendar/terms/<int:term_id>/delete")
+@requires("calendar.edit")
+def term_delete(term_id: int):
+    school_ops.delete_term(current_user, db.get_or_404(Term, term_id))
+    db.session.commit()
+    flash(_("学期已删除。"), "success")
+    return redirect(url_for(".calendar"))
+
+
+# -- credit categories -----------------------------------------------------------------------------
+
+
+@bp.get("/credit-categories")
+@requires("credit_categories.edit")
+def categories():
+    stmt = select(CreditCategory).order_by(CreditCategory.position, CreditCategory.name)
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("admin/categories.html", page=page)
+
+
+def _save_category(form: CategoryForm, category: CreditCategory) -> bool:
+    return _apply(
+        form,
+        lambda: credits_ops.save_category(
+            current_user,
+            category,
+            name=form.name.data,
+            code=form.code.data,
+            hours_per_credit=form.hours_per_credit.data,
+            position=form.position.data or 0,
+            is_active=form.is_active.data,
+        ),
+    )
+
+
+@bp.route("/credit-categories/new", methods=["GET", "POST"])
+@requires("credit_categories.edit")
+def category_new():
+    form = CategoryForm()
+    if _save_category(form, CreditCategory()):
+        flash(_("学分类别已添加。"), "success")
+        return redirect(url_for(".categories"))
+    return _edit_page(form, _("添加学分类别"), url_for(".categories"))
+
+
+@bp.route("/credit-categories/<int:category_id>/edit", methods=["GET", "POST"])
+@requires("credit_categories.edit")
+def category_edit(category_id: int):
+    category = db.get_or_404(CreditCategory, category_id)
+    form = CategoryForm(obj=category)
+    if _save_category(form, category):
+        flash(_("学分类别已保存。"), "success")
+        return redirect(url_for(".categories"))
+    return _edit_page(form, _("编辑学分类别：%(name)s", name=category.name), url_for(".categories"))
+
+
+# -- settings --------------------------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires("settings.edit")
+def site_settings():
+    form = settings_form(settings.all_values())
+    if _apply(
+        form,
+        lambda: operations.save_settings(current_user, {key: form[key].data for key in settings.SETTINGS}),
+    ):
+        flash(_("设置已保存。"), "success")
+        return redirect(url_for(".site_settings"))
+    return _edit_page(form, _("系统设置"), url_for(".index"))
+
+
+# -- audit log -------------------------------------------------------------------------------------
 
 
 @bp.get("/audit")
+@requires("audit.read")
 def audit_log():
-    permissions.require(current_user, "audit.read")
-    return render_template("admin/index.html")
+    filters = AuditFilter(formdata=request.args)
+    stmt = queries.filter_audit(queries.visible_audit_entries(current_user), **filters.values())
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("admin/audit.html", page=page, filters=filters)

@@ -31,8 +31,16 @@ def credits_for(hours: Decimal, category: CreditCategory) -> Decimal:
     return (Decimal(hours) / category.hours_per_credit).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def save_category(actor, category: CreditCategory, *, name: str, code: str, hours_per_credit: Decimal,
-                  position: int, is_active: bool) -> CreditCategory:  # fmt: skip
+def save_category(
+    actor,
+    category: CreditCategory,
+    *,
+    name: str,
+    code: str,
+    hours_per_credit: Decimal,
+    position: int,
+    is_active: bool,
+) -> CreditCategory:
     if hours_per_credit is None or hours_per_credit <= 0:
         raise DomainError(_("每学分学时必须大于 0。"), field="hours_per_credit")
     for column, value, field in ((CreditCategory.name, name, "name"), (CreditCategory.code, code, "code")):
@@ -47,6 +55,11 @@ def save_category(actor, category: CreditCategory, *, name: str, code: str, hour
     category.hours_per_credit, category.position, category.is_active = hours_per_credit, position, is_active
     db.session.add(category)
     db.session.flush()
-    audit.record(actor, "credit_category.save", category, before=before,
-                 after=audit.snapshot(category, CATEGORY_FIELDS))  # fmt: skip
+    audit.record(
+        actor,
+        "credit_category.save",
+        category,
+        before=before,
+        after=audit.snapshot(category, CATEGORY_FIELDS),
+    )
     return category

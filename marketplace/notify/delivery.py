@@ -56,12 +56,12 @@ def _claim(limit: int) -> list[OutboxMessage]:
 
 
 def _as_mail(row: OutboxMessage) -> Message:
-    return Message(
-        subject=row.subject,
-        recipients=[row.recipient],
-        body=row.body,
-        extra_headers={"Message-ID": row.message_id},
+    message = Message(
+        subject=row.subject, recipients=[row.recipient], body=row.body, date=clock.now().timestamp()
     )
+    # Replace Flask-Mail's random id (an extra_headers entry would add a second Message-ID header).
+    message.msgId = row.message_id
+    return message
 
 
 def _record_failure(row: OutboxMessage, error: Exception, report: DeliveryReport) -> None:

@@ -28,6 +28,13 @@ KINDS: dict[str, Kind] = {
         Kind("membership.granted", _l("加入组织或任职")),
         Kind("role.granted", _l("获得系统角色")),
         Kind("roster.import_done", _l("名册导入完成")),
+        Kind("project.approved", _l("项目通过团委审核")),
+        Kind("project.returned", _l("项目被团委退回")),
+        Kind("project.changed", _l("竞标项目要求变更")),
+        Kind("project.cancelled", _l("竞标项目取消")),
+        Kind("project.deadline_soon", _l("竞标即将截止")),
+        Kind("project.question_answered", _l("提问获得答复")),
+        Kind("bid.receipt", _l("标书提交回执")),
     ]
 }
 

@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import audit, clock
+from ..accounts.models import AccountStatus
+from ..accounts.operations import user_by_number
 from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
@@ -33,8 +35,16 @@ def save_college(actor, college: College, name: str, code: str | None) -> Colleg
     return college
 
 
-def save_org(actor, org: Organization, *, name: str, kind: OrgKind, college_id: int | None,
-             description: str = "", is_active: bool = True) -> Organization:  # fmt: skip
+def save_org(
+    actor,
+    org: Organization,
+    *,
+    name: str,
+    kind: OrgKind,
+    college_id: int | None,
+    description: str = "",
+    is_active: bool = True,
+) -> Organization:
     kind = OrgKind(kind)
     if kind.needs_college and not college_id:
         raise DomainError(_("院系学生会和班级必须属于一个学院。"), field="college_id")
@@ -49,8 +59,13 @@ def save_org(actor, org: Organization, *, name: str, kind: OrgKind, college_id: 
     org.description, org.is_active = description or "", is_active
     db.session.add(org)
     db.session.flush()
-    audit.record(actor, "org.create" if creating else "org.update", org, before=before,
-                 after=audit.snapshot(org, ORG_FIELDS))  # fmt: skip
+    audit.record(
+        actor,
+        "org.create" if creating else "org.update",
+        org,
+        before=before,
+        after=audit.snapshot(org, ORG_FIELDS),
+    )
     return org
 
 
@@ -67,9 +82,18 @@ def _overlapping(user_id: int, org_id: int, starts_on: date, ends_on: date | Non
     return db.session.scalar(stmt.limit(1))
 
 
-def save_membership(actor, membership: Membership, *, user, org: Organization, role: MemberRole,
-                    title: str = "", starts_on: date | None = None, ends_on: date | None = None,
-                    notify_member: bool = True) -> Membership:  # fmt: skip
+def save_membership(
+    actor,
+    membership: Membership,
+    *,
+    user,
+    org: Organization,
+    role: MemberRole,
+    title: str = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    notify_member: bool = True,
+) -> Membership:
     """Appoint (or edit) a member or manager for a period. Periods of one person in one organization
     may not overlap: a change of role ends one period and starts the next."""
     starts_on = starts_on or clock.today_local()
@@ -84,11 +108,38 @@ def save_membership(actor, membership: Membership, *, user, org: Organization, r
     membership.starts_on, membership.ends_on = starts_on, ends_on
     db.session.add(membership)
     db.session.flush()
-    audit.record(actor, "membership.create" if creating else "membership.update", membership,
-                 before=before, after=audit.snapshot(membership, MEMBERSHIP_FIELDS))  # fmt: skip
+    audit.record(
+        actor,
+        "membership.create" if creating else "membership.update",
+        membership,
+        before=before,
+        after=audit.snapshot(membership, MEMBERSHIP_FIELDS),
+    )
     if creating and notify_member:
         notify.send(user, "membership.granted", link=f"/orgs/{org.id}", org=org, membership=membership)
     return membership
+
+
+def appoint(
+    actor,
+    org: Organization,
+    *,
+    number: str,
+    role: MemberRole,
+    title: str = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Membership:
+    """任命: make the account with this 学号/工号 a member or manager of ``org``."""
+    user = user_by_number(number)
+    if user.status != AccountStatus.ACTIVE:
+        message = _(
+            "该账号（%(name)s）状态为“%(status)s”，不能任职。", name=user.name, status=user.status.label
+        )
+        raise DomainError(message, field="number")
+    return save_membership(
+        actor, Membership(), user=user, org=org, role=role, title=title, starts_on=starts_on, ends_on=ends_on
+    )
 
 
 def end_membership(actor, membership: Membership, ends_on: date | None = None) -> None:
@@ -97,8 +148,13 @@ def end_membership(actor, membership: Membership, ends_on: date | None = None) -
         raise DomainError(_("结束日期不能早于开始日期。"), field="ends_on")
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
     membership.ends_on = ends_on
-    audit.record(actor, "membership.end", membership, before=before,
-                 after=audit.snapshot(membership, MEMBERSHIP_FIELDS))  # fmt: skip
+    audit.record(
+        actor,
+        "membership.end",
+        membership,
+        before=before,
+        after=audit.snapshot(membership, MEMBERSHIP_FIELDS),
+    )
 
 
 def current_members(org: Organization, day: date | None = None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,6 +21,26 @@ class ImportStatus(enum.StrEnum):
     IMPORTING = "importing"
     DONE = "done"
     FAILED = "failed"  # an unexpected error; nothing was written
+
+    @property
+    def label(self) -> str:
+        return str(IMPORT_STATUS_LABELS[self.value])
+
+    @property
+    def is_running(self) -> bool:
+        """Waiting for or inside a background task: the job page follows its progress."""
+        return self in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
+IMPORT_STATUS_LABELS = {
+    "queued": _l("排队中"),
+    "checking": _l("检查中"),
+    "invalid": _l("未通过检查"),
+    "ready": _l("待确认导入"),
+    "importing": _l("导入中"),
+    "done": _l("已导入"),
+    "failed": _l("出错"),
+}
 
 
 class ImportJob(db.Model):

@@ -1,0 +1,201 @@
+"""Forms of the administration pages (系统管理)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    validators,
+    widgets,
+)
+
+from .. import settings
+from ..accounts.forms import political_choices
+from ..accounts.models import SITE_ROLE_LABELS, AccountKind, AccountStatus
+from ..extensions import db
+from ..forms import Form, email, length, number_range, optional, required
+from ..orgs.models import College, MemberRole, OrgKind
+from .queries import SUBJECT_LABELS
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+def _labelled(enum_cls):
+    return [(member.value, member.label) for member in enum_cls]
+
+
+def _any(label, choices):
+    """A filter's choices: "any" first."""
+    return [("", label)] + choices
+
+
+def college_choices(blank=_l("（无）")):
+    colleges = db.session.execute(select(College.id, College.name).order_by(College.name)).all()
+    return [("", blank)] + [(c.id, c.name) for c in colleges]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (laid out by ``admin/edit.html``)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class UserForm(Form):
+    kind = SelectField(_l("账号类型"), choices=_labelled(AccountKind))
+    identifier = StringField(_l("学号 / 工号"), [required(), length(32)],
+                             description=_l("学生填学号，教职工填工号"))  # fmt: skip
+    name = StringField(_l("姓名"), [required(), length(64)])
+    college_id = SelectField(_l("学院"), coerce=_int_or_none)
+    grade = IntegerField(
+        _l("年级"), [optional(), number_range(2000, 2100)], description=_l("入学年份，如 2024；教职工不填")
+    )
+    phone = StringField(
+        _l("手机号"), [optional(), validators.Regexp(r"^1\d{10}$", message=_l("请输入 11 位手机号。"))]
+    )
+    email = EmailField(_l("邮箱"), [optional(), email(), length(254)])
+    political_status = SelectField(_l("政治面貌"), choices=political_choices)
+    status = SelectField(
+        _l("账号状态"), choices=_labelled(AccountStatus), description=_l("停用后该账号无法登录，记录仍保留")
+    )
+    roles = MultiCheckboxField(_l("系统角色"), choices=list(SITE_ROLE_LABELS.items()))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.college_id.choices = college_choices()
+
+
+class OrgForm(Form):
+    name = StringField(_l("名称"), [required(), length(100)])
+    kind = SelectField(_l("类型"), choices=_labelled(OrgKind))
+    college_id = SelectField(_l("所属学院"), coerce=_int_or_none, description=_l("院系学生会和班级必填"))
+    description = TextAreaField(
+        _l("简介"), [optional(), length(5000)], description=_l("支持 Markdown"), render_kw={"rows": 5}
+    )
+    is_active = BooleanField(_l("启用"), default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.college_id.choices = college_choices()
+
+
+class AppointForm(Form):
+    number = StringField(_l("学号 / 工号"), [required(), length(32)])
+    role = SelectField(_l("身份"), choices=_labelled(MemberRole), default=MemberRole.MEMBER.value)
+    title = StringField(_l("职务"), [optional(), length(64)], description=_l("如：主席、部长、干事、团支书"))
+    starts_on = DateField(_l("开始日期"), [optional()], description=_l("不填则从今天开始"))
+    ends_on = DateField(_l("结束日期"), [optional()], description=_l("不填表示长期任职"))
+
+
+class EndMembershipForm(Form):
+    ends_on = DateField(_l("最后任职日"), [optional()], description=_l("不填则今天为最后一天"))
+
+
+class CollegeForm(Form):
+    name = StringField(_l("学院名称"), [required(), length(64)])
+    code = StringField(_l("代码"), [optional(), length(16)], description=_l("学校系统中的学院代码，选填"))
+
+
+class YearForm(Form):
+    name = StringField(_l("学年名称"), [required(), length(32)], description=_l("如：2025-2026学年"))
+    starts_on = DateField(_l("开始日期"), [required()])
+    ends_on = DateField(_l("结束日期"), [required()])
+
+
+class TermForm(Form):
+    name = StringField(_l("学期名称"), [required(), length(32)], description=_l("如：第一学期、春季学期"))
+    starts_on = DateField(_l("开始日期"), [required()])
+    ends_on = DateField(_l("结束日期"), [required()])
+
+
+class CategoryForm(Form):
+    name = StringField(_l("类别名称"), [required(), length(32)])
+    code = StringField(
+        _l("代码"),
+        [required(), length(32),
+         validators.Regexp(r"^[a-z0-9_]+$", message=_l("只能使用小写字母、数字和下划线。"))],
+        description=_l("导出给学校第二课堂系统时使用"),
+    )  # fmt: skip
+    hours_per_credit = DecimalField(
+        _l("每学分学时"),
+        [required(), number_range(0.01, 1000)],
+        places=2,
+        description=_l("多少学时折合 1 学分"),
+    )
+    position = IntegerField(_l("排序"), [optional()], default=0, description=_l("数字小的排在前面"))
+    is_active = BooleanField(_l("启用"), default=True)
+
+
+def settings_form(values: dict) -> Form:
+    """A form with one field per declared setting (``settings.SETTINGS``), filled with ``values``."""
+
+    class SettingsForm(Form):
+        pass
+
+    for key, spec in settings.SETTINGS.items():
+        options = {"description": spec.help}
+        if spec.kind is bool:
+            field = BooleanField(spec.label, **options)
+        elif spec.kind is int:
+            at_least = validators.NumberRange(min=spec.minimum, message=_l("不能小于 %(min)s。"))
+            field = IntegerField(spec.label, [required(), at_least], **options)
+        elif spec.choices:
+            field = SelectField(spec.label, choices=list(spec.choices), **options)
+        else:
+            field = TextAreaField(spec.label, [optional()], render_kw={"rows": 6}, **options)
+        setattr(SettingsForm, key, field)
+    return SettingsForm(data=values)
+
+
+class ListFilter(Form):
+    """Filters arrive as query parameters: nothing to protect with a CSRF token, and a value that makes
+    no sense (an old link, a typo) is shown as an error and ignored rather than refusing the page."""
+
+    class Meta:
+        csrf = False
+
+    def values(self) -> dict:
+        self.validate()
+        return {name: field.default if field.errors else field.data for name, field in self._fields.items()}
+
+
+class UserFilter(ListFilter):
+    q = StringField(_l("搜索"), default="")
+    kind = SelectField(_l("类型"), choices=_any(_l("全部类型"), _labelled(AccountKind)), default="")
+    status = SelectField(_l("状态"), choices=_any(_l("全部状态"), _labelled(AccountStatus)), default="")
+    role = SelectField(
+        _l("系统角色"), choices=_any(_l("全部角色"), list(SITE_ROLE_LABELS.items())), default=""
+    )
+    college_id = SelectField(_l("学院"), coerce=_int_or_none)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.college_id.choices = college_choices(blank=_l("全部学院"))
+
+
+class OrgFilter(ListFilter):
+    q = StringField(_l("搜索"), default="")
+    kind = SelectField(_l("类型"), choices=_any(_l("全部类型"), _labelled(OrgKind)), default="")
+
+
+class AuditFilter(ListFilter):
+    action = StringField(_l("操作"), default="", description=_l("操作代码的开头，如 user. 或 org.create"))
+    actor = StringField(_l("操作人学号 / 工号"), default="")
+    subject_type = SelectField(
+        _l("对象类型"), choices=_any(_l("全部对象"), list(SUBJECT_LABELS.items())), default=""
+    )
+    subject_id = HiddenField(default="")
+    since = DateField(_l("起始日期"), [optional()])
+    until = DateField(_l("截止日期"), [optional()])

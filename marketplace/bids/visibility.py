@@ -1,0 +1,111 @@
+"""Sealing (密封) and recusal (回避): who may see a bid, and who is kept out of a project.
+
+Before the deadline a bid is visible to the managers of the bidding organization only. After it,
+the panel, the posting union's staff and the league reviewer see the project's bids — except anyone
+recused: a person whose membership of a bidding organization was active on the deadline's date.
+Other bidders are always recused, so they never see a competitor's plan.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from .. import permissions
+from ..extensions import db
+from ..orgs.models import Membership
+from ..permissions import Role
+from ..projects.models import Project, ProjectState
+from ..timeutil import SCHOOL_TZ
+from .models import Bid, BidStatus, Recusal
+from .queries import bidding_org_ids
+
+SEALED_STATES = frozenset({ProjectState.DRAFT, ProjectState.PENDING_APPROVAL, ProjectState.OPEN})
+
+
+def deadline_day(project: Project) -> date:
+    return project.bid_deadline.astimezone(SCHOOL_TZ).date()
+
+
+def is_sealed(project: Project) -> bool:
+    return project.effective_state in SEALED_STATES
+
+
+def recused_memberships(project: Project, user_id: int | None = None) -> list[Membership]:
+    """Memberships, active on the deadline's date, in organizations bidding on ``project``."""
+    orgs = bidding_org_ids(project)
+    if not orgs:
+        return []
+    stmt = select(Membership).where(Membership.org_id.in_(orgs), Membership.active_on(deadline_day(project)))
+    if user_id is not None:
+        stmt = stmt.where(Membership.user_id == user_id)
+    return db.session.scalars(stmt).all()
+
+
+def is_recused(user, project: Project) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(recused_memberships(project, user.id))
+
+
+def record_recusals(project: Project) -> None:
+    """Write down, when bidding closes, everyone recused from the project (回避记录)."""
+    existing = set(
+        db.session.execute(
+            select(Recusal.user_id, Recusal.org_id).where(Recusal.project_id == project.id)
+        ).all()
+    )
+    for membership in recused_memberships(project):
+        if (membership.user_id, membership.org_id) not in existing:
+            db.session.add(
+                Recusal(project_id=project.id, user_id=membership.user_id, org_id=membership.org_id)
+            )
+            existing.add((membership.user_id, membership.org_id))
+
+
+def oversees(user, project: Project) -> bool:
+    """Staff of the posting union and league reviewers: those who see all bids after the deadline
+    (panelists are added by the review area)."""
+    return project.union_id in permissions.staff_union_ids(user) or permissions.has_role(
+        user, Role.LEAGUE_REVIEWER
+    )
+
+
+def can_view_bid(user, bid: Bid) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if bid.org_id in permissions.managed_org_ids(user):
+        return True
+    project = bid.project
+    if is_sealed(project) or is_recused(user, project):
+        return False
+    return oversees(user, project)
+
+
+def can_view_bids_of(user, project: Project) -> bool:
+    """May see the list of all bids on ``project`` (after the deadline, not recused)."""
+    if not getattr(user, "is_authenticated", False) or is_sealed(project):
+        return False
+    return oversees(user, project) and not is_recused(user, project)
+
+
+def hidden_bid_projects(user) -> set[int]:
+    """Projects whose bid audit entries ``user`` may not read: still sealed, or recused from."""
+    from ..projects.lifecycle import effective_state_in
+
+    sealed = set(db.session.scalars(select(Project.id).where(effective_state_in(*SEALED_STATES))))
+    if not getattr(user, "is_authenticated", False):
+        return sealed
+    rows = db.session.execute(
+        select(Project.id, Project.bid_deadline, Membership)
+        .join(Bid, Bid.project_id == Project.id)
+        .join(Membership, Membership.org_id == Bid.org_id)
+        .where(Membership.user_id == user.id, Bid.status == BidStatus.SUBMITTED)
+    ).all()
+    recused = {
+        project_id
+        for project_id, deadline, membership in rows
+        if membership.is_active_on(deadline.astimezone(SCHOOL_TZ).date())
+    }
+    return sealed | recused

@@ -1,0 +1,289 @@
+"""The project lifecycle, declared once (发榜 → 竞标 → 评标/公示 → 承办 → 评价).
+
+``TRANSITIONS`` says which action leads from which states to which, and who may take it (a
+permissions action; ``None`` means only the clock). ``apply`` is the only way a person changes a
+project's state; ``catch_up`` persists the steps the clock has made due (``DUE_RULES``), and pages read
+``effective_state`` — the same rules evaluated against ``clock.now()``, in Python for one project and
+in SQL (``effective_state_sql``) for lists, so an expired project never shows as open even if no
+background job has run. ``move`` performs every step as a conditional UPDATE (``WHERE state =
+:source``), so two workers never apply the same step twice, and writes the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import String, and_, case, literal, select, type_coerce, update
+
+from .. import audit, clock, draw, permissions
+from ..errors import Conflict, DomainError
+from ..extensions import db
+from .models import Project
+from .models import ProjectState as S
+
+
+class IllegalTransition(DomainError):
+    def __init__(self, state: S, action: str):
+        super().__init__(_("项目当前处于「%(state)s」阶段，不能进行这项操作。", state=state.label))
+        self.state, self.action = state, action
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[S]
+    target: S | None  # None: the state stays (the action is still recorded)
+    permission: str | None  # a permissions action; None: only the clock takes this step
+    needs_reason: bool = False
+
+
+BEFORE_HOSTING = frozenset({S.DRAFT, S.PENDING_APPROVAL, S.OPEN, S.REVIEWING, S.AWARD_NOTICE})
+
+TRANSITIONS: dict[str, Transition] = {
+    "publish": Transition(frozenset({S.DRAFT}), S.OPEN, "project.publish"),  # not major
+    "submit": Transition(frozenset({S.DRAFT}), S.PENDING_APPROVAL, "project.publish"),  # major
+    "approve": Transition(frozenset({S.PENDING_APPROVAL}), S.OPEN, "project.approve"),
+    "return": Transition(frozenset({S.PENDING_APPROVAL}), S.DRAFT, "project.approve", needs_reason=True),
+    "close_bidding": Transition(frozenset({S.OPEN}), S.REVIEWING, None),
+    "fail": Transition(frozenset({S.OPEN}), S.FAILED, None),  # 流标: no valid bid at the deadline
+    "award": Transition(frozenset({S.REVIEWING}), S.AWARD_NOTICE, "project.award"),
+    "uphold_objection": Transition(
+        frozenset({S.AWARD_NOTICE}), S.REVIEWING, "project.rule_objection", needs_reason=True
+    ),
+    # The winner declined: the award passes to the next-ranked bid with a new notice, or the project fails.
+    "pass_award": Transition(frozenset({S.AWARD_NOTICE}), S.AWARD_NOTICE, "project.award", needs_reason=True),
+    "fail_after_decline": Transition(
+        frozenset({S.AWARD_NOTICE}), S.FAILED, "project.award", needs_reason=True
+    ),
+    "start_hosting": Transition(frozenset({S.AWARD_NOTICE}), S.HOSTING, None),
+    "complete": Transition(frozenset({S.HOSTING}), S.EVALUATING, "project.host"),
+    "close": Transition(frozenset({S.EVALUATING}), S.CLOSED, "project.close"),
+    "cancel": Transition(BEFORE_HOSTING, S.CANCELLED, "project.cancel", needs_reason=True),
+    "request_cancel": Transition(
+        frozenset({S.HOSTING, S.EVALUATING}), None, "project.cancel", needs_reason=True
+    ),
+    "approve_cancel": Transition(frozenset({S.HOSTING, S.EVALUATING}), S.CANCELLED, "project.approve_cancel"),
+}
+
+
+@dataclass(frozen=True)
+class DueRule:
+    """A step the clock takes: from ``source``, ``action`` is due when ``check`` (Python, one project)
+    and ``sql`` (SQL on Project, for lists) say so. The first matching rule wins."""
+
+    source: S
+    action: str
+    check: Callable[[Project, datetime], bool]
+    sql: Callable[[datetime], object]
+
+
+def _deadline_passed(project: Project, now: datetime) -> bool:
+    return now >= project.bid_deadline
+
+
+def _has_valid_bid(project: Project) -> bool:
+    from ..bids.queries import project_has_valid_bid
+
+    return project_has_valid_bid(project)
+
+
+def _has_valid_bid_sql():
+    from ..bids.queries import has_valid_bid
+
+    return has_valid_bid()
+
+
+DUE_RULES: list[DueRule] = [
+    DueRule(
+        S.OPEN,
+        "close_bidding",
+        lambda p, now: _deadline_passed(p, now) and _has_valid_bid(p),
+        lambda now: and_(Project.bid_deadline <= now, _has_valid_bid_sql()),
+    ),
+    DueRule(
+        S.OPEN,
+        "fail",
+        lambda p, now: _deadline_passed(p, now) and not _has_valid_bid(p),
+        lambda now: and_(Project.bid_deadline <= now, ~_has_valid_bid_sql()),
+    ),
+]
+
+
+def due_action(project: Project, now: datetime | None = None) -> str | None:
+    now = now or clock.now()
+    for rule in DUE_RULES:
+        if project.state == rule.source and rule.check(project, now):
+            return rule.action
+    return None
+
+
+def effective_state(project: Project, now: datetime | None = None) -> S:
+    action = due_action(project, now)
+    return TRANSITIONS[action].target if action else project.state
+
+
+def effective_state_sql(now: datetime | None = None):
+    """The effective state as an SQL string expression, for selecting and filtering lists."""
+    now = now or clock.now()
+    whens = [
+        (and_(Project.state == rule.source, rule.sql(now)), literal(TRANSITIONS[rule.action].target.value))
+        for rule in DUE_RULES
+    ]
+    return case(*whens, else_=type_coerce(Project.state, String))
+
+
+def effective_state_in(*states: S, now: datetime | None = None):
+    return effective_state_sql(now).in_([s.value for s in states])
+
+
+# -- changing state ----------------------------------------------------------------------------------
+
+
+def lock(project: Project) -> None:
+    """SELECT … FOR UPDATE on the project row (a no-op on SQLite), then read it afresh."""
+    db.session.execute(select(Project.id).where(Project.id == project.id).with_for_update())
+    db.session.refresh(project)
+
+
+def move(
+    project: Project, action: str, actor, *, reason: str | None = None, values: dict | None = None
+) -> bool:
+    """Take one step, if the project is still where we think it is. Returns False when another
+    request or worker took a step first (the caller reads the project afresh)."""
+    transition = TRANSITIONS[action]
+    source = project.state
+    target = transition.target or source
+    now = clock.now()
+    values = dict(values or {})
+    values.update(_facts_of(project, action, now, reason))
+    result = db.session.execute(
+        update(Project)
+        .where(Project.id == project.id, Project.state == source)
+        .values(state=target, version=Project.version + 1, **values)
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount != 1:
+        db.session.refresh(project)
+        return False
+    db.session.refresh(project)
+    audit.record(
+        actor,
+        f"project.{action}",
+        project,
+        before={"state": source},
+        after={"state": target},
+        reason=reason,
+        project_id=project.id,
+    )
+    effect = EFFECTS.get(action)
+    if effect is not None:
+        effect(project, actor, reason)
+    return True
+
+
+def _facts_of(project: Project, action: str, now: datetime, reason: str | None) -> dict:
+    """Columns that must change together with the state (the CHECK constraints hold them together)."""
+    if action in ("publish", "approve"):
+        return {"published_at": now, "return_reason": None}
+    if action == "return":
+        return {"return_reason": reason}
+    if action == "close_bidding":
+        return {"bidding_closed_at": now, "tiebreak_seed": tiebreak_seed(project)}
+    if action == "fail":
+        return {"bidding_closed_at": now} if project.state == S.OPEN else {}
+    if action in ("cancel", "approve_cancel"):
+        return {"cancel_reason": reason or project.cancel_reason}
+    if action == "request_cancel":
+        return {"cancel_requested_at": now, "cancel_reason": reason}
+    return {}
+
+
+def tiebreak_seed(project: Project) -> str:
+    """The award draw's seed, fixed when bidding closes, over the valid bids (see marketplace.draw)."""
+    from ..bids.queries import valid_bids
+
+    return draw.seed_for(project.id, (bid.public_id for bid in valid_bids(project)))
+
+
+def catch_up(project: Project, now: datetime | None = None) -> int:
+    """Persist every step the clock has made due. Returns how many were taken."""
+    taken = 0
+    while (action := due_action(project, now)) is not None:
+        if not move(project, action, None):
+            continue  # someone else took it; re-read and look again
+        taken += 1
+    return taken
+
+
+def apply(
+    project: Project, action: str, actor, *, reason: str | None = None, values: dict | None = None
+) -> None:
+    """The only way a person changes a project's state: guarded, locked, audited."""
+    transition = TRANSITIONS[action]
+    if transition.permission is None:
+        raise ValueError(f"{action} is taken by the clock, not by a person")
+    lock(project)
+    catch_up(project)
+    if project.state not in transition.sources:
+        raise IllegalTransition(project.state, action)
+    permissions.require(actor, transition.permission, project)
+    reason = (reason or "").strip() or None
+    if transition.needs_reason and not reason:
+        raise DomainError(_("请填写理由。"), field="reason")
+    if not move(project, action, actor, reason=reason, values=values):
+        raise Conflict(_("项目状态刚刚发生了变化，请刷新页面后重试。"))
+
+
+def run_due_transitions(now: datetime | None = None) -> int:
+    """The periodic task's step: persist every due transition, one project per transaction."""
+    now = now or clock.now()
+    ids = db.session.scalars(
+        select(Project.id).where(effective_state_sql(now) != type_coerce(Project.state, String))
+    ).all()
+    taken = 0
+    for project_id in ids:
+        project = db.session.get(Project, project_id)
+        lock(project)
+        taken += catch_up(project, now)
+        db.session.commit()
+    return taken
+
+
+# -- what follows a step -------------------------------------------------------------------------------
+
+
+def _notify_union_staff_and_creator(project: Project, kind: str, reason: str | None) -> None:
+    from ..notify import operations as notify
+
+    if project.created_by is not None:
+        notify.send(project.created_by, kind, link=f"/projects/{project.id}", project=project, reason=reason)
+
+
+def _after_approve(project, actor, reason):
+    _notify_union_staff_and_creator(project, "project.approved", reason)
+
+
+def _after_return(project, actor, reason):
+    _notify_union_staff_and_creator(project, "project.returned", reason)
+
+
+def _after_close_bidding(project, actor, reason):
+    from ..bids.visibility import record_recusals
+
+    record_recusals(project)
+
+
+def _after_cancel(project, actor, reason):
+    from ..bids.operations import notify_bidders
+
+    notify_bidders(project, "project.cancelled", reason=reason)
+
+
+EFFECTS: dict[str, Callable] = {
+    "approve": _after_approve,
+    "return": _after_return,
+    "close_bidding": _after_close_bidding,
+    "cancel": _after_cancel,
+}

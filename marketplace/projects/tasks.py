@@ -1,0 +1,21 @@
+"""The periodic step: persist due transitions and send deadline reminders (every minute).
+
+``flask --app marketplace tick`` runs the same step by hand.
+"""
+
+from __future__ import annotations
+
+from huey import crontab
+
+from ..queue import periodic_task
+from .lifecycle import run_due_transitions
+from .operations import send_deadline_reminders
+
+
+def tick() -> tuple[int, int]:
+    return run_due_transitions(), send_deadline_reminders()
+
+
+@periodic_task(crontab(minute="*"))
+def tick_periodically() -> None:
+    tick()

@@ -1,0 +1,92 @@
+"""名册导入 pages: past imports, the upload form, a job's progress, errors or preview, and its
+confirmation. The checking and the import run as background tasks (see :mod:`.tasks`)."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from .. import permissions
+from ..errors import DomainError
+from ..extensions import db
+from . import files, operations, tasks
+from .forms import UploadForm, column_help
+from .models import ImportJob
+
+bp = Blueprint("roster", __name__, url_prefix="/admin/imports")
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.before_request
+@login_required
+def _only_importers():
+    permissions.require(current_user, "roster.import")
+
+
+def _job_or_404(public_id: str) -> ImportJob:
+    return db.first_or_404(select(ImportJob).where(ImportJob.public_id == public_id))
+
+
+@bp.get("/")
+def index():
+    stmt = (
+        select(ImportJob)
+        .options(joinedload(ImportJob.created_by))
+        .order_by(ImportJob.created_at.desc(), ImportJob.id.desc())
+    )
+    return render_template("roster/index.html", page=db.paginate(stmt, per_page=20, error_out=False))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            job = operations.start_import(current_user, upload.filename or "", upload.read())
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            db.session.commit()
+            tasks.check_import(job.id)  # after the commit, so that the worker finds the job
+            return redirect(url_for(".show", public_id=job.public_id))
+    return render_template("roster/new.html", form=form, column_help=column_help()), form.status_code
+
+
+@bp.get("/template.xlsx")
+def template():
+    return send_file(
+        io.BytesIO(files.template_workbook()),
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name="名册导入模板.xlsx",
+    )
+
+
+@bp.get("/<public_id>")
+def show(public_id: str):
+    return render_template("roster/show.html", job=_job_or_404(public_id), columns=files.COLUMNS)
+
+
+@bp.get("/<public_id>/status")
+def status(public_id: str):
+    job = _job_or_404(public_id)
+    return jsonify(percent=job.percent, status=job.status.value, finished=not job.status.is_running)
+
+
+@bp.post("/<public_id>/confirm")
+def confirm(public_id: str):
+    job = _job_or_404(public_id)
+    try:
+        operations.confirm_import(current_user, job)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        tasks.apply_import(job.id, current_user.id)
+    return redirect(url_for(".show", public_id=public_id))

@@ -1,0 +1,55 @@
+"""The world of the administration tests: an admin, and one of everything the pages show."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from marketplace.accounts.models import AccountKind
+from marketplace.credits.models import CreditCategory
+from marketplace.extensions import db
+from marketplace.orgs.models import MemberRole, OrgKind
+from marketplace.school.models import AcademicYear, Term
+from tests import factories
+
+
+@pytest.fixture
+def admin():
+    return factories.user(kind=AccountKind.FACULTY, name="管理员", roles=("admin",))
+
+
+@pytest.fixture
+def as_admin(client, admin):
+    factories.login(client, admin)
+    return client
+
+
+@pytest.fixture
+def academic_year():
+    year = AcademicYear(name="2025-2026学年", starts_on=date(2025, 9, 1), ends_on=date(2026, 8, 31))
+    year.terms.append(Term(name="第一学期", starts_on=date(2025, 9, 1), ends_on=date(2026, 1, 18)))
+    db.session.add(year)
+    db.session.commit()
+    return year
+
+
+@pytest.fixture
+def world(academic_year):
+    """One row of each kind an admin URL can name, by the URL parameter that names it."""
+    college = factories.college("计算机学院")
+    club = factories.org(OrgKind.CLUB, name="摄影社")
+    member = factories.user(name="王芳", college=college)
+    membership = factories.membership(member, club, MemberRole.MEMBER)
+    category = db.session.scalars(db.select(CreditCategory)).first()
+    assert category is not None and category.hours_per_credit == Decimal("8")
+    return {
+        "user_id": member.id,
+        "org_id": club.id,
+        "membership_id": membership.id,
+        "college_id": college.id,
+        "year_id": academic_year.id,
+        "term_id": academic_year.terms[0].id,
+        "category_id": category.id,
+    }

@@ -1,0 +1,27 @@
+"""Reading an admin page in a test: the message shown beside a field, and the value kept in it."""
+
+from __future__ import annotations
+
+import html
+import re
+
+
+def _control(page: str, name: str) -> re.Match:
+    match = re.search(rf'<(input|select|textarea)\b[^>]*\bname="{re.escape(name)}"[^>]*>', page)
+    assert match, f"no field named {name!r}"
+    return match
+
+
+def error_beside(page: str, name: str) -> str | None:
+    """The first error message rendered after field ``name`` and before the next field's label."""
+    control = _control(page, name)
+    rest = page[control.end() :]
+    rest = rest[: rest.find("<label")] if "<label" in rest else rest
+    found = re.search(r'<div class="invalid-feedback[^"]*">(.*?)</div>', rest, re.S)
+    return html.unescape(found.group(1)).strip() if found else None
+
+
+def value_of(page: str, name: str) -> str | None:
+    tag = _control(page, name).group(0)
+    found = re.search(r'\bvalue="([^"]*)"', tag)
+    return html.unescape(found.group(1)) if found else None

@@ -1,0 +1,79 @@
+"""Browser fixtures: Debian's Chromium (never a downloaded one) driven by Playwright's sync API,
+against the app served from a daemon thread of the test process.
+
+Without /usr/bin/chromium or the playwright package these tests are skipped, unless
+``REQUIRE_PREREQUISITES=1`` (CI), which makes that a failure.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import pytest
+
+from tests.browser.live import serving
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 10_000
+
+
+def _missing_prerequisite() -> str | None:
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is missing (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def live_url(app):
+    with serving(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    problem = _missing_prerequisite()
+    if problem:
+        if os.environ.get("REQUIRE_PREREQUISITES") == "1":
+            pytest.fail(f"browser tests are required (REQUIRE_PREREQUISITES=1): {problem}")
+        pytest.skip(problem)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser, live_url, **options):
+    context = browser.new_context(base_url=live_url, locale="zh-CN", **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def phone_page(browser, live_url):
+    context, page = _page(
+        browser, live_url, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True,
+        device_scale_factor=2,
+    )  # fmt: skip
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser, live_url):
+    context, page = _page(browser, live_url, viewport={"width": 1280, "height": 900})
+    yield page
+    context.close()

@@ -1,0 +1,68 @@
+"""Serving the app from this process, and what browser tests check on a page."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from werkzeug.serving import make_server
+
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "screenshots"
+
+# Whether the glyphs of two different characters come out differently: with no CJK font installed
+# both are drawn as the same missing-glyph box (or not at all).
+_DRAWS_CJK = """
+(element) => {
+  const style = getComputedStyle(element);
+  const draw = (text) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 64;
+    const context = canvas.getContext("2d");
+    context.font = `${style.fontWeight} 48px ${style.fontFamily}`;
+    context.fillText(text, 4, 52);
+    return canvas.toDataURL();
+  };
+  return draw("你") !== draw("好") && draw("你") !== draw("\\uFFFF");
+}
+"""
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve ``app`` from a daemon thread of this process, so it shares ``marketplace.clock`` and the
+    database with the test; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def watch_errors(page) -> list[str]:
+    """Collect the page's script errors and console errors (a CSP violation is one) from now on."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    return errors
+
+
+def draws_chinese(locator) -> bool:
+    return locator.evaluate(_DRAWS_CJK)
+
+
+def fits_width(page) -> bool:
+    """Nothing sticks out sideways (no horizontal scrolling on a phone)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def screenshot(page, name: str) -> None:
+    """Save ``screenshots/<name>.png`` when ``SCREENSHOTS=1`` (for people reviewing the layout)."""
+    if os.environ.get("SCREENSHOTS") == "1":
+        SCREENSHOT_DIR.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)

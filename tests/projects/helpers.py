@@ -1,0 +1,76 @@
+"""Making projects and bids in one line, through the real operations."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from marketplace import clock
+from marketplace.bids import operations as bid_ops
+from marketplace.extensions import db
+from marketplace.orgs.models import OrgKind
+from marketplace.projects import operations as project_ops
+from tests import factories
+
+
+def project_data(**overrides) -> dict:
+    deadline = clock.now() + timedelta(days=10)
+    data = {
+        "title": "新生适应期学业互助计划",
+        "category": "academic",
+        "description": "很多新生反映高数和程序设计跟不上，需要同伴辅导。",
+        "expected_outcomes": "每周两次答疑，覆盖 200 名新生。",
+        "budget_cap": Decimal("5000.00"),
+        "allow_college_union": True,
+        "allow_club": True,
+        "allow_class": False,
+        "bid_deadline": deadline,
+        "hosting_starts_on": deadline.date() + timedelta(days=7),
+        "hosting_ends_on": deadline.date() + timedelta(days=60),
+        "credit_category_id": None,
+        "flagged_major": False,
+        "criteria": project_ops.default_criteria(),
+    }
+    data.update(overrides)
+    return data
+
+
+def bid_data(**overrides) -> dict:
+    data = {
+        "summary": "由学业互助社承办，20 名志愿者辅导。",
+        "plan": "## 方案\n每周二、四晚上在图书馆答疑。",
+        "requested_budget": Decimal("4000"),
+        "timeline": "第 1 周招募，第 2-10 周辅导",
+        "team": [],
+        "expected_volunteers": 20,
+    }
+    data.update(overrides)
+    return data
+
+
+class World:
+    """A school union with a staff member, and two clubs with a manager each."""
+
+    def __init__(self):
+        self.union = factories.org(OrgKind.SCHOOL_UNION, name="校学生会")
+        self.staff = factories.staff_member(self.union, name="王干事")
+        self.club_a = factories.org(OrgKind.CLUB, name="学业互助社")
+        self.club_b = factories.org(OrgKind.CLUB, name="青年志愿者协会")
+        self.manager_a = factories.manager_of(self.club_a, name="张社长")
+        self.manager_b = factories.manager_of(self.club_b, name="李社长")
+        self.reviewer = factories.user(name="赵老师", kind="faculty", roles=("league_reviewer",))
+
+    def open_project(self, **overrides):
+        project = project_ops.create_draft(self.staff, self.union, project_data(**overrides))
+        project_ops.publish(self.staff, project)
+        db.session.commit()
+        return project
+
+    def bid(self, project, manager=None, org=None, **overrides):
+        bid = bid_ops.submit_bid(manager or self.manager_a, project, org or self.club_a, bid_data(**overrides))
+        db.session.commit()
+        return bid
+
+
+def today():
+    return date.today()
