@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -19,6 +19,8 @@ def select_locale() -> str:
     """zh_CN whatever the browser sends, unless the user chose another language."""
     from flask import current_app
 
+    if not has_request_context():  # a background task or a command: the school's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("locale")
     if chosen in languages:
@@ -76,11 +78,14 @@ def create_app(config: type | dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .bids.views import bp as bids_bp
     from .main.views import bp as main_bp
     from .notify.views import bp as notify_bp
     from .orgs.views import bp as orgs_bp
+    from .projects.views import bp as projects_bp
+    from .roster.views import bp as roster_bp
 
-    for bp in (main_bp, accounts_bp, notify_bp, orgs_bp, admin_bp):
+    for bp in (main_bp, accounts_bp, notify_bp, orgs_bp, admin_bp, roster_bp, bids_bp, projects_bp):
         app.register_blueprint(bp)
 
 

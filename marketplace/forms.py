@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import validators
+from wtforms import SelectMultipleField, validators, widgets
 
 from .errors import DomainError
 
@@ -29,6 +29,13 @@ def number_range(minimum=None, maximum=None):
     return validators.NumberRange(
         min=minimum, max=maximum, message=_l("请输入 %(min)s 到 %(max)s 之间的数。")
     )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (one checkbox per choice)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class Form(FlaskForm):

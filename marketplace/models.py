@@ -7,6 +7,7 @@ from .credits.models import CreditCategory  # noqa: F401
 from .notify.models import DeliveryAttempt, Notification, NotificationPreference, OutboxMessage  # noqa: F401
 from .orgs.models import College, Membership, Organization  # noqa: F401
 from .projects.models import Criterion, Project, ProjectChange, Question  # noqa: F401
+from .review.models import AwardNotice, Objection, PanelSeat, ReviewRound, Score  # noqa: F401
 from .roster.models import ImportJob  # noqa: F401
 from .school.models import AcademicYear, Term  # noqa: F401
 from .settings import Setting  # noqa: F401

@@ -143,16 +143,43 @@ def _views_bid(user, bid=None) -> bool:
     return bid is not None and can_view_bid(user, bid)
 
 
+def _writes_bid(user, bid=None) -> bool:
+    """Managers of the bidding organization write, confirm and withdraw its bid (admins do not)."""
+    return bid is not None and _writable_account(user) and bid.org_id in managed_org_ids(user)
+
+
 def _views_bids_of(user, project=None) -> bool:
     from .bids.visibility import can_view_bids_of
 
     return project is not None and can_view_bids_of(user, project)
 
 
+def _reviews_for_league(user, obj=None) -> bool:
+    return _writable_account(user) and has_role(user, Role.LEAGUE_REVIEWER)
+
+
+def _sees_unpublished(user, project=None) -> bool:
+    """Drafts and projects awaiting approval: the posting union's staff and the league reviewers."""
+    return project is not None and (
+        project.union_id in staff_union_ids(user) or has_role(user, Role.LEAGUE_REVIEWER)
+    )
+
+
 def _sees_bid_count(user, project=None) -> bool:
     return project is not None and (
         project.union_id in staff_union_ids(user) or bool(roles(user) & {Role.LEAGUE_REVIEWER, Role.ADMIN})
     )
+
+
+def _objects(user, project=None) -> bool:
+    """Any student may object to an award notice (异议)."""
+    return _writable_account(user) and user.kind == AccountKind.STUDENT
+
+
+def _on_panel(user, project=None) -> bool:
+    from .review.operations import is_seated
+
+    return project is not None and _writable_account(user) and is_seated(user, project)
 
 
 RULES: dict[str, Rule] = {
@@ -177,6 +204,8 @@ RULES: dict[str, Rule] = {
     "project.answer": _staff_of_posting_union,
     "project.close": _staff_of_posting_union,
     "project.view_bid_count": _sees_bid_count,
+    "project.view_unpublished": _sees_unpublished,
+    "project.review_queue": _reviews_for_league,
     "project.approve": _league_reviewer_not_recused,
     "project.approve_cancel": _league_reviewer_not_recused,
     "project.rule_objection": _league_reviewer_not_recused,
@@ -184,7 +213,10 @@ RULES: dict[str, Rule] = {
     "project.host": _hosts,
     "project.ask": _may_ask,
     "bid.view": _views_bid,
+    "bid.edit": _writes_bid,
     "project.view_bids": _views_bids_of,
+    "review.object": _objects,
+    "review.panel": _on_panel,
 }
 
 

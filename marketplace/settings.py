@@ -72,6 +72,14 @@ SETTINGS: dict[str, SettingSpec] = {
             minimum=0,
         ),
         SettingSpec(
+            "notice_window_days",
+            int,
+            3,
+            _l("公示期（天）"),
+            _l("评标结果公示的天数，期间同学可以提出异议。"),
+            minimum=1,
+        ),
+        SettingSpec(
             "attachment_max_mb",
             int,
             20,

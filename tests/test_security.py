@@ -48,7 +48,9 @@ def test_a_post_with_the_csrf_token_goes_through(client, csrf_on):
 def test_signing_out_needs_the_csrf_token_too(client, csrf_on):
     student = factories.user()
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"identifier": student.identifier, "password": factories.PASSWORD, "csrf_token": token})
+    client.post(
+        "/login", data={"identifier": student.identifier, "password": factories.PASSWORD, "csrf_token": token}
+    )
 
     assert client.post("/logout").status_code == 400
     assert client.get("/account").status_code == 200  # still signed in

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -13,6 +11,7 @@ from .. import settings
 from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
 from ..orgs.models import College
+from ..security import same_site_path
 from . import operations
 from .forms import ChangePasswordForm, ClaimForm, ForgotForm, LoginForm, ProfileForm, RegisterForm, ResetForm
 from .models import User
@@ -30,10 +29,7 @@ def load_user(user_id: str):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: a login link must not bounce users to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.index")
+    return same_site_path(target) or url_for("main.index")
 
 
 def _login_account_key() -> str:
@@ -68,7 +64,8 @@ def login():
         else:
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            session.pop("locale", None)
+            if user.locale:  # the language saved in the profile wins over one chosen before logging in
+                session.pop("locale", None)
             return redirect(_safe_next(request.args.get("next")))
     elif form.errors:
         status = 422

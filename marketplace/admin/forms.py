@@ -12,18 +12,16 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     validators,
-    widgets,
 )
 
 from .. import settings
 from ..accounts.forms import political_choices
 from ..accounts.models import SITE_ROLE_LABELS, AccountKind, AccountStatus
 from ..extensions import db
-from ..forms import Form, email, length, number_range, optional, required
+from ..forms import Form, MultiCheckboxField, email, length, number_range, optional, required
 from ..orgs.models import College, MemberRole, OrgKind
 from .queries import SUBJECT_LABELS
 
@@ -44,13 +42,6 @@ def _any(label, choices):
 def college_choices(blank=_l("（无）")):
     colleges = db.session.execute(select(College.id, College.name).order_by(College.name)).all()
     return [("", blank)] + [(c.id, c.name) for c in colleges]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes (laid out by ``admin/edit.html``)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class UserForm(Form):

@@ -10,11 +10,12 @@ import json
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import defaultload, lazyload, selectinload
 
 from ..accounts.models import AccountKind, AccountStatus, SiteRole, User, UserRole
 from ..audit import AuditEntry
+from ..bids.visibility import hidden_bid_projects
 from ..extensions import db
 from ..orgs.models import Membership, Organization, OrgKind
 from ..school.models import AcademicYear
@@ -30,6 +31,7 @@ SUBJECT_LABELS = {
     "term": _l("学期"),
     "credit_category": _l("学分类别"),
     "setting": _l("系统设置"),
+    "bid": _l("标书"),
 }
 
 
@@ -111,16 +113,20 @@ def calendar() -> Select:
 
 
 def visible_audit_entries(user) -> Select:
-    """The audit entries ``user`` may read, newest first.
+    """The audit entries ``user`` may read, newest first. Every page that lists entries starts here.
 
-    Every reader sees every entry for now; sealed bids and recusals (DESIGN.md) narrow this one
-    select() when the bidding area arrives, so every page that lists entries starts here.
+    Bid entries stay out of sight while their project's bids are sealed, and always for anyone
+    recused from the project (DESIGN.md 竞标, 回避).
     """
-    return (
+    stmt = (
         select(AuditEntry)
         .options(defaultload(AuditEntry.actor).lazyload(User.memberships))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
+    hidden = hidden_bid_projects(user)
+    if hidden:
+        stmt = stmt.where(~and_(AuditEntry.action.startswith("bid."), AuditEntry.project_id.in_(hidden)))
+    return stmt
 
 
 def filter_audit(

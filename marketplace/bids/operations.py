@@ -33,6 +33,14 @@ def _bidding_open(project: Project) -> None:
         raise DomainError(_("竞标已截止，不能再提交或修改标书。"))
 
 
+def _open_bid(actor, bid: Bid) -> None:
+    """Like ``_bidding_open`` for an existing bid, read afresh under the project's lock: the caller
+    loaded it before waiting for the lock, and a stale copy would fail its version check at flush."""
+    _bidding_open(bid.project)
+    db.session.refresh(bid)
+    _check_org(actor, bid.project, bid.org)
+
+
 def _check_org(actor, project: Project, org: Organization) -> None:
     permissions.require(actor, "org.act_for", org)
     if org.id not in permissions.managed_org_ids(actor):
@@ -51,6 +59,9 @@ def _check_content(project: Project, org: Organization, data: dict) -> dict:
         raise DomainError(
             _("申请预算不能超过项目预算上限 %(cap)s 元。", cap=project.budget_cap), field="requested_budget"
         )
+    volunteers = int(data.get("expected_volunteers") or 0)
+    if volunteers < 0:
+        raise DomainError(_("预计志愿者人数不能为负数。"), field="expected_volunteers")
     team = sorted({int(uid) for uid in data.get("team") or []})
     if team:
         members = set(
@@ -70,7 +81,7 @@ def _check_content(project: Project, org: Organization, data: dict) -> dict:
         "requested_budget": budget,
         "timeline": (data.get("timeline") or "").strip(),
         "team": team,
-        "expected_volunteers": int(data.get("expected_volunteers") or 0),
+        "expected_volunteers": volunteers,
     }
 
 
@@ -138,8 +149,7 @@ def submit_bid(actor, project: Project, org: Organization, data: dict, *, versio
 
 def confirm_bid(actor, bid: Bid) -> None:
     """确认标书 after the project's requirements changed."""
-    _bidding_open(bid.project)
-    _check_org(actor, bid.project, bid.org)
+    _open_bid(actor, bid)
     if bid.status != BidStatus.SUBMITTED:
         raise DomainError(_("标书已撤回，请重新提交。"))
     if bid.requested_budget > bid.project.budget_cap:
@@ -149,8 +159,7 @@ def confirm_bid(actor, bid: Bid) -> None:
 
 
 def withdraw_bid(actor, bid: Bid) -> None:
-    _bidding_open(bid.project)
-    _check_org(actor, bid.project, bid.org)
+    _open_bid(actor, bid)
     if bid.status == BidStatus.WITHDRAWN:
         return
     bid.status = BidStatus.WITHDRAWN
@@ -159,8 +168,9 @@ def withdraw_bid(actor, bid: Bid) -> None:
 
 
 def add_attachment(actor, bid: Bid, upload) -> BidAttachment:
-    _bidding_open(bid.project)
-    _check_org(actor, bid.project, bid.org)
+    _open_bid(actor, bid)
+    if bid.status != BidStatus.SUBMITTED:
+        raise DomainError(_("标书已撤回，请重新提交后再上传附件。"))
     stored = files.check_and_store(upload)
     attachment = BidAttachment(bid_id=bid.id, uploaded_by_id=actor.id, uploaded_at=clock.now(), **stored)
     db.session.add(attachment)
@@ -170,11 +180,12 @@ def add_attachment(actor, bid: Bid, upload) -> BidAttachment:
 
 
 def remove_attachment(actor, attachment: BidAttachment) -> None:
-    bid = attachment.bid
-    _bidding_open(bid.project)
-    _check_org(actor, bid.project, bid.org)
+    _open_bid(actor, attachment.bid)
+    db.session.refresh(attachment)
+    if attachment.removed_at is not None:
+        return
     attachment.removed_at = clock.now()
-    _audit(actor, "detach", bid, attachment=attachment.public_id)
+    _audit(actor, "detach", attachment.bid, attachment=attachment.public_id)
 
 
 def ask_bidders_to_reconfirm(project: Project) -> int:

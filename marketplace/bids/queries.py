@@ -1,11 +1,17 @@
-"""Which bids count: the validity rule at the deadline, in SQL and for one project."""
+"""Which bids count: the validity rule at the deadline, in SQL and for one project; and what the bid
+pages list."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, or_, select
+import enum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
 from ..orgs.models import Organization, OrgKind
+from ..projects.lifecycle import effective_state_sql
 from ..projects.models import Project
 from .models import Bid, BidStatus
 
@@ -49,8 +55,78 @@ def project_has_valid_bid(project: Project) -> bool:
     return bool(db.session.scalar(select(has_valid_bid()).where(Project.id == project.id)))
 
 
-def active_bid_of(project: Project, org_id: int) -> Bid | None:
+class Validity(enum.StrEnum):
+    """Whether a bid counts at the deadline, and if not, why."""
+
+    VALID = "valid"
+    WITHDRAWN = "withdrawn"
+    INELIGIBLE = "ineligible"
+    OVER_CAP = "over_cap"
+    UNCONFIRMED = "unconfirmed"
+
+    @property
+    def label(self) -> str:
+        return str(VALIDITY_LABELS[self.value])
+
+
+VALIDITY_LABELS = {
+    "valid": _l("有效"),
+    "withdrawn": _l("已撤回"),
+    "ineligible": _l("组织不符合竞标条件"),
+    "over_cap": _l("超出预算上限"),
+    "unconfirmed": _l("未重新确认"),
+}
+
+
+def validity(bid: Bid) -> Validity:
+    """``valid_bid_clause`` for one loaded bid, naming the first reason it does not count."""
+    if bid.status != BidStatus.SUBMITTED:
+        return Validity.WITHDRAWN
+    if not bid.org.is_active or not bid.project.admits(bid.org.kind):
+        return Validity.INELIGIBLE
+    if bid.requested_budget > bid.project.budget_cap:
+        return Validity.OVER_CAP
+    if not bid.confirmed:
+        return Validity.UNCONFIRMED
+    return Validity.VALID
+
+
+def bid_of(project: Project, org_id: int) -> Bid | None:
+    """The organization's bid on the project, submitted or withdrawn (there is at most one)."""
     return db.session.scalar(select(Bid).where(Bid.project_id == project.id, Bid.org_id == org_id))
+
+
+def submitted_bids(project: Project) -> Select:
+    """The project's bids that stand, with their attachments, in the order of their random public ids
+    (never the order they came in)."""
+    return (
+        select(Bid)
+        .where(Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED)
+        .options(selectinload(Bid.attachments))
+        .order_by(Bid.public_id)
+    )
+
+
+def bids_of_orgs(org_ids) -> Select:
+    """Rows of (Bid, its project's effective state) for the given organizations, latest deadline first."""
+    return (
+        select(Bid, effective_state_sql().label("effective"))
+        .join(Project, Project.id == Bid.project_id)
+        .options(contains_eager(Bid.project))
+        .where(Bid.org_id.in_(list(org_ids)))
+        .order_by(Project.bid_deadline.desc(), Bid.id.desc())
+    )
+
+
+def submitted_counts(project_ids) -> dict[int, int]:
+    """How many submitted bids each project has (what staff may know while bids are sealed), in one
+    grouped query whatever the number of projects."""
+    rows = db.session.execute(
+        select(Bid.project_id, func.count())
+        .where(Bid.project_id.in_(list(project_ids)), Bid.status == BidStatus.SUBMITTED)
+        .group_by(Bid.project_id)
+    )
+    return dict(rows.all())
 
 
 def bidding_org_ids(project: Project) -> set[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from .. import permissions
 from ..extensions import db
@@ -29,7 +29,10 @@ def deadline_day(project: Project) -> date:
 
 
 def is_sealed(project: Project) -> bool:
-    return project.effective_state in SEALED_STATES
+    """Sealed until bidding closes. A project cancelled while bidding was open never closed bidding,
+    so its bids stay sealed even once the old deadline has passed."""
+    state = project.effective_state
+    return state in SEALED_STATES or (state == ProjectState.CANCELLED and project.bidding_closed_at is None)
 
 
 def recused_memberships(project: Project, user_id: int | None = None) -> list[Membership]:
@@ -64,11 +67,32 @@ def record_recusals(project: Project) -> None:
             existing.add((membership.user_id, membership.org_id))
 
 
+def is_declared_panelist(user, project: Project) -> bool:
+    """On a review panel of the project, having declared no conflict of interest."""
+    from ..review.models import PanelSeat, ReviewRound
+
+    return (
+        db.session.scalar(
+            select(PanelSeat.id)
+            .join(ReviewRound, ReviewRound.id == PanelSeat.round_id)
+            .where(
+                ReviewRound.project_id == project.id,
+                PanelSeat.user_id == user.id,
+                PanelSeat.declared_at.is_not(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def oversees(user, project: Project) -> bool:
-    """Staff of the posting union and league reviewers: those who see all bids after the deadline
-    (panelists are added by the review area)."""
-    return project.union_id in permissions.staff_union_ids(user) or permissions.has_role(
-        user, Role.LEAGUE_REVIEWER
+    """Those who see all bids after the deadline: the posting union's staff, league reviewers, and
+    the declared panelists."""
+    return (
+        project.union_id in permissions.staff_union_ids(user)
+        or permissions.has_role(user, Role.LEAGUE_REVIEWER)
+        or is_declared_panelist(user, project)
     )
 
 
@@ -94,7 +118,16 @@ def hidden_bid_projects(user) -> set[int]:
     """Projects whose bid audit entries ``user`` may not read: still sealed, or recused from."""
     from ..projects.lifecycle import effective_state_in
 
-    sealed = set(db.session.scalars(select(Project.id).where(effective_state_in(*SEALED_STATES))))
+    sealed = set(
+        db.session.scalars(
+            select(Project.id).where(
+                or_(
+                    effective_state_in(*SEALED_STATES),
+                    and_(Project.state == ProjectState.CANCELLED, Project.bidding_closed_at.is_(None)),
+                )
+            )
+        )
+    )
     if not getattr(user, "is_authenticated", False):
         return sealed
     rows = db.session.execute(

@@ -316,10 +316,9 @@ def roster_plan(demo: Demo) -> list[RosterStudent]:
     return students
 
 
-def insert_students(demo: Demo, students: list[RosterStudent], label: str) -> int:
+def insert_students(demo: Demo, students: list[RosterStudent], label: str) -> None:
     """Insert those not there yet, in chunks, with their memberships; one password hash serves all.
     Bulk rows skip the per-row audit entries: the run's ``demo.seed`` entry counts them instead."""
-    added = 0
     now = clock.now()
     with click.progressbar(length=len(students), label=label) as bar:
         for start in range(0, len(students), CHUNK):
@@ -368,13 +367,13 @@ def insert_students(demo: Demo, students: list[RosterStudent], label: str) -> in
                 ]
                 if memberships:
                     db.session.execute(insert(Membership), memberships)
-                added += len(new)
+                demo.created["students"] += len(new)
+                demo.created["memberships"] += len(memberships)
             bar.update(len(chunk))
-    return added
 
 
 def roster(demo: Demo) -> None:
-    demo.created["students"] += insert_students(demo, roster_plan(demo), "学生名册")
+    insert_students(demo, roster_plan(demo), "学生名册")
 
 
 def extra_students(demo: Demo) -> None:
@@ -386,7 +385,7 @@ def extra_students(demo: Demo) -> None:
     students = _undergraduates(
         demo, rng, demo.extra_students, Numbering(start_after_existing=True), class_officers=False
     )
-    demo.created["students"] += insert_students(demo, students, f"追加 {demo.extra_students} 名学生")
+    insert_students(demo, students, f"追加 {demo.extra_students} 名学生")
 
 
 # -- posts and roles --------------------------------------------------------------------------------------

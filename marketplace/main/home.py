@@ -33,8 +33,11 @@ def home_for(user) -> Home:
     add(Shortcut(_l("我的通知"), _l("审核结果、录用通知和提醒都在这里"), url_for("notify.centre")))
     if Role.ORG_MANAGER in roles:
         add(Shortcut(_l("我负责的组织"), _l("查看成员，代表组织参与竞标"), url_for("orgs.mine")))
+        add(Shortcut(_l("我的标书"), _l("本组织提交的标书、修改和确认"), "/bids/mine"))
     if Role.STAFF in roles:
-        add(Shortcut(_l("学生会工作台"), _l("发榜、答疑、组织评审"), url_for("orgs.mine")))
+        add(Shortcut(_l("学生会工作台"), _l("发榜、答疑、组织评审"), url_for("projects.staff")))
+    if Role.LEAGUE_REVIEWER in roles:
+        add(Shortcut(_l("待审核项目"), _l("审核重大项目，批准取消申请"), url_for("projects.approvals")))
     if Role.LEAGUE_REVIEWER in roles or Role.STAFF in roles:
         add(Shortcut(_l("操作日志"), _l("查看关键操作的完整记录"), url_for("admin.audit_log")))
     if Role.ADMIN in roles:
@@ -45,4 +48,4 @@ def home_for(user) -> Home:
 
 def nav_items() -> list[tuple[str, object]]:
     """The main menu: (endpoint, label). Later areas add projects, needs and volunteering."""
-    return [("orgs.index", _l("组织"))]
+    return [("projects.index", _l("项目")), ("orgs.index", _l("组织"))]

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..extensions import db
+from ..security import same_site_path
 from .home import home_for
 
 bp = Blueprint("main", __name__)
@@ -23,8 +24,7 @@ def set_language():
     if locale not in current_app.config["LANGUAGES"]:
         abort(400)
     session["locale"] = locale
-    target = request.form.get("next") or "/"
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(same_site_path(request.form.get("next")) or "/")
 
 
 @bp.get("/healthz")

@@ -35,6 +35,14 @@ KINDS: dict[str, Kind] = {
         Kind("project.deadline_soon", _l("竞标即将截止")),
         Kind("project.question_answered", _l("提问获得答复")),
         Kind("bid.receipt", _l("标书提交回执")),
+        Kind("review.panel_assigned", _l("受邀参加评审")),
+        Kind("review.reminder", _l("评分提醒")),
+        Kind("review.award_result", _l("评标结果")),
+        Kind("review.objection_received", _l("收到公示异议")),
+        Kind("review.objection_ruled", _l("异议处理结果")),
+        Kind("review.reopened", _l("重新评审")),
+        Kind("review.declined", _l("中标方放弃承办")),
+        Kind("review.hosting_begins", _l("项目进入承办")),
     ]
 }
 

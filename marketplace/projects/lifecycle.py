@@ -37,6 +37,13 @@ class Transition:
     target: S | None  # None: the state stays (the action is still recorded)
     permission: str | None  # a permissions action; None: only the clock takes this step
     needs_reason: bool = False
+    # A fact the project must have besides its state: returns the refusal, or None when it holds.
+    guard: Callable[[Project], str | None] | None = None
+
+
+def _cancel_requested(project: Project) -> str | None:
+    # Approving presupposes a request: it carries the reason the cancelled state must keep.
+    return None if project.cancel_requested_at is not None else _("这个项目没有待批准的取消申请。")
 
 
 BEFORE_HOSTING = frozenset({S.DRAFT, S.PENDING_APPROVAL, S.OPEN, S.REVIEWING, S.AWARD_NOTICE})
@@ -64,7 +71,9 @@ TRANSITIONS: dict[str, Transition] = {
     "request_cancel": Transition(
         frozenset({S.HOSTING, S.EVALUATING}), None, "project.cancel", needs_reason=True
     ),
-    "approve_cancel": Transition(frozenset({S.HOSTING, S.EVALUATING}), S.CANCELLED, "project.approve_cancel"),
+    "approve_cancel": Transition(
+        frozenset({S.HOSTING, S.EVALUATING}), S.CANCELLED, "project.approve_cancel", guard=_cancel_requested
+    ),
 }
 
 
@@ -95,6 +104,18 @@ def _has_valid_bid_sql():
     return has_valid_bid()
 
 
+def _notice_window_over(project: Project, now: datetime) -> bool:
+    from ..review.operations import window_over
+
+    return window_over(project, now)
+
+
+def _notice_window_over_sql(now: datetime):
+    from ..review.operations import window_over_sql
+
+    return window_over_sql(now)
+
+
 DUE_RULES: list[DueRule] = [
     DueRule(
         S.OPEN,
@@ -108,6 +129,8 @@ DUE_RULES: list[DueRule] = [
         lambda p, now: _deadline_passed(p, now) and not _has_valid_bid(p),
         lambda now: and_(Project.bid_deadline <= now, ~_has_valid_bid_sql()),
     ),
+    # 公示期满且无待处理异议: the winner becomes the host.
+    DueRule(S.AWARD_NOTICE, "start_hosting", _notice_window_over, _notice_window_over_sql),
 ]
 
 
@@ -157,7 +180,7 @@ def move(
     target = transition.target or source
     now = clock.now()
     values = dict(values or {})
-    values.update(_facts_of(project, action, now, reason))
+    values.update(_facts_of(project, action, actor, now, reason))
     result = db.session.execute(
         update(Project)
         .where(Project.id == project.id, Project.state == source)
@@ -183,7 +206,7 @@ def move(
     return True
 
 
-def _facts_of(project: Project, action: str, now: datetime, reason: str | None) -> dict:
+def _facts_of(project: Project, action: str, actor, now: datetime, reason: str | None) -> dict:
     """Columns that must change together with the state (the CHECK constraints hold them together)."""
     if action in ("publish", "approve"):
         return {"published_at": now, "return_reason": None}
@@ -193,10 +216,18 @@ def _facts_of(project: Project, action: str, now: datetime, reason: str | None) 
         return {"bidding_closed_at": now, "tiebreak_seed": tiebreak_seed(project)}
     if action == "fail":
         return {"bidding_closed_at": now} if project.state == S.OPEN else {}
+    if action == "start_hosting":
+        from ..review.operations import hosting_facts
+
+        return hosting_facts(project)
     if action in ("cancel", "approve_cancel"):
         return {"cancel_reason": reason or project.cancel_reason}
     if action == "request_cancel":
-        return {"cancel_requested_at": now, "cancel_reason": reason}
+        return {
+            "cancel_requested_at": now,
+            "cancel_requested_by_id": getattr(actor, "id", None),
+            "cancel_reason": reason,
+        }
     return {}
 
 
@@ -229,6 +260,8 @@ def apply(
     if project.state not in transition.sources:
         raise IllegalTransition(project.state, action)
     permissions.require(actor, transition.permission, project)
+    if transition.guard is not None and (refusal := transition.guard(project)):
+        raise DomainError(refusal)
     reason = (reason or "").strip() or None
     if transition.needs_reason and not reason:
         raise DomainError(_("请填写理由。"), field="reason")
@@ -271,8 +304,16 @@ def _after_return(project, actor, reason):
 
 def _after_close_bidding(project, actor, reason):
     from ..bids.visibility import record_recusals
+    from ..review.operations import after_bidding_closed
 
     record_recusals(project)
+    after_bidding_closed(project)
+
+
+def _after_hosting_starts(project, actor, reason):
+    from ..review.operations import after_hosting_starts
+
+    after_hosting_starts(project, actor, reason)
 
 
 def _after_cancel(project, actor, reason):
@@ -285,5 +326,6 @@ EFFECTS: dict[str, Callable] = {
     "approve": _after_approve,
     "return": _after_return,
     "close_bidding": _after_close_bidding,
+    "start_hosting": _after_hosting_starts,
     "cancel": _after_cancel,
 }

@@ -57,12 +57,25 @@ REQUIREMENT_FIELDS = {
 }
 
 
+# Drafts are edited freely; open projects as a recorded change (变更). Later states are fixed.
+EDITABLE_STATES = frozenset({ProjectState.DRAFT, ProjectState.OPEN})
+
+
 def default_criteria() -> list[dict]:
     return [{"name": str(n), "description": str(d), "weight": w} for n, d, w in DEFAULT_CRITERIA]
 
 
 def _criteria_snapshot(project: Project) -> list[dict]:
     return [{"name": c.name, "description": c.description, "weight": c.weight} for c in project.bid_criteria]
+
+
+def _filled_criteria(criteria: list[dict]) -> list[dict]:
+    """The rows that name a criterion, trimmed (a form offers blank rows to add more)."""
+    return [
+        {"name": c["name"].strip(), "description": (c.get("description") or "").strip(), "weight": c["weight"]}
+        for c in criteria
+        if (c.get("name") or "").strip()
+    ]
 
 
 def _check_criteria(criteria: list[dict]) -> None:
@@ -76,9 +89,11 @@ def _check_criteria(criteria: list[dict]) -> None:
         raise DomainError(_("评审标准的权重合计应为 100，现在是 %(total)s。", total=total), field="criteria")
 
 
-def _check_dates(data: dict, now: datetime) -> None:
+def _check_dates(data: dict, now: datetime, *, new_deadline: bool = True) -> None:
+    """``new_deadline``: the deadline is being set now, so it must lie ahead (an open project's
+    unchanged deadline is left to the clock)."""
     deadline = data["bid_deadline"]
-    if deadline <= now:
+    if new_deadline and deadline <= now:
         raise DomainError(_("竞标截止时间必须晚于现在。"), field="bid_deadline")
     if data["hosting_ends_on"] < data["hosting_starts_on"]:
         raise DomainError(_("承办结束日期不能早于开始日期。"), field="hosting_ends_on")
@@ -96,16 +111,8 @@ def _check_fields(data: dict) -> None:
 def _set_criteria(project: Project, criteria: list[dict]) -> None:
     for old in project.bid_criteria:
         project.criteria.remove(old)
-    for position, c in enumerate(c for c in criteria if (c.get("name") or "").strip()):
-        project.criteria.append(
-            Criterion(
-                purpose=CriterionPurpose.BID,
-                name=c["name"].strip(),
-                description=(c.get("description") or "").strip(),
-                weight=c["weight"],
-                position=position,
-            )
-        )
+    for position, c in enumerate(_filled_criteria(criteria)):
+        project.criteria.append(Criterion(purpose=CriterionPurpose.BID, position=position, **c))
 
 
 def create_draft(actor, union: Organization, data: dict) -> Project:
@@ -136,8 +143,11 @@ def update_project(actor, project: Project, data: dict, *, version: int | None, 
     permissions.require(actor, "project.edit", project)
     if version is not None and version != project.version:
         raise Conflict(_("这个项目刚被其他人修改过。你填写的内容仍保留在下面，请核对最新内容后再保存。"))
-    if project.state not in (ProjectState.DRAFT, ProjectState.OPEN):
+    if project.state not in EDITABLE_STATES:
         raise lifecycle.IllegalTransition(project.state, "edit")
+    reason = (reason or "").strip()
+    if project.state == ProjectState.OPEN and not reason:
+        raise DomainError(_("竞标期间修改项目，请填写变更说明，竞标方会看到它。"), field="reason")
     _check_fields(data)
     _check_criteria(data["criteria"])
     now = clock.now()
@@ -146,20 +156,14 @@ def update_project(actor, project: Project, data: dict, *, version: int | None, 
         for name in PROJECT_FIELDS
         if getattr(project, name) != data[name]
     }
-    if _criteria_snapshot(project) != [
-        {
-            "name": c["name"].strip(),
-            "description": (c.get("description") or "").strip(),
-            "weight": c["weight"],
-        }
-        for c in data["criteria"]
-        if (c.get("name") or "").strip()
-    ]:
-        changes["criteria"] = [_criteria_snapshot(project), data["criteria"]]
+    criteria = _filled_criteria(data["criteria"])
+    if _criteria_snapshot(project) != criteria:
+        changes["criteria"] = [_criteria_snapshot(project), criteria]
     if not changes:
         return project
-    if "bid_deadline" in changes or project.state == ProjectState.DRAFT:
-        _check_dates(data, now)
+    _check_dates(
+        data, now, new_deadline="bid_deadline" in changes or project.state == ProjectState.DRAFT
+    )
     for name in PROJECT_FIELDS:
         setattr(project, name, data[name])
     if "criteria" in changes:
@@ -183,13 +187,14 @@ def _record_change(actor, project: Project, changes: dict, reason: str, now: dat
     from ..bids.operations import ask_bidders_to_reconfirm, notify_bidders
 
     moved_to = None
-    if REQUIREMENT_FIELDS & changes.keys():
+    requirements_changed = bool(REQUIREMENT_FIELDS & changes.keys())
+    if requirements_changed:
         floor = now + timedelta(days=settings.get("change_min_days"))
         if project.bid_deadline < floor:
             moved_to = floor
+            # Before the change: the old deadline, whether or not staff had typed a new one.
+            changes["bid_deadline"] = [changes.get("bid_deadline", [project.bid_deadline])[0], floor]
             project.bid_deadline = floor
-            changes.setdefault("bid_deadline", [changes.get("bid_deadline", [None])[0], floor])
-            changes["bid_deadline"][1] = floor
         ask_bidders_to_reconfirm(project)
     change = ProjectChange(
         project_id=project.id,
@@ -209,7 +214,9 @@ def _record_change(actor, project: Project, changes: dict, reason: str, now: dat
         reason=reason or None,
         project_id=project.id,
     )
-    notify_bidders(project, "project.changed", change=change)
+    # The message asks bidders to re-confirm: only a change of requirements does that.
+    if requirements_changed:
+        notify_bidders(project, "project.changed", change=change)
 
 
 def publish(actor, project: Project) -> None:
@@ -226,10 +233,22 @@ def publish(actor, project: Project) -> None:
     lifecycle.apply(project, "submit" if project.is_major else "publish", actor)
 
 
+def approve(actor, project: Project) -> None:
+    """团委审核通过: the project opens for bidding — unless its deadline passed while it waited, when
+    it would fail at once; the reviewer returns it instead so that staff set a new deadline."""
+    permissions.require(actor, "project.approve", project)
+    if project.bid_deadline <= clock.now():
+        raise DomainError(_("竞标截止时间已过，请退回草稿，由发榜方修改截止时间后重新提交。"))
+    lifecycle.apply(project, "approve", actor)
+
+
 def repost(actor, failed: Project) -> Project:
     """重新发榜: a failed (流标) project becomes a new draft copied from it."""
     permissions.require(actor, "project.edit", failed)
-    if failed.effective_state != ProjectState.FAILED:
+    # Record the failure first if only the clock knew of it, so the old project's timeline shows it.
+    lifecycle.lock(failed)
+    lifecycle.catch_up(failed)
+    if failed.state != ProjectState.FAILED:
         raise DomainError(_("只有流标的项目可以重新发榜。"))
     copy = Project(
         union_id=failed.union_id, created_by_id=actor.id, state=ProjectState.DRAFT, reposted_from_id=failed.id
@@ -257,6 +276,8 @@ def questions_close_at(project: Project) -> datetime:
 
 def ask_question(actor, project: Project, body: str) -> Question:
     permissions.require(actor, "project.ask", project)
+    if not body.strip():
+        raise DomainError(_("请填写问题。"), field="body")
     if project.effective_state != ProjectState.OPEN:
         raise DomainError(_("项目不在竞标期，不能提问。"), field="body")
     if clock.now() >= questions_close_at(project):
@@ -274,6 +295,8 @@ def ask_question(actor, project: Project, body: str) -> Question:
 def answer_question(actor, question: Question, answer: str) -> None:
     project = db.session.get(Project, question.project_id)
     permissions.require(actor, "project.answer", project)
+    if not answer.strip():
+        raise DomainError(_("请填写答复。"), field="answer")
     first = question.answer is None
     before = {"answer": question.answer}
     question.answer = answer.strip()

@@ -74,7 +74,7 @@ def check_job(job: ImportJob, progress: Progress | None = None) -> CheckResult:
     return result
 
 
-def confirm_import(actor, job: ImportJob) -> None:
+def confirm_import(job: ImportJob) -> None:
     """确认导入: the admin has seen the preview; the import may start. The caller commits, then
     queues the import."""
     if _move(job, {ImportStatus.READY}, ImportStatus.IMPORTING, processed_rows=0):

@@ -83,7 +83,7 @@ def status(public_id: str):
 def confirm(public_id: str):
     job = _job_or_404(public_id)
     try:
-        operations.confirm_import(current_user, job)
+        operations.confirm_import(job)
     except DomainError as error:
         flash(error.message, "danger")
     else:

@@ -7,6 +7,7 @@ import pytest
 from marketplace.accounts.models import AccountKind, AccountStatus
 from marketplace.extensions import limiter
 from tests import factories
+from tests.accounts.pages import OFF_SITE
 
 
 def attempt(client, identifier: str, password: str = factories.PASSWORD):
@@ -14,7 +15,7 @@ def attempt(client, identifier: str, password: str = factories.PASSWORD):
 
 
 def test_a_student_logs_in_with_the_student_number(client):
-    student = factories.user(number="2024000123")
+    factories.user(number="2024000123")
     assert attempt(client, "2024000123").status_code == 302
 
 
@@ -25,18 +26,31 @@ def test_faculty_log_in_with_the_staff_number(client):
     assert f"你好，{teacher.name}" in client.get("/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("typed", ["li.lei@example.edu.cn", "LI.LEI@EXAMPLE.EDU.CN", " Li.Lei@Example.edu.cn "])
+@pytest.mark.parametrize(
+    "typed", ["li.lei@example.edu.cn", "LI.LEI@EXAMPLE.EDU.CN", " Li.Lei@Example.edu.cn "]
+)
 def test_anyone_logs_in_with_the_email_in_any_case(client, typed):
     factories.user(email="li.lei@example.edu.cn")
     assert attempt(client, typed).status_code == 302
 
 
-def test_login_redirects_only_to_paths_on_this_site(client):
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_login_never_redirects_off_the_site(client, target):
     student = factories.user()
     response = client.post(
-        "/login?next=//evil.example.com/x", data={"identifier": student.identifier, "password": factories.PASSWORD}
+        "/login",
+        query_string={"next": target},
+        data={"identifier": student.identifier, "password": factories.PASSWORD},
     )
     assert response.headers["Location"] == "/"
+
+
+def test_login_returns_to_the_page_that_asked_for_it(client):
+    student = factories.user()
+    response = client.post(
+        "/login?next=/notifications/", data={"identifier": student.identifier, "password": factories.PASSWORD}
+    )
+    assert response.headers["Location"] == "/notifications/"
 
 
 def test_a_wrong_password_and_an_unknown_account_get_the_same_401_and_message(client):

@@ -45,7 +45,10 @@ def test_a_reset_link_sets_a_new_password_that_then_logs_in(client):
     response = client.post(link, data=reset_form())
 
     assert response.status_code == 302
-    assert client.post("/login", data={"identifier": student.identifier, "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"identifier": student.identifier, "password": NEW_PASSWORD}).status_code
+        == 302
+    )
     assert outbox.messages("account.password_changed", to=student.email)
 
 
@@ -97,9 +100,7 @@ def test_changing_the_password_needs_the_current_one(client, db):
     student = factories.user()
     factories.login(client, student)
 
-    response = client.post(
-        "/account/password", data={"current_password": "not-it-123", **reset_form()}
-    )
+    response = client.post("/account/password", data={"current_password": "not-it-123", **reset_form()})
 
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -112,9 +113,7 @@ def test_changing_the_password_with_the_current_one_works_and_tells_the_owner(cl
     student = factories.user()
     factories.login(client, student)
 
-    response = client.post(
-        "/account/password", data={"current_password": factories.PASSWORD, **reset_form()}
-    )
+    response = client.post("/account/password", data={"current_password": factories.PASSWORD, **reset_form()})
 
     assert response.status_code == 302
     assert db.session.get(User, student.id).check_password(NEW_PASSWORD)

@@ -7,14 +7,10 @@ Without /usr/bin/chromium or the playwright package these tests are skipped, unl
 
 from __future__ import annotations
 
-import importlib.util
-import os
-
 import pytest
 
-from tests.browser.live import serving
+from tests.browser.live import CHROMIUM, serving, sync_api_or_skip
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -27,14 +23,6 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 
 
-def _missing_prerequisite() -> str | None:
-    if not os.path.exists(CHROMIUM):
-        return f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is missing (pip install -e '.[test]')"
-    return None
-
-
 @pytest.fixture(scope="session")
 def live_url(app):
     with serving(app) as url:
@@ -43,14 +31,8 @@ def live_url(app):
 
 @pytest.fixture(scope="session")
 def browser():
-    problem = _missing_prerequisite()
-    if problem:
-        if os.environ.get("REQUIRE_PREREQUISITES") == "1":
-            pytest.fail(f"browser tests are required (REQUIRE_PREREQUISITES=1): {problem}")
-        pytest.skip(problem)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
+    sync_api = sync_api_or_skip()
+    with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from werkzeug.serving import make_server
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
 
+CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "screenshots"
 
 # Whether the glyphs of two different characters come out differently: with no CJK font installed
@@ -30,11 +34,30 @@ _DRAWS_CJK = """
 """
 
 
+def sync_api_or_skip():
+    """Playwright's sync API, once Chromium and Playwright are known to be here. Otherwise the test
+    (or, called at import, the module) is skipped, or fails when ``REQUIRE_PREREQUISITES=1``."""
+    if not os.path.exists(CHROMIUM):
+        problem = f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)"
+    elif importlib.util.find_spec("playwright") is None:
+        problem = "the playwright package is missing (pip install -e '.[test]')"
+    else:
+        return importlib.import_module("playwright.sync_api")
+    if os.environ.get("REQUIRE_PREREQUISITES") == "1":
+        pytest.fail(f"browser tests are required (REQUIRE_PREREQUISITES=1): {problem}", pytrace=False)
+    pytest.skip(problem, allow_module_level=True)
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        pass  # a line per static file would bury a failing test's own output
+
+
 @contextmanager
 def serving(app) -> Iterator[str]:
     """Serve ``app`` from a daemon thread of this process, so it shares ``marketplace.clock`` and the
     database with the test; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:

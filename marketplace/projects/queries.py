@@ -1,0 +1,181 @@
+"""What the project pages read: the public list, one project's page, the staff dashboard and the league
+reviewer's queue.
+
+Lists select each project together with its effective state (``lifecycle.effective_state_sql``, a
+labelled column), so a page asks the clock rule once in SQL instead of once per row, and an expired
+project never shows as open. Nothing here reads a bid except the counts staff may see.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import lazyload
+
+from .. import settings
+from ..audit import AuditEntry
+from ..bids.queries import submitted_counts
+from ..extensions import db
+from ..orgs.models import OrgKind
+from . import lifecycle
+from .models import Project, ProjectChange, ProjectState, Question
+
+PER_PAGE = 20
+
+# The states a project can be in once it has been published: what the public list offers to filter by.
+PUBLIC_STATES = [
+    ProjectState.OPEN,
+    ProjectState.REVIEWING,
+    ProjectState.AWARD_NOTICE,
+    ProjectState.HOSTING,
+    ProjectState.EVALUATING,
+    ProjectState.CLOSED,
+    ProjectState.FAILED,
+    ProjectState.CANCELLED,
+]
+KIND_COLUMNS = {
+    OrgKind.COLLEGE_UNION.value: Project.allow_college_union,
+    OrgKind.CLUB.value: Project.allow_club,
+    OrgKind.CLASS.value: Project.allow_class,
+}
+# The steps of a project's public timeline: its own transitions (never bid.* entries, which stay sealed).
+TIMELINE_ACTIONS = [f"project.{action}" for action in (*lifecycle.TRANSITIONS, "repost")]
+
+
+class RowPagination(SelectPagination):
+    """``db.paginate`` keeps only a row's first column; the lists need the effective-state label too."""
+
+    def _query_items(self) -> list:
+        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(stmt).unique().all())
+
+
+def paginate_rows(stmt: Select, per_page: int = PER_PAGE) -> RowPagination:
+    return RowPagination(select=stmt, session=db.session(), per_page=per_page, error_out=False)
+
+
+def is_public(project: Project) -> bool:
+    """Published once (drafts and projects awaiting approval never were; nothing returns to draft)."""
+    return project.published_at is not None
+
+
+def public_projects(*, status: str = "", category: str = "", kind: str = "") -> Select:
+    """Rows of (Project, effective state): published projects, open ones first, newest first."""
+    effective = lifecycle.effective_state_sql()
+    stmt = (
+        select(Project, effective.label("effective"))
+        .options(lazyload(Project.criteria))
+        .where(Project.published_at.is_not(None))
+    )
+    if status:
+        stmt = stmt.where(effective == status)
+    if category:
+        stmt = stmt.where(Project.category == category)
+    if kind:
+        stmt = stmt.where(KIND_COLUMNS[kind].is_(True))
+    open_first = case((effective == ProjectState.OPEN.value, 0), else_=1)
+    return stmt.order_by(open_first, Project.published_at.desc(), Project.id.desc())
+
+
+def union_projects(union_ids: set[int], *, status: str = "") -> Select:
+    """Rows of (Project, effective state) of the given unions, grouped by state in lifecycle order."""
+    effective = lifecycle.effective_state_sql()
+    stmt = (
+        select(Project, effective.label("effective"))
+        .options(lazyload(Project.criteria))
+        .where(Project.union_id.in_(union_ids))
+    )
+    if status:
+        stmt = stmt.where(effective == status)
+    order = case({state.value: n for n, state in enumerate(ProjectState)}, value=effective)
+    return stmt.order_by(order, Project.created_at.desc(), Project.id.desc())
+
+
+def union_state_counts(union_ids: set[int]) -> dict[str, int]:
+    """How many projects of the given unions are in each effective state: one grouped query."""
+    effective = lifecycle.effective_state_sql().label("effective")
+    rows = db.session.execute(
+        select(effective, func.count())
+        .select_from(Project)
+        .where(Project.union_id.in_(union_ids))
+        .group_by(effective)
+    )
+    return dict(rows.all())
+
+
+def unanswered_counts(project_ids) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Question.project_id, func.count())
+        .where(Question.project_id.in_(list(project_ids)), Question.answer.is_(None))
+        .group_by(Question.project_id)
+    )
+    return dict(rows.all())
+
+
+def open_project_counts(rows) -> tuple[dict[int, int], dict[int, int]]:
+    """For the open projects among ``rows``: submitted bids and unanswered questions, by project id.
+    Two grouped queries, always issued, so a page's query count does not depend on its rows."""
+    open_ids = [project.id for project, effective in rows if effective == ProjectState.OPEN.value]
+    return submitted_counts(open_ids), unanswered_counts(open_ids)
+
+
+def major_clause():
+    """SQL twin of ``Project.is_major``."""
+    threshold = Decimal(str(settings.get("major_budget_threshold")))
+    return or_(Project.flagged_major.is_(True), Project.budget_cap > threshold)
+
+
+def awaiting_approval() -> Select:
+    return select(Project).where(Project.state == ProjectState.PENDING_APPROVAL).order_by(Project.created_at)
+
+
+def awaiting_cancel_approval() -> list[Project]:
+    return db.session.scalars(
+        select(Project)
+        .where(
+            Project.state.in_([ProjectState.HOSTING, ProjectState.EVALUATING]),
+            Project.cancel_requested_at.is_not(None),
+        )
+        .order_by(Project.cancel_requested_at)
+    ).all()
+
+
+def recent_major_changes(limit: int = 20) -> list[tuple[ProjectChange, str]]:
+    """The latest changes to major projects, with the project's title (DESIGN.md 发榜)."""
+    return db.session.execute(
+        select(ProjectChange, Project.title)
+        .join(Project, Project.id == ProjectChange.project_id)
+        .where(major_clause())
+        .order_by(ProjectChange.at.desc(), ProjectChange.id.desc())
+        .limit(limit)
+    ).all()
+
+
+# -- one project's page ------------------------------------------------------------------------------
+
+
+def questions_of(project: Project, *, with_unanswered: bool) -> list[Question]:
+    stmt = select(Question).where(Question.project_id == project.id)
+    if not with_unanswered:
+        stmt = stmt.where(Question.answer.is_not(None))
+    return db.session.scalars(stmt.order_by(Question.asked_at, Question.id)).all()
+
+
+def changes_of(project: Project) -> list[ProjectChange]:
+    return db.session.scalars(
+        select(ProjectChange).where(ProjectChange.project_id == project.id).order_by(ProjectChange.at)
+    ).all()
+
+
+def timeline_of(project: Project) -> list[AuditEntry]:
+    return db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.project_id == project.id, AuditEntry.action.in_(TIMELINE_ACTIONS))
+        .order_by(AuditEntry.at, AuditEntry.id)
+    ).all()
+
+
+def bid_count(project: Project) -> int:
+    return submitted_counts([project.id]).get(project.id, 0)

@@ -1,0 +1,518 @@
+"""评标 and 公示: forming panels, independent scoring, the award, objections, declining and passing on.
+
+State changes go through projects.lifecycle.apply; the rest of the rules live here. Nothing commits.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit, clock, permissions, settings
+from ..accounts.models import SiteRole, User
+from ..bids.models import Bid
+from ..bids.operations import notify_bidders
+from ..bids.queries import valid_bids
+from ..bids.visibility import is_recused
+from ..errors import Conflict, DomainError
+from ..extensions import db
+from ..notify import operations as notify
+from ..projects import lifecycle
+from ..projects.models import CriterionPurpose, Project, ProjectState
+from . import scoring
+from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, PanelSeat, ReviewRound, Score
+
+MIN_PANEL = 3
+
+
+# -- rounds and panels ---------------------------------------------------------------------------------
+
+
+def current_round(project: Project, purpose: CriterionPurpose = CriterionPurpose.BID) -> ReviewRound | None:
+    return db.session.scalar(
+        select(ReviewRound)
+        .where(ReviewRound.project_id == project.id, ReviewRound.purpose == purpose)
+        .order_by(ReviewRound.number.desc())
+        .limit(1)
+    )
+
+
+def rounds_of(project: Project, purpose: CriterionPurpose = CriterionPurpose.BID) -> list[ReviewRound]:
+    return db.session.scalars(
+        select(ReviewRound)
+        .where(ReviewRound.project_id == project.id, ReviewRound.purpose == purpose)
+        .order_by(ReviewRound.number)
+    ).all()
+
+
+def open_round(project: Project, purpose: CriterionPurpose = CriterionPurpose.BID) -> ReviewRound:
+    """A new round; the previous one (if any) stays on record, superseded."""
+    previous = current_round(project, purpose)
+    if previous is not None and previous.superseded_at is None:
+        previous.superseded_at = clock.now()
+    round_ = ReviewRound(
+        project_id=project.id,
+        purpose=purpose,
+        number=(previous.number + 1) if previous else 1,
+        opened_at=clock.now(),
+    )
+    db.session.add(round_)
+    db.session.flush()
+    return round_
+
+
+def _require_reviewing(project: Project) -> ReviewRound:
+    lifecycle.lock(project)
+    lifecycle.catch_up(project)
+    if project.state != ProjectState.REVIEWING:
+        raise lifecycle.IllegalTransition(project.state, "review")
+    round_ = current_round(project)
+    if round_ is None:
+        round_ = open_round(project)
+    return round_
+
+
+def is_seated(user, project: Project) -> bool:
+    """On a panel of the project, in any round."""
+    return (
+        db.session.scalar(
+            select(PanelSeat.id)
+            .join(ReviewRound, ReviewRound.id == PanelSeat.round_id)
+            .where(ReviewRound.project_id == project.id, PanelSeat.user_id == user.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def seat_of(round_: ReviewRound, user) -> PanelSeat | None:
+    return next((s for s in round_.seats if s.user_id == getattr(user, "id", None)), None)
+
+
+def eligible_panelists(project: Project) -> list[User]:
+    """Evaluators who are not recused from the project (candidates for its panel)."""
+    evaluators = (
+        db.session.scalars(
+            select(User)
+            .join(User.site_roles)
+            .where(User.site_roles.any(role=SiteRole.EVALUATOR))
+            .order_by(User.name)
+        )
+        .unique()
+        .all()
+    )
+    return [u for u in evaluators if u.is_active and not u.is_read_only and not is_recused(u, project)]
+
+
+def assign_panelist(actor, project: Project, user: User) -> PanelSeat:
+    round_ = _require_reviewing(project)
+    permissions.require(actor, "project.award", project)
+    if not user.has_role(SiteRole.EVALUATOR) or not user.is_active:
+        raise DomainError(_("只能选择评议会成员（评议人）。"), field="user")
+    if is_recused(user, project):
+        raise DomainError(_("%(name)s 所在组织参与了竞标，须回避本项目。", name=user.name), field="user")
+    if seat_of(round_, user) is not None:
+        raise DomainError(_("%(name)s 已在评审组中。", name=user.name), field="user")
+    seat = PanelSeat(round_id=round_.id, user_id=user.id, assigned_by_id=actor.id, assigned_at=clock.now())
+    try:
+        with db.session.begin_nested():
+            db.session.add(seat)
+            db.session.flush()
+    except IntegrityError:
+        raise DomainError(_("%(name)s 已在评审组中。", name=user.name), field="user") from None
+    db.session.refresh(round_)
+    audit.record(
+        actor, "review.assign", seat, after={"user": user.id, "round": round_.number}, project_id=project.id
+    )
+    notify.send(user, "review.panel_assigned", link=f"/review/projects/{project.id}", project=project)
+    return seat
+
+
+def remove_panelist(actor, project: Project, seat: PanelSeat) -> None:
+    _require_reviewing(project)
+    permissions.require(actor, "project.award", project)
+    if seat.submitted_at is not None:
+        raise DomainError(_("已提交评分的评议人不能移出评审组。"))
+    audit.record(actor, "review.unassign", seat, before={"user": seat.user_id}, project_id=project.id)
+    db.session.delete(seat)
+
+
+def declare_no_conflict(user, project: Project) -> PanelSeat:
+    """利益冲突声明: before seeing any bid, the panelist declares having no conflict of interest."""
+    round_ = _require_reviewing(project)
+    seat = seat_of(round_, user)
+    if seat is None:
+        abort(403)
+    if is_recused(user, project):
+        raise DomainError(_("你所在组织参与了竞标，须回避本项目。"))
+    if seat.declared_at is None:
+        seat.declared_at = clock.now()
+        audit.record(user, "review.declare", seat, project_id=project.id)
+    return seat
+
+
+def declare_conflict(user, project: Project, reason: str) -> None:
+    """The panelist has a conflict: they leave the panel, and the staff are told to name another."""
+    round_ = _require_reviewing(project)
+    seat = seat_of(round_, user)
+    if seat is None:
+        abort(403)
+    if seat.submitted_at is not None:
+        raise DomainError(_("你已提交评分，如有利益冲突请联系学生会。"))
+    audit.record(user, "review.conflict", seat, reason=reason or None, project_id=project.id)
+    db.session.delete(seat)
+
+
+def _declared_seat(user, project: Project) -> tuple[ReviewRound, PanelSeat]:
+    round_ = _require_reviewing(project)
+    seat = seat_of(round_, user)
+    if seat is None:
+        abort(403)
+    if seat.declared_at is None:
+        raise DomainError(_("请先声明与各竞标方无利益冲突。"))
+    return round_, seat
+
+
+def save_scores(user, project: Project, bid: Bid, values: dict[int, tuple[int, str]]) -> None:
+    """Save (until submitted) one panelist's scores of one bid: {criterion id: (0–100, comment)}."""
+    _round, seat = _declared_seat(user, project)
+    if seat.submitted_at is not None:
+        raise DomainError(_("评分已提交，不能再修改。"))
+    if bid.id not in {b.id for b in valid_bids(project)}:
+        raise DomainError(_("这份标书不在评审范围内。"))
+    criteria = {c.id: c for c in project.bid_criteria}
+    existing = {
+        s.criterion_id: s
+        for s in db.session.scalars(select(Score).where(Score.seat_id == seat.id, Score.bid_id == bid.id))
+    }
+    for criterion_id, (value, comment) in values.items():
+        if criterion_id not in criteria:
+            raise DomainError(_("评审标准有误，请刷新页面。"))
+        if not isinstance(value, int) or not 0 <= value <= 100:
+            raise DomainError(_("分数应为 0 到 100 之间的整数。"), field=f"c{criterion_id}")
+        score = existing.get(criterion_id) or Score(seat_id=seat.id, bid_id=bid.id, criterion_id=criterion_id)
+        score.value, score.comment = value, (comment or "").strip()
+        db.session.add(score)
+
+
+def missing_scores(seat: PanelSeat, project: Project) -> int:
+    scored = db.session.scalar(select(func.count()).select_from(Score).where(Score.seat_id == seat.id))
+    return len(valid_bids(project)) * len(project.bid_criteria) - scored
+
+
+def submit_scores(user, project: Project) -> None:
+    """提交评分: every bid scored on every criterion; locked from now on."""
+    _round, seat = _declared_seat(user, project)
+    if seat.submitted_at is not None:
+        return
+    missing = missing_scores(seat, project)
+    if missing > 0:
+        raise DomainError(_("还有 %(n)s 项未评分，请全部评完再提交。", n=missing))
+    seat.submitted_at = clock.now()
+    audit.record(user, "review.submit", seat, project_id=project.id)
+
+
+def progress(round_: ReviewRound) -> tuple[int, int]:
+    """(submitted, seated), e.g. "2 of 4 panelists done"."""
+    return len(scoring.submitted_seats(round_)), len(round_.seats)
+
+
+def panel_complete(round_: ReviewRound) -> bool:
+    done, seated = progress(round_)
+    return seated >= MIN_PANEL and done == seated
+
+
+def remind(actor, project: Project) -> int:
+    round_ = _require_reviewing(project)
+    permissions.require(actor, "project.award", project)
+    waiting = [s for s in round_.seats if s.submitted_at is None]
+    for seat in waiting:
+        seat.reminded_at = clock.now()
+        notify.send(seat.user, "review.reminder", link=f"/review/projects/{project.id}", project=project)
+    return len(waiting)
+
+
+def can_see_others_scores(user, round_: ReviewRound) -> bool:
+    """Independence: a panelist sees others' scores only after submitting their own; staff and the
+    league reviewer see them once every panelist has submitted."""
+    seat = seat_of(round_, user)
+    if seat is not None:
+        return seat.submitted_at is not None
+    return panel_complete(round_)
+
+
+# -- award and notice ---------------------------------------------------------------------------------
+
+
+def active_notice(project: Project) -> AwardNotice | None:
+    return db.session.scalar(
+        select(AwardNotice).where(
+            AwardNotice.project_id == project.id, AwardNotice.status == NoticeStatus.ACTIVE
+        )
+    )
+
+
+def notices_of(project: Project) -> list[AwardNotice]:
+    return db.session.scalars(
+        select(AwardNotice).where(AwardNotice.project_id == project.id).order_by(AwardNotice.number)
+    ).all()
+
+
+def _publish_notice(project: Project, round_: ReviewRound, ranked, bid: Bid, justification: str | None):
+    number = (
+        db.session.scalar(select(func.max(AwardNotice.number)).where(AwardNotice.project_id == project.id))
+        or 0
+    ) + 1
+    now = clock.now()
+    notice = AwardNotice(
+        project_id=project.id,
+        round_id=round_.id,
+        number=number,
+        bid_id=bid.id,
+        justification=justification,
+        ranking=[
+            {
+                "public_id": r.bid.public_id,
+                "org": r.bid.org.name,
+                "org_id": r.bid.org_id,
+                "score": r.score_text,
+                "requested_budget": str(r.bid.requested_budget),
+                "rank": r.rank,
+                "tie_key": r.tie_key,
+            }
+            for r in ranked
+        ],
+        published_at=now,
+        window_ends_at=now + timedelta(days=settings.get("notice_window_days")),
+    )
+    db.session.add(notice)
+    db.session.flush()
+    for entry in ranked:
+        _notify_result(project, notice, entry)
+    return notice
+
+
+def _notify_result(project: Project, notice: AwardNotice, entry) -> None:
+    from ..bids.operations import _managers_of
+
+    won = entry.bid.id == notice.bid_id
+    for membership in _managers_of([entry.bid.org_id]):
+        notify.send(
+            membership.user,
+            "review.award_result",
+            link=f"/projects/{project.id}/notice",
+            project=project,
+            org=membership.org,
+            won=won,
+            rank=entry.rank,
+            score=entry.score_text,
+            total=len(notice.ranking),
+        )
+
+
+def award(actor, project: Project, bid: Bid, justification: str | None = None) -> AwardNotice:
+    """定标: award the top bid, or another with a written justification, and publish the notice."""
+    round_ = _require_reviewing(project)
+    permissions.require(actor, "project.award", project)
+    if not panel_complete(round_):
+        done, seated = progress(round_)
+        raise DomainError(
+            _(
+                "评审尚未完成：需要至少 %(min)s 位评议人并全部提交评分（目前 %(done)s/%(seated)s）。",
+                min=MIN_PANEL,
+                done=done,
+                seated=seated,
+            )
+        )
+    ranked = scoring.rank(round_, project)
+    if bid.id not in {r.bid.id for r in ranked}:
+        raise DomainError(_("只能从有效标书中定标。"), field="bid")
+    justification = (justification or "").strip() or None
+    if ranked[0].bid.id != bid.id and not justification:
+        raise DomainError(_("未选择排名第一的标书，请写明理由。"), field="justification")
+    lifecycle.apply(project, "award", actor, reason=justification)
+    notice = _publish_notice(project, round_, ranked, bid, justification)
+    audit.record(
+        actor,
+        "review.award",
+        notice,
+        after={"bid": bid.public_id, "rank": next(r.rank for r in ranked if r.bid.id == bid.id)},
+        reason=justification,
+        project_id=project.id,
+    )
+    return notice
+
+
+def object_to(student, project: Project, reason: str) -> Objection:
+    """异议: any student, once per notice, during the window."""
+    permissions.require(student, "review.object", project)
+    notice = active_notice(project)
+    if (
+        project.effective_state != ProjectState.AWARD_NOTICE
+        or notice is None
+        or clock.now() >= notice.window_ends_at
+    ):
+        raise DomainError(_("当前不在公示期，不能提出异议。"), field="reason")
+    if not reason.strip():
+        raise DomainError(_("请写明异议理由。"), field="reason")
+    objection = Objection(
+        notice_id=notice.id, student_id=student.id, reason=reason.strip(), created_at=clock.now()
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(objection)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_("你已对本次公示提出过异议，请等待团委答复。")) from None
+    audit.record(student, "review.object", objection, project_id=project.id)
+    for reviewer in db.session.scalars(
+        select(User).where(User.site_roles.any(role=SiteRole.LEAGUE_REVIEWER))
+    ):
+        if not is_recused(reviewer, project):
+            notify.send(reviewer, "review.objection_received", link="/review/objections", project=project)
+    return objection
+
+
+def rule_on(reviewer, objection: Objection, *, uphold: bool, ruling: str) -> None:
+    """The league reviewer upholds (a new review round) or dismisses an objection, with reasons."""
+    notice = objection.notice
+    project = db.session.get(Project, notice.project_id)
+    lifecycle.lock(project)
+    permissions.require(reviewer, "project.rule_objection", project)
+    if objection.status != ObjectionStatus.PENDING:
+        raise DomainError(_("这条异议已经处理过了。"))
+    ruling = (ruling or "").strip()
+    if not ruling:
+        raise DomainError(_("请写明处理意见。"), field="ruling")
+    objection.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
+    objection.ruling, objection.ruled_by_id, objection.ruled_at = ruling, reviewer.id, clock.now()
+    audit.record(
+        reviewer,
+        "review.uphold" if uphold else "review.dismiss",
+        objection,
+        reason=ruling,
+        project_id=project.id,
+    )
+    if uphold:
+        lifecycle.apply(project, "uphold_objection", reviewer, reason=ruling)
+        notice.status, notice.closed_reason = NoticeStatus.SUPERSEDED, ruling
+        open_round(project)
+        notify_bidders(project, "review.reopened", reason=ruling)
+    notify.send(
+        objection.student,
+        "review.objection_ruled",
+        link=f"/projects/{project.id}/notice",
+        project=project,
+        objection=objection,
+    )
+
+
+def decline(actor, project: Project, reason: str) -> None:
+    """The winner declines during the notice; the staff then pass the award on (or the project fails)."""
+    lifecycle.lock(project)
+    lifecycle.catch_up(project)
+    notice = active_notice(project)
+    if project.state != ProjectState.AWARD_NOTICE or notice is None:
+        raise lifecycle.IllegalTransition(project.state, "decline")
+    if notice.bid.org_id not in permissions.managed_org_ids(actor) or actor.is_read_only:
+        abort(403)
+    if not (reason or "").strip():
+        raise DomainError(_("请写明放弃承办的原因。"), field="reason")
+    notice.status, notice.closed_reason = NoticeStatus.DECLINED, reason.strip()
+    audit.record(actor, "review.decline", notice, reason=reason.strip(), project_id=project.id)
+    for staff in _union_staff(project):
+        notify.send(
+            staff, "review.declined", link=f"/review/projects/{project.id}", project=project, reason=reason
+        )
+
+
+def _union_staff(project: Project) -> list[User]:
+    from ..orgs.models import Membership
+
+    return (
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.org_id == project.union_id, Membership.active_on(clock.today_local()))
+        )
+        .unique()
+        .all()
+    )
+
+
+def next_in_line(project: Project) -> Bid | None:
+    """The best-ranked bid of the latest notice's ranking that has not declined."""
+    notices = notices_of(project)
+    if not notices:
+        return None
+    declined = {n.bid_id for n in notices if n.status == NoticeStatus.DECLINED}
+    ranked_ids = [entry["public_id"] for entry in notices[-1].ranking]
+    bids = {b.public_id: b for b in db.session.scalars(select(Bid).where(Bid.public_id.in_(ranked_ids)))}
+    return next((bids[pid] for pid in ranked_ids if bids[pid].id not in declined), None)
+
+
+def pass_award(actor, project: Project, reason: str) -> AwardNotice | None:
+    """After a decline: a new notice for the next-ranked bid, or 流标 when none is left."""
+    lifecycle.lock(project)
+    lifecycle.catch_up(project)
+    if project.state != ProjectState.AWARD_NOTICE or active_notice(project) is not None:
+        raise DomainError(_("只有中标方放弃后，才能顺延给下一名。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请填写理由。"), field="reason")
+    bid = next_in_line(project)
+    if bid is None:
+        lifecycle.apply(project, "fail_after_decline", actor, reason=reason)
+        return None
+    lifecycle.apply(project, "pass_award", actor, reason=reason)
+    round_ = current_round(project)
+    return _publish_notice(project, round_, scoring.rank(round_, project), bid, reason)
+
+
+# -- the clock's step at the end of the window -----------------------------------------------------------
+
+
+def window_over(project: Project, now) -> bool:
+    notice = active_notice(project)
+    if notice is None or now < notice.window_ends_at:
+        return False
+    pending = db.session.scalar(
+        select(func.count())
+        .select_from(Objection)
+        .where(Objection.notice_id == notice.id, Objection.status == ObjectionStatus.PENDING)
+    )
+    return pending == 0
+
+
+def window_over_sql(now):
+    pending = exists(
+        select(Objection.id).where(
+            Objection.notice_id == AwardNotice.id, Objection.status == ObjectionStatus.PENDING
+        )
+    )
+    return exists(
+        select(AwardNotice.id).where(
+            AwardNotice.project_id == Project.id,
+            AwardNotice.status == NoticeStatus.ACTIVE,
+            AwardNotice.window_ends_at <= now,
+            ~pending,
+        )
+    )
+
+
+def hosting_facts(project: Project) -> dict:
+    return {"host_org_id": active_notice(project).bid.org_id}
+
+
+def after_hosting_starts(project: Project, actor, reason) -> None:
+    notice = active_notice(project)
+    notice.status = NoticeStatus.FINAL
+    notify_bidders(project, "review.hosting_begins", host=notice.bid.org)
+
+
+def after_bidding_closed(project: Project) -> None:
+    open_round(project)

@@ -1,0 +1,54 @@
+"""A project in review with a panel, in a line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from marketplace import clock
+from marketplace.extensions import db
+from marketplace.review import operations as review
+from tests import factories
+from tests.projects.helpers import World
+
+
+class ReviewWorld(World):
+    """World + n evaluators, a project with bids from both clubs, bidding closed."""
+
+    def __init__(self, panelists: int = 3):
+        super().__init__()
+        self.evaluators = [factories.user(name=f"评议人{i}", roles=("evaluator",)) for i in range(panelists)]
+        self.project = self.open_project()
+        self.bid_a = self.bid(self.project, self.manager_a, self.club_a, requested_budget=4000)
+        self.bid_b = self.bid(self.project, self.manager_b, self.club_b, requested_budget=4500)
+        clock.set(self.project.bid_deadline + timedelta(minutes=1))
+
+    @property
+    def criteria(self):
+        return self.project.bid_criteria
+
+    def seat_everyone(self):
+        for evaluator in self.evaluators:
+            review.assign_panelist(self.staff, self.project, evaluator)
+            db.session.commit()
+            review.declare_no_conflict(evaluator, self.project)
+            db.session.commit()
+
+    def score(self, evaluator, bid, values, submit=False):
+        """values: one int per criterion, in order (or a single int for all)."""
+        if isinstance(values, int):
+            values = [values] * len(self.criteria)
+        review.save_scores(
+            evaluator, self.project, bid, {c.id: (v, "") for c, v in zip(self.criteria, values, strict=True)}
+        )
+        db.session.commit()
+        if submit:
+            review.submit_scores(evaluator, self.project)
+            db.session.commit()
+
+    def score_all(self, marks: dict):
+        """marks: {bid: [value per evaluator]} — every criterion gets the same value."""
+        for i, evaluator in enumerate(self.evaluators):
+            for bid, values in marks.items():
+                self.score(evaluator, bid, values[i])
+            review.submit_scores(evaluator, self.project)
+            db.session.commit()
