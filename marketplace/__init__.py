@@ -83,9 +83,10 @@ def _register_blueprints(app: Flask) -> None:
     from .notify.views import bp as notify_bp
     from .orgs.views import bp as orgs_bp
     from .projects.views import bp as projects_bp
+    from .review.views import bp as review_bp
     from .roster.views import bp as roster_bp
 
-    for bp in (main_bp, accounts_bp, notify_bp, orgs_bp, admin_bp, roster_bp, bids_bp, projects_bp):
+    for bp in (main_bp, accounts_bp, notify_bp, orgs_bp, admin_bp, roster_bp, bids_bp, projects_bp, review_bp):
         app.register_blueprint(bp)
 
 

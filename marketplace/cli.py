@@ -32,8 +32,8 @@ def register_cli(app: Flask) -> None:
         """Persist the lifecycle steps the clock has made due, and send deadline reminders."""
         from .projects.tasks import tick as run_tick
 
-        transitions, reminders = run_tick()
-        click.echo(f"transitions taken: {transitions}, deadline reminders sent: {reminders}")
+        for name, count in run_tick().items():
+            click.echo(f"{name}: {count}")
 
     @app.cli.command("worker")
     @click.option("--workers", default=2, show_default=True)

@@ -4,6 +4,7 @@ from .accounts.models import User, UserRole  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .bids.models import Bid, BidAttachment, BidRevision, Recusal  # noqa: F401
 from .credits.models import CreditCategory  # noqa: F401
+from .hosting.models import Expenditure, Photo, ProgressUpdate  # noqa: F401
 from .notify.models import DeliveryAttempt, Notification, NotificationPreference, OutboxMessage  # noqa: F401
 from .orgs.models import College, Membership, Organization  # noqa: F401
 from .projects.models import Criterion, Project, ProjectChange, Question  # noqa: F401
@@ -11,3 +12,12 @@ from .review.models import AwardNotice, Objection, PanelSeat, ReviewRound, Score
 from .roster.models import ImportJob  # noqa: F401
 from .school.models import AcademicYear, Term  # noqa: F401
 from .settings import Setting  # noqa: F401
+from .volunteers.models import (  # noqa: F401
+    Attendance,
+    NoShowAppeal,
+    Position,
+    Shift,
+    Signup,
+    Training,
+    TrainingAttendance,
+)

@@ -83,6 +83,15 @@ def _own_or_admin(user, obj=None) -> bool:
     return _admin(user) or (obj is not None and obj.id == user.id)
 
 
+def _sees_phone(user, obj=None) -> bool:
+    """The owner, admins, and the host of a shift the student was accepted on."""
+    if _own_or_admin(user, obj):
+        return True
+    from .volunteers.operations import hosts_accepted
+
+    return obj is not None and hosts_accepted(user, obj)
+
+
 def _manages(user, org=None) -> bool:
     if _admin(user):
         return True
@@ -182,11 +191,16 @@ def _on_panel(user, project=None) -> bool:
     return project is not None and _writable_account(user) and is_seated(user, project)
 
 
+def _declines(user, notice=None) -> bool:
+    """The winning organization's managers may decline the award during its notice (放弃承办)."""
+    return notice is not None and _writable_account(user) and notice.bid.org_id in managed_org_ids(user)
+
+
 RULES: dict[str, Rule] = {
     # Anyone signed in who is not a read-only graduate may change things.
     "account.write": _writable_account,
-    # The phone number: its owner and admins (hosts of accepted shifts are added by the volunteers area).
-    "user.view_phone": _own_or_admin,
+    # The phone number: its owner, admins, and the host of a shift the student was accepted on.
+    "user.view_phone": _sees_phone,
     "user.view_private": _own_or_admin,
     "admin.access": _admin,
     "user.manage": _admin,
@@ -217,6 +231,7 @@ RULES: dict[str, Rule] = {
     "project.view_bids": _views_bids_of,
     "review.object": _objects,
     "review.panel": _on_panel,
+    "review.decline": _declines,
 }
 
 

@@ -97,7 +97,11 @@ def app():
     else:
         url = f"sqlite:///{tempfile.mkdtemp(prefix='jiebang-test-')}/test.sqlite3"
     upload_dir = tempfile.mkdtemp(prefix="jiebang-uploads-")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": upload_dir})
+    # Room for the concurrency tests' dozens of simultaneous connections.
+    engine_options = {"pool_pre_ping": True, "pool_size": 40, "max_overflow": 10} if ON_POSTGRES else {}
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": upload_dir, "SQLALCHEMY_ENGINE_OPTIONS": engine_options}
+    )
     app.config["WTF_CSRF_ENABLED"] = False  # tests/test_security.py turns it back on to prove it
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -53,10 +53,10 @@ def test_the_demo_school_has_colleges_unions_clubs_classes_and_students(app, db)
     assert kinds[OrgKind.CLASS] == 24
     assert count(db, User, User.student_no.is_not(None)) >= 200
     # Every ordinary student is in a class; most classes have a 班长.
-    classless = select(Membership.user_id).join(Organization).where(Organization.kind == OrgKind.CLASS)
+    in_a_class = select(Membership.user_id).join(Organization).where(Organization.kind == OrgKind.CLASS)
     fixed = [a.identifier for a in DEMO_ACCOUNTS]
     undergraduates = User.student_no.like("____0_%") & User.student_no.not_in(fixed)
-    assert count(db, User, undergraduates, User.id.not_in(classless)) == 0
+    assert count(db, User, undergraduates, User.id.not_in(in_a_class)) == 0
     assert count(db, Membership, Membership.title == "班长") == 24
 
 
@@ -64,8 +64,10 @@ def test_options_choose_how_many_clubs_and_classes(app, db):
     run(app, "--clubs", "4", "--classes-per-college", "2")
 
     assert count(db, Organization, Organization.kind == OrgKind.CLUB) == 4
-    # Two per college, plus the classes the fixed demo students belong to wherever those are missing.
-    assert count(db, Organization, Organization.kind == OrgKind.CLASS) <= 6 * 2 + 6
+    classes = set(db.session.scalars(select(Organization.name).where(Organization.kind == OrgKind.CLASS)))
+    # In spring 2026 the grades in school are 2022-2025: two classes per college take the oldest two.
+    assert {"计科2201班", "计科2301班", "数统2201班", "数统2301班"} <= classes
+    assert "计科2501班" not in classes
 
 
 def test_the_printed_table_lists_every_demo_login(app):

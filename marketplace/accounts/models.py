@@ -108,6 +108,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The secret in the private calendar feed's URL (a new one revokes the old).
+    ical_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     college = relationship("College", lazy="joined")
     site_roles = relationship(

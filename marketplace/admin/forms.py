@@ -46,8 +46,9 @@ def college_choices(blank=_l("（无）")):
 
 class UserForm(Form):
     kind = SelectField(_l("账号类型"), choices=_labelled(AccountKind))
-    identifier = StringField(_l("学号 / 工号"), [required(), length(32)],
-                             description=_l("学生填学号，教职工填工号"))  # fmt: skip
+    identifier = StringField(
+        _l("学号 / 工号"), [required(), length(32)], description=_l("学生填学号，教职工填工号")
+    )
     name = StringField(_l("姓名"), [required(), length(64)])
     college_id = SelectField(_l("学院"), coerce=_int_or_none)
     grade = IntegerField(
@@ -115,10 +116,13 @@ class CategoryForm(Form):
     name = StringField(_l("类别名称"), [required(), length(32)])
     code = StringField(
         _l("代码"),
-        [required(), length(32),
-         validators.Regexp(r"^[a-z0-9_]+$", message=_l("只能使用小写字母、数字和下划线。"))],
+        [
+            required(),
+            length(32),
+            validators.Regexp(r"^[A-Za-z0-9_-]+$", message=_l("只能使用字母、数字、下划线和连字符。")),
+        ],
         description=_l("导出给学校第二课堂系统时使用"),
-    )  # fmt: skip
+    )
     hours_per_credit = DecimalField(
         _l("每学分学时"),
         [required(), number_range(0.01, 1000)],

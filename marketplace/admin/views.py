@@ -5,10 +5,12 @@ operation, commits, then redirects or re-renders."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -49,6 +51,96 @@ PER_PAGE = 30
 @login_required
 def _signed_in_only():
     pass
+
+
+@dataclass(frozen=True)
+class Section:
+    endpoint: str
+    label: object
+    action: str
+    prefixes: tuple[str, ...]  # the endpoints that belong to the section, for the active tab
+    icon: str = ""
+    text: object = ""  # what the dashboard says it is for
+
+
+SECTIONS = [
+    Section("admin.index", _l("概览"), "admin.access", ("admin.index",)),
+    Section(
+        "admin.users",
+        _l("用户"),
+        "user.manage",
+        ("admin.user",),
+        "bi-people",
+        _l("学生和教职工账号、系统角色、停用账号"),
+    ),
+    Section(
+        "roster.index",
+        _l("名册导入"),
+        "roster.import",
+        ("roster.",),
+        "bi-file-earmark-spreadsheet",
+        _l("批量导入学生名册，先检查再写入"),
+    ),
+    Section(
+        "admin.orgs",
+        _l("组织"),
+        "org.manage",
+        ("admin.org", "admin.membership"),
+        "bi-diagram-3",
+        _l("学生会、社团、班级及其负责人和成员"),
+    ),
+    Section(
+        "admin.colleges", _l("学院"), "org.manage", ("admin.college",), "bi-building", _l("学院名称和代码")
+    ),
+    Section(
+        "admin.calendar",
+        _l("校历"),
+        "calendar.edit",
+        ("admin.calendar", "admin.year", "admin.term"),
+        "bi-calendar3",
+        _l("学年和学期：学分按学期归档"),
+    ),
+    Section(
+        "admin.categories",
+        _l("学分类别"),
+        "credit_categories.edit",
+        ("admin.categor",),
+        "bi-award",
+        _l("第二课堂学分的类别、代码和学时折算规则"),
+    ),
+    Section(
+        "admin.site_settings",
+        _l("系统设置"),
+        "settings.edit",
+        ("admin.site_settings",),
+        "bi-sliders",
+        _l("注册方式、审核规则、竞标参数、学生会章程"),
+    ),
+    Section(
+        "admin.audit_log",
+        _l("操作日志"),
+        "audit.read",
+        ("admin.audit_log",),
+        "bi-journal-text",
+        _l("谁在什么时候做了什么"),
+    ),
+]
+
+
+def admin_sections() -> list[Section]:
+    """The sections of 系统管理 the signed-in user may open. The roster import is another area's
+    blueprint: where it is not registered, its section is left out rather than breaking the pages."""
+    return [
+        s
+        for s in SECTIONS
+        if s.endpoint in current_app.view_functions and permissions.can(current_user, s.action)
+    ]
+
+
+@bp.app_context_processor
+def _admin_helpers():
+    # App-wide: other areas' admin pages (the roster import) include the same navigation.
+    return {"admin_sections": admin_sections}
 
 
 @bp.context_processor
@@ -95,9 +187,7 @@ def _edit_page(form: Form, title: str, back: str):
 @bp.get("/")
 @requires("admin.access")
 def index():
-    # The roster import is another area's blueprint; the dashboard must not depend on it being there.
-    roster_url = url_for("roster.index") if "roster.index" in current_app.view_functions else None
-    return render_template("admin/index.html", counts=queries.dashboard_counts(), roster_url=roster_url)
+    return render_template("admin/index.html", counts=queries.dashboard_counts())
 
 
 # -- users -----------------------------------------------------------------------------------------

@@ -33,11 +33,14 @@ def home_for(user) -> Home:
     add(Shortcut(_l("我的通知"), _l("审核结果、录用通知和提醒都在这里"), url_for("notify.centre")))
     if Role.ORG_MANAGER in roles:
         add(Shortcut(_l("我负责的组织"), _l("查看成员，代表组织参与竞标"), url_for("orgs.mine")))
-        add(Shortcut(_l("我的标书"), _l("本组织提交的标书、修改和确认"), "/bids/mine"))
+        add(Shortcut(_l("我的标书"), _l("本组织提交的标书、修改和确认"), url_for("bids.mine")))
     if Role.STAFF in roles:
         add(Shortcut(_l("学生会工作台"), _l("发榜、答疑、组织评审"), url_for("projects.staff")))
+    if Role.EVALUATOR in roles:
+        add(Shortcut(_l("我的评审"), _l("声明利益冲突，逐份为标书评分"), url_for("review.mine")))
     if Role.LEAGUE_REVIEWER in roles:
         add(Shortcut(_l("待审核项目"), _l("审核重大项目，批准取消申请"), url_for("projects.approvals")))
+        add(Shortcut(_l("公示异议"), _l("处理同学对评标公示提出的异议"), url_for("review.objections")))
     if Role.LEAGUE_REVIEWER in roles or Role.STAFF in roles:
         add(Shortcut(_l("操作日志"), _l("查看关键操作的完整记录"), url_for("admin.audit_log")))
     if Role.ADMIN in roles:

@@ -43,6 +43,17 @@ KINDS: dict[str, Kind] = {
         Kind("review.reopened", _l("重新评审")),
         Kind("review.declined", _l("中标方放弃承办")),
         Kind("review.hosting_begins", _l("项目进入承办")),
+        Kind("hosting.overspent", _l("承办支出超出预算")),
+        Kind("volunteer.applied", _l("志愿报名已提交")),
+        Kind("volunteer.accepted", _l("志愿报名录用")),
+        Kind("volunteer.waiting", _l("进入候补名单")),
+        Kind("volunteer.rejected", _l("志愿报名未录用")),
+        Kind("volunteer.promoted", _l("候补递补成功")),
+        Kind("volunteer.offered", _l("候补递补待确认")),
+        Kind("volunteer.lottery_result", _l("抽签结果")),
+        Kind("volunteer.shift_tomorrow", _l("班次提醒")),
+        Kind("volunteer.no_show", _l("缺勤记录")),
+        Kind("volunteer.appeal_answered", _l("缺勤申诉结果")),
     ]
 }
 

@@ -86,7 +86,9 @@ class ProjectForm(Form):
     budget_cap = DecimalField(
         _l("预算上限（元）"), [required(), number_range(0.01, 99999999)], places=2, render_kw={"step": "0.01"}
     )
-    eligible_kinds = MultiCheckboxField(_l("可以竞标的组织"), choices=_labelled(BIDDER_KINDS, ORG_KIND_LABELS))
+    eligible_kinds = MultiCheckboxField(
+        _l("可以竞标的组织"), choices=_labelled(BIDDER_KINDS, ORG_KIND_LABELS)
+    )
     bid_deadline = DateTimeLocalField(
         _l("竞标截止时间"), [required()], format=DEADLINE_FORMAT, description=_l("北京时间")
     )
@@ -147,7 +149,8 @@ class ProjectForm(Form):
             "credit_category_id": project.credit_category_id,
             "flagged_major": project.flagged_major,
             "criteria": [
-                {"name": c.name, "description": c.description, "weight": c.weight} for c in project.bid_criteria
+                {"name": c.name, "description": c.description, "weight": c.weight}
+                for c in project.bid_criteria
             ],
             "version": project.version,
         }
@@ -194,18 +197,32 @@ class NewProjectForm(ProjectForm):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        unions = {m.org.id: m.org.name for m in permissions.active_memberships(user) if m.org.kind.is_school_level_union}
+        unions = {
+            m.org.id: m.org.name
+            for m in permissions.active_memberships(user)
+            if m.org.kind.is_school_level_union
+        }
         self.union_id.choices = sorted(unions.items(), key=lambda pair: pair[1])
 
 
 class ProjectFilter(ListFilter):
-    status = SelectField(_l("状态"), choices=[("", _l("全部公开项目"))] + _labelled(PUBLIC_STATES, STATE_LABELS), default="")
-    category = SelectField(_l("类别"), choices=[("", _l("全部类别"))] + _labelled(ProjectCategory, CATEGORY_LABELS), default="")
-    kind = SelectField(_l("可竞标组织"), choices=[("", _l("不限组织类型"))] + _labelled(BIDDER_KINDS, ORG_KIND_LABELS), default="")
+    status = SelectField(
+        _l("状态"), choices=[("", _l("全部公开项目"))] + _labelled(PUBLIC_STATES, STATE_LABELS), default=""
+    )
+    category = SelectField(
+        _l("类别"), choices=[("", _l("全部类别"))] + _labelled(ProjectCategory, CATEGORY_LABELS), default=""
+    )
+    kind = SelectField(
+        _l("可竞标组织"),
+        choices=[("", _l("不限组织类型"))] + _labelled(BIDDER_KINDS, ORG_KIND_LABELS),
+        default="",
+    )
 
 
 class StaffFilter(ListFilter):
-    status = SelectField(_l("状态"), choices=[("", _l("全部"))] + _labelled(ProjectState, STATE_LABELS), default="")
+    status = SelectField(
+        _l("状态"), choices=[("", _l("全部"))] + _labelled(ProjectState, STATE_LABELS), default=""
+    )
 
 
 class QuestionForm(Form):

@@ -72,7 +72,11 @@ def _criteria_snapshot(project: Project) -> list[dict]:
 def _filled_criteria(criteria: list[dict]) -> list[dict]:
     """The rows that name a criterion, trimmed (a form offers blank rows to add more)."""
     return [
-        {"name": c["name"].strip(), "description": (c.get("description") or "").strip(), "weight": c["weight"]}
+        {
+            "name": c["name"].strip(),
+            "description": (c.get("description") or "").strip(),
+            "weight": c["weight"],
+        }
         for c in criteria
         if (c.get("name") or "").strip()
     ]
@@ -161,9 +165,7 @@ def update_project(actor, project: Project, data: dict, *, version: int | None, 
         changes["criteria"] = [_criteria_snapshot(project), criteria]
     if not changes:
         return project
-    _check_dates(
-        data, now, new_deadline="bid_deadline" in changes or project.state == ProjectState.DRAFT
-    )
+    _check_dates(data, now, new_deadline="bid_deadline" in changes or project.state == ProjectState.DRAFT)
     for name in PROJECT_FIELDS:
         setattr(project, name, data[name])
     if "criteria" in changes:
@@ -257,7 +259,9 @@ def repost(actor, failed: Project) -> Project:
         setattr(copy, name, getattr(failed, name))
     now = clock.now()
     span = failed.hosting_ends_on - failed.hosting_starts_on
-    copy.bid_deadline = now + timedelta(days=14)
+    # Whole minutes, as the form shows it: otherwise saving the form unchanged would record a deadline
+    # change (and, once open, ask every bidder to re-confirm).
+    copy.bid_deadline = (now + timedelta(days=14)).replace(second=0, microsecond=0)
     copy.hosting_starts_on = (copy.bid_deadline + timedelta(days=7)).date()
     copy.hosting_ends_on = copy.hosting_starts_on + span
     _set_criteria(copy, _criteria_snapshot(failed))

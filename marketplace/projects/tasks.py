@@ -12,8 +12,14 @@ from .lifecycle import run_due_transitions
 from .operations import send_deadline_reminders
 
 
-def tick() -> tuple[int, int]:
-    return run_due_transitions(), send_deadline_reminders()
+def tick() -> dict:
+    from ..volunteers.operations import tick as volunteers_tick
+
+    return {
+        "transitions": run_due_transitions(),
+        "deadline_reminders": send_deadline_reminders(),
+        **volunteers_tick(),
+    }
 
 
 @periodic_task(crontab(minute="*"))

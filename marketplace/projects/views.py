@@ -55,6 +55,7 @@ STATE_BADGES = {
 def _state_helpers():
     return {"state_labels": STATE_LABELS, "state_badges": STATE_BADGES}
 
+
 # How the public timeline names each step of the lifecycle.
 TIMELINE_LABELS = {
     "project.submit": _l("提交校团委审核"),
@@ -107,7 +108,7 @@ def _shown_value(name: str, value) -> str:
     if name in ("hosting_starts_on", "hosting_ends_on"):
         return date.fromisoformat(value).isoformat()
     if name == "budget_cap":
-        return _("%(amount)s 元", amount=Decimal(value))
+        return _("%(amount)s 元", amount=Decimal(value).quantize(Decimal("0.01")))
     if name == "category":
         return str(CATEGORY_LABELS.get(value, value))
     if name == "criteria":
@@ -158,7 +159,9 @@ def _back_to_project(project: Project, form: Form, done: str | None = None):
 def _visible_project(project_id: int) -> Project:
     """The project if this user may see it: drafts and projects awaiting approval are not public."""
     project = db.get_or_404(Project, project_id)
-    if not queries.is_public(project) and not permissions.can(current_user, "project.view_unpublished", project):
+    if not queries.is_public(project) and not permissions.can(
+        current_user, "project.view_unpublished", project
+    ):
         abort(404)
     return project
 
@@ -322,7 +325,9 @@ def approve_cancel(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = ActionForm()
     done = _attempt(form, lambda: lifecycle.apply(project, "approve_cancel", current_user))
-    return _back(form, url_for(".approvals"), _("已批准取消「%(title)s」。", title=project.title) if done else None)
+    return _back(
+        form, url_for(".approvals"), _("已批准取消「%(title)s」。", title=project.title) if done else None
+    )
 
 
 @bp.post("/projects/<int:project_id>/repost")
@@ -408,7 +413,9 @@ def _approvals_page(returning: tuple[int, ReasonForm] | None = None):
         return_forms=return_forms,
         threshold=Decimal(str(settings.get("major_budget_threshold"))),
         cancels=queries.awaiting_cancel_approval(),
-        changes=[(change, title, change_lines(change.changes)) for change, title in queries.recent_major_changes()],
+        changes=[
+            (change, title, change_lines(change.changes)) for change, title in queries.recent_major_changes()
+        ],
     )
 
 
@@ -425,7 +432,11 @@ def approve(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = ActionForm()
     done = _attempt(form, lambda: operations.approve(current_user, project))
-    return _back(form, url_for(".approvals"), _("「%(title)s」已审核通过并发布。", title=project.title) if done else None)
+    return _back(
+        form,
+        url_for(".approvals"),
+        _("「%(title)s」已审核通过并发布。", title=project.title) if done else None,
+    )
 
 
 @bp.post("/projects/<int:project_id>/return")

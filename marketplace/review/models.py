@@ -152,3 +152,4 @@ class Objection(db.Model):
 
     notice = relationship("AwardNotice")
     student = relationship("User", foreign_keys=[student_id])
+    ruled_by = relationship("User", foreign_keys=[ruled_by_id])

@@ -17,7 +17,7 @@ from ..accounts.models import SiteRole, User
 from ..bids.models import Bid
 from ..bids.operations import notify_bidders
 from ..bids.queries import valid_bids
-from ..bids.visibility import is_recused
+from ..bids.visibility import is_recused, recused_memberships
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..notify import operations as notify
@@ -94,18 +94,13 @@ def seat_of(round_: ReviewRound, user) -> PanelSeat | None:
 
 
 def eligible_panelists(project: Project) -> list[User]:
-    """Evaluators who are not recused from the project (candidates for its panel)."""
-    evaluators = (
-        db.session.scalars(
-            select(User)
-            .join(User.site_roles)
-            .where(User.site_roles.any(role=SiteRole.EVALUATOR))
-            .order_by(User.name)
-        )
-        .unique()
-        .all()
-    )
-    return [u for u in evaluators if u.is_active and not u.is_read_only and not is_recused(u, project)]
+    """Evaluators who are not recused from the project (candidates for its panel). The recused are
+    read once for the project, so the staff page costs the same however many evaluators there are."""
+    recused = {m.user_id for m in recused_memberships(project)}
+    evaluators = db.session.scalars(
+        select(User).where(User.site_roles.any(role=SiteRole.EVALUATOR)).order_by(User.name)
+    ).all()
+    return [u for u in evaluators if u.is_active and not u.is_read_only and u.id not in recused]
 
 
 def assign_panelist(actor, project: Project, user: User) -> PanelSeat:
@@ -388,20 +383,25 @@ def rule_on(reviewer, objection: Objection, *, uphold: bool, ruling: str) -> Non
     ruling = (ruling or "").strip()
     if not ruling:
         raise DomainError(_("请写明处理意见。"), field="ruling")
-    objection.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
+    if not uphold:
+        _close(objection, project, reviewer, ObjectionStatus.DISMISSED, ruling)
+        return
+    lifecycle.apply(project, "uphold_objection", reviewer, reason=ruling)
+    notice.status, notice.closed_reason = NoticeStatus.SUPERSEDED, ruling
+    # The notice is withdrawn: every objection still waiting on it has had its way too.
+    for pending in db.session.scalars(
+        select(Objection).where(Objection.notice_id == notice.id, Objection.status == ObjectionStatus.PENDING)
+    ):
+        _close(pending, project, reviewer, ObjectionStatus.UPHELD, ruling)
+    open_round(project)
+    notify_bidders(project, "review.reopened", reason=ruling)
+
+
+def _close(objection: Objection, project: Project, reviewer, status: ObjectionStatus, ruling: str) -> None:
+    objection.status = status
     objection.ruling, objection.ruled_by_id, objection.ruled_at = ruling, reviewer.id, clock.now()
-    audit.record(
-        reviewer,
-        "review.uphold" if uphold else "review.dismiss",
-        objection,
-        reason=ruling,
-        project_id=project.id,
-    )
-    if uphold:
-        lifecycle.apply(project, "uphold_objection", reviewer, reason=ruling)
-        notice.status, notice.closed_reason = NoticeStatus.SUPERSEDED, ruling
-        open_round(project)
-        notify_bidders(project, "review.reopened", reason=ruling)
+    action = "review.uphold" if status == ObjectionStatus.UPHELD else "review.dismiss"
+    audit.record(reviewer, action, objection, reason=ruling, project_id=project.id)
     notify.send(
         objection.student,
         "review.objection_ruled",
@@ -418,19 +418,18 @@ def decline(actor, project: Project, reason: str) -> None:
     notice = active_notice(project)
     if project.state != ProjectState.AWARD_NOTICE or notice is None:
         raise lifecycle.IllegalTransition(project.state, "decline")
-    if notice.bid.org_id not in permissions.managed_org_ids(actor) or actor.is_read_only:
-        abort(403)
+    permissions.require(actor, "review.decline", notice)
     if not (reason or "").strip():
         raise DomainError(_("请写明放弃承办的原因。"), field="reason")
     notice.status, notice.closed_reason = NoticeStatus.DECLINED, reason.strip()
     audit.record(actor, "review.decline", notice, reason=reason.strip(), project_id=project.id)
-    for staff in _union_staff(project):
+    for staff in union_staff(project):
         notify.send(
             staff, "review.declined", link=f"/review/projects/{project.id}", project=project, reason=reason
         )
 
 
-def _union_staff(project: Project) -> list[User]:
+def union_staff(project: Project) -> list[User]:
     from ..orgs.models import Membership
 
     return (

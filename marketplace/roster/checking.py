@@ -89,7 +89,7 @@ class Person:
     kind: AccountKind
     number: str
     row: int
-    values: dict  # column -> value; None means "keep what the account has" (or the default)
+    values: dict  # account attribute -> value; None: keep what the account has (or the default)
     texts: tuple[str, ...]  # the personal cells as typed, which later rows must repeat
     user_id: int | None = None
     changes: dict = field(default_factory=dict)

@@ -135,7 +135,7 @@ def _decode(data: bytes) -> str:
     )
 
 
-def cell_text(value) -> str:
+def _cell_text(value) -> str:
     """A cell as the text the admin sees: numbers without a trailing ``.0``, dates as YYYY-MM-DD."""
     if value is None:
         return ""
@@ -160,7 +160,7 @@ def read_table(path: Path) -> Table:
     header: list[str] | None = None
     rows = []
     for number, values in enumerate(raw, start=1):
-        texts = [cell_text(v) for v in values]
+        texts = [_cell_text(v) for v in values]
         if header is None:
             header = texts
         elif any(texts):

@@ -44,7 +44,6 @@ def start_import(actor, filename: str, data: bytes) -> ImportJob:
         public_id=public_id(),
         filename=Path(filename.replace("\\", "/")).name[:255],
         created_by_id=getattr(actor, "id", None),
-        status=ImportStatus.QUEUED,
     )
     folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -61,7 +60,7 @@ def begin_check(job: ImportJob) -> bool:
     return _move(job, {ImportStatus.QUEUED}, ImportStatus.CHECKING)
 
 
-def check_job(job: ImportJob, progress: Progress | None = None) -> CheckResult:
+def check_job(job: ImportJob, progress: Progress | None = None) -> None:
     """Check every row of a job being checked. It ends ``invalid`` with its errors, or ``ready``
     with a preview and the counts of what an import would do. Nothing but the job is written."""
     result = _check_file(job, progress)
@@ -69,9 +68,14 @@ def check_job(job: ImportJob, progress: Progress | None = None) -> CheckResult:
     if result.valid:
         _move(job, {ImportStatus.CHECKING}, ImportStatus.READY, preview=result.preview, errors=[], **outcome)
     else:
-        _move(job, {ImportStatus.CHECKING}, ImportStatus.INVALID, errors=result.kept_errors(),
-              finished_at=clock.now(), **outcome)  # fmt: skip
-    return result
+        _move(
+            job,
+            {ImportStatus.CHECKING},
+            ImportStatus.INVALID,
+            errors=result.kept_errors(),
+            finished_at=clock.now(),
+            **outcome,
+        )
 
 
 def confirm_import(job: ImportJob) -> None:
@@ -84,7 +88,7 @@ def confirm_import(job: ImportJob) -> None:
     raise DomainError(_("这份名册还没有通过检查，不能导入。"))
 
 
-def apply_job(job: ImportJob, actor, progress: Progress | None = None) -> CheckResult:
+def apply_job(job: ImportJob, actor, progress: Progress | None = None) -> None:
     """Import a confirmed job in the caller's transaction: every row or none.
 
     The file is checked again first, since accounts and memberships may have changed since the
@@ -93,25 +97,43 @@ def apply_job(job: ImportJob, actor, progress: Progress | None = None) -> CheckR
     """
     result = _check_file(job, None)
     if not result.valid:
-        _move(job, {ImportStatus.IMPORTING}, ImportStatus.INVALID, errors=result.kept_errors(),
-              summary={**result.summary(), "rechecked": True}, finished_at=clock.now())  # fmt: skip
-        return result
+        _move(
+            job,
+            {ImportStatus.IMPORTING},
+            ImportStatus.INVALID,
+            errors=result.kept_errors(),
+            summary={**result.summary(), "rechecked": True},
+            finished_at=clock.now(),
+        )
+        return
     summary = result.summary()
     _write(result, progress)
-    done = _move(job, {ImportStatus.IMPORTING}, ImportStatus.DONE, summary=summary, preview=result.preview,
-                 processed_rows=result.total, total_rows=result.total, finished_at=clock.now())  # fmt: skip
+    done = _move(
+        job,
+        {ImportStatus.IMPORTING},
+        ImportStatus.DONE,
+        summary=summary,
+        preview=result.preview,
+        processed_rows=result.total,
+        total_rows=result.total,
+        finished_at=clock.now(),
+    )
     if not done:
         raise RuntimeError(f"import job {job.public_id} was finished by another run")
     audit.record(actor, "roster.import", job, after={"filename": job.filename, **summary})
     if actor is not None:
         notify.send(actor, "roster.import_done", link=f"/admin/imports/{job.public_id}", job=job)
-    return result
 
 
 def fail_job(job: ImportJob, message: str) -> None:
     """An unexpected error: the job shows ``message``. Call after rolling back the work."""
-    _move(job, {ImportStatus.CHECKING, ImportStatus.IMPORTING}, ImportStatus.FAILED,
-          summary={"message": message}, finished_at=clock.now())  # fmt: skip
+    _move(
+        job,
+        {ImportStatus.CHECKING, ImportStatus.IMPORTING},
+        ImportStatus.FAILED,
+        summary={"message": message},
+        finished_at=clock.now(),
+    )
 
 
 def _move(job: ImportJob, sources: set[ImportStatus], target: ImportStatus, **values) -> bool:
@@ -127,8 +149,9 @@ def _check_file(job: ImportJob, progress: Progress | None) -> CheckResult:
     try:
         table = files.read_table(Path(job.stored_path))
     except files.RosterFileError as problem:
-        return CheckResult(total=0, errors=[error(None, "", problem.message)], people=[], appointments=[],
-                           preview=[])  # fmt: skip
+        return CheckResult(
+            total=0, errors=[error(None, "", problem.message)], people=[], appointments=[], preview=[]
+        )
     return check_table(table, progress)
 
 

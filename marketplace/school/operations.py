@@ -63,8 +63,13 @@ def save_year(actor, year: AcademicYear, *, name: str, starts_on: date, ends_on:
     year.name, year.starts_on, year.ends_on = name, starts_on, ends_on
     db.session.add(year)
     db.session.flush()
-    audit.record(actor, "academic_year.create" if creating else "academic_year.update", year,
-                 before=before, after=audit.snapshot(year, YEAR_FIELDS))  # fmt: skip
+    audit.record(
+        actor,
+        "academic_year.create" if creating else "academic_year.update",
+        year,
+        before=before,
+        after=audit.snapshot(year, YEAR_FIELDS),
+    )
     return year
 
 
@@ -73,11 +78,13 @@ def save_term(actor, term: Term, *, year: AcademicYear, name: str, starts_on: da
     name = name.strip()
     _check_order(starts_on, ends_on)
     if starts_on < year.starts_on:
-        raise DomainError(_("学期不能早于学年的开始日期（%(day)s）。", day=year.starts_on.isoformat()),
-                          field="starts_on")  # fmt: skip
+        raise DomainError(
+            _("学期不能早于学年的开始日期（%(day)s）。", day=year.starts_on.isoformat()), field="starts_on"
+        )
     if ends_on > year.ends_on:
-        raise DomainError(_("学期不能晚于学年的结束日期（%(day)s）。", day=year.ends_on.isoformat()),
-                          field="ends_on")  # fmt: skip
+        raise DomainError(
+            _("学期不能晚于学年的结束日期（%(day)s）。", day=year.ends_on.isoformat()), field="ends_on"
+        )
     clash = select(Term.id).where(Term.year_id == year.id, func.lower(Term.name) == name.lower())
     if term.id is not None:
         clash = clash.where(Term.id != term.id)
@@ -86,17 +93,24 @@ def save_term(actor, term: Term, *, year: AcademicYear, name: str, starts_on: da
     other = _overlapping(Term, starts_on, ends_on, term.id)
     if other is not None:
         raise DomainError(
-            _("与%(name)s（%(start)s 至 %(end)s）的日期重叠，学期之间不能重叠。",
-              **dict(_span(other), name=other.full_name)),
+            _(
+                "与%(name)s（%(start)s 至 %(end)s）的日期重叠，学期之间不能重叠。",
+                **dict(_span(other), name=other.full_name),
+            ),
             field="starts_on",
-        )  # fmt: skip
+        )
     creating = term.id is None
     before = None if creating else audit.snapshot(term, TERM_FIELDS)
     term.year, term.name, term.starts_on, term.ends_on = year, name, starts_on, ends_on
     db.session.add(term)
     db.session.flush()
-    audit.record(actor, "term.create" if creating else "term.update", term, before=before,
-                 after=audit.snapshot(term, TERM_FIELDS))  # fmt: skip
+    audit.record(
+        actor,
+        "term.create" if creating else "term.update",
+        term,
+        before=before,
+        after=audit.snapshot(term, TERM_FIELDS),
+    )
     return term
 
 

@@ -41,7 +41,9 @@ AUDITORS = {"staff", "league reviewer"}
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
-def test_only_admins_open_admin_pages_but_staff_and_league_reviewers_read_the_audit_log(app, client, world, who):
+def test_only_admins_open_admin_pages_but_staff_and_league_reviewers_read_the_audit_log(
+    app, client, world, who
+):
     factories.login(client, OUTSIDERS[who]())
     for endpoint, method, url in admin_routes(app, world):
         expected = 200 if who in AUDITORS and endpoint in READABLE_BY_AUDITORS else 403
@@ -68,10 +70,26 @@ def test_unknown_ids_are_404(app, as_admin, world):
         assert call(as_admin, method, url).status_code == 404, (method, url)
 
 
-def test_the_dashboard_links_the_roster_import_only_when_it_exists(app, as_admin):
+def test_the_dashboard_links_every_section_and_the_roster_import(app, as_admin):
     page = as_admin.get("/admin/").get_data(as_text=True)
-    assert ("名册导入" in page) == ("roster.index" in app.view_functions)
-    assert "/admin/users" in page and "/admin/audit" in page
+    for path in (
+        "/admin/users",
+        "/admin/orgs",
+        "/admin/colleges",
+        "/admin/calendar",
+        "/admin/credit-categories",
+        "/admin/settings",
+        "/admin/audit",
+    ):
+        assert f'href="{path}"' in page, path
+    if "roster.index" in app.view_functions:
+        assert f'href="{url_for("roster.index")}"' in page
+
+
+def test_the_admin_pages_still_render_without_the_roster_import(app, as_admin, monkeypatch):
+    monkeypatch.delitem(app.view_functions, "roster.index", raising=False)
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    assert "名册导入" not in page and "/admin/users" in page
 
 
 def test_the_dashboard_counts_accounts_by_kind_and_status(as_admin, admin):

@@ -15,7 +15,8 @@ from tests.admin.helpers import error_beside, value_of
 
 def add_term(client, year, name, starts_on, ends_on):
     return client.post(
-        f"/admin/calendar/years/{year.id}/terms/new", data={"name": name, "starts_on": starts_on, "ends_on": ends_on}
+        f"/admin/calendar/years/{year.id}/terms/new",
+        data={"name": name, "starts_on": starts_on, "ends_on": ends_on},
     )
 
 
@@ -23,8 +24,12 @@ def test_a_term_is_added_inside_its_year_and_audited(as_admin, academic_year):
     assert add_term(as_admin, academic_year, "第二学期", "2026-02-23", "2026-07-05").status_code == 302
     assert term_containing(date(2026, 3, 16)).name == "第二学期"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "term.create"))
-    assert entry.after == {"year_id": academic_year.id, "name": "第二学期", "starts_on": "2026-02-23",
-                           "ends_on": "2026-07-05"}  # fmt: skip
+    assert entry.after == {
+        "year_id": academic_year.id,
+        "name": "第二学期",
+        "starts_on": "2026-02-23",
+        "ends_on": "2026-07-05",
+    }
 
 
 @pytest.mark.parametrize(
@@ -49,7 +54,10 @@ def test_overlapping_terms_are_refused(as_admin, academic_year, starts_on, ends_
 def test_a_term_reaching_beyond_its_year_is_refused(as_admin, academic_year):
     response = add_term(as_admin, academic_year, "第二学期", "2026-02-23", "2026-09-10")
     assert response.status_code == 422
-    assert error_beside(response.get_data(as_text=True), "ends_on") == "学期不能晚于学年的结束日期（2026-08-31）。"
+    assert (
+        error_beside(response.get_data(as_text=True), "ends_on")
+        == "学期不能晚于学年的结束日期（2026-08-31）。"
+    )
 
 
 def test_a_term_may_end_the_day_before_the_next_begins(as_admin, academic_year):

@@ -29,7 +29,11 @@ def test_appointing_a_manager_lets_them_act_for_the_org_and_ending_it_takes_that
     student = db.session.get(User, student.id)
     assert permissions.can(student, "org.act_for", club)
     membership = db.session.scalar(select(Membership).where(Membership.user_id == student.id))
-    assert (membership.role, membership.title, membership.starts_on) == (MemberRole.MANAGER, "社长", clock.today_local())
+    assert (membership.role, membership.title, membership.starts_on) == (
+        MemberRole.MANAGER,
+        "社长",
+        clock.today_local(),
+    )
 
     assert as_admin.post(f"/admin/memberships/{membership.id}/end", data={}).status_code == 302
     assert db.session.get(Membership, membership.id).ends_on == clock.today_local()
@@ -93,8 +97,9 @@ def test_the_org_page_lists_current_and_past_members(as_admin):
     current = factories.user(name="现任主席")
     former = factories.user(name="前任主席")
     factories.membership(current, union, MemberRole.MANAGER, title="主席", starts_on=date(2025, 9, 1))
-    factories.membership(former, union, MemberRole.MANAGER, title="主席", starts_on=date(2024, 9, 1),
-                         ends_on=date(2025, 8, 31))  # fmt: skip
+    factories.membership(
+        former, union, MemberRole.MANAGER, title="主席", starts_on=date(2024, 9, 1), ends_on=date(2025, 8, 31)
+    )
     page = as_admin.get(f"/admin/orgs/{union.id}").get_data(as_text=True)
     current_part, past_part = page.split('data-testid="past-members"')
     assert "现任主席" in current_part and "前任主席" not in current_part
@@ -111,7 +116,10 @@ def test_creating_an_org_is_audited_and_a_class_needs_a_college(as_admin):
     assert as_admin.post("/admin/orgs/new", data=form).status_code == 302
     created = db.session.scalar(select(Organization).where(Organization.name == "2025级1班"))
     assert created.college_id == college.id and created.is_active
-    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.subject_type == "organization")) == "org.create"
+    assert (
+        db.session.scalar(select(AuditEntry.action).where(AuditEntry.subject_type == "organization"))
+        == "org.create"
+    )
 
 
 def test_colleges_are_added_and_renamed(as_admin):

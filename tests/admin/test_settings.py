@@ -54,7 +54,13 @@ def test_a_setting_choice_outside_its_list_is_refused(as_admin):
 
 def test_a_credit_category_is_renamed_and_its_rate_changed(as_admin):
     category = db.session.scalar(select(CreditCategory).where(CreditCategory.code == "volunteer"))
-    form = {"name": "志愿服务", "code": "volunteer", "hours_per_credit": "10", "position": "2", "is_active": "y"}
+    form = {
+        "name": "志愿服务",
+        "code": "volunteer",
+        "hours_per_credit": "10",
+        "position": "2",
+        "is_active": "y",
+    }
     assert as_admin.post(f"/admin/credit-categories/{category.id}/edit", data=form).status_code == 302
     category = db.session.get(CreditCategory, category.id)
     assert (category.name, category.hours_per_credit, category.position) == ("志愿服务", Decimal("10"), 2)

@@ -80,7 +80,9 @@ def test_the_edit_form_starts_from_the_account_as_it_is(as_admin):
         ("name", "", "此项必填。"),
     ],
 )
-def test_a_refused_user_form_says_why_beside_the_field_and_keeps_what_was_typed(as_admin, field, typed, message):
+def test_a_refused_user_form_says_why_beside_the_field_and_keeps_what_was_typed(
+    as_admin, field, typed, message
+):
     factories.user(number="2024999999")
     form = user_form(**{field: typed, "phone": "13812345678"})
     response = as_admin.post("/admin/users/new", data=form)
@@ -95,7 +97,9 @@ def test_a_refused_user_form_says_why_beside_the_field_and_keeps_what_was_typed(
 
 def test_deactivating_a_user_is_a_status_change_and_stops_their_sign_in(as_admin, client):
     student = factories.user()
-    form = user_form(identifier=student.student_no, name=student.name, email=student.email, status="deactivated")
+    form = user_form(
+        identifier=student.student_no, name=student.name, email=student.email, status="deactivated"
+    )
     assert as_admin.post(f"/admin/users/{student.id}/edit", data=form).status_code == 302
     assert db.session.get(User, student.id).status == AccountStatus.DEACTIVATED
     [update] = entries("user.update")
@@ -103,8 +107,14 @@ def test_deactivating_a_user_is_a_status_change_and_stops_their_sign_in(as_admin
 
 
 def test_an_admin_cannot_deactivate_their_own_account(as_admin, admin):
-    form = user_form(kind="faculty", identifier=admin.staff_no, name=admin.name, email=admin.email, status="deactivated",
-                     roles=["admin"])  # fmt: skip
+    form = user_form(
+        kind="faculty",
+        identifier=admin.staff_no,
+        name=admin.name,
+        email=admin.email,
+        status="deactivated",
+        roles=["admin"],
+    )
     response = as_admin.post(f"/admin/users/{admin.id}/edit", data=form)
     assert response.status_code == 422
     assert "不能停用自己的账号" in error_beside(response.get_data(as_text=True), "status")
@@ -154,12 +164,15 @@ def test_the_user_list_costs_the_same_queries_for_3_or_30_rows(as_admin, count_q
 
 def test_the_user_page_shows_phone_memberships_and_recent_audit_entries(as_admin):
     student = factories.user(name="李华", phone="13711112222")
-    factories.membership(student, factories.org(OrgKind.CLUB, name="围棋社"), MemberRole.MANAGER, title="社长")
+    factories.membership(
+        student, factories.org(OrgKind.CLUB, name="围棋社"), MemberRole.MANAGER, title="社长"
+    )
     as_admin.post(
         f"/admin/users/{student.id}/edit",
-        data=user_form(identifier=student.student_no, name="李华", email=student.email, phone="13711112222",
-                       grade="2023"),
-    )  # fmt: skip
+        data=user_form(
+            identifier=student.student_no, name="李华", email=student.email, phone="13711112222", grade="2023"
+        ),
+    )
     page = as_admin.get(f"/admin/users/{student.id}").get_data(as_text=True)
     assert "13711112222" in page
     assert "围棋社" in page and "社长" in page

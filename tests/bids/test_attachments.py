@@ -37,7 +37,9 @@ def attachment_count() -> int:
     ],
     ids=["png-named-pdf", "plain-zip-named-docx", "unsupported-type", "empty"],
 )
-def test_a_file_whose_content_does_not_match_is_refused_with_the_reason(app, world, project, filename, data, reason):
+def test_a_file_whose_content_does_not_match_is_refused_with_the_reason(
+    app, world, project, filename, data, reason
+):
     bid = world.bid(project)
     before = stored_files()
 
@@ -130,7 +132,9 @@ def test_a_removed_attachment_is_gone_from_the_page_and_its_link(app, world, pro
     listed = client.get(f"/bids/{bid.public_id}").get_data(as_text=True).split('data-testid="attachments"')[1]
     assert "旧版.pdf" not in listed.split("</ul>")[0]
     assert client.get(f"/attachments/{attachment.public_id}").status_code == 404
-    assert signed_in(app, world.manager_b).post(f"/attachments/{attachment.public_id}/remove").status_code == 404
+    assert (
+        signed_in(app, world.manager_b).post(f"/attachments/{attachment.public_id}/remove").status_code == 404
+    )
 
 
 def test_no_attachment_is_added_after_the_deadline(app, world, project, clock):

@@ -120,7 +120,9 @@ def test_a_manager_of_two_clubs_chooses_which_one_bids(app, world, project):
 
     assert 'data-testid="org-switch"' in first and "学业互助社的方案" in first
     assert "学业互助社的方案" not in other and version_on(other) == ""
-    client.post(f"/projects/{project.id}/bid?org={world.club_b.id}", data=bid_form(summary="志愿者协会的方案"))
+    client.post(
+        f"/projects/{project.id}/bid?org={world.club_b.id}", data=bid_form(summary="志愿者协会的方案")
+    )
     assert {bid.org_id for bid in db.session.scalars(select(Bid))} == {world.club_a.id, world.club_b.id}
 
 

@@ -27,11 +27,7 @@ class ReviewWorld(World):
         return self.project.bid_criteria
 
     def seat_everyone(self):
-        for evaluator in self.evaluators:
-            review.assign_panelist(self.staff, self.project, evaluator)
-            db.session.commit()
-            review.declare_no_conflict(evaluator, self.project)
-            db.session.commit()
+        seat(self.staff, self.project, self.evaluators)
 
     def score(self, evaluator, bid, values, submit=False):
         """values: one int per criterion, in order (or a single int for all)."""
@@ -52,3 +48,31 @@ class ReviewWorld(World):
                 self.score(evaluator, bid, values[i])
             review.submit_scores(evaluator, self.project)
             db.session.commit()
+
+
+def seat(staff, project, evaluators):
+    """Put ``evaluators`` on the project's panel, each declaring no conflict."""
+    for evaluator in evaluators:
+        review.assign_panelist(staff, project, evaluator)
+        db.session.commit()
+        review.declare_no_conflict(evaluator, project)
+        db.session.commit()
+
+
+def score_and_submit(project, evaluators, bids):
+    """Every evaluator scores every bid (bid i gets 90 - i on every criterion) and submits."""
+    for evaluator in evaluators:
+        for i, bid in enumerate(bids):
+            review.save_scores(evaluator, project, bid, {c.id: (90 - i, "") for c in project.bid_criteria})
+        db.session.commit()
+        review.submit_scores(evaluator, project)
+        db.session.commit()
+
+
+def awarded(world: ReviewWorld):
+    """The world's project scored by its panel (club A first) and awarded to club A."""
+    world.seat_everyone()
+    world.score_all({world.bid_a: [90, 85, 88], world.bid_b: [70, 75, 72]})
+    review.award(world.staff, world.project, world.bid_a)
+    db.session.commit()
+    return world

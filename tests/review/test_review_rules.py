@@ -14,7 +14,7 @@ from marketplace.review import operations as review
 from marketplace.review import scoring
 from marketplace.review.models import NoticeStatus
 from tests import factories
-from tests.review.helpers import ReviewWorld
+from tests.review.helpers import ReviewWorld, awarded
 
 
 def test_aggregate_of_three_is_the_plain_mean_of_weighted_totals():
@@ -132,12 +132,7 @@ def test_lower_budget_wins_a_tie_before_the_draw(app):
 
 
 def _awarded():
-    world = ReviewWorld()
-    world.seat_everyone()
-    world.score_all({world.bid_a: [90, 85, 88], world.bid_b: [70, 75, 72]})
-    review.award(world.staff, world.project, world.bid_a)
-    db.session.commit()
-    return world
+    return awarded(ReviewWorld())
 
 
 def test_an_upheld_objection_opens_round_two_and_keeps_round_one(app, clock):

@@ -1,0 +1,171 @@
+"""The host's public record: progress updates with photos, and spending against the awarded budget."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import func, select
+
+from .. import audit, clock, permissions
+from ..errors import DomainError
+from ..extensions import db
+from ..notify import operations as notify
+from ..projects.models import Project, ProjectState
+from .models import Expenditure, Photo, ProgressUpdate
+
+MAX_SIDE = 1600  # phone photos are resized to at most this many pixels on the long side
+MAX_PHOTO_BYTES = 15 * 1024 * 1024
+
+
+def _require_host(actor, project: Project) -> None:
+    permissions.require(actor, "project.host", project)
+    if project.effective_state != ProjectState.HOSTING:
+        raise DomainError(_("项目不在承办阶段。"))
+
+
+def photo_dir() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "photos"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_photo(upload) -> dict:
+    """Decode, turn upright, shrink and re-encode as JPEG: what is stored carries no EXIF (so no GPS)."""
+    data = upload.stream.read(MAX_PHOTO_BYTES + 1)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise DomainError(_("照片超过 15 MB。"), field="photos")
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError):
+        raise DomainError(
+            _("“%(name)s”不是可识别的图片。", name=upload.filename or ""), field="photos"
+        ) from None
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    stored_name = secrets.token_hex(16)
+    image.save(photo_dir() / stored_name, format="JPEG", quality=85, optimize=True)
+    return {"stored_name": stored_name, "width": image.width, "height": image.height}
+
+
+def post_progress(
+    actor, project: Project, *, milestone: str, percent: int, body: str, photos=()
+) -> ProgressUpdate:
+    _require_host(actor, project)
+    if not 0 <= percent <= 100:
+        raise DomainError(_("完成度应在 0 到 100 之间。"), field="percent")
+    update = ProgressUpdate(
+        project_id=project.id,
+        author_id=actor.id,
+        milestone=milestone.strip(),
+        percent=percent,
+        body=(body or "").strip(),
+        created_at=clock.now(),
+    )
+    for upload in photos:
+        if upload and upload.filename:
+            update.photos.append(Photo(**store_photo(upload)))
+    db.session.add(update)
+    db.session.flush()
+    audit.record(
+        actor,
+        "hosting.progress",
+        update,
+        after={"percent": percent, "photos": len(update.photos)},
+        project_id=project.id,
+    )
+    return update
+
+
+def awarded_budget(project: Project) -> Decimal | None:
+    """The budget the host won with: the requested budget of the final notice's bid."""
+    from ..review.models import AwardNotice, NoticeStatus
+
+    notice = db.session.scalar(
+        select(AwardNotice).where(
+            AwardNotice.project_id == project.id, AwardNotice.status == NoticeStatus.FINAL
+        )
+    )
+    return notice.bid.requested_budget if notice else None
+
+
+def spent(project: Project) -> Decimal:
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Expenditure.amount), 0)).where(Expenditure.project_id == project.id)
+    ) or Decimal(0)
+
+
+def record_expenditure(
+    actor,
+    project: Project,
+    *,
+    spent_on,
+    item: str,
+    amount: Decimal,
+    note: str = "",
+    over_budget_reason: str | None = None,
+) -> Expenditure:
+    """支出登记. Going over the awarded budget needs a reason, and the union's staff are told."""
+    _require_host(actor, project)
+    if amount is None or amount <= 0:
+        raise DomainError(_("金额必须大于 0。"), field="amount")
+    budget = awarded_budget(project)
+    total = spent(project) + amount
+    over = budget is not None and total > budget
+    reason = (over_budget_reason or "").strip() or None
+    if over and not reason:
+        raise DomainError(
+            _(
+                "登记后累计支出 %(total)s 元，超出中标预算 %(budget)s 元，请说明超支原因。",
+                total=total,
+                budget=budget,
+            ),
+            field="over_budget_reason",
+        )
+    expense = Expenditure(
+        project_id=project.id,
+        author_id=actor.id,
+        spent_on=spent_on,
+        item=item.strip(),
+        amount=amount,
+        note=(note or "").strip(),
+        over_budget_reason=reason if over else None,
+        created_at=clock.now(),
+    )
+    db.session.add(expense)
+    db.session.flush()
+    audit.record(
+        actor,
+        "hosting.expenditure",
+        expense,
+        after={"amount": amount, "total": total, "over": over},
+        reason=reason if over else None,
+        project_id=project.id,
+    )
+    if over:
+        from ..review.operations import union_staff
+
+        for staff in union_staff(project):
+            notify.send(
+                staff,
+                "hosting.overspent",
+                link=f"/projects/{project.id}",
+                project=project,
+                total=total,
+                budget=budget,
+                reason=reason,
+            )
+    return expense
+
+
+def timeline(project: Project) -> list:
+    """Progress updates and expenditures, newest first (two queries)."""
+    updates = db.session.scalars(select(ProgressUpdate).where(ProgressUpdate.project_id == project.id)).all()
+    expenses = db.session.scalars(select(Expenditure).where(Expenditure.project_id == project.id)).all()
+    return sorted([*updates, *expenses], key=lambda item: item.created_at, reverse=True)

@@ -1,0 +1,104 @@
+"""What the review pages read: a panelist's panels and scores, the objection queue, and a notice's
+objections. Each function is one query whatever the number of rows, so the pages do not grow N+1."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
+
+from ..accounts.models import User
+from ..bids.models import Bid
+from ..extensions import db
+from ..projects.lifecycle import effective_state_sql
+from ..projects.models import Project
+from .models import AwardNotice, Objection, ObjectionStatus, PanelSeat, ReviewRound, Score
+
+
+def panels_of(user) -> Select:
+    """Rows of (PanelSeat with its round, Project, effective state): the user's seats, newest first."""
+    return (
+        select(PanelSeat, Project, effective_state_sql().label("effective"))
+        .join(PanelSeat.round)
+        .join(Project, Project.id == ReviewRound.project_id)
+        .options(contains_eager(PanelSeat.round).lazyload(ReviewRound.seats), lazyload(Project.criteria))
+        .where(PanelSeat.user_id == user.id)
+        .order_by(ReviewRound.opened_at.desc(), PanelSeat.id.desc())
+    )
+
+
+def scores_of_seat(seat: PanelSeat) -> dict[int, dict[int, Score]]:
+    """{bid id: {criterion id: Score}} for one panelist's seat."""
+    found: dict[int, dict[int, Score]] = {}
+    for score in db.session.scalars(select(Score).where(Score.seat_id == seat.id)):
+        found.setdefault(score.bid_id, {})[score.criterion_id] = score
+    return found
+
+
+def others_scores(round_: ReviewRound, bid: Bid, seat: PanelSeat) -> dict[int, dict[int, Score]]:
+    """{seat id: {criterion id: Score}}: the other panelists' submitted scores of one bid. Only for a
+    panelist who may see them (review.operations.can_see_others_scores)."""
+    found: dict[int, dict[int, Score]] = {}
+    for score in db.session.scalars(
+        select(Score)
+        .join(PanelSeat, PanelSeat.id == Score.seat_id)
+        .where(
+            PanelSeat.round_id == round_.id,
+            PanelSeat.id != seat.id,
+            PanelSeat.submitted_at.is_not(None),
+            Score.bid_id == bid.id,
+        )
+    ):
+        found.setdefault(score.seat_id, {})[score.criterion_id] = score
+    return found
+
+
+def team_names(bid: Bid) -> list[str]:
+    if not bid.team:
+        return []
+    return db.session.scalars(select(User.name).where(User.id.in_(list(bid.team))).order_by(User.name)).all()
+
+
+def objections(*, pending: bool) -> Select:
+    """Rows of (Objection with its notice and student, Project): pending ones oldest first (a queue),
+    ruled ones newest first (the record)."""
+    stmt = (
+        select(Objection, Project)
+        .join(Objection.notice)
+        .join(Project, Project.id == AwardNotice.project_id)
+        .options(
+            contains_eager(Objection.notice).joinedload(AwardNotice.bid),
+            joinedload(Objection.student),
+            joinedload(Objection.ruled_by),
+            lazyload(Project.criteria),
+        )
+    )
+    if pending:
+        return stmt.where(Objection.status == ObjectionStatus.PENDING).order_by(Objection.created_at, Objection.id)
+    return stmt.where(Objection.status != ObjectionStatus.PENDING).order_by(
+        Objection.ruled_at.desc(), Objection.id.desc()
+    )
+
+
+def objection_of(notice: AwardNotice, user) -> Objection | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(Objection).where(Objection.notice_id == notice.id, Objection.student_id == user.id)
+    )
+
+
+def ruled_objections(notice: AwardNotice) -> list[Objection]:
+    """What the public notice page shows of its objections: the rulings, never who objected."""
+    return db.session.scalars(
+        select(Objection)
+        .where(Objection.notice_id == notice.id, Objection.status != ObjectionStatus.PENDING)
+        .order_by(Objection.ruled_at)
+    ).all()
+
+
+def pending_count(notice: AwardNotice) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Objection)
+        .where(Objection.notice_id == notice.id, Objection.status == ObjectionStatus.PENDING)
+    )

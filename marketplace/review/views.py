@@ -1,0 +1,517 @@
+"""Review pages (评标与公示): the staff's review of a project (panel, progress, ranked result, award and
+passing it on after a decline), the panelist's declaration and scoring — one bid at a time, for a
+phone — the public award notice with objections and declining, and the league reviewer's objection
+queue.
+
+Each view parses its form, calls one operation, commits, then redirects or re-renders with the
+refusal beside the field (422). Project and bid pages live in their own areas and are linked by path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import clock, permissions
+from ..accounts.models import User
+from ..bids.models import Bid
+from ..bids.queries import valid_bids
+from ..bids.visibility import hidden_bid_projects
+from ..errors import DomainError
+from ..extensions import db
+from ..formatting import local_datetime
+from ..forms import Form
+from ..projects.forms import ActionForm, ReasonForm
+from ..projects.models import Project, ProjectState
+from ..projects.queries import is_public, paginate_rows
+from . import operations as review
+from . import queries, scoring
+from .forms import AwardForm, DeclarationForm, ObjectionForm, PanelistForm, RulingForm, ScoreForm
+from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, PanelSeat, ReviewRound
+from .reputation import reputation
+
+bp = Blueprint("review", __name__)
+
+
+@bp.context_processor
+def _helpers():
+    return {"shown": scoring.shown, "reputation": reputation}
+
+
+def _attempt(form: Form, operation: Callable[[], object]) -> tuple[bool, object]:
+    """Run ``operation`` for a valid submitted form and commit: (True, its result). A refusal goes
+    beside its field and whatever the operation changed is undone: (False, None)."""
+    if not form.validate_on_submit():
+        return False, None
+    try:
+        result = operation()
+    except DomainError as error:
+        db.session.rollback()
+        form.add_error(error)
+        return False, None
+    db.session.commit()
+    return True, result
+
+
+def _project_or_404(project_id: int) -> Project:
+    project = db.get_or_404(Project, project_id)
+    if not is_public(project):
+        abort(404)
+    return project
+
+
+# -- the staff's review of a project --------------------------------------------------------------------
+
+
+def _overview(
+    project: Project,
+    *,
+    panel_form: PanelistForm | None = None,
+    award_form: AwardForm | None = None,
+    pass_form: ReasonForm | None = None,
+    status: int = 200,
+):
+    state = project.effective_state
+    may_act = permissions.can(current_user, "project.award", project)
+    rounds = review.rounds_of(project)
+    current = rounds[-1] if rounds else None
+    # Scores show only once every panelist of the round has submitted (independence).
+    results = {r.id: scoring.rank(r, project) for r in rounds if review.can_see_others_scores(current_user, r)}
+    ranked = results.get(current.id) if current else None
+
+    panel_form = panel_form or PanelistForm(formdata=None)
+    if may_act and state == ProjectState.REVIEWING:
+        seated = {s.user_id for s in current.seats} if current else set()
+        panel_form.offer([u for u in review.eligible_panelists(project) if u.id not in seated])
+    award_form = award_form or AwardForm(formdata=None, bid=ranked[0].bid.public_id if ranked else None)
+    award_form.bid.choices = [(r.bid.public_id, r.bid.org.name) for r in ranked or []]
+
+    notices = review.notices_of(project)
+    active = next((n for n in notices if n.status == NoticeStatus.ACTIVE), None)
+    declined = notices[-1] if state == ProjectState.AWARD_NOTICE and active is None and notices else None
+    done, seated_count = review.progress(current) if current else (0, 0)
+    return render_template(
+        "review/project.html",
+        project=project,
+        state=state,
+        may_act=may_act,
+        rounds=rounds,
+        current=current,
+        results=results,
+        ranked=ranked,
+        done=done,
+        seated_count=seated_count,
+        complete=current is not None and review.panel_complete(current),
+        min_panel=review.MIN_PANEL,
+        active=active,
+        declined=declined,
+        next_bid=review.next_in_line(project) if declined and may_act else None,
+        panel_form=panel_form,
+        award_form=award_form,
+        pass_form=pass_form or ReasonForm(formdata=None, prefix="pass"),
+        seat_form=ActionForm(formdata=None),
+    ), status
+
+
+@bp.get("/review/projects/<int:project_id>")
+@login_required
+def overview(project_id: int):
+    """For the posting union's staff (who act) and league reviewers (who read). A panelist following
+    the link of an invitation or a reminder lands on their own pages instead."""
+    project = _project_or_404(project_id)
+    if permissions.can(current_user, "project.award", project) or permissions.can(
+        current_user, "project.rule_objection", project
+    ):
+        return _overview(project)
+    if permissions.can(current_user, "review.panel", project):
+        return redirect(url_for(".start", project_id=project.id))
+    abort(403)
+
+
+def _staff_project(project_id: int) -> Project:
+    project = _project_or_404(project_id)
+    permissions.require(current_user, "project.award", project)
+    return project
+
+
+def _to_overview(project: Project):
+    return redirect(url_for(".overview", project_id=project.id))
+
+
+def _panelist(project: Project, user_id: int | None) -> User:
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None:
+        raise DomainError(_("请选择评议人。"), field="user")
+    return review.assign_panelist(current_user, project, user).user
+
+
+@bp.post("/review/projects/<int:project_id>/panel")
+@login_required
+def add_panelist(project_id: int):
+    project = _staff_project(project_id)
+    form = PanelistForm()
+    ok, user = _attempt(form, lambda: _panelist(project, form.user.data))
+    if ok:
+        flash(_("已邀请%(name)s加入评审组，并通知了本人。", name=user.name), "success")
+        return _to_overview(project)
+    return _overview(project, panel_form=form, status=422)
+
+
+def _button(form: Form, operation: Callable[[], object], project: Project, done: Callable[[object], str]):
+    """A button on the review page: say on the page what happened, or why not."""
+    ok, result = _attempt(form, operation)
+    if ok:
+        flash(done(result), "success")
+    for message in form.form_errors:
+        flash(message, "danger")
+    return _to_overview(project)
+
+
+@bp.post("/review/projects/<int:project_id>/seats/<int:seat_id>/remove")
+@login_required
+def remove_panelist(project_id: int, seat_id: int):
+    project = _staff_project(project_id)
+    seat = db.get_or_404(PanelSeat, seat_id)
+    if seat.round.project_id != project.id:
+        abort(404)
+    name = seat.user.name
+    return _button(
+        ActionForm(),
+        lambda: review.remove_panelist(current_user, project, seat),
+        project,
+        lambda _result: _("已将%(name)s移出评审组。", name=name),
+    )
+
+
+@bp.post("/review/projects/<int:project_id>/remind")
+@login_required
+def remind(project_id: int):
+    project = _staff_project(project_id)
+    return _button(
+        ActionForm(),
+        lambda: review.remind(current_user, project),
+        project,
+        lambda n: _("已提醒 %(n)s 位尚未提交评分的评议人。", n=n),
+    )
+
+
+def _bid_of(project: Project, public_id: str | None) -> Bid:
+    bid = db.session.scalar(select(Bid).where(Bid.project_id == project.id, Bid.public_id == public_id))
+    if bid is None:
+        raise DomainError(_("请选择中标的标书。"), field="bid")
+    return bid
+
+
+@bp.post("/review/projects/<int:project_id>/award")
+@login_required
+def award(project_id: int):
+    project = _staff_project(project_id)
+    form = AwardForm()
+    ok, published = _attempt(
+        form, lambda: review.award(current_user, project, _bid_of(project, form.bid.data), form.justification.data)
+    )
+    if ok:
+        flash(_("已定标并发布公示，公示期至 %(at)s。", at=local_datetime(published.window_ends_at)), "success")
+        return redirect(url_for(".notice", project_id=project.id))
+    return _overview(project, award_form=form, status=422)
+
+
+@bp.post("/review/projects/<int:project_id>/pass")
+@login_required
+def pass_award(project_id: int):
+    project = _staff_project(project_id)
+    form = ReasonForm(prefix="pass")
+    ok, published = _attempt(form, lambda: review.pass_award(current_user, project, form.reason.data))
+    if not ok:
+        return _overview(project, pass_form=form, status=422)
+    if published is None:
+        flash(_("没有可以顺延的标书，项目已流标。"), "warning")
+        return redirect(f"/projects/{project.id}")
+    flash(_("已顺延给「%(org)s」，新的公示已发布。", org=published.bid.org.name), "success")
+    return redirect(url_for(".notice", project_id=project.id))
+
+
+# -- the panelist's pages --------------------------------------------------------------------------------
+
+
+@bp.get("/review/mine")
+@login_required
+def mine():
+    """我的评审: the panels the signed-in evaluator sits on, newest first."""
+    return render_template("review/mine.html", page=paginate_rows(queries.panels_of(current_user)))
+
+
+def _seat(project: Project) -> tuple[ReviewRound, PanelSeat]:
+    """The signed-in panelist's seat on the project's current round; 403 for anyone else."""
+    permissions.require(current_user, "review.panel", project)
+    round_ = review.current_round(project)
+    seat = review.seat_of(round_, current_user) if round_ is not None else None
+    if seat is None:
+        abort(403)
+    return round_, seat
+
+
+@bp.route("/review/projects/<int:project_id>/declare", methods=["GET", "POST"])
+@login_required
+def declare(project_id: int):
+    """利益冲突声明: before seeing any bid."""
+    project = _project_or_404(project_id)
+    round_, seat = _seat(project)
+    form = DeclarationForm()
+    if form.has_conflict:
+        ok, _result = _attempt(form, lambda: review.declare_conflict(current_user, project, form.reason.data))
+        if ok:
+            flash(_("已登记利益冲突，你已退出本项目的评审组，学生会将另请评议人。"), "success")
+            return redirect(url_for(".mine"))
+    else:
+        ok, _result = _attempt(form, lambda: review.declare_no_conflict(current_user, project))
+        if ok:
+            flash(_("已声明无利益冲突，可以开始评分。"), "success")
+            return redirect(url_for(".start", project_id=project.id))
+    return render_template(
+        "review/declare.html",
+        project=project,
+        round=round_,
+        seat=seat,
+        form=form,
+        bidders=[bid.org for bid in valid_bids(project)],
+        reviewing=project.effective_state == ProjectState.REVIEWING,
+    ), form.status_code
+
+
+def _complete_bids(bids: list[Bid], criteria, mine: dict) -> set[int]:
+    """Ids of the bids this panelist has scored on every criterion."""
+    wanted = {c.id for c in criteria}
+    return {b.id for b in bids if wanted <= mine.get(b.id, {}).keys()}
+
+
+def _first_to_score(bids: list[Bid], criteria, mine: dict) -> Bid:
+    complete = _complete_bids(bids, criteria, mine)
+    return next((b for b in bids if b.id not in complete), bids[0])
+
+
+@bp.get("/review/projects/<int:project_id>/score")
+@login_required
+def start(project_id: int):
+    """Where a panelist starts: the declaration, then the first bid still to score."""
+    project = _project_or_404(project_id)
+    _round, seat = _declared_seat(project)
+    bids = valid_bids(project)
+    if not bids:
+        abort(404)
+    first = _first_to_score(bids, project.bid_criteria, queries.scores_of_seat(seat))
+    return redirect(url_for(".score", project_id=project.id, public_id=first.public_id))
+
+
+def _score_page(project, round_, seat, bids, bid, form, *, submit_form=None):
+    criteria = project.bid_criteria
+    mine = queries.scores_of_seat(seat)
+    position = bids.index(bid)
+    weights = {c.id: c.weight for c in criteria}
+    complete = _complete_bids(bids, criteria, mine)
+    others = []
+    # Independence: nothing of another panelist's scores is even read before one's own are submitted.
+    if review.can_see_others_scores(current_user, round_):
+        names = {s.id: s.user.name for s in round_.seats}
+        others = [
+            (names[seat_id], scores, scoring.weighted_total({cid: s.value for cid, s in scores.items()}, weights))
+            for seat_id, scores in queries.others_scores(round_, bid, seat).items()
+        ]
+    own = mine.get(bid.id, {})
+    return render_template(
+        "review/score.html",
+        project=project,
+        round=round_,
+        seat=seat,
+        bids=bids,
+        bid=bid,
+        position=position,
+        previous=bids[position - 1] if position > 0 else None,
+        following=bids[position + 1] if position + 1 < len(bids) else None,
+        complete=complete,
+        missing=len(bids) - len(complete),
+        own_total=scoring.weighted_total({cid: s.value for cid, s in own.items()}, weights)
+        if bid.id in complete
+        else None,
+        others=others,
+        team=queries.team_names(bid),
+        form=form,
+        submit_form=submit_form or ActionForm(formdata=None),
+        locked=seat.submitted_at is not None or project.effective_state != ProjectState.REVIEWING,
+    )
+
+
+def _declared_seat(project: Project) -> tuple[ReviewRound, PanelSeat]:
+    """The panelist's round and seat; a panelist who has not declared yet is sent to declare."""
+    round_, seat = _seat(project)
+    if seat.declared_at is None:
+        abort(redirect(url_for(".declare", project_id=project.id)))
+    return round_, seat
+
+
+def _scores_form(project: Project, seat: PanelSeat, bid: Bid, *, posted: bool = False) -> ScoreForm:
+    """The scoring form of one bid: what was posted, or else the panelist's saved scores."""
+    criteria = project.bid_criteria
+    if posted:
+        return ScoreForm.of(criteria)
+    saved = queries.scores_of_seat(seat).get(bid.id, {})
+    return ScoreForm.of(criteria, formdata=None, data=ScoreForm.initial(criteria, saved))
+
+
+@bp.route("/review/projects/<int:project_id>/score/<public_id>", methods=["GET", "POST"])
+@login_required
+def score(project_id: int, public_id: str):
+    """One bid at a time: its plan and attachments, and a mark and comment per criterion."""
+    project = _project_or_404(project_id)
+    round_, seat = _declared_seat(project)
+    bids = valid_bids(project)
+    bid = next((b for b in bids if b.public_id == public_id), None)
+    if bid is None:
+        abort(404)
+    form = _scores_form(project, seat, bid, posted=request.method == "POST")
+    ok, _result = _attempt(form, lambda: review.save_scores(current_user, project, bid, form.values()))
+    if ok:
+        flash(_("已保存对「%(org)s」的评分。", org=bid.org.name), "success")
+        position = bids.index(bid)
+        if request.form.get("go") == "next" and position + 1 < len(bids):
+            bid = bids[position + 1]
+        return redirect(url_for(".score", project_id=project.id, public_id=bid.public_id))
+    return _score_page(project, round_, seat, bids, bid, form), form.status_code
+
+
+@bp.post("/review/projects/<int:project_id>/submit")
+@login_required
+def submit(project_id: int):
+    """提交评分: all at once, locked from then on."""
+    project = _project_or_404(project_id)
+    round_, seat = _declared_seat(project)
+    form = ActionForm()
+    ok, _result = _attempt(form, lambda: review.submit_scores(current_user, project))
+    if ok:
+        flash(_("评分已提交，不能再修改。现在可以看到其他已提交评议人的评分。"), "success")
+        return redirect(url_for(".start", project_id=project.id))
+    bids = valid_bids(project)
+    bid = _first_to_score(bids, project.bid_criteria, queries.scores_of_seat(seat))
+    return _score_page(project, round_, seat, bids, bid, _scores_form(project, seat, bid), submit_form=form), 422
+
+
+# -- the public award notice (公示) ---------------------------------------------------------------------
+
+
+def _shown_status(notice: AwardNotice, state: ProjectState) -> NoticeStatus:
+    """A notice whose window has run out with nothing pending is over, whether or not the clock's
+    step has been persisted yet."""
+    if notice.status == NoticeStatus.ACTIVE and state not in (ProjectState.AWARD_NOTICE, ProjectState.CANCELLED):
+        return NoticeStatus.FINAL
+    return notice.status
+
+
+def _notice_page(project: Project, *, objection_form=None, decline_form=None, status: int = 200):
+    notices = review.notices_of(project)
+    if not notices:
+        abort(404)
+    notice = notices[-1]
+    state = project.effective_state
+    running = state == ProjectState.AWARD_NOTICE and notice.status == NoticeStatus.ACTIVE
+    window_open = running and clock.now() < notice.window_ends_at
+    mine = queries.objection_of(notice, current_user)
+    may_object = window_open and mine is None and permissions.can(current_user, "review.object", project)
+    return render_template(
+        "review/notice.html",
+        project=project,
+        state=state,
+        notice=notice,
+        status=_shown_status(notice, state),
+        earlier=[(n, _shown_status(n, state)) for n in reversed(notices[:-1])],
+        window_open=window_open,
+        pending=queries.pending_count(notice),
+        rulings=queries.ruled_objections(notice),
+        my_objection=mine,
+        objection_form=objection_form or (ObjectionForm(formdata=None) if may_object else None),
+        decline_form=decline_form
+        or (ReasonForm(formdata=None, prefix="decline") if running and permissions.can(current_user, "review.decline", notice) else None),
+        may_act=permissions.can(current_user, "project.award", project),
+    ), status
+
+
+@bp.get("/projects/<int:project_id>/notice")
+def notice(project_id: int):
+    """公示: public, no login."""
+    return _notice_page(_project_or_404(project_id))
+
+
+@bp.post("/projects/<int:project_id>/notice/objections")
+@login_required
+def object_to(project_id: int):
+    project = _project_or_404(project_id)
+    form = ObjectionForm()
+    ok, _result = _attempt(form, lambda: review.object_to(current_user, project, form.reason.data))
+    if ok:
+        flash(_("异议已提交。校团委会尽快处理，结果会通知你。"), "success")
+        return redirect(url_for(".notice", project_id=project.id))
+    return _notice_page(project, objection_form=form, status=422)
+
+
+@bp.post("/projects/<int:project_id>/notice/decline")
+@login_required
+def decline(project_id: int):
+    """放弃承办: the winner's manager, during the notice."""
+    project = _project_or_404(project_id)
+    form = ReasonForm(prefix="decline")
+    ok, _result = _attempt(form, lambda: review.decline(current_user, project, form.reason.data))
+    if ok:
+        flash(_("已放弃承办。学生会将把中标资格顺延给下一名。"), "success")
+        return redirect(url_for(".notice", project_id=project.id))
+    return _notice_page(project, decline_form=form, status=422)
+
+
+# -- the league reviewer's objection queue -----------------------------------------------------------------
+
+
+def _objections_page(ruling: tuple[int, RulingForm] | None = None, status: int = 200):
+    history = request.args.get("tab") == "history"
+    page = paginate_rows(queries.objections(pending=not history))
+    forms = {} if history else {o.id: RulingForm(formdata=None, prefix=f"o{o.id}") for o, _p in page.items}
+    if ruling is not None:
+        forms.update([ruling])
+    return render_template(
+        "review/objections.html",
+        page=page,
+        history=history,
+        forms=forms,
+        # After the deadline a project's bids are hidden from exactly those recused from it.
+        recused=hidden_bid_projects(current_user),
+    ), status
+
+
+@bp.get("/review/objections")
+@login_required
+def objections():
+    permissions.require(current_user, "project.review_queue")
+    return _objections_page()
+
+
+@bp.post("/review/objections/<int:objection_id>/rule")
+@login_required
+def rule(objection_id: int):
+    permissions.require(current_user, "project.review_queue")
+    objection = db.get_or_404(Objection, objection_id)
+    if objection.status != ObjectionStatus.PENDING:
+        flash(_("这条异议已经处理过了。"), "warning")
+        return redirect(url_for(".objections"))
+    form = RulingForm(prefix=f"o{objection.id}")
+    uphold = bool(form.uphold.data)
+    ok, _result = _attempt(
+        form, lambda: review.rule_on(current_user, objection, uphold=uphold, ruling=form.ruling.data)
+    )
+    if ok:
+        if uphold:
+            flash(_("已认定异议成立：公示撤销，项目重新评审，原评审记录保留。"), "success")
+        else:
+            flash(_("已认定异议不成立，处理意见已通知提出异议的同学。"), "success")
+        return redirect(url_for(".objections"))
+    return _objections_page(ruling=(objection.id, form), status=422)

@@ -1,0 +1,158 @@
+"""The list, the project page and the staff dashboard: what they show, to whom, in how many queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from marketplace.projects import operations as project_ops
+from tests import factories
+from tests.projects.helpers import project_data
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+
+
+def _make_open_projects(world, n: int, start: int = 0) -> None:
+    for i in range(start, start + n):
+        world.open_project(title=f"项目{i}")
+
+
+def test_the_list_shows_open_projects_first_then_the_newest(client, world, clock):
+    world.open_project(title="先发布的项目", days=3)
+    clock.shift(timedelta(days=1))
+    world.open_project(title="后发布的项目", days=10)
+    clock.shift(timedelta(days=3))  # the first one's bidding has now closed
+
+    html = client.get("/projects").get_data(as_text=True)
+
+    assert html.index("后发布的项目") < html.index("先发布的项目")
+    assert "流标" in html
+
+
+def test_the_list_filters_by_category_and_eligible_kind(client, world):
+    world.open_project(title="班级可以竞标的项目", category="career", allow_class=True)
+    world.open_project(title="只给社团的项目", allow_college_union=False)
+
+    by_kind = client.get("/projects?kind=class").get_data(as_text=True)
+    assert "班级可以竞标的项目" in by_kind and "只给社团的项目" not in by_kind
+    by_category = client.get("/projects?category=career").get_data(as_text=True)
+    assert "班级可以竞标的项目" in by_category and "只给社团的项目" not in by_category
+    assert client.get("/projects?status=nonsense").status_code == 200
+
+
+def test_a_bid_leaves_no_trace_on_the_public_pages(client, world):
+    project = world.open_project()
+    world.open_project(title="另一个项目")
+    before = [_without_tokens(client.get(url).get_data(as_text=True)) for url in ("/projects", f"/projects/{project.id}")]
+
+    world.bid(project)
+
+    after = [_without_tokens(client.get(url).get_data(as_text=True)) for url in ("/projects", f"/projects/{project.id}")]
+    assert after == before
+
+
+def test_staff_see_how_many_bids_and_managers_see_the_bid_button(client, app, world):
+    project = world.open_project()
+    world.bid(project)
+    factories.login(client, world.staff)
+    assert 'data-testid="bid-count">1 份' in client.get(f"/projects/{project.id}").get_data(as_text=True)
+
+    manager = app.test_client()
+    factories.login(manager, world.manager_b)
+    page = manager.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f'href="/projects/{project.id}/bid"' in page and "bid-count" not in page
+
+
+def test_the_page_shows_the_tie_break_rule_and_a_timeline_without_bid_events(client, world, clock):
+    project = world.open_project()
+    world.bid(project)
+    clock.set(project.bid_deadline)
+    project_ops.send_deadline_reminders()  # anything, then let the clock's step be persisted
+    from marketplace.projects.tasks import tick
+
+    tick()
+
+    html = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    timeline = html[html.index('data-testid="timeline"') :]
+    assert "正式发布，开始竞标" in timeline and "竞标截止，进入评标" in timeline
+    assert "bid." not in timeline
+    assert "申请预算较低的标书排在前面" in html and "SHA-256" in html
+
+
+def test_the_project_list_queries_do_not_grow_with_projects(client, world, count_queries):
+    _make_open_projects(world, 3)
+    few = count_queries(lambda: client.get("/projects"))
+    _make_open_projects(world, 27, start=3)
+    many = count_queries(lambda: client.get("/projects"))
+    assert many == few
+
+
+def test_the_staff_dashboard_queries_do_not_grow_with_projects(client, world, count_queries):
+    factories.login(client, world.staff)
+    _make_open_projects(world, 2)
+    world.draft(title="草稿")
+    few = count_queries(lambda: client.get("/staff"))
+    _make_open_projects(world, 27, start=2)
+    for project in world.union_projects():
+        world.bid(project, manager=world.manager_b, org=world.club_b)
+    many = count_queries(lambda: client.get("/staff"))
+    assert many == few
+
+
+def test_the_staff_dashboard_counts_projects_by_state_and_bids_on_open_ones(client, world):
+    open_one = world.open_project(title="竞标中的项目")
+    world.bid(open_one)
+    world.draft(title="草稿项目")
+    world.pending_project(title="待审核项目")
+    factories.login(client, world.staff)
+
+    html = client.get("/staff").get_data(as_text=True)
+
+    counts = html[html.index('data-testid="state-counts"') : html.index('data-testid="projects"')]
+    assert re.search(r'data-state="open">竞标中 <span class="badge text-bg-light">1</span>', counts)
+    assert re.search(r'data-state="draft">草稿 <span class="badge text-bg-light">1</span>', counts)
+    assert "已收到 1 份标书" in html
+    only_drafts = client.get("/staff?status=draft").get_data(as_text=True)
+    assert "草稿项目" in only_drafts and "竞标中的项目" not in only_drafts
+
+
+def test_the_project_page_queries_do_not_grow_with_criteria_questions_and_changes(client, world, db, count_queries):
+    def project_with(n: int):
+        criteria = [{"name": f"标准{i}", "description": "", "weight": 100 // n} for i in range(n)]
+        criteria[0]["weight"] += 100 - sum(c["weight"] for c in criteria)
+        project = world.open_project(criteria=criteria)
+        for i in range(n):
+            project_ops.ask_question(world.manager_a, project, f"问题{i}")
+            db.session.commit()
+            project_ops.update_project(
+                world.staff, project, project_data(criteria=criteria, title=f"标题{i}"), version=project.version, reason="改"
+            )
+            db.session.commit()
+        return project
+
+    small, large = project_with(2), project_with(6)
+    factories.login(client, world.staff)
+    assert count_queries(lambda: client.get(f"/projects/{large.id}")) == count_queries(
+        lambda: client.get(f"/projects/{small.id}")
+    )
+
+
+def test_the_tick_command_persists_due_transitions(app, world, db, clock):
+    project = world.open_project()
+    clock.set(project.bid_deadline)
+
+    result = app.test_cli_runner().invoke(args=["tick"])
+
+    assert result.exit_code == 0 and "transitions taken: 1" in result.output
+    db.session.refresh(project)
+    assert project.state == "failed"
+
+
+def test_the_menu_and_home_lead_each_role_to_its_project_pages(client, app, world):
+    assert 'href="/projects">项目</a>' in client.get("/").get_data(as_text=True)
+    for user, link in ((world.staff, "/staff"), (world.reviewer, "/review/approvals"), (world.manager_a, "/bids/mine")):
+        own = app.test_client()
+        factories.login(own, user)
+        assert f'href="{link}"' in own.get("/").get_data(as_text=True)
