@@ -86,7 +86,17 @@ def _register_blueprints(app: Flask) -> None:
     from .review.views import bp as review_bp
     from .roster.views import bp as roster_bp
 
-    for bp in (main_bp, accounts_bp, notify_bp, orgs_bp, admin_bp, roster_bp, bids_bp, projects_bp, review_bp):
+    for bp in (
+        main_bp,
+        accounts_bp,
+        notify_bp,
+        orgs_bp,
+        admin_bp,
+        roster_bp,
+        bids_bp,
+        projects_bp,
+        review_bp,
+    ):
         app.register_blueprint(bp)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, validators, widgets
 
 from .errors import DomainError
+from .extensions import db
 
 
 def required():
@@ -47,6 +50,21 @@ class Form(FlaskForm):
             field.errors = list(field.errors) + [error.message]
         else:
             self.form_errors.append(error.message)
+
+    def attempt(self, operation: Callable[[], object]) -> bool:
+        """Run ``operation`` for a valid submitted form and commit; its result is kept in ``result``.
+        A refusal goes beside its field and whatever the operation changed is undone, so the page
+        re-renders from the database as it was, with what the user typed."""
+        if not self.validate_on_submit():
+            return False
+        try:
+            self.result = operation()
+        except DomainError as error:
+            db.session.rollback()
+            self.add_error(error)
+            return False
+        db.session.commit()
+        return True
 
     @property
     def status_code(self) -> int:

@@ -3,8 +3,15 @@
 from .accounts.models import User, UserRole  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .bids.models import Bid, BidAttachment, BidRevision, Recusal  # noqa: F401
-from .credits.models import CreditCategory  # noqa: F401
-from .hosting.models import Expenditure, Photo, ProgressUpdate  # noqa: F401
+from .credits.models import (  # noqa: F401
+    CreditAppeal,
+    CreditCategory,
+    CreditExport,
+    CreditHistory,
+    CreditRecord,
+    TranscriptIssue,
+)
+from .hosting.models import CompletionReport, Expenditure, Photo, ProgressUpdate  # noqa: F401
 from .notify.models import DeliveryAttempt, Notification, NotificationPreference, OutboxMessage  # noqa: F401
 from .orgs.models import College, Membership, Organization  # noqa: F401
 from .projects.models import Criterion, Project, ProjectChange, Question  # noqa: F401

@@ -119,6 +119,24 @@ SETTINGS: dict[str, SettingSpec] = {
             minimum=0,
         ),
         SettingSpec(
+            "credit_appeal_days",
+            int,
+            30,
+            _l("学分申诉期限（班次结束后多少天）"),
+            minimum=1,
+        ),
+        SettingSpec(
+            "credit_export_columns",
+            str,
+            "学号=student_no\n姓名=name\n学院=college\n活动名称=project\n类别=category\n"
+            "学时=hours\n学分=credits\n学期=term\n日期=date",
+            _l("学分导出列（每行“表头=字段”）"),
+            _l(
+                "按学校第二课堂系统的导入模板填写。可用字段：student_no, name, college, grade, "
+                "project, category, category_code, hours, credits, term, date, verified_at, record_id。"
+            ),
+        ),
+        SettingSpec(
             "union_charter",
             str,
             "",

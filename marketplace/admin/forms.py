@@ -186,7 +186,7 @@ class OrgFilter(ListFilter):
 
 
 class AuditFilter(ListFilter):
-    action = StringField(_l("操作"), default="", description=_l("操作代码的开头，如 user. 或 org.create"))
+    action = StringField(_l("操作代码"), default="", description=_l("填开头即可，如 user. 或 org.create"))
     actor = StringField(_l("操作人学号 / 工号"), default="")
     subject_type = SelectField(
         _l("对象类型"), choices=_any(_l("全部对象"), list(SUBJECT_LABELS.items())), default=""

@@ -59,3 +59,21 @@ class Expenditure(db.Model):
     # Set when this expenditure took the total over the awarded budget.
     over_budget_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CompletionReport(db.Model):
+    """结项报告: outcomes, participants and spending; submitting it moves the project to evaluating.
+    Its photos ride on a final progress update (100 %), so the public timeline shows them too."""
+
+    __tablename__ = "completion_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), unique=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    outcomes: Mapped[str] = mapped_column(Text)
+    participants: Mapped[int] = mapped_column(Integer)
+    spending_summary: Mapped[str] = mapped_column(Text)
+    update_id: Mapped[int] = mapped_column(ForeignKey("progress_update.id"))
+
+    update = relationship("ProgressUpdate")

@@ -17,7 +17,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
 from ..projects.models import Project, ProjectState
-from .models import Expenditure, Photo, ProgressUpdate
+from .models import CompletionReport, Expenditure, Photo, ProgressUpdate
 
 MAX_SIDE = 1600  # phone photos are resized to at most this many pixels on the long side
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
@@ -169,3 +169,29 @@ def timeline(project: Project) -> list:
     updates = db.session.scalars(select(ProgressUpdate).where(ProgressUpdate.project_id == project.id)).all()
     expenses = db.session.scalars(select(Expenditure).where(Expenditure.project_id == project.id)).all()
     return sorted([*updates, *expenses], key=lambda item: item.created_at, reverse=True)
+
+
+def submit_completion(
+    actor, project: Project, *, outcomes: str, participants: int, spending_summary: str, photos=()
+) -> CompletionReport:
+    """结项: the host's report (with photos on a final 100 % update); the project moves to evaluating."""
+    from ..projects import lifecycle
+
+    _require_host(actor, project)
+    if not (outcomes or "").strip():
+        raise DomainError(_("请填写项目成效。"), field="outcomes")
+    if participants is None or participants < 0:
+        raise DomainError(_("参与人数不能为负数。"), field="participants")
+    update = post_progress(actor, project, milestone=_("结项"), percent=100, body=outcomes, photos=photos)
+    report = CompletionReport(
+        project_id=project.id,
+        submitted_by_id=actor.id,
+        submitted_at=clock.now(),
+        outcomes=outcomes.strip(),
+        participants=participants,
+        spending_summary=(spending_summary or "").strip(),
+        update_id=update.id,
+    )
+    db.session.add(report)
+    lifecycle.apply(project, "complete", actor)
+    return report

@@ -54,6 +54,11 @@ KINDS: dict[str, Kind] = {
         Kind("volunteer.shift_tomorrow", _l("班次提醒")),
         Kind("volunteer.no_show", _l("缺勤记录")),
         Kind("volunteer.appeal_answered", _l("缺勤申诉结果")),
+        Kind("credit.verified", _l("学分已认定")),
+        Kind("credit.rejected", _l("学分未通过认定")),
+        Kind("credit.appeal_received", _l("收到学分申诉")),
+        Kind("credit.appeal_answered", _l("学分申诉结果")),
+        Kind("credit.export_ready", _l("学分导出完成")),
     ]
 }
 

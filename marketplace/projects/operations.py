@@ -223,6 +223,7 @@ def _record_change(actor, project: Project, changes: dict, reason: str, now: dat
 
 def publish(actor, project: Project) -> None:
     """发布: straight to open, or to the league reviewer first when the project is major."""
+    permissions.require(actor, "project.publish", project)
     _check_dates(
         {
             "bid_deadline": project.bid_deadline,

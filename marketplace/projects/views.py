@@ -191,10 +191,14 @@ def _project_page(
     if answering is not None:
         answer_forms.update([answering])
     sees_bid_count = permissions.can(current_user, "project.view_bid_count", project)
+    state = project.effective_state
     return render_template(
         "projects/show.html",
         project=project,
-        state=project.effective_state,
+        state=state,
+        editable=state in operations.EDITABLE_STATES,
+        cancellable=state in lifecycle.TRANSITIONS["cancel"].sources,
+        cancel_requestable=state in lifecycle.TRANSITIONS["request_cancel"].sources,
         is_major=project.is_major,
         questions=questions,
         answer_forms=answer_forms,
@@ -389,6 +393,7 @@ def staff():
         filters=filters,
         counts=queries.union_state_counts(union_ids),
         states=list(ProjectState),
+        editable_states=operations.EDITABLE_STATES,
         bid_counts=bid_counts,
         unanswered=unanswered,
     )

@@ -66,7 +66,9 @@ class ScoreForm(Form):
                 [required(), number_range(0, 100)],
                 render_kw={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"},
             )
-            fields[f"c{c.id}_comment"] = TextAreaField(_l("评语"), [optional(), length(1000)], render_kw={"rows": 2})
+            fields[f"c{c.id}_comment"] = TextAreaField(
+                _l("评语"), [optional(), length(1000)], render_kw={"rows": 2}
+            )
         form_class = type("ProjectScoreForm", (cls,), {**fields, "criteria": tuple(criteria)})
         return form_class(**kwargs)
 

@@ -73,7 +73,9 @@ def objections(*, pending: bool) -> Select:
         )
     )
     if pending:
-        return stmt.where(Objection.status == ObjectionStatus.PENDING).order_by(Objection.created_at, Objection.id)
+        return stmt.where(Objection.status == ObjectionStatus.PENDING).order_by(
+            Objection.created_at, Objection.id
+        )
     return stmt.where(Objection.status != ObjectionStatus.PENDING).order_by(
         Objection.ruled_at.desc(), Objection.id.desc()
     )

@@ -80,7 +80,9 @@ def _overview(
     rounds = review.rounds_of(project)
     current = rounds[-1] if rounds else None
     # Scores show only once every panelist of the round has submitted (independence).
-    results = {r.id: scoring.rank(r, project) for r in rounds if review.can_see_others_scores(current_user, r)}
+    results = {
+        r.id: scoring.rank(r, project) for r in rounds if review.can_see_others_scores(current_user, r)
+    }
     ranked = results.get(current.id) if current else None
 
     panel_form = panel_form or PanelistForm(formdata=None)
@@ -212,10 +214,13 @@ def award(project_id: int):
     project = _staff_project(project_id)
     form = AwardForm()
     ok, published = _attempt(
-        form, lambda: review.award(current_user, project, _bid_of(project, form.bid.data), form.justification.data)
+        form,
+        lambda: review.award(current_user, project, _bid_of(project, form.bid.data), form.justification.data),
     )
     if ok:
-        flash(_("已定标并发布公示，公示期至 %(at)s。", at=local_datetime(published.window_ends_at)), "success")
+        flash(
+            _("已定标并发布公示，公示期至 %(at)s。", at=local_datetime(published.window_ends_at)), "success"
+        )
         return redirect(url_for(".notice", project_id=project.id))
     return _overview(project, award_form=form, status=422)
 
@@ -318,7 +323,11 @@ def _score_page(project, round_, seat, bids, bid, form, *, submit_form=None):
     if review.can_see_others_scores(current_user, round_):
         names = {s.id: s.user.name for s in round_.seats}
         others = [
-            (names[seat_id], scores, scoring.weighted_total({cid: s.value for cid, s in scores.items()}, weights))
+            (
+                names[seat_id],
+                scores,
+                scoring.weighted_total({cid: s.value for cid, s in scores.items()}, weights),
+            )
             for seat_id, scores in queries.others_scores(round_, bid, seat).items()
         ]
     own = mine.get(bid.id, {})
@@ -396,7 +405,9 @@ def submit(project_id: int):
         return redirect(url_for(".start", project_id=project.id))
     bids = valid_bids(project)
     bid = _first_to_score(bids, project.bid_criteria, queries.scores_of_seat(seat))
-    return _score_page(project, round_, seat, bids, bid, _scores_form(project, seat, bid), submit_form=form), 422
+    return _score_page(
+        project, round_, seat, bids, bid, _scores_form(project, seat, bid), submit_form=form
+    ), 422
 
 
 # -- the public award notice (公示) ---------------------------------------------------------------------
@@ -405,7 +416,10 @@ def submit(project_id: int):
 def _shown_status(notice: AwardNotice, state: ProjectState) -> NoticeStatus:
     """A notice whose window has run out with nothing pending is over, whether or not the clock's
     step has been persisted yet."""
-    if notice.status == NoticeStatus.ACTIVE and state not in (ProjectState.AWARD_NOTICE, ProjectState.CANCELLED):
+    if notice.status == NoticeStatus.ACTIVE and state not in (
+        ProjectState.AWARD_NOTICE,
+        ProjectState.CANCELLED,
+    ):
         return NoticeStatus.FINAL
     return notice.status
 
@@ -433,7 +447,11 @@ def _notice_page(project: Project, *, objection_form=None, decline_form=None, st
         my_objection=mine,
         objection_form=objection_form or (ObjectionForm(formdata=None) if may_object else None),
         decline_form=decline_form
-        or (ReasonForm(formdata=None, prefix="decline") if running and permissions.can(current_user, "review.decline", notice) else None),
+        or (
+            ReasonForm(formdata=None, prefix="decline")
+            if running and permissions.can(current_user, "review.decline", notice)
+            else None
+        ),
         may_act=permissions.can(current_user, "project.award", project),
     ), status
 

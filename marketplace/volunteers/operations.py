@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -457,6 +458,8 @@ def draw_lottery(shift: Shift, actor=None) -> bool:
 # -- attendance ---------------------------------------------------------------------------------------
 
 CODE_STEP = 60  # seconds: the check-in code rotates every minute
+STALE_CODE_MINUTES = 30  # how far back a refused code is recognised as this shift's, only older
+SCAN_KEPT_MINUTES = 10  # a scan made before logging in still counts for this long
 
 
 def checkin_code(shift: Shift, at: datetime | None = None) -> str:
@@ -467,11 +470,27 @@ def checkin_code(shift: Shift, at: datetime | None = None) -> str:
     return f"{int(digest[:10], 16) % 1_000_000:06d}"
 
 
+def _matches(shift: Shift, code: str, at: datetime, minutes_back: range) -> bool:
+    code = (code or "").strip()
+    return any(
+        hmac.compare_digest(code, checkin_code(shift, at - timedelta(seconds=CODE_STEP * n)))
+        for n in minutes_back
+    )
+
+
 def code_is_current(shift: Shift, code: str, at: datetime) -> bool:
     """The current and the previous minute's codes are accepted (a code read at :59 still works)."""
-    code = (code or "").strip()
-    candidates = (checkin_code(shift, at), checkin_code(shift, at - timedelta(seconds=CODE_STEP)))
-    return any(hmac.compare_digest(code, c) for c in candidates)
+    return _matches(shift, code, at, range(2))
+
+
+def check_code(shift: Shift, code: str, at: datetime) -> None:
+    """Refuse a code that does not open ``shift`` at ``at``, saying whether it is merely old (a
+    screenshot, a page left open) or not this shift's at all (another shift's QR, a typo)."""
+    if code_is_current(shift, code, at):
+        return
+    if _matches(shift, code, at, range(2, STALE_CODE_MINUTES + 1)):
+        raise DomainError(_("签到码已过期（每分钟更换一次），请扫描承办方现在展示的二维码。"), field="code")
+    raise DomainError(_("签到码不对：请确认扫描的是本班次现场展示的二维码，或重新输入。"), field="code")
 
 
 def credited_hours(shift: Shift, checked_in_at: datetime, checked_out_at: datetime) -> Decimal:
@@ -483,10 +502,13 @@ def credited_hours(shift: Shift, checked_in_at: datetime, checked_out_at: dateti
 
 def check_in_or_out(student, shift: Shift, code: str, *, scanned_at: datetime | None = None) -> Attendance:
     """签到/签退 with the host's code. ``scanned_at`` is when the code was read (a scan survives a
-    login in between); the code must be valid at that moment."""
+    login in between, for ``SCAN_KEPT_MINUTES``); the code must be valid at that moment."""
     at = scanned_at or clock.now()
-    if not code_is_current(shift, code, at):
-        raise DomainError(_("签到码不正确或已过期，请扫描承办方当前展示的二维码。"), field="code")
+    if clock.now() - at > timedelta(minutes=SCAN_KEPT_MINUTES):
+        raise DomainError(
+            _("扫码已超过 %(n)s 分钟，请重新扫描现场的二维码。", n=SCAN_KEPT_MINUTES), field="code"
+        )
+    check_code(shift, code, at)
     signup = db.session.scalar(
         select(Signup).where(Signup.shift_id == shift.id, Signup.user_id == student.id)
     )
@@ -577,6 +599,9 @@ def confirm_attendance(actor, shift: Shift) -> int:
             )
             confirmed += 1
     shift.attendance_confirmed_at, shift.attendance_confirmed_by_id = clock.now(), actor.id
+    from ..credits.records import create_from_attendance
+
+    create_from_attendance(actor, shift, [s for s in roster(shift) if s.status == SignupStatus.ACCEPTED])
     audit.record(
         actor,
         "shift.confirm_attendance",
@@ -711,18 +736,37 @@ def rule_appeal(actor, appeal: NoShowAppeal, *, uphold: bool, ruling: str) -> No
     notify.send(appeal.signup.user, "volunteer.appeal_answered", link="/volunteer/mine", appeal=appeal)
 
 
-def reliability(user) -> dict:
-    """诚信记录 shown to hosts: counts of attended, no-show, excused and leave."""
+RECORDED = (SignupStatus.NO_SHOW, SignupStatus.EXCUSED, SignupStatus.LEAVE)
+
+
+def reliability_counts(user_ids) -> dict[int, dict[str, int]]:
+    """诚信记录 of many students in one query: {user id: {"no_show", "excused", "leave": count}}."""
+    user_ids = list(user_ids)
+    counts = {user_id: {status.value: 0 for status in RECORDED} for user_id in user_ids}
     rows = db.session.execute(
-        select(Signup.status, func.count()).where(Signup.user_id == user.id).group_by(Signup.status)
-    ).all()
-    counts = {status: n for status, n in rows}
-    return {
-        "no_show": counts.get(SignupStatus.NO_SHOW, 0),
-        "excused": counts.get(SignupStatus.EXCUSED, 0),
-        "leave": counts.get(SignupStatus.LEAVE, 0),
-        "blocked_until": blocked_until(user),
-    }
+        select(Signup.user_id, Signup.status, func.count())
+        .where(Signup.user_id.in_(user_ids), Signup.status.in_(RECORDED))
+        .group_by(Signup.user_id, Signup.status)
+    )
+    for user_id, status, n in rows:
+        counts[user_id][status.value] = n
+    return counts
+
+
+def reliability(user) -> dict:
+    """诚信记录 shown to the student: counts of no-show, excused and leave, and any sign-up block."""
+    return {**reliability_counts([user.id])[user.id], "blocked_until": blocked_until(user)}
+
+
+# -- the private calendar feed -----------------------------------------------------------------------
+
+
+def reset_calendar_token(user) -> str:
+    """A new secret for the student's calendar feed (日历订阅); the old link stops working."""
+    permissions.require(user, "account.write")
+    user.ical_token = secrets.token_urlsafe(32)
+    audit.record(user, "account.calendar_token", user)
+    return user.ical_token
 
 
 # -- the periodic step ----------------------------------------------------------------------------------

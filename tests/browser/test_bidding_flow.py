@@ -25,7 +25,7 @@ def sign_in(page, user) -> None:
     page.get_by_label("学号 / 工号 / 邮箱").fill(user.identifier)
     page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("button", name=user.name)).to_be_attached()
+    expect(page.get_by_role("heading", name=f"你好，{user.name}")).to_be_visible()
 
 
 def bid_on(page, project_url: str, summary: str, budget: str) -> None:

@@ -83,7 +83,9 @@ class World:
         return db.session.scalars(db.select(Project).where(Project.union_id == self.union.id)).all()
 
     def bid(self, project, manager=None, org=None, **overrides):
-        bid = bid_ops.submit_bid(manager or self.manager_a, project, org or self.club_a, bid_data(**overrides))
+        bid = bid_ops.submit_bid(
+            manager or self.manager_a, project, org or self.club_a, bid_data(**overrides)
+        )
         db.session.commit()
         return bid
 

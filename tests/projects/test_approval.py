@@ -88,7 +88,9 @@ def test_only_league_reviewers_approve(client, world, db):
     factories.login(client, world.staff)
     assert client.get("/review/approvals").status_code == 403
     assert client.post(f"/projects/{project.id}/approve").status_code == 403
-    assert client.post(f"/projects/{project.id}/return", data={f"p{project.id}-reason": "x"}).status_code == 403
+    assert (
+        client.post(f"/projects/{project.id}/return", data={f"p{project.id}-reason": "x"}).status_code == 403
+    )
 
 
 def test_changes_to_a_major_project_are_shown_to_the_league_reviewer(client, world, db):
@@ -113,7 +115,11 @@ def test_changes_to_a_major_project_are_shown_to_the_league_reviewer(client, wor
 def test_cancelling_a_hosted_project_is_requested_by_staff_and_approved_by_the_league(client, app, world, db):
     project = world.open_project()
     world.bid(project)
-    project.state, project.tiebreak_seed, project.host_org_id = ProjectState.HOSTING, "0" * 64, world.club_a.id
+    project.state, project.tiebreak_seed, project.host_org_id = (
+        ProjectState.HOSTING,
+        "0" * 64,
+        world.club_a.id,
+    )
     db.session.commit()
     factories.login(client, world.staff)
     assert client.post(f"/projects/{project.id}/request-cancel", data={"reason": ""}).status_code == 422
@@ -135,6 +141,9 @@ def test_cancelling_a_hosted_project_is_requested_by_staff_and_approved_by_the_l
 def lifecycle_entries(db, project):
     return db.session.scalars(
         db.select(AuditEntry)
-        .where(AuditEntry.project_id == project.id, AuditEntry.action.in_([f"project.{a}" for a in lifecycle.TRANSITIONS]))
+        .where(
+            AuditEntry.project_id == project.id,
+            AuditEntry.action.in_([f"project.{a}" for a in lifecycle.TRANSITIONS]),
+        )
         .order_by(AuditEntry.id)
     ).all()

@@ -24,7 +24,9 @@ def test_a_requirement_change_while_open_tells_bidders_unconfirms_bids_and_moves
 
     response = client.post(
         f"/projects/{project.id}/edit",
-        data=edit_form(project, description="服务对象扩大到全体研究生。", reason="应研究生会建议扩大服务对象"),
+        data=edit_form(
+            project, description="服务对象扩大到全体研究生。", reason="应研究生会建议扩大服务对象"
+        ),
     )
 
     assert response.status_code == 302
@@ -60,7 +62,9 @@ def test_a_change_that_is_not_a_requirement_leaves_bids_confirmed(client, world,
     world.bid(project)
     factories.login(client, world.staff)
 
-    client.post(f"/projects/{project.id}/edit", data=edit_form(project, title="改个更清楚的标题", reason="标题有错字"))
+    client.post(
+        f"/projects/{project.id}/edit", data=edit_form(project, title="改个更清楚的标题", reason="标题有错字")
+    )
 
     assert db.session.scalars(db.select(Bid.confirmed)).all() == [True]
     assert db.session.scalar(db.select(db.func.count()).where(Notification.kind == "project.changed")) == 0

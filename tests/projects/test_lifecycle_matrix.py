@@ -58,7 +58,9 @@ def test_each_action_is_taken_from_its_source_states_and_refused_from_every_othe
             lifecycle.apply(project, action, actor, reason=_reason(action))
             assert project.state == (transition.target or state), state
             entry = db.session.scalars(
-                db.select(AuditEntry).where(AuditEntry.action == f"project.{action}").order_by(AuditEntry.id.desc())
+                db.select(AuditEntry)
+                .where(AuditEntry.action == f"project.{action}")
+                .order_by(AuditEntry.id.desc())
             ).first()
             assert entry.before == {"state": state.value}
             assert entry.after == {"state": (transition.target or state).value}
@@ -72,22 +74,23 @@ def test_each_action_is_taken_from_its_source_states_and_refused_from_every_othe
             assert project.state == state
 
 
-@pytest.mark.parametrize("action", CLOCK_ACTIONS)
-def test_a_step_the_clock_takes_cannot_be_applied_by_a_person(action, world, project, db, clock):
-    _put_in(db, clock, project, next(iter(TRANSITIONS[action].sources)))
-    with pytest.raises(ValueError):
-        lifecycle.apply(project, action, world.staff)
+def test_a_step_the_clock_takes_cannot_be_applied_by_a_person(world, project, db, clock):
+    for action in CLOCK_ACTIONS:
+        _put_in(db, clock, project, next(iter(TRANSITIONS[action].sources)))
+        with pytest.raises(ValueError):
+            lifecycle.apply(project, action, world.staff)
 
 
-@pytest.mark.parametrize("action", PERSON_ACTIONS)
-def test_a_plain_student_is_refused_every_action_with_403(action, project, db, clock):
-    state = next(iter(TRANSITIONS[action].sources))
-    _put_in(db, clock, project, state)
-    with pytest.raises(Forbidden):
-        lifecycle.apply(project, action, factories.user(), reason=_reason(action))
-    db.session.rollback()
-    db.session.refresh(project)
-    assert project.state == state
+def test_a_plain_student_is_refused_every_action_with_403(project, db, clock):
+    student = factories.user()
+    for action in PERSON_ACTIONS:
+        state = next(iter(TRANSITIONS[action].sources))
+        _put_in(db, clock, project, state)
+        with pytest.raises(Forbidden):
+            lifecycle.apply(project, action, student, reason=_reason(action))
+        db.session.rollback()
+        db.session.refresh(project)
+        assert project.state == state, action
 
 
 def test_a_reason_is_required_where_the_step_needs_one(world, project, db, clock):

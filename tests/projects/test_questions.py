@@ -19,20 +19,25 @@ def test_an_eligible_manager_asks_and_staff_answer_publicly_without_the_askers_n
     assert asked.status_code == 302
     question = db.session.scalars(db.select(Question)).one()
     assert question.asker_id == world.manager_a.id
-    assert "预算可以包含场地费吗？" not in app.test_client().get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "预算可以包含场地费吗？" not in app.test_client().get(f"/projects/{project.id}").get_data(
+        as_text=True
+    )
 
     staff = app.test_client()
     factories.login(staff, world.staff)
     assert "预算可以包含场地费吗？" in staff.get(f"/projects/{project.id}").get_data(as_text=True)
     answered = staff.post(
-        f"/projects/{project.id}/questions/{question.id}/answer", data={f"q{question.id}-answer": "可以，但不超过两成。"}
+        f"/projects/{project.id}/questions/{question.id}/answer",
+        data={f"q{question.id}-answer": "可以，但不超过两成。"},
     )
     assert answered.status_code == 302
 
     public = app.test_client().get(f"/projects/{project.id}").get_data(as_text=True)
     assert "预算可以包含场地费吗？" in public and "可以，但不超过两成。" in public
     assert world.manager_a.name not in public and world.club_a.name not in public
-    told = db.session.scalars(db.select(Notification.user_id).where(Notification.kind == "project.question_answered"))
+    told = db.session.scalars(
+        db.select(Notification.user_id).where(Notification.kind == "project.question_answered")
+    )
     assert list(told) == [world.manager_a.id]
 
 
@@ -66,7 +71,9 @@ def test_an_empty_answer_is_refused_beside_the_field(client, world, db):
     staff = client.application.test_client()
     factories.login(staff, world.staff)
 
-    response = staff.post(f"/projects/{project.id}/questions/{question.id}/answer", data={f"q{question.id}-answer": ""})
+    response = staff.post(
+        f"/projects/{project.id}/questions/{question.id}/answer", data={f"q{question.id}-answer": ""}
+    )
 
     assert response.status_code == 422
     assert "此项必填。" in response.get_data(as_text=True)

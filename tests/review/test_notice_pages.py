@@ -72,7 +72,9 @@ def test_a_student_objects_once_and_the_reviewer_dismisses_then_the_window_close
 
     clock.set(review.active_notice(world.project).window_ends_at + timedelta(seconds=1))
     assert "承办中" in notice_page(app, world)
-    assert "承办中" in signed_in(app, world.manager_a).get(f"/projects/{world.project.id}").get_data(as_text=True)
+    assert "承办中" in signed_in(app, world.manager_a).get(f"/projects/{world.project.id}").get_data(
+        as_text=True
+    )
     db.session.refresh(world.project)
     assert world.project.state == ProjectState.AWARD_NOTICE  # pages read; they do not write
 
@@ -104,7 +106,9 @@ def test_no_objection_after_the_window_and_none_from_faculty(app, world):
     clock.set(review.active_notice(world.project).window_ends_at)
     student = factories.user()
     assert "objection-form" not in notice_page(app, world, student)
-    late = signed_in(app, student).post(f"/projects/{world.project.id}/notice/objections", data={"reason": "晚了"})
+    late = signed_in(app, student).post(
+        f"/projects/{world.project.id}/notice/objections", data={"reason": "晚了"}
+    )
     assert late.status_code == 422 and "当前不在公示期" in late.get_data(as_text=True)
 
 
@@ -113,7 +117,8 @@ def test_an_upheld_objection_reopens_the_review_and_staff_still_see_round_one(ap
     signed_in(app, student).post(f"/projects/{world.project.id}/notice/objections", data={"reason": "漏评"})
     objection = db.session.scalars(select(Objection)).one()
     response = signed_in(app, world.reviewer).post(
-        f"/review/objections/{objection.id}/rule", data=ruling(objection, "一位评议人漏评，重新评审", "uphold")
+        f"/review/objections/{objection.id}/rule",
+        data=ruling(objection, "一位评议人漏评，重新评审", "uphold"),
     )
     assert response.status_code == 302
     db.session.refresh(world.project)
@@ -146,9 +151,12 @@ def test_the_winner_declines_and_staff_pass_the_award_to_the_next_bid(app, world
     assert "放弃承办" in notice_page(app, world, world.manager_a)
     refused = manager.post(f"/projects/{world.project.id}/notice/decline", data={"decline-reason": ""})
     assert refused.status_code == 422
-    assert manager.post(
-        f"/projects/{world.project.id}/notice/decline", data={"decline-reason": "主要成员临时有实习安排"}
-    ).status_code == 302
+    assert (
+        manager.post(
+            f"/projects/{world.project.id}/notice/decline", data={"decline-reason": "主要成员临时有实习安排"}
+        ).status_code
+        == 302
+    )
     assert "中标方已放弃承办" in notice_page(app, world)
 
     staff = signed_in(app, world.staff)

@@ -31,7 +31,8 @@ def score_form(world, value, comment=""):
 
 def beside(page: str, field_id: str, message: str) -> bool:
     """The message is shown as the error of the field with this id (not merely somewhere)."""
-    pattern = rf'id="{re.escape(field_id)}"[^>]*>(?:.|\n)*?<div class="invalid-feedback d-block">{re.escape(message)}'
+    error = f'<div class="invalid-feedback d-block">{re.escape(message)}'
+    pattern = rf'id="{re.escape(field_id)}"[^>]*>(?:.|\n)*?{error}'
     return re.search(pattern, page) is not None
 
 
@@ -119,7 +120,8 @@ def test_a_declared_conflict_needs_a_reason_and_then_leaves_the_panel(app, world
     assert beside(response.get_data(as_text=True), "reason", "请简要说明利益冲突的情况。")
 
     response = client.post(
-        f"/review/projects/{world.project.id}/declare", data={"conflict": "yes", "reason": "我的室友是互助社社长"}
+        f"/review/projects/{world.project.id}/declare",
+        data={"conflict": "yes", "reason": "我的室友是互助社社长"},
     )
     assert response.status_code == 302
     assert review.current_round(world.project).seats == []
@@ -202,7 +204,9 @@ def test_submitted_scores_cannot_be_changed_by_posting_again(app, world):
     assert "评分已提交，不能再修改。" in response.get_data(as_text=True)
     values = db.session.scalars(select(Score.value).where(Score.bid_id == world.bid_a.id)).all()
     assert set(values) == {80}
-    page = client.get(f"/review/projects/{world.project.id}/score/{world.bid_a.public_id}").get_data(as_text=True)
+    page = client.get(f"/review/projects/{world.project.id}/score/{world.bid_a.public_id}").get_data(
+        as_text=True
+    )
     assert "disabled" in page and "提交全部评分" not in page
 
 
@@ -325,7 +329,8 @@ def test_a_recused_league_reviewer_cannot_rule_on_the_projects_objections(app, w
 
     assert "须回避" in client.get("/review/objections").get_data(as_text=True)
     response = client.post(
-        f"/review/objections/{objection.id}/rule", data={f"o{objection.id}-ruling": "不成立", f"o{objection.id}-dismiss": "1"}
+        f"/review/objections/{objection.id}/rule",
+        data={f"o{objection.id}-ruling": "不成立", f"o{objection.id}-dismiss": "1"},
     )
     assert response.status_code == 403
     db.session.refresh(objection)
@@ -338,7 +343,10 @@ def test_a_recused_league_reviewer_cannot_rule_on_the_projects_objections(app, w
 def _scored(world: World, evaluators, clubs: int):
     """A project of ``world`` with bids from ``clubs`` clubs, scored by ``evaluators``."""
     project = world.open_project()
-    bids = [world.bid(project, world.manager_a, world.club_a), world.bid(project, world.manager_b, world.club_b)]
+    bids = [
+        world.bid(project, world.manager_a, world.club_a),
+        world.bid(project, world.manager_b, world.club_b),
+    ]
     for _ in range(clubs - 2):
         club = factories.org(OrgKind.CLUB)
         bids.append(world.bid(project, factories.manager_of(club), club))

@@ -1,0 +1,157 @@
+"""Staff export of a term's verified credits, shaped for the school's second-classroom system.
+
+The columns and their headers come from the setting ``credit_export_columns`` (lines of
+``表头=字段``), because every school's system imports a different layout. Large schools export
+tens of thousands of rows, so the file is written by a background task that reports progress.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from .. import audit, clock, settings
+from ..accounts.models import User
+from ..extensions import db
+from ..notify import operations as notify
+from ..queue import task
+from .models import CreditExport, CreditRecord, CreditStatus, ExportStatus
+
+CHUNK = 1000
+
+# field name -> how to read it from a record
+FIELDS: dict[str, Callable[[CreditRecord], object]] = {
+    "student_no": lambda r: r.user.student_no or r.user.staff_no,
+    "name": lambda r: r.user.name,
+    "college": lambda r: r.user.college.name if r.user.college else "",
+    "grade": lambda r: r.user.grade or "",
+    "project": lambda r: r.project.title,
+    "category": lambda r: r.category.name,
+    "category_code": lambda r: r.category.code,
+    "hours": lambda r: str(r.hours),
+    "credits": lambda r: str(r.credits),
+    "term": lambda r: r.term.full_name if r.term else "",
+    "date": lambda r: r.occurred_at.date().isoformat(),
+    "verified_at": lambda r: r.verified_at.isoformat() if r.verified_at else "",
+    "record_id": lambda r: r.public_id,
+}
+
+
+def columns() -> list[tuple[str, str]]:
+    """[(header, field)] from the setting; unknown fields are skipped (the settings page warns)."""
+    pairs = []
+    for line in settings.get("credit_export_columns").splitlines():
+        header, _sep, name = line.partition("=")
+        if name.strip() in FIELDS and header.strip():
+            pairs.append((header.strip(), name.strip()))
+    return pairs
+
+
+def export_dir() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _query(term_id: int):
+    return (
+        select(CreditRecord)
+        .where(CreditRecord.term_id == term_id, CreditRecord.status == CreditStatus.VERIFIED)
+        .options(
+            joinedload(CreditRecord.user).joinedload(User.college),
+            joinedload(CreditRecord.project),
+            joinedload(CreditRecord.category),
+            joinedload(CreditRecord.term),
+        )
+        .order_by(CreditRecord.id)
+    )
+
+
+def write_export(
+    term_id: int, file_format: str, out, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Write the verified credits of a term to ``out`` (a binary file); returns the row count."""
+    cols = columns()
+    total = db.session.scalar(
+        select(func.count()).where(
+            CreditRecord.term_id == term_id, CreditRecord.status == CreditStatus.VERIFIED
+        )
+    )
+    headers = [h for h, _ in cols]
+    written = 0
+    if file_format == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        emit = writer.writerow
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("第二课堂学分"))
+        sheet.append(headers)
+        emit = sheet.append
+    for record in db.session.scalars(_query(term_id).execution_options(yield_per=CHUNK)):
+        emit([FIELDS[name](record) for _, name in cols])
+        written += 1
+        if progress and written % CHUNK == 0:
+            progress(written, total)
+    if file_format == "csv":
+        text.flush()
+        text.detach()
+    else:
+        book.save(out)
+    if progress:
+        progress(written, total)
+    return written
+
+
+def request_export(actor, term, file_format: str) -> CreditExport:
+    job = CreditExport(
+        term_id=term.id, file_format=file_format, requested_by_id=actor.id, created_at=clock.now()
+    )
+    db.session.add(job)
+    db.session.flush()
+    audit.record(actor, "credit.export", job, after={"term": term.id, "format": file_format})
+    return job
+
+
+def _report(job_id: int, done: int, total: int) -> None:
+    # A separate short transaction, so the page polling the job sees progress while the file is written.
+    with db.engine.begin() as conn:
+        conn.execute(
+            CreditExport.__table__.update()
+            .where(CreditExport.id == job_id)
+            .values(processed_rows=done, total_rows=total, status=ExportStatus.RUNNING.value)
+        )
+
+
+@task()
+def run_export(job_id: int) -> None:
+    job = db.session.get(CreditExport, job_id)
+    stored = secrets.token_hex(16)
+    try:
+        with open(export_dir() / stored, "wb") as out:
+            rows = write_export(job.term_id, job.file_format, out, lambda d, t: _report(job_id, d, t))
+    except Exception as error:  # the page must say it failed, not spin forever
+        db.session.rollback()
+        job = db.session.get(CreditExport, job_id)
+        job.status, job.error, job.finished_at = ExportStatus.FAILED, str(error)[:2000], clock.now()
+        db.session.commit()
+        raise
+    db.session.expire_all()
+    job = db.session.get(CreditExport, job_id)
+    job.status, job.stored_name, job.finished_at = ExportStatus.DONE, stored, clock.now()
+    job.processed_rows = job.total_rows = rows
+    requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+    if requester is not None:
+        notify.send(requester, "credit.export_ready", link=f"/credits/exports/{job.public_id}", job=job)
+    db.session.commit()
