@@ -79,12 +79,15 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .bids.views import bp as bids_bp
+    from .credits.views import bp as credits_bp
+    from .hosting.views import bp as hosting_bp
     from .main.views import bp as main_bp
     from .notify.views import bp as notify_bp
     from .orgs.views import bp as orgs_bp
     from .projects.views import bp as projects_bp
     from .review.views import bp as review_bp
     from .roster.views import bp as roster_bp
+    from .volunteers.views import bp as volunteers_bp
 
     for bp in (
         main_bp,
@@ -96,6 +99,9 @@ def _register_blueprints(app: Flask) -> None:
         bids_bp,
         projects_bp,
         review_bp,
+        hosting_bp,
+        volunteers_bp,
+        credits_bp,
     ):
         app.register_blueprint(bp)
 

@@ -18,6 +18,23 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"credit categories created: {made}")
 
+    @app.cli.command("create-admin")
+    @click.option("--staff-no", required=True, help="工号 of the admin account.")
+    @click.option("--name", required=True)
+    @click.option("--email", required=True)
+    @click.password_option()
+    def create_admin(staff_no: str, name: str, email: str, password: str):
+        """Create (or restore) an admin account: the first step of a new installation."""
+        from .accounts.operations import create_admin as make_admin
+        from .errors import DomainError
+
+        try:
+            user = make_admin(staff_no, name, email, password)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+        click.echo(f"admin {user.staff_no} ({user.name}) is ready; sign in with the 工号 or {user.email}")
+
     @app.cli.command("send-mail")
     @click.option("--limit", default=500, show_default=True, help="At most this many messages.")
     def send_mail(limit: int):
@@ -47,8 +64,10 @@ def register_cli(app: Flask) -> None:
         click.echo(f"huey consumer on {type(huey.storage).__name__}, {workers} workers")
         Consumer(huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True).run()
 
+    from .credits.cli import register_credits_cli
     from .demo import register_demo_cli
     from .roster.cli import register_roster_cli
 
     register_demo_cli(app)
+    register_credits_cli(app)
     register_roster_cli(app)

@@ -196,6 +196,28 @@ def _declines(user, notice=None) -> bool:
     return notice is not None and _writable_account(user) and notice.bid.org_id in managed_org_ids(user)
 
 
+def _verifies_credits(user, project=None) -> bool:
+    """The verifying role of second-classroom credits (a setting: league reviewers by default)."""
+    from .credits.records import verifies
+
+    return _writable_account(user) and verifies(user, project)
+
+
+def _handles_credits(user, obj=None) -> bool:
+    """Credit appeals and the staff export: the school unions' staff and the verifying role."""
+    return _writable_account(user) and (bool(staff_union_ids(user)) or _verifies_credits(user))
+
+
+def _rules_credit_appeal(user, appeal=None) -> bool:
+    """An appeal is answered by the posting union's staff and by the role verifying its credits."""
+    from .credits.records import appeal_scope
+
+    if appeal is None or not _writable_account(user):
+        return False
+    scope = appeal_scope(user)
+    return scope is None or appeal.shift.position.project.union_id in scope
+
+
 RULES: dict[str, Rule] = {
     # Anyone signed in who is not a read-only graduate may change things.
     "account.write": _writable_account,
@@ -232,6 +254,9 @@ RULES: dict[str, Rule] = {
     "review.object": _objects,
     "review.panel": _on_panel,
     "review.decline": _declines,
+    "credit.verify": _verifies_credits,
+    "credit.handle": _handles_credits,
+    "credit.rule_appeal": _rules_credit_appeal,
 }
 
 

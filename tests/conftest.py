@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 import tempfile
 from datetime import UTC, datetime
 
@@ -106,7 +107,9 @@ def app():
     app.test_client_class = IsolatedClient
     with app.app_context():
         from marketplace.extensions import db
+
         _build_schema(db)
+        sa.event.listen(db.engine, "before_cursor_execute", _note_writes)
     return app
 
 
@@ -125,14 +128,29 @@ def _build_schema(db):
     upgrade()
 
 
+_INSERT = re.compile(r'^\s*INSERT\s+INTO\s+"?(\w+)"?', re.IGNORECASE)
+_written: set[str] = set()
+
+
+def _note_writes(conn, cursor, statement, parameters, context, executemany):
+    match = _INSERT.match(statement)
+    if match:
+        _written.add(match.group(1))
+
+
 def truncate_all(db) -> None:
+    """Empty the tables this test wrote to (every connection of the engine is watched, threads
+    included); truncating only those keeps the per-test clean-up cheap."""
     db.session.remove()
-    tables = [t.name for t in db.metadata.sorted_tables]
+    tables = [t.name for t in db.metadata.sorted_tables if t.name in _written]
+    _written.clear()
+    if not tables:
+        return
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
-            for table in reversed(tables):
+            for table in reversed([t.name for t in db.metadata.sorted_tables]):
                 conn.execute(sa.text(f'DELETE FROM "{table}"'))
 
 

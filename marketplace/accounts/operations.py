@@ -292,3 +292,28 @@ def set_site_roles(actor: User, user: User, wanted: set[SiteRole]) -> None:
         audit.record(
             actor, "user.roles", user, before={"roles": sorted(current)}, after={"roles": sorted(wanted)}
         )
+
+
+def create_admin(staff_no: str, name: str, email: str, password: str) -> User:
+    """An operator's command-line path to the first admin of a fresh installation (no one to grant it)."""
+    check_password_strength(password)
+    user = db.session.scalar(select(User).where(User.staff_no == staff_no.strip()))
+    if user is None:
+        if _email_taken(email):
+            raise DomainError(_("该邮箱已被其他账号使用。"), field="email")
+        user = User(
+            kind=AccountKind.FACULTY,
+            staff_no=staff_no.strip(),
+            name=name.strip(),
+            email=_normalise_email(email),
+        )
+        db.session.add(user)
+    user.set_password(password)
+    user.email_verified_at = user.email_verified_at or clock.now()
+    user.claimed_at = user.claimed_at or clock.now()
+    user.status = AccountStatus.ACTIVE
+    if not user.has_role(SiteRole.ADMIN):
+        user.site_roles.append(UserRole(role=SiteRole.ADMIN))
+    db.session.flush()
+    audit.record(None, "user.create_admin", user, after={"staff_no": user.staff_no})
+    return user

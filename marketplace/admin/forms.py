@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
@@ -27,11 +28,12 @@ from .queries import SUBJECT_LABELS
 
 
 def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
+    return int(value) if value not in (None, "") else None
 
 
 def _labelled(enum_cls):
-    return [(member.value, member.label) for member in enum_cls]
+    # Lazy: the form classes are built at import, but the label must follow each request's language.
+    return [(member.value, LazyString(lambda member=member: member.label)) for member in enum_cls]
 
 
 def _any(label, choices):

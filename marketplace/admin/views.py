@@ -437,18 +437,23 @@ def year_edit(year_id: int):
     return _edit_page(form, _("编辑学年：%(name)s", name=year.name), url_for(".calendar"))
 
 
-@bp.post("/calendar/years/<int:year_id>/delete")
-@requires("calendar.edit")
-def year_delete(year_id: int):
-    year = db.get_or_404(AcademicYear, year_id)
+def _delete(operation: Callable[[], object], done: str):
+    """A delete button: do it and say so, or say why not; back to the calendar either way."""
     try:
-        school_ops.delete_year(current_user, year)
+        operation()
     except DomainError as error:
         flash(error.message, "danger")
     else:
         db.session.commit()
-        flash(_("学年已删除。"), "success")
+        flash(done, "success")
     return redirect(url_for(".calendar"))
+
+
+@bp.post("/calendar/years/<int:year_id>/delete")
+@requires("calendar.edit")
+def year_delete(year_id: int):
+    year = db.get_or_404(AcademicYear, year_id)
+    return _delete(lambda: school_ops.delete_year(current_user, year), _("学年已删除。"))
 
 
 @bp.route("/calendar/years/<int:year_id>/terms/new", methods=["GET", "POST"])
@@ -476,10 +481,8 @@ def term_edit(term_id: int):
 @bp.post("/calendar/terms/<int:term_id>/delete")
 @requires("calendar.edit")
 def term_delete(term_id: int):
-    school_ops.delete_term(current_user, db.get_or_404(Term, term_id))
-    db.session.commit()
-    flash(_("学期已删除。"), "success")
-    return redirect(url_for(".calendar"))
+    term = db.get_or_404(Term, term_id)
+    return _delete(lambda: school_ops.delete_term(current_user, term), _("学期已删除。"))
 
 
 # -- credit categories -----------------------------------------------------------------------------

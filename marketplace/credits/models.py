@@ -192,6 +192,7 @@ class CreditExport(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     term = relationship("Term")
+    requested_by = relationship("User")
 
     @property
     def percent(self) -> int:

@@ -16,10 +16,13 @@ from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
 from ..school.models import term_containing
+from ..volunteers.models import Signup, SignupStatus
 from .models import AppealStatus, CreditAppeal, CreditCategory, CreditHistory, CreditRecord, CreditStatus
 from .operations import credits_for
 
 RECORD_FIELDS = ["hours", "credits", "category_id", "term_id", "status", "rejection_reason"]
+# A student may appeal a shift they were admitted to: attended, marked absent, or absence excused.
+APPEALABLE = (SignupStatus.ACCEPTED, SignupStatus.NO_SHOW, SignupStatus.EXCUSED)
 
 
 def _log(record: CreditRecord, actor, action: str, before: dict | None, reason: str | None = None) -> None:
@@ -80,19 +83,31 @@ def create_from_attendance(actor, shift, signups) -> int:
     return made
 
 
-def verifies(user, record: CreditRecord | None = None) -> bool:
-    """The verifying role (setting credit_verifier_role): the league reviewer by default, or the posting
-    union's staff."""
+def verifier_scope(user) -> set[int] | None:
+    """The unions whose credits ``user`` verifies (setting credit_verifier_role): every union (None) for
+    a league reviewer by default; the unions they work for when staff are the verifying role."""
     if settings.get("credit_verifier_role") == "staff":
-        if record is None:
-            return bool(permissions.staff_union_ids(user))
-        return record.project.union_id in permissions.staff_union_ids(user)
-    return permissions.has_role(user, permissions.Role.LEAGUE_REVIEWER)
+        return permissions.staff_union_ids(user)
+    return None if permissions.has_role(user, permissions.Role.LEAGUE_REVIEWER) else set()
 
 
-def _require_verifier(actor, record: CreditRecord | None = None) -> None:
-    if not permissions.can(actor, "account.write") or not verifies(actor, record):
-        abort(403)
+def verifies(user, project=None) -> bool:
+    """Whether ``user`` verifies the credits of ``project`` (of some project, when None)."""
+    scope = verifier_scope(user)
+    if scope is None:
+        return True
+    return project.union_id in scope if project is not None else bool(scope)
+
+
+def appeal_scope(user) -> set[int] | None:
+    """The unions whose appeals ``user`` answers (None: every union): the posting union's staff, and the
+    verifying role for the unions it verifies."""
+    verified = verifier_scope(user)
+    return None if verified is None else verified | permissions.staff_union_ids(user)
+
+
+def _require_verifier(actor, record: CreditRecord) -> None:
+    permissions.require(actor, "credit.verify", record.project)
 
 
 def verify(actor, records: list[CreditRecord]) -> int:
@@ -160,24 +175,33 @@ def appeal_deadline(shift):
 def file_appeal(
     student, shift, reason: str, *, hours_claimed: Decimal | None = None, evidence=None
 ) -> CreditAppeal:
-    """学分申诉 for a shift the student was on: a missing record, or a wrong one."""
-    from ..volunteers.models import Signup, SignupStatus
-
+    """学分申诉 for a shift the student was on: a missing record, or a wrong one. The posting union's
+    staff are told."""
     if not permissions.can(student, "account.write"):
         abort(403)
     signup = db.session.scalar(
         select(Signup).where(Signup.shift_id == shift.id, Signup.user_id == student.id)
     )
-    if signup is None or signup.status not in (
-        SignupStatus.ACCEPTED,
-        SignupStatus.NO_SHOW,
-        SignupStatus.EXCUSED,
-    ):
+    if signup is None or signup.status not in APPEALABLE:
         raise DomainError(_("只能对自己参加过的班次申诉。"))
+    if clock.now() < shift.starts_at:
+        raise DomainError(_("班次开始后才能申诉。"))
     if clock.now() > appeal_deadline(shift):
         raise DomainError(_("已超过申诉期限（班次结束后 %(d)s 天）。", d=settings.get("credit_appeal_days")))
+    pending = select(CreditAppeal.id).where(
+        CreditAppeal.user_id == student.id,
+        CreditAppeal.shift_id == shift.id,
+        CreditAppeal.status == AppealStatus.PENDING,
+    )
+    if db.session.scalar(pending) is not None:
+        raise DomainError(_("这个班次的申诉正在处理中，请等待结果。"))
     if not (reason or "").strip():
         raise DomainError(_("请写明申诉理由。"), field="reason")
+    if hours_claimed is not None and not 0 < hours_claimed <= shift.credit_hours:
+        raise DomainError(
+            _("申请认定的时长应大于 0 且不超过班次的 %(h)s 小时。", h=shift.credit_hours),
+            field="hours_claimed",
+        )
     record = db.session.scalar(select(CreditRecord).where(CreditRecord.signup_id == signup.id))
     appeal = CreditAppeal(
         user_id=student.id,
@@ -190,11 +214,20 @@ def file_appeal(
     if evidence is not None and getattr(evidence, "filename", ""):
         from ..bids import files
 
-        stored = files.check_and_store(evidence)
+        try:
+            stored = files.check_and_store(evidence)
+        except DomainError as error:  # beside the evidence field, not the bid form's "file"
+            raise DomainError(error.message, field="evidence") from None
         appeal.evidence_name, appeal.evidence_stored = stored["filename"], stored["stored_name"]
     db.session.add(appeal)
     db.session.flush()
-    audit.record(student, "credit.appeal", appeal, project_id=shift.position.project_id)
+    project = shift.position.project
+    audit.record(student, "credit.appeal", appeal, project_id=project.id)
+    from ..review.operations import union_staff
+
+    notify.send_to_many(
+        union_staff(project), "credit.appeal_received", link="/credits/appeals", appeal=appeal
+    )
     return appeal
 
 
@@ -203,9 +236,8 @@ def resolve_appeal(
 ) -> None:
     """Staff (or the verifying role) accept — the record is created or corrected, with history — or
     reject with a reason; the student is told either way."""
+    permissions.require(actor, "credit.rule_appeal", appeal)
     project = appeal.shift.position.project
-    if not (permissions.can(actor, "project.edit", project) or verifies(actor)):
-        abort(403)
     if appeal.status != AppealStatus.PENDING:
         raise DomainError(_("这条申诉已经处理过了。"))
     ruling = (ruling or "").strip()
@@ -217,14 +249,17 @@ def resolve_appeal(
             raise DomainError(
                 _("认定时长应大于 0 且不超过班次的 %(h)s 小时。", h=appeal.shift.credit_hours), field="hours"
             )
-        if appeal.record is not None:
-            correct(actor, appeal.record, hours, ruling)
+        signup = db.session.scalar(
+            select(Signup).where(Signup.shift_id == appeal.shift_id, Signup.user_id == appeal.user_id)
+        )
+        # The host may have confirmed the attendance after a missing record was appealed.
+        record = appeal.record or db.session.scalar(
+            select(CreditRecord).where(CreditRecord.signup_id == signup.id)
+        )
+        if record is not None:
+            correct(actor, record, hours, ruling)
+            appeal.record = record
         else:
-            from ..volunteers.models import Signup
-
-            signup = db.session.scalar(
-                select(Signup).where(Signup.shift_id == appeal.shift_id, Signup.user_id == appeal.user_id)
-            )
             appeal.record = _new_record(actor, signup, appeal.user, appeal.shift, hours, "appeal", ruling)
     appeal.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
     appeal.ruling, appeal.ruled_by_id, appeal.ruled_at = ruling, actor.id, clock.now()

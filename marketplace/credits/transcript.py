@@ -83,8 +83,13 @@ def digest(records: list[CreditRecord]) -> str:
 
 
 def new_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+    return normalize_code("".join(secrets.choice(CODE_ALPHABET) for _ in range(16)))
+
+
+def normalize_code(typed: str) -> str:
+    """A code as typed by hand (lower case, spaces, with or without dashes) in its printed form."""
+    raw = "".join(char for char in (typed or "").upper() if char in CODE_ALPHABET)
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def issue(user) -> tuple[TranscriptIssue, list[CreditRecord]]:
@@ -121,7 +126,7 @@ class Verification:
 
 
 def verify(code: str) -> Verification:
-    issued = db.session.scalar(select(TranscriptIssue).where(TranscriptIssue.code == code.strip().upper()))
+    issued = db.session.scalar(select(TranscriptIssue).where(TranscriptIssue.code == normalize_code(code)))
     if issued is None:
         return Verification(genuine=False)
     current = digest(records_of(issued.user))

@@ -31,6 +31,8 @@ def home_for(user) -> Home:
         return home
     add = home.shortcuts.append
     add(Shortcut(_l("我的通知"), _l("审核结果、录用通知和提醒都在这里"), url_for("notify.centre")))
+    if Role.STUDENT in roles:
+        add(Shortcut(_l("我的成绩单"), _l("第二课堂学分，可下载 PDF"), url_for("credits.transcript_page")))
     if Role.ORG_MANAGER in roles:
         add(Shortcut(_l("我负责的组织"), _l("查看成员，代表组织参与竞标"), url_for("orgs.mine")))
         add(Shortcut(_l("我的标书"), _l("本组织提交的标书、修改和确认"), url_for("bids.mine")))
@@ -41,6 +43,10 @@ def home_for(user) -> Home:
     if Role.LEAGUE_REVIEWER in roles:
         add(Shortcut(_l("待审核项目"), _l("审核重大项目，批准取消申请"), url_for("projects.approvals")))
         add(Shortcut(_l("公示异议"), _l("处理同学对评标公示提出的异议"), url_for("review.objections")))
+    if permissions.can(user, "credit.verify"):
+        add(Shortcut(_l("学分审核"), _l("认定承办方确认的志愿时长"), url_for("credits.queue")))
+    if permissions.can(user, "credit.handle"):
+        add(Shortcut(_l("学分申诉与导出"), _l("处理学分申诉，按学期导出学分"), url_for("credits.appeals")))
     if Role.LEAGUE_REVIEWER in roles or Role.STAFF in roles:
         add(Shortcut(_l("操作日志"), _l("查看关键操作的完整记录"), url_for("admin.audit_log")))
     if Role.ADMIN in roles:
@@ -51,4 +57,8 @@ def home_for(user) -> Home:
 
 def nav_items() -> list[tuple[str, object]]:
     """The main menu: (endpoint, label). Later areas add projects, needs and volunteering."""
-    return [("projects.index", _l("项目")), ("orgs.index", _l("组织"))]
+    return [
+        ("projects.index", _l("项目")),
+        ("volunteers.open_shifts", _l("志愿")),
+        ("orgs.index", _l("组织")),
+    ]

@@ -318,7 +318,9 @@ def _after_hosting_starts(project, actor, reason):
 
 def _after_cancel(project, actor, reason):
     from ..bids.operations import notify_bidders
+    from ..review.operations import withdraw_notice
 
+    withdraw_notice(project, reason)
     notify_bidders(project, "project.cancelled", reason=reason)
 
 

@@ -475,6 +475,13 @@ def pass_award(actor, project: Project, reason: str) -> AwardNotice | None:
 # -- the clock's step at the end of the window -----------------------------------------------------------
 
 
+def withdraw_notice(project: Project, reason: str | None) -> None:
+    """A project cancelled during its notice: the notice is no longer in force."""
+    notice = active_notice(project)
+    if notice is not None:
+        notice.status, notice.closed_reason = NoticeStatus.SUPERSEDED, reason
+
+
 def window_over(project: Project, now) -> bool:
     notice = active_notice(project)
     if notice is None or now < notice.window_ends_at:

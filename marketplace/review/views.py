@@ -107,7 +107,6 @@ def _overview(
         ranked=ranked,
         done=done,
         seated_count=seated_count,
-        complete=current is not None and review.panel_complete(current),
         min_panel=review.MIN_PANEL,
         active=active,
         declined=declined,
@@ -115,7 +114,6 @@ def _overview(
         panel_form=panel_form,
         award_form=award_form,
         pass_form=pass_form or ReasonForm(formdata=None, prefix="pass"),
-        seat_form=ActionForm(formdata=None),
     ), status
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..errors import DomainError
@@ -114,14 +115,35 @@ def save_term(actor, term: Term, *, year: AcademicYear, name: str, starts_on: da
     return term
 
 
+def _delete(actor, obj, action: str, fields: list[str], refusal: str) -> None:
+    """Remove a calendar row unless other records (credits filed under a term, …) still point at it."""
+    subject, before = (obj.__tablename__, obj.id), audit.snapshot(obj, fields)
+    try:
+        with db.session.begin_nested():
+            db.session.delete(obj)
+    except IntegrityError:
+        raise DomainError(refusal) from None
+    audit.record(actor, action, subject, before=before)
+
+
 def delete_term(actor, term: Term) -> None:
-    audit.record(actor, "term.delete", term, before=audit.snapshot(term, TERM_FIELDS))
-    db.session.delete(term)
+    _delete(
+        actor,
+        term,
+        "term.delete",
+        TERM_FIELDS,
+        _("已有记录归入%(name)s，不能删除；如日期有误，请修改该学期。", name=term.full_name),
+    )
 
 
 def delete_year(actor, year: AcademicYear) -> None:
     """Only an empty year goes: removing its terms first is a deliberate step of its own."""
     if year.terms:
         raise DomainError(_("请先删除该学年下的学期。"))
-    audit.record(actor, "academic_year.delete", year, before=audit.snapshot(year, YEAR_FIELDS))
-    db.session.delete(year)
+    _delete(
+        actor,
+        year,
+        "academic_year.delete",
+        YEAR_FIELDS,
+        _("已有记录归入%(name)s，不能删除。", name=year.name),
+    )

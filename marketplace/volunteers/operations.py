@@ -235,6 +235,11 @@ def signup_closes_at(shift: Shift) -> datetime:
     return min(closes, shift.starts_at) if closes else shift.starts_at
 
 
+def cancel_cutoff(shift: Shift) -> datetime:
+    """From here on a volunteer holding a seat may no longer cancel, only ask for leave."""
+    return shift.starts_at - timedelta(hours=settings.get("cancel_cutoff_hours"))
+
+
 def blocked_until(user) -> datetime | None:
     """诚信记录: this many no-shows within the current term block new sign-ups for a while."""
     now = clock.now()
@@ -354,7 +359,7 @@ def cancel(student, signup: Signup) -> None:
     """取消报名, until the cut-off before the shift; a freed seat goes to the waiting list."""
     _own(student, signup)
     shift = signup.shift
-    cutoff = shift.starts_at - timedelta(hours=settings.get("cancel_cutoff_hours"))
+    cutoff = cancel_cutoff(shift)
     if signup.status not in ACTIVE:
         raise DomainError(_("这条报名已经不能取消。"))
     if signup.status.holds_seat and clock.now() >= cutoff:
@@ -418,9 +423,14 @@ def decide(actor, signup: Signup, *, accept: bool) -> None:
 
 def draw_lottery(shift: Shift, actor=None) -> bool:
     """中签: once sign-up has closed, draw among the applicants with the published seed. Runs once:
-    a conditional UPDATE fixes the seed, so a second run (or a second worker) draws nothing."""
+    a conditional UPDATE fixes the seed, so a second run (or a second worker) draws nothing. The
+    periodic task draws with no actor and is told False; the host drawing by hand is told why not."""
     position = shift.position
+    if actor is not None:
+        permissions.require(actor, "project.host", position.project)
     if position.admission != Admission.LOTTERY or clock.now() < signup_closes_at(shift):
+        if actor is not None:
+            raise DomainError(_("报名截止后才能抽签。"))
         return False
     applicants = db.session.scalars(
         select(Signup).where(Signup.shift_id == shift.id, Signup.status == SignupStatus.APPLIED)
@@ -433,6 +443,8 @@ def draw_lottery(shift: Shift, actor=None) -> bool:
         .execution_options(synchronize_session=False)
     )
     if fixed.rowcount != 1:
+        if actor is not None:
+            raise DomainError(_("这个班次已经抽过签了。"))
         return False
     db.session.expire(shift, ["lottery_seed", "lottery_drawn_at"])
     by_id = {s.public_id: s for s in applicants}

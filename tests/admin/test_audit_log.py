@@ -53,9 +53,7 @@ def test_an_edit_shows_only_the_fields_that_changed(as_admin, admin):
         after={"name": "乙", "grade": 2024},
     )
     page = listed(as_admin)
-    assert (
-        '{"name":"甲"}' in page and '{"name":"乙"}' in page and "2024" not in page.split("audit-entries")[1]
-    )
+    assert '{"name":"甲"}' in page and '{"name":"乙"}' in page and "2024" not in page
 
 
 def test_the_log_filters_by_action_prefix_actor_subject_and_day(as_admin, admin, clock):

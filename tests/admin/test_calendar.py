@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.audit import AuditEntry
+from marketplace.credits.models import CreditExport
 from marketplace.extensions import db
 from marketplace.school.models import AcademicYear, Term, term_containing
 from tests.admin.helpers import error_beside, value_of
@@ -97,3 +98,15 @@ def test_a_year_with_terms_is_not_deleted_but_an_empty_one_is(as_admin, academic
     assert db.session.get(AcademicYear, year_id) is None
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"term.delete", "academic_year.delete"} <= actions
+
+
+def test_a_term_that_records_are_filed_under_is_not_deleted(as_admin, academic_year):
+    term = academic_year.terms[0]
+    db.session.add(CreditExport(term_id=term.id, file_format="csv"))
+    db.session.commit()
+    as_admin.post(f"/admin/calendar/terms/{term.id}/delete")
+    assert db.session.get(Term, term.id) is not None
+    assert "已有记录归入2025-2026学年 第一学期，不能删除" in as_admin.get("/admin/calendar").get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "term.delete")) is None

@@ -3,6 +3,7 @@ the other club's bid, and when the clock passes the deadline the project is unde
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -30,7 +31,7 @@ def sign_in(page, user) -> None:
 
 def bid_on(page, project_url: str, summary: str, budget: str) -> None:
     page.goto(project_url)
-    page.get_by_role("link", name="竞标", exact=True).click()
+    page.get_by_role("link", name=re.compile("竞标$")).click()  # the name starts with the icon's glyph
     page.get_by_label("方案摘要").fill(summary)
     page.get_by_label("实施方案").fill("### 活动安排\n- 第 1 周：招募志愿者\n- 第 2–6 周：每周两场讲座")
     page.get_by_label("申请预算（元）").fill(budget)

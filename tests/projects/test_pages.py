@@ -99,9 +99,8 @@ def test_the_staff_dashboard_queries_do_not_grow_with_projects(client, world, co
     world.draft(title="草稿")
     few = count_queries(lambda: client.get("/staff"))
     _make_open_projects(world, 27, start=2)
-    for project in world.union_projects():
-        if project.state == "open":
-            world.bid(project, manager=world.manager_b, org=world.club_b)
+    for project in [p for p in world.union_projects() if p.state == "open"][::3]:
+        world.bid(project, manager=world.manager_b, org=world.club_b)
     many = count_queries(lambda: client.get("/staff"))
     assert many == few
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from marketplace import clock
 from marketplace.extensions import db
+from marketplace.projects import lifecycle
 from marketplace.projects.models import ProjectState
 from marketplace.review import operations as review
 from marketplace.review.models import NoticeStatus, Objection, ObjectionStatus
@@ -179,3 +180,37 @@ def test_a_manager_of_another_bidder_cannot_decline_for_the_winner(app, world):
     )
     assert response.status_code == 403
     assert review.active_notice(world.project) is not None
+
+
+def test_the_objection_queue_and_its_record_cost_the_same_queries_for_1_or_3_objections(
+    app, world, count_queries
+):
+    reviewer = signed_in(app, world.reviewer)
+
+    def object_and_rule(n):
+        for i in range(n):
+            review.object_to(factories.user(), world.project, f"待处理的异议{i}")
+            ruled = review.object_to(factories.user(), world.project, f"已处理的异议{i}")
+            db.session.commit()
+            review.rule_on(world.reviewer, ruled, uphold=False, ruling="不成立")
+            db.session.commit()
+
+    def both_tabs():
+        reviewer.get("/review/objections")
+        reviewer.get("/review/objections?tab=history")
+
+    object_and_rule(1)
+    both_tabs()
+    few = count_queries(both_tabs)
+    object_and_rule(2)
+    many = count_queries(both_tabs)
+    assert "待处理的异议1" in reviewer.get("/review/objections").get_data(as_text=True)
+    assert many == few
+
+
+def test_a_notice_of_a_cancelled_project_takes_no_more_objections(app, world):
+    lifecycle.apply(world.project, "cancel", world.staff, reason="学校临时调整了活动安排")
+    db.session.commit()
+    page = notice_page(app, world, factories.user())
+    assert "项目已取消，本次公示不再有效。" in page
+    assert "objection-form" not in page and "公示中" not in page

@@ -386,3 +386,21 @@ def test_ranked_results_cost_the_same_queries_for_3_or_6_panelists(app, count_qu
         app, count_queries, world, [(three, three_bids, evaluators[:3]), (six, six_bids, evaluators)]
     )
     assert counts[0] == counts[1]
+
+
+def test_my_panels_cost_the_same_queries_for_1_or_3_panels(app, count_queries):
+    world = World()
+    evaluator = factories.user(name="评议人", roles=("evaluator",))
+    projects = [world.open_project() for _ in range(3)]
+    for project in projects:
+        world.bid(project, world.manager_a, world.club_a)
+    clock.set(projects[0].bid_deadline + timedelta(minutes=1))
+    client = signed_in(app, evaluator)
+
+    seat(world.staff, projects[0], [evaluator])
+    client.get("/review/mine")
+    few = count_queries(lambda: client.get("/review/mine"))
+    for project in projects[1:]:
+        seat(world.staff, project, [evaluator])
+    many = count_queries(lambda: client.get("/review/mine"))
+    assert many == few

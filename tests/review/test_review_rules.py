@@ -209,3 +209,14 @@ def test_panelists_see_bids_only_after_declaring(app):
     review.declare_no_conflict(evaluator, world.project)
     db.session.commit()
     assert permissions.can(evaluator, "bid.view", world.bid_a)
+
+
+
+
+def test_cancelling_during_the_notice_withdraws_it(app):
+    world = _awarded()
+    lifecycle.apply(world.project, "cancel", world.staff, reason="学校临时调整活动安排")
+    db.session.commit()
+    assert world.project.state == ProjectState.CANCELLED
+    assert review.active_notice(world.project) is None
+    assert review.notices_of(world.project)[0].status == NoticeStatus.SUPERSEDED

@@ -1,0 +1,145 @@
+"""Forms of the credit pages: the verification queue, appeals and their rulings, the staff export, the
+public check of a transcript's code, and the host's completion report."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import (
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+
+from ..admin.forms import ListFilter, _int_or_none
+from ..bids.files import accepted_extensions
+from ..forms import Form, length, number_range, optional, required
+
+
+def _hours(label, *, description=None) -> DecimalField:
+    return DecimalField(
+        label,
+        [optional(), number_range(0.5, 24)],
+        places=1,
+        description=description,
+        render_kw={"step": "0.5", "inputmode": "decimal"},
+    )
+
+
+# -- the verifying role -----------------------------------------------------------------------------------
+
+
+class QueueFilter(ListFilter):
+    project_id = SelectField(_l("项目"), coerce=_int_or_none, default=None)
+    term_id = SelectField(_l("学期"), coerce=_int_or_none, default=None)
+
+    def __init__(self, projects, terms, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project_id.choices = [("", _l("全部项目"))] + list(projects)
+        self.term_id.choices = [("", _l("全部学期"))] + [(t.id, t.full_name) for t in terms]
+
+
+class BulkVerifyForm(Form):
+    """批量认定: the public ids of the ticked records (the checkboxes sit in the queue's rows)."""
+
+    records = SelectMultipleField(validate_choice=False)
+
+    def validate_records(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("请至少勾选一条记录。"))
+
+
+class RejectForm(Form):
+    reason = TextAreaField(
+        _l("不予认定的理由"),
+        [required(), length(2000)],
+        description=_l("会通知本人，并显示在其成绩单上"),
+        render_kw={"rows": 2},
+    )
+
+
+# -- appeals ------------------------------------------------------------------------------------------------
+
+
+class AppealForm(Form):
+    reason = TextAreaField(
+        _l("申诉理由"),
+        [required(), length(2000)],
+        description=_l("说明记录缺了什么、错在哪里，例如：签退时手机没电，实际服务到活动结束"),
+        render_kw={"rows": 4},
+    )
+    hours_claimed = _hours(_l("申请认定的时长（小时）"), description=_l("不超过班次的认定时长"))
+    evidence = FileField(
+        _l("证明材料（选填）"),
+        description=_l("签到表照片、负责人证明等，支持 %(types)s", types=accepted_extensions()),
+    )
+
+
+class AppealRulingForm(Form):
+    ruling = TextAreaField(
+        _l("处理意见"),
+        [required(), length(2000)],
+        description=_l("会通知申诉的同学，并记入该记录的变更历史"),
+        render_kw={"rows": 2},
+    )
+    hours = _hours(_l("认定时长（小时）"), description=_l("采纳时按此时长补录或更正；不填则按同学申请的时长"))
+    accept = SubmitField(_l("采纳"))
+    reject = SubmitField(_l("不予采纳"))
+
+
+# -- staff export -------------------------------------------------------------------------------------------
+
+
+class ExportForm(Form):
+    term_id = SelectField(_l("学期"), [required()], coerce=_int_or_none)
+    file_format = RadioField(
+        _l("格式"), choices=[("xlsx", _l("Excel（.xlsx）")), ("csv", _l("CSV（UTF-8）"))], default="xlsx"
+    )
+
+    def __init__(self, terms, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.term_id.choices = [(t.id, t.full_name) for t in terms]
+
+
+# -- public verification ------------------------------------------------------------------------------------
+
+
+class CodeForm(ListFilter):
+    code = StringField(
+        _l("验证码"),
+        [required(), length(40)],
+        description=_l("成绩单上的 16 位验证码，例如 ABCD-EFGH-JKLM-NPQR；不区分大小写"),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+# -- the host's completion report ---------------------------------------------------------------------------
+
+
+class CompletionForm(Form):
+    outcomes = TextAreaField(
+        _l("项目成效"),
+        [required(), length(10000)],
+        description=_l("做了什么、服务了多少同学、达到了哪些预期成果；支持 Markdown"),
+        render_kw={"rows": 6},
+    )
+    participants = IntegerField(
+        _l("参与人数"), [required(), number_range(0, 1000000)], render_kw={"inputmode": "numeric"}
+    )
+    spending_summary = TextAreaField(
+        _l("经费使用情况"),
+        [optional(), length(5000)],
+        description=_l("概述支出与中标预算的对比；逐笔支出已在项目进展中登记"),
+        render_kw={"rows": 4},
+    )
+    photos = MultipleFileField(
+        _l("活动照片"),
+        description=_l("可一次选多张。上传时自动缩小，并去掉拍摄地点等位置信息。"),
+        render_kw={"accept": "image/*"},
+    )

@@ -1,0 +1,176 @@
+"""What the credit pages list, each in a fixed number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from .. import clock, settings
+from ..accounts.models import User
+from ..extensions import db
+from ..projects.models import Project
+from ..school.models import Term
+from ..volunteers.models import Position, Shift, Signup
+from .models import (
+    AppealStatus,
+    CreditAppeal,
+    CreditCategory,
+    CreditExport,
+    CreditHistory,
+    CreditRecord,
+    CreditStatus,
+    TranscriptIssue,
+)
+from .records import APPEALABLE, appeal_scope, verifier_scope
+
+
+def _in_unions(stmt: Select, unions: set[int] | None) -> Select:
+    """Only rows of projects posted by ``unions`` (None: every union); ``stmt`` has joined Project."""
+    return stmt if unions is None else stmt.where(Project.union_id.in_(unions))
+
+
+def terms() -> list[Term]:
+    return db.session.scalars(select(Term).order_by(Term.starts_on.desc())).all()
+
+
+# -- the verification queue ---------------------------------------------------------------------------
+
+
+def _waiting(user) -> Select:
+    return _in_unions(
+        select(CreditRecord)
+        .join(Project, Project.id == CreditRecord.project_id)
+        .where(CreditRecord.status == CreditStatus.CONFIRMED),
+        verifier_scope(user),
+    )
+
+
+def verification_queue(user, *, project_id: int | None = None, term_id: int | None = None) -> Select:
+    """Records confirmed by hosts and waiting for ``user`` to verify them, oldest first."""
+    stmt = _waiting(user).options(
+        joinedload(CreditRecord.user).joinedload(User.college),
+        joinedload(CreditRecord.project),
+        joinedload(CreditRecord.category),
+        joinedload(CreditRecord.term),
+    )
+    if project_id:
+        stmt = stmt.where(CreditRecord.project_id == project_id)
+    if term_id:
+        stmt = stmt.where(CreditRecord.term_id == term_id)
+    return stmt.order_by(CreditRecord.occurred_at, CreditRecord.id)
+
+
+def waiting_projects(user) -> list[tuple[int, str]]:
+    """(id, title) of the projects with records waiting for ``user``, for the queue's filter."""
+    ids = _waiting(user).with_only_columns(CreditRecord.project_id)
+    rows = db.session.execute(
+        select(Project.id, Project.title).where(Project.id.in_(ids)).order_by(Project.title)
+    )
+    return [(row.id, row.title) for row in rows]
+
+
+def waiting_records(user, public_ids: list[str]) -> list[CreditRecord]:
+    """The ticked records of the queue that are still waiting, with what their notifications name."""
+    return db.session.scalars(
+        _waiting(user)
+        .where(CreditRecord.public_id.in_(public_ids))
+        .options(
+            joinedload(CreditRecord.user), joinedload(CreditRecord.project), joinedload(CreditRecord.category)
+        )
+    ).all()
+
+
+# -- appeals ------------------------------------------------------------------------------------------
+
+_APPEAL_PROJECT = joinedload(CreditAppeal.shift).joinedload(Shift.position).joinedload(Position.project)
+
+
+def pending_appeals(user) -> Select:
+    stmt = (
+        select(CreditAppeal)
+        .join(Shift, Shift.id == CreditAppeal.shift_id)
+        .join(Position, Position.id == Shift.position_id)
+        .join(Project, Project.id == Position.project_id)
+        .where(CreditAppeal.status == AppealStatus.PENDING)
+        .options(
+            joinedload(CreditAppeal.user).joinedload(User.college),
+            _APPEAL_PROJECT,
+            joinedload(CreditAppeal.record),
+        )
+        .order_by(CreditAppeal.created_at, CreditAppeal.id)
+    )
+    return _in_unions(stmt, appeal_scope(user))
+
+
+def appeals_of(user) -> list[CreditAppeal]:
+    """The student's own appeals, newest first."""
+    return db.session.scalars(
+        select(CreditAppeal)
+        .where(CreditAppeal.user_id == user.id)
+        .options(_APPEAL_PROJECT)
+        .order_by(CreditAppeal.created_at.desc(), CreditAppeal.id.desc())
+    ).all()
+
+
+def appealable_signups(user, shift_id: int | None = None) -> list[Signup]:
+    """The student's sign-ups whose shift may still be appealed: begun, and within the period."""
+    now = clock.now()
+    stmt = (
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(
+            Signup.user_id == user.id,
+            Signup.status.in_(APPEALABLE),
+            Shift.starts_at <= now,
+            Shift.ends_at >= now - timedelta(days=settings.get("credit_appeal_days")),
+        )
+        .options(joinedload(Signup.shift).joinedload(Shift.position).joinedload(Position.project))
+        .order_by(Shift.starts_at.desc())
+    )
+    if shift_id is not None:
+        stmt = stmt.where(Signup.shift_id == shift_id)
+    return db.session.scalars(stmt).all()
+
+
+def record_of(signup: Signup) -> CreditRecord | None:
+    return db.session.scalar(select(CreditRecord).where(CreditRecord.signup_id == signup.id))
+
+
+# -- the transcript -----------------------------------------------------------------------------------
+
+
+def history_of(record: CreditRecord) -> list[CreditHistory]:
+    return db.session.scalars(
+        select(CreditHistory)
+        .where(CreditHistory.record_id == record.id)
+        .options(joinedload(CreditHistory.actor))
+        .order_by(CreditHistory.id)
+    ).all()
+
+
+def names_for_history() -> tuple[dict[int, str], dict[int, str]]:
+    """Category and term names by id, to show what a history entry's ids meant."""
+    categories = dict(db.session.execute(select(CreditCategory.id, CreditCategory.name)).all())
+    return categories, {term.id: term.full_name for term in terms()}
+
+
+def last_issue(user) -> TranscriptIssue | None:
+    return db.session.scalar(
+        select(TranscriptIssue)
+        .where(TranscriptIssue.user_id == user.id)
+        .order_by(TranscriptIssue.issued_at.desc(), TranscriptIssue.id.desc())
+        .limit(1)
+    )
+
+
+# -- staff exports ------------------------------------------------------------------------------------
+
+
+def exports() -> Select:
+    return (
+        select(CreditExport)
+        .options(joinedload(CreditExport.term), joinedload(CreditExport.requested_by))
+        .order_by(CreditExport.created_at.desc(), CreditExport.id.desc())
+    )

@@ -1,0 +1,436 @@
+"""第二课堂成绩单 pages: the student's transcript with its PDF and Excel downloads, record histories and
+appeals; the public check of a transcript's code; the verifying role's queue; the appeals queue; the
+staff export with its progress; and the host's completion report (which moves a project to evaluating).
+
+Each view parses its form, calls one operation, commits, then redirects or re-renders with the
+refusal beside the field (422). Project pages live in their own area and are linked by path.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import clock, permissions
+from ..bids import files
+from ..errors import DomainError
+from ..extensions import db, limiter
+from ..hosting import operations as hosting
+from ..projects.models import Project, ProjectState
+from ..school.models import Term
+from ..volunteers.operations import completed_trainings, reliability
+from . import export, queries, records, transcript
+from .forms import (
+    AppealForm,
+    AppealRulingForm,
+    BulkVerifyForm,
+    CodeForm,
+    CompletionForm,
+    ExportForm,
+    QueueFilter,
+    RejectForm,
+)
+from .models import AppealStatus, CreditAppeal, CreditExport, CreditRecord, CreditStatus, ExportStatus
+
+bp = Blueprint("credits", __name__)
+
+PER_PAGE = 20
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Codes are unguessable (32^16); the limit keeps anyone from trying their luck in bulk.
+VERIFY_LIMIT = limiter.shared_limit("30 per minute", scope="transcript-verify")
+
+ACTION_LABELS = {
+    "create": _l("承办方确认考勤"),
+    "appeal": _l("申诉采纳后补录"),
+    "verify": _l("认定"),
+    "reject": _l("不予认定"),
+    "correct": _l("更正"),
+}
+FIELD_LABELS = {
+    "hours": _l("学时"),
+    "credits": _l("学分"),
+    "category_id": _l("类别"),
+    "term_id": _l("学期"),
+    "status": _l("状态"),
+    "rejection_reason": _l("不予认定的理由"),
+}
+
+
+# -- the student's transcript ------------------------------------------------------------------------------
+
+
+@bp.get("/transcript")
+@login_required
+def transcript_page():
+    mine = transcript.records_of(current_user)
+    appeals = queries.appeals_of(current_user)
+    return render_template(
+        "credits/transcript.html",
+        groups=transcript.grouped(mine),
+        totals=transcript.totals_by_category(mine),
+        trainings=completed_trainings(current_user),
+        reliability=reliability(current_user),
+        attended=sum(1 for r in mine if r.shift_id is not None),
+        appealable=queries.appealable_signups(current_user),
+        record_by_shift={r.shift_id: r for r in mine if r.shift_id is not None},
+        pending_shifts={a.shift_id for a in appeals if a.status == AppealStatus.PENDING},
+        appeals=appeals,
+        last_issue=queries.last_issue(current_user),
+    )
+
+
+def _issued_files(kind: str):
+    """Issue a transcript now (a fresh verification code) and hand over the file made on the spot."""
+    issued, mine = transcript.issue(current_user)
+    db.session.commit()
+    school = current_app.config["SCHOOL_NAME"]
+    name = _("第二课堂成绩单-%(name)s-%(date)s", name=current_user.name, date=clock.today_local().isoformat())
+    if kind == "pdf":
+        verify_url = current_app.config["BASE_URL"].rstrip("/") + url_for(".verify_code", code=issued.code)
+        data, mimetype = (
+            transcript.render_pdf(current_user, issued, mine, verify_url, school),
+            "application/pdf",
+        )
+    else:
+        data, mimetype = transcript.render_xlsx(current_user, issued, mine, school), XLSX_MIMETYPE
+    response = send_file(
+        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=f"{name}.{kind}"
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/transcript.pdf")
+@login_required
+def transcript_pdf():
+    return _issued_files("pdf")
+
+
+@bp.get("/transcript.xlsx")
+@login_required
+def transcript_xlsx():
+    return _issued_files("xlsx")
+
+
+def _own_record_or_404(public_id: str) -> CreditRecord:
+    record = db.session.scalar(
+        select(CreditRecord).where(
+            CreditRecord.public_id == public_id, CreditRecord.user_id == current_user.id
+        )
+    )
+    if record is None:
+        abort(404)
+    return record
+
+
+def _changes(entry, categories: dict, terms: dict) -> list[tuple[object, object, object]]:
+    """(field, before, after) for each field a history entry changed, in words."""
+    words = {
+        "category_id": categories.get,
+        "term_id": terms.get,
+        "status": lambda value: CreditStatus(value).label,
+    }
+    before, after = entry.before or {}, entry.after or {}
+    rows = []
+    for name, label in FIELD_LABELS.items():
+        old, new = before.get(name), after.get(name)
+        if old != new:
+            say = words.get(name, str)
+            rows.append((label, "—" if old is None else say(old), "—" if new is None else say(new)))
+    return rows
+
+
+@bp.get("/transcript/records/<public_id>")
+@login_required
+def record_history(public_id: str):
+    """A record's history: every change, who made it and why."""
+    record = _own_record_or_404(public_id)
+    categories, terms = queries.names_for_history()
+    entries = [(entry, _changes(entry, categories, terms)) for entry in queries.history_of(record)]
+    return render_template("credits/history.html", record=record, entries=entries, actions=ACTION_LABELS)
+
+
+@bp.route("/transcript/shifts/<int:shift_id>/appeal", methods=["GET", "POST"])
+@login_required
+def appeal(shift_id: int):
+    """学分申诉 for a shift the student was on, within the appeal period."""
+    permissions.require(current_user, "account.write")
+    found = queries.appealable_signups(current_user, shift_id)
+    if not found:
+        abort(404)
+    signup = found[0]
+    form = AppealForm()
+    if request.method == "GET":
+        form.hours_claimed.data = signup.shift.credit_hours
+    if form.attempt(
+        lambda: records.file_appeal(
+            current_user,
+            signup.shift,
+            form.reason.data,
+            hours_claimed=form.hours_claimed.data,
+            evidence=form.evidence.data,
+        )
+    ):
+        flash(_("申诉已提交。学生会会尽快处理，结果会通知你。"), "success")
+        return redirect(url_for(".transcript_page"))
+    return render_template(
+        "credits/appeal.html",
+        form=form,
+        signup=signup,
+        record=queries.record_of(signup),
+        deadline=records.appeal_deadline(signup.shift),
+    ), form.status_code
+
+
+# -- public verification ---------------------------------------------------------------------------------
+
+
+@bp.get("/verify")
+@VERIFY_LIMIT
+def verify_form():
+    asked = "code" in request.args
+    form = CodeForm(formdata=request.args if asked else None)
+    if asked and form.validate():
+        return redirect(url_for(".verify_code", code=transcript.normalize_code(form.code.data)))
+    return render_template("credits/verify_form.html", form=form), form.status_code
+
+
+@bp.get("/verify/<code>")
+@VERIFY_LIMIT
+def verify_code(code: str):
+    """Public: whether a transcript is genuine, with the masked name and totals, never private details."""
+    result = transcript.verify(code)
+    return render_template(
+        "credits/verify.html",
+        result=result,
+        code=transcript.normalize_code(code),
+        form=CodeForm(formdata=None),
+    ), 200 if result.genuine else 404
+
+
+# -- the verifying role's queue -----------------------------------------------------------------------------
+
+
+def _queue_page(*, bulk: BulkVerifyForm | None = None, rejected: tuple[str, RejectForm] | None = None):
+    filters = QueueFilter(queries.waiting_projects(current_user), queries.terms(), formdata=request.args)
+    chosen = filters.values()
+    stmt = queries.verification_queue(
+        current_user, project_id=chosen["project_id"], term_id=chosen["term_id"]
+    )
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    forms = {r.public_id: RejectForm(formdata=None, prefix=f"r-{r.public_id}") for r in page.items}
+    if rejected is not None:
+        forms[rejected[0]] = rejected[1]
+    bulk = bulk or BulkVerifyForm(formdata=None)
+    status = 422 if rejected is not None or bulk.errors else 200
+    return render_template("credits/queue.html", page=page, filters=filters, bulk=bulk, forms=forms), status
+
+
+def _back_to_queue():
+    return redirect(url_for(".queue", **request.args))
+
+
+@bp.get("/credits/verify")
+@login_required
+def queue():
+    permissions.require(current_user, "credit.verify")
+    return _queue_page()
+
+
+def _verify_ticked(public_ids: list[str]) -> int:
+    ticked = queries.waiting_records(current_user, public_ids)
+    if not ticked:  # verified or rejected meanwhile, perhaps by a colleague in another tab
+        raise DomainError(_("勾选的记录都已处理过了。"), field="records")
+    return records.verify(current_user, ticked)
+
+
+@bp.post("/credits/verify")
+@login_required
+def verify_selected():
+    """批量认定 of the ticked records."""
+    permissions.require(current_user, "credit.verify")
+    form = BulkVerifyForm()
+    if form.attempt(lambda: _verify_ticked(form.records.data)):
+        flash(_("已认定 %(n)s 条记录，并通知了本人。", n=form.result), "success")
+        return _back_to_queue()
+    return _queue_page(bulk=form)
+
+
+@bp.post("/credits/records/<public_id>/reject")
+@login_required
+def reject(public_id: str):
+    record = db.first_or_404(select(CreditRecord).where(CreditRecord.public_id == public_id))
+    permissions.require(current_user, "credit.verify", record.project)
+    form = RejectForm(prefix=f"r-{public_id}")
+    if form.attempt(lambda: records.reject(current_user, record, form.reason.data)):
+        flash(_("已将 %(name)s 的这条记录标为不予认定，理由已通知本人。", name=record.user.name), "success")
+        return _back_to_queue()
+    return _queue_page(rejected=(public_id, form))
+
+
+# -- appeals ---------------------------------------------------------------------------------------------
+
+
+def _appeal_or_404(public_id: str) -> CreditAppeal:
+    appeal = db.first_or_404(select(CreditAppeal).where(CreditAppeal.public_id == public_id))
+    permissions.require(current_user, "credit.rule_appeal", appeal)
+    return appeal
+
+
+def _appeals_page(ruled: tuple[str, AppealRulingForm] | None = None):
+    page = db.paginate(queries.pending_appeals(current_user), per_page=PER_PAGE, error_out=False)
+    forms = {a.public_id: AppealRulingForm(formdata=None, prefix=f"a-{a.public_id}") for a in page.items}
+    if ruled is not None:
+        forms[ruled[0]] = ruled[1]
+    return render_template("credits/appeals.html", page=page, forms=forms), 422 if ruled else 200
+
+
+@bp.get("/credits/appeals")
+@login_required
+def appeals():
+    permissions.require(current_user, "credit.handle")
+    return _appeals_page()
+
+
+@bp.post("/credits/appeals/<public_id>/rule")
+@login_required
+def rule(public_id: str):
+    appeal = _appeal_or_404(public_id)
+    if appeal.status != AppealStatus.PENDING:  # answered meanwhile, perhaps in another tab
+        flash(_("这条申诉已经处理过了。"), "warning")
+        return redirect(url_for(".appeals"))
+    form = AppealRulingForm(prefix=f"a-{public_id}")
+    accept = bool(form.accept.data)
+    if form.attempt(
+        lambda: records.resolve_appeal(
+            current_user, appeal, accept=accept, ruling=form.ruling.data, hours=form.hours.data
+        )
+    ):
+        if accept:
+            flash(_("已采纳申诉，记录已补录或更正，等待认定。"), "success")
+        else:
+            flash(_("已答复申诉，处理意见已通知本人。"), "success")
+        return redirect(url_for(".appeals"))
+    return _appeals_page(ruled=(public_id, form))
+
+
+@bp.get("/credits/appeals/<public_id>/evidence")
+@login_required
+def evidence(public_id: str):
+    """The appeal's evidence: only to those who answer it."""
+    appeal = _appeal_or_404(public_id)
+    if not appeal.evidence_stored:
+        abort(404)
+    extension = appeal.evidence_name.rsplit(".", 1)[-1].lower()
+    response = send_file(
+        files.stored_path(appeal.evidence_stored),
+        mimetype=files.ACCEPTED[extension][1],
+        as_attachment=True,
+        download_name=appeal.evidence_name,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- staff exports -----------------------------------------------------------------------------------------
+
+
+def _export_or_404(public_id: str) -> CreditExport:
+    permissions.require(current_user, "credit.handle")
+    return db.first_or_404(select(CreditExport).where(CreditExport.public_id == public_id))
+
+
+@bp.route("/credits/exports", methods=["GET", "POST"])
+@login_required
+def exports():
+    permissions.require(current_user, "credit.handle")
+    terms = queries.terms()
+    form = ExportForm(terms)
+    if form.attempt(
+        lambda: export.request_export(
+            current_user, db.session.get(Term, form.term_id.data), form.file_format.data
+        )
+    ):
+        export.run_export(form.result.id)  # after the commit, so that the worker finds the job
+        return redirect(url_for(".export_status_page", public_id=form.result.public_id))
+    page = db.paginate(queries.exports(), per_page=PER_PAGE, error_out=False)
+    return render_template("credits/exports.html", form=form, page=page, terms=terms), form.status_code
+
+
+@bp.get("/credits/exports/<public_id>")
+@login_required
+def export_status_page(public_id: str):
+    return render_template("credits/export.html", job=_export_or_404(public_id))
+
+
+@bp.get("/credits/exports/<public_id>/status")
+@login_required
+def export_status(public_id: str):
+    job = _export_or_404(public_id)
+    finished = job.status in (ExportStatus.DONE, ExportStatus.FAILED)
+    return jsonify(percent=100 if finished else job.percent, status=job.status.value, finished=finished)
+
+
+@bp.get("/credits/exports/<public_id>/download")
+@login_required
+def export_download(public_id: str):
+    job = _export_or_404(public_id)
+    if job.status != ExportStatus.DONE:
+        abort(404)
+    name = _("第二课堂学分-%(term)s", term=job.term.full_name).replace(" ", "-")
+    response = send_file(
+        export.export_dir() / job.stored_name,
+        mimetype=XLSX_MIMETYPE if job.file_format == "xlsx" else "text/csv",
+        as_attachment=True,
+        download_name=f"{name}.{job.file_format}",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- the host's completion report ----------------------------------------------------------------------------
+
+
+@bp.route("/hosting/projects/<int:project_id>/complete", methods=["GET", "POST"])
+@login_required
+def completion(project_id: int):
+    """结项报告: outcomes, participants, spending and photos; the project moves to evaluating."""
+    project = db.get_or_404(Project, project_id)
+    permissions.require(current_user, "project.host", project)
+    form = CompletionForm()
+    if form.attempt(
+        lambda: hosting.submit_completion(
+            current_user,
+            project,
+            outcomes=form.outcomes.data,
+            participants=form.participants.data,
+            spending_summary=form.spending_summary.data,
+            photos=form.photos.data or (),
+        )
+    ):
+        flash(_("结项报告已提交，项目进入评价阶段。"), "success")
+        return redirect(f"/projects/{project.id}")
+    return render_template(
+        "credits/completion.html",
+        form=form,
+        project=project,
+        hosting=project.effective_state == ProjectState.HOSTING,
+        budget=hosting.awarded_budget(project),
+        spent=hosting.spent(project),
+    ), form.status_code

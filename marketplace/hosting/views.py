@@ -1,0 +1,462 @@
+"""The host's pages (承办): the console of a hosted project (progress, spending, positions and shifts,
+trainings, no-show appeals), a shift's roster with its Excel export, the live check-in code, and the
+project's public timeline with its photos.
+
+Each view parses its form, calls one operation, commits, then redirects or re-renders with the refusal
+beside the field (422). The students' side of volunteering lives in ``marketplace.volunteers.views``.
+"""
+
+from __future__ import annotations
+
+import io
+from base64 import b64encode
+from collections.abc import Callable
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import clock, permissions
+from ..extensions import db
+from ..forms import Form
+from ..projects.forms import ActionForm
+from ..projects.models import Project, ProjectState
+from ..projects.queries import is_public
+from ..timeutil import local
+from ..volunteers import exports, queries
+from ..volunteers import operations as volunteering
+from ..volunteers.models import Admission, NoShowAppeal, Position, Shift, Signup, SignupStatus, Training
+from . import operations as hosting
+from .forms import (
+    DecisionForm,
+    ExpenditureForm,
+    MarkAttendanceForm,
+    PositionForm,
+    ProgressForm,
+    RulingForm,
+    ShiftForm,
+    TrainingAttendanceForm,
+    TrainingForm,
+    to_utc,
+)
+from .models import Photo, ProgressUpdate
+
+bp = Blueprint("hosting", __name__)
+
+
+def _hosted(project_id: int) -> Project:
+    project = db.get_or_404(Project, project_id)
+    permissions.require(current_user, "project.host", project)
+    return project
+
+
+def _hosted_position(position_id: int) -> Position:
+    position = db.get_or_404(Position, position_id)
+    permissions.require(current_user, "project.host", position.project)
+    return position
+
+
+def _hosted_shift(shift_id: int) -> Shift:
+    shift = db.get_or_404(Shift, shift_id)
+    permissions.require(current_user, "project.host", shift.position.project)
+    return shift
+
+
+def _hosted_signup(public_id: str) -> Signup:
+    signup = db.first_or_404(select(Signup).where(Signup.public_id == public_id))
+    permissions.require(current_user, "project.host", signup.shift.position.project)
+    return signup
+
+
+def _button(form: Form, operation: Callable[[], object], target: str, done: Callable[[object], str]):
+    """A button on the roster: run the operation, then say on the page it came from what happened
+    (``done`` of the operation's result), or why not."""
+    if form.attempt(operation):
+        flash(done(form.result), "success")
+    for message in [*form.form_errors, *(e for errors in form.errors.values() for e in errors)]:
+        flash(message, "danger")
+    return redirect(target)
+
+
+# -- the console ----------------------------------------------------------------------------------------
+
+
+def _console(
+    project: Project,
+    *,
+    progress: ProgressForm | None = None,
+    expense: ExpenditureForm | None = None,
+    training: TrainingForm | None = None,
+    ruling: tuple[int, RulingForm] | None = None,
+):
+    appeals = queries.pending_appeals(project)
+    ruling_forms = {a.id: RulingForm(formdata=None, prefix=f"a{a.id}") for a in appeals}
+    if ruling is not None:
+        ruling_forms.update([ruling])
+    forms = {
+        "progress_form": progress or ProgressForm(formdata=None),
+        "expense_form": expense or ExpenditureForm(formdata=None),
+        "training_form": training or TrainingForm(formdata=None),
+    }
+    refused = any(f.status_code == 422 for f in [*forms.values(), *ruling_forms.values()])
+    budget, spent = hosting.awarded_budget(project), hosting.spent(project)
+    expense_form = forms["expense_form"]
+    return render_template(
+        "hosting/console.html",
+        project=project,
+        hosting_now=project.effective_state == ProjectState.HOSTING,
+        budget=budget,
+        spent=spent,
+        # Once the budget is used up every further expense needs a reason: ask for it straight away.
+        ask_reason=bool(
+            expense_form.over_budget_reason.errors
+            or expense_form.over_budget_reason.data
+            or (budget is not None and spent >= budget)
+        ),
+        positions=queries.project_positions(project),
+        trainings=queries.project_trainings(project),
+        appeals=appeals,
+        ruling_forms=ruling_forms,
+        **forms,
+    ), (422 if refused else 200)
+
+
+@bp.get("/hosting/projects/<int:project_id>")
+@login_required
+def console(project_id: int):
+    return _console(_hosted(project_id))
+
+
+@bp.post("/hosting/projects/<int:project_id>/progress")
+@login_required
+def post_progress(project_id: int):
+    project = _hosted(project_id)
+    form = ProgressForm()
+    if form.attempt(
+        lambda: hosting.post_progress(
+            current_user,
+            project,
+            milestone=form.milestone.data,
+            percent=form.percent.data,
+            body=form.body.data,
+            photos=form.photos.data or [],
+        )
+    ):
+        flash(_("进展已发布，项目时间线上所有人都能看到。"), "success")
+        return redirect(url_for(".console", project_id=project.id))
+    return _console(project, progress=form)
+
+
+@bp.post("/hosting/projects/<int:project_id>/expenditures")
+@login_required
+def record_expenditure(project_id: int):
+    project = _hosted(project_id)
+    form = ExpenditureForm()
+    if form.attempt(
+        lambda: hosting.record_expenditure(
+            current_user,
+            project,
+            spent_on=form.spent_on.data,
+            item=form.item.data,
+            amount=form.amount.data,
+            note=form.note.data,
+            over_budget_reason=form.over_budget_reason.data,
+        )
+    ):
+        flash(_("支出已登记，并在项目时间线上公开。"), "success")
+        return redirect(url_for(".console", project_id=project.id, _anchor="spending"))
+    return _console(project, expense=form)
+
+
+# -- trainings ------------------------------------------------------------------------------------------
+
+
+@bp.post("/hosting/projects/<int:project_id>/trainings")
+@login_required
+def training_new(project_id: int):
+    project = _hosted(project_id)
+    form = TrainingForm()
+    if form.attempt(lambda: volunteering.save_training(current_user, project, Training(), form.to_data())):
+        flash(_("培训已创建。培训结束后在这里登记参加的同学。"), "success")
+        return redirect(url_for(".training", training_id=form.result.id))
+    return _console(project, training=form)
+
+
+@bp.route("/hosting/trainings/<int:training_id>", methods=["GET", "POST"])
+@login_required
+def training(training_id: int):
+    training = db.get_or_404(Training, training_id)
+    project = db.session.get(Project, training.project_id) if training.project_id else None
+    if project is not None:
+        permissions.require(current_user, "project.host", project)
+    else:
+        permissions.require(current_user, "project.post")
+    form = TrainingAttendanceForm()
+    if form.attempt(lambda: volunteering.record_training_attendance(current_user, training, form.students)):
+        flash(_("已登记 %(n)s 名同学参加培训。", n=form.result), "success")
+        return redirect(url_for(".training", training_id=training.id))
+    return render_template(
+        "hosting/training.html", training=training, project=project, form=form
+    ), form.status_code
+
+
+# -- positions and shifts -------------------------------------------------------------------------------
+
+
+@bp.route("/hosting/projects/<int:project_id>/positions/new", methods=["GET", "POST"])
+@login_required
+def position_new(project_id: int):
+    project = _hosted(project_id)
+    form = PositionForm(project)
+    if form.attempt(lambda: volunteering.save_position(current_user, project, Position(), form.to_data())):
+        flash(_("岗位已创建，接着添加班次吧。"), "success")
+        return redirect(url_for(".shift_new", position_id=form.result.id))
+    return render_template(
+        "hosting/position_form.html", form=form, project=project, position=None
+    ), form.status_code
+
+
+@bp.route("/hosting/positions/<int:position_id>/edit", methods=["GET", "POST"])
+@login_required
+def position_edit(position_id: int):
+    position = _hosted_position(position_id)
+    project = position.project
+    form = PositionForm(project, data=PositionForm.of(position))
+    if form.attempt(lambda: volunteering.save_position(current_user, project, position, form.to_data())):
+        flash(_("岗位已保存。"), "success")
+        return redirect(url_for(".console", project_id=project.id, _anchor="positions"))
+    return render_template(
+        "hosting/position_form.html", form=form, project=project, position=position
+    ), form.status_code
+
+
+@bp.route("/hosting/positions/<int:position_id>/shifts/new", methods=["GET", "POST"])
+@login_required
+def shift_new(position_id: int):
+    position = _hosted_position(position_id)
+    form = ShiftForm()
+    if form.attempt(lambda: volunteering.save_shift(current_user, position, Shift(), form.to_data())):
+        flash(_("班次已创建，同学们现在可以报名了。"), "success")
+        return redirect(
+            url_for(".console", project_id=position.project_id, _anchor=f"position-{position.id}")
+        )
+    return render_template(
+        "hosting/shift_form.html", form=form, position=position, shift=None
+    ), form.status_code
+
+
+@bp.route("/hosting/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
+@login_required
+def shift_edit(shift_id: int):
+    shift = _hosted_shift(shift_id)
+    position = shift.position
+    form = ShiftForm(data=ShiftForm.of(shift))
+    if form.attempt(lambda: volunteering.save_shift(current_user, position, shift, form.to_data())):
+        flash(_("班次已保存。"), "success")
+        return redirect(
+            url_for(".console", project_id=position.project_id, _anchor=f"position-{position.id}")
+        )
+    return render_template(
+        "hosting/shift_form.html", form=form, position=position, shift=shift
+    ), form.status_code
+
+
+# -- the roster -----------------------------------------------------------------------------------------
+
+
+def _roster(shift: Shift, *, marking: tuple[int, MarkAttendanceForm] | None = None):
+    signups = volunteering.roster(shift)
+    markable = [s for s in signups if s.status in (SignupStatus.ACCEPTED, SignupStatus.NO_SHOW)]
+    mark_forms = {
+        s.id: MarkAttendanceForm(formdata=None, prefix=f"m{s.id}", data=MarkAttendanceForm.of(s))
+        for s in markable
+    }
+    if marking is not None:
+        mark_forms.update([marking])
+    now = clock.now()
+    position = shift.position
+    return render_template(
+        "hosting/roster.html",
+        shift=shift,
+        position=position,
+        project=position.project,
+        seated=[s for s in signups if s.status.holds_seat],
+        waiting=[s for s in signups if s.status == SignupStatus.WAITING],
+        applied=[s for s in signups if s.status == SignupStatus.APPLIED],
+        others=[s for s in signups if s.status not in (*volunteering.ACTIVE, SignupStatus.CANCELLED)],
+        reliability=volunteering.reliability_counts({s.user_id for s in signups}),
+        drawn=queries.drawn_order(shift, signups),
+        may_draw=position.admission == Admission.LOTTERY
+        and shift.lottery_drawn_at is None
+        and now >= volunteering.signup_closes_at(shift),
+        may_confirm=shift.attendance_confirmed_at is None and now >= shift.ends_at,
+        unchecked_out=[
+            s for s in markable if s.attendance is not None and s.attendance.checked_out_at is None
+        ],
+        mark_forms=mark_forms,
+    ), (422 if marking is not None else 200)
+
+
+@bp.get("/hosting/shifts/<int:shift_id>/roster")
+@login_required
+def roster(shift_id: int):
+    return _roster(_hosted_shift(shift_id))
+
+
+@bp.get("/hosting/shifts/<int:shift_id>/roster.xlsx")
+@login_required
+def roster_xlsx(shift_id: int):
+    shift = _hosted_shift(shift_id)
+    day = local(shift.starts_at).strftime("%Y%m%d")
+    response = send_file(
+        io.BytesIO(exports.roster_workbook(volunteering.roster(shift))),
+        mimetype=exports.XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=f"志愿者名单-{shift.position.title}-{day}.xlsx",
+    )
+    response.headers["Cache-Control"] = "private, no-store"  # it holds phone numbers
+    return response
+
+
+@bp.post("/hosting/signups/<public_id>/decide")
+@login_required
+def decide(public_id: str):
+    signup = _hosted_signup(public_id)
+    form = DecisionForm()
+    return _button(
+        form,
+        lambda: volunteering.decide(current_user, signup, accept=form.decision.data == "accept"),
+        url_for(".roster", shift_id=signup.shift_id),
+        lambda _result: _("%(name)s：%(status)s", name=signup.user.name, status=signup.status.label),
+    )
+
+
+@bp.post("/hosting/signups/<public_id>/attendance")
+@login_required
+def mark_attendance(public_id: str):
+    signup = _hosted_signup(public_id)
+    form = MarkAttendanceForm(prefix=f"m{signup.id}")
+    if form.attempt(
+        lambda: volunteering.mark_attendance(
+            current_user,
+            signup,
+            to_utc(form.checked_in_at.data),
+            to_utc(form.checked_out_at.data),
+            form.reason.data,
+        )
+    ):
+        flash(_("已更新 %(name)s 的考勤。", name=signup.user.name), "success")
+        return redirect(url_for(".roster", shift_id=signup.shift_id))
+    return _roster(signup.shift, marking=(signup.id, form))
+
+
+@bp.post("/hosting/shifts/<int:shift_id>/draw")
+@login_required
+def draw(shift_id: int):
+    shift = _hosted_shift(shift_id)
+    return _button(
+        ActionForm(),
+        lambda: volunteering.draw_lottery(shift, current_user),
+        url_for(".roster", shift_id=shift.id),
+        lambda _drawn: _("抽签完成，结果已通知每位报名的同学。"),
+    )
+
+
+@bp.post("/hosting/shifts/<int:shift_id>/confirm")
+@login_required
+def confirm_attendance(shift_id: int):
+    shift = _hosted_shift(shift_id)
+    return _button(
+        ActionForm(),
+        lambda: volunteering.confirm_attendance(current_user, shift),
+        url_for(".roster", shift_id=shift.id),
+        lambda n: _("考勤已确认，%(n)s 名志愿者的时长已计入记录。", n=n),
+    )
+
+
+# -- the live check-in code -----------------------------------------------------------------------------
+
+
+def _qr_data_uri(text: str) -> str:
+    """The QR code of ``text`` as an SVG data URI (drawn on the server: no script on the page)."""
+    svg = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2).to_string()
+    return "data:image/svg+xml;base64," + b64encode(svg).decode()
+
+
+@bp.get("/hosting/shifts/<int:shift_id>/code")
+@login_required
+def checkin_code(shift_id: int):
+    shift = _hosted_shift(shift_id)
+    now = clock.now()
+    code = volunteering.checkin_code(shift, now)
+    link = url_for("volunteers.checkin", shift_id=shift.id, code=code, _external=True)
+    signups = [s for s in volunteering.roster(shift) if s.status == SignupStatus.ACCEPTED]
+    attended = [s.attendance for s in signups if s.attendance is not None]
+    return render_template(
+        "hosting/code.html",
+        shift=shift,
+        position=shift.position,
+        code=code,
+        link=link,
+        qr=_qr_data_uri(link),
+        # Reload just after the minute turns, when the next code takes over.
+        refresh_in=61 - now.second,
+        accepted=len(signups),
+        checked_in=len(attended),
+        checked_out=sum(1 for a in attended if a.checked_out_at is not None),
+    )
+
+
+# -- no-show appeals ------------------------------------------------------------------------------------
+
+
+@bp.post("/hosting/appeals/<int:appeal_id>")
+@login_required
+def rule_appeal(appeal_id: int):
+    appeal = db.get_or_404(NoShowAppeal, appeal_id)
+    project = appeal.signup.shift.position.project
+    form = RulingForm(prefix=f"a{appeal.id}")
+    if form.attempt(
+        lambda: volunteering.rule_appeal(
+            current_user, appeal, uphold=form.decision.data == "uphold", ruling=form.ruling.data
+        )
+    ):
+        flash(_("申诉已处理，结果已通知这位同学。"), "success")
+        return redirect(url_for(".console", project_id=project.id, _anchor="appeals"))
+    # The union's staff may rule too, but the console it re-renders is the host's.
+    permissions.require(current_user, "project.host", project)
+    return _console(project, ruling=(appeal.id, form))
+
+
+# -- the public timeline --------------------------------------------------------------------------------
+
+
+@bp.get("/projects/<int:project_id>/timeline")
+def timeline(project_id: int):
+    project = db.get_or_404(Project, project_id)
+    if not is_public(project):
+        abort(404)
+    return render_template(
+        "hosting/timeline.html",
+        project=project,
+        items=hosting.timeline(project),
+        budget=hosting.awarded_budget(project),
+        spent=hosting.spent(project),
+    )
+
+
+@bp.get("/photos/<public_id>")
+def photo(public_id: str):
+    """A progress photo: public like the timeline it belongs to."""
+    found = db.session.execute(
+        select(Photo, Project)
+        .join(ProgressUpdate, ProgressUpdate.id == Photo.update_id)
+        .join(Project, Project.id == ProgressUpdate.project_id)
+        .where(Photo.public_id == public_id)
+    ).first()
+    if found is None or not is_public(found.Project):
+        abort(404)
+    return send_file(hosting.photo_dir() / found.Photo.stored_name, mimetype="image/jpeg", max_age=86400)

@@ -1,0 +1,216 @@
+"""What the volunteer pages read: the open shifts, a project's positions, a student's sign-ups and
+no-show records, a host's pending appeals and the roster's extras.
+
+Each list loads what its rows show (position, project, requirements, user) in the same query or one
+more, so a page issues the same number of queries however long it is.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Select, and_, case, func, not_, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from .. import clock, draw
+from ..extensions import db
+from ..projects import lifecycle
+from ..projects.models import Project, ProjectState
+from ..timeutil import start_of_local_day
+from .models import AppealStatus, NoShowAppeal, Position, Shift, Signup, SignupStatus, Training
+from .operations import ACTIVE
+
+PER_PAGE = 20
+# How a student's current sign-ups are ordered: what needs an answer first.
+UPCOMING_ORDER = {
+    SignupStatus.OFFERED.value: 0,
+    SignupStatus.ACCEPTED.value: 1,
+    SignupStatus.WAITING.value: 2,
+    SignupStatus.APPLIED.value: 3,
+}
+
+
+def _requirements(position_path):
+    """Loader options for what a position asks for and credits, below ``position_path``."""
+    return (
+        position_path.joinedload(Position.required_training),
+        position_path.joinedload(Position.required_college),
+        position_path.joinedload(Position.credit_category),
+    )
+
+
+def _shift_with_project():
+    """Shifts joined to their position and project, both loaded from the join."""
+    position = contains_eager(Shift.position)
+    return (
+        select(Shift)
+        .join(Shift.position)
+        .join(Position.project)
+        .options(
+            position.contains_eager(Position.project).lazyload(Project.criteria), *_requirements(position)
+        )
+    )
+
+
+def open_shifts(
+    *, category: str = "", day: date | None = None, admission: str = "", seats: bool = False
+) -> Select:
+    """志愿招募: shifts of projects in hosting whose sign-up is still open, soonest first."""
+    now = clock.now()
+    stmt = _shift_with_project().where(
+        lifecycle.effective_state_sql(now) == ProjectState.HOSTING.value,
+        Shift.starts_at > now,
+        or_(Position.signup_closes_at.is_(None), Position.signup_closes_at > now),
+    )
+    if category:
+        stmt = stmt.where(Project.category == category)
+    if day is not None:
+        stmt = stmt.where(
+            Shift.starts_at >= start_of_local_day(day),
+            Shift.starts_at < start_of_local_day(day + timedelta(days=1)),
+        )
+    if admission:
+        stmt = stmt.where(Position.admission == admission)
+    if seats:
+        stmt = stmt.where(Shift.taken < Shift.capacity)
+    return stmt.order_by(Shift.starts_at, Shift.id)
+
+
+def project_positions(project: Project) -> list[Position]:
+    """A project's positions with their shifts and requirements (two queries)."""
+    return (
+        db.session.scalars(
+            select(Position)
+            .where(Position.project_id == project.id)
+            .options(
+                selectinload(Position.shifts),
+                joinedload(Position.required_training),
+                joinedload(Position.required_college),
+                joinedload(Position.credit_category),
+            )
+            .order_by(Position.created_at, Position.id)
+        )
+        .unique()
+        .all()
+    )
+
+
+def shift_ids(positions: list[Position]) -> list[int]:
+    return [shift.id for position in positions for shift in position.shifts]
+
+
+def applied_counts(ids: list[int]) -> dict[int, int]:
+    """How many wait for the host's decision or the draw, per shift (one grouped query)."""
+    rows = db.session.execute(
+        select(Signup.shift_id, func.count())
+        .where(Signup.shift_id.in_(ids), Signup.status == SignupStatus.APPLIED)
+        .group_by(Signup.shift_id)
+    )
+    return dict(rows.all())
+
+
+def signups_by_shift(user, ids: list[int]) -> dict[int, Signup]:
+    """The user's own sign-up on each of these shifts (nobody's when signed out)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    found = db.session.scalars(select(Signup).where(Signup.user_id == user.id, Signup.shift_id.in_(ids)))
+    return {signup.shift_id: signup for signup in found}
+
+
+def waiting_place(signup: Signup) -> int | None:
+    """The student's place on the waiting list (1 = next to be promoted)."""
+    if signup.status != SignupStatus.WAITING:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Signup.shift_id == signup.shift_id,
+            Signup.status == SignupStatus.WAITING,
+            or_(
+                Signup.queue_key < signup.queue_key,
+                and_(Signup.queue_key == signup.queue_key, Signup.id < signup.id),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def drawn_order(shift: Shift, signups: list[Signup]) -> list[Signup]:
+    """Everyone the lottery drew, in drawn order (replayable from the published seed)."""
+    if shift.lottery_seed is None:
+        return []
+    drawn = [s for s in signups if s.queue_key == draw.draw_key(shift.lottery_seed, s.public_id)]
+    return sorted(drawn, key=lambda s: s.queue_key)
+
+
+def _signups_with_shift():
+    shift = contains_eager(Signup.shift)
+    position = shift.contains_eager(Shift.position)
+    return (
+        select(Signup)
+        .join(Signup.shift)
+        .join(Shift.position)
+        .join(Position.project)
+        .options(position.contains_eager(Position.project).lazyload(Project.criteria))
+    )
+
+
+def student_signups(user, *, upcoming: bool) -> Select:
+    """我的志愿: current sign-ups (what needs an answer first), or the rest, latest first."""
+    current = and_(Signup.status.in_(ACTIVE), Shift.ends_at > clock.now())
+    stmt = _signups_with_shift().where(Signup.user_id == user.id)
+    if upcoming:
+        order = case(UPCOMING_ORDER, value=Signup.status)
+        return stmt.where(current).order_by(order, Shift.starts_at, Signup.id)
+    return stmt.where(not_(current)).order_by(Shift.starts_at.desc(), Signup.id.desc())
+
+
+def no_show_records(user) -> list[tuple[Signup, NoShowAppeal | None]]:
+    """诚信记录: the student's no-shows (and those cleared on appeal), each with its appeal if any."""
+    rows = db.session.execute(
+        _signups_with_shift()
+        .add_columns(NoShowAppeal)
+        .outerjoin(NoShowAppeal, NoShowAppeal.signup_id == Signup.id)
+        .where(Signup.user_id == user.id, Signup.status.in_((SignupStatus.NO_SHOW, SignupStatus.EXCUSED)))
+        .order_by(Shift.starts_at.desc())
+    )
+    return [tuple(row) for row in rows]
+
+
+def calendar_signups(user) -> list[Signup]:
+    """The shifts on the student's calendar feed: accepted ones only."""
+    return (
+        db.session.scalars(
+            _signups_with_shift()
+            .where(Signup.user_id == user.id, Signup.status == SignupStatus.ACCEPTED)
+            .order_by(Shift.starts_at)
+        )
+        .unique()
+        .all()
+    )
+
+
+def project_trainings(project: Project) -> list[Training]:
+    return db.session.scalars(
+        select(Training).where(Training.project_id == project.id).order_by(Training.held_at)
+    ).all()
+
+
+def pending_appeals(project: Project) -> list[NoShowAppeal]:
+    """No-show appeals on the project's shifts that wait for the host's answer, oldest first."""
+    signup = contains_eager(NoShowAppeal.signup)
+    return (
+        db.session.scalars(
+            select(NoShowAppeal)
+            .join(NoShowAppeal.signup)
+            .join(Signup.shift)
+            .join(Shift.position)
+            .where(Position.project_id == project.id, NoShowAppeal.status == AppealStatus.PENDING)
+            .options(
+                signup.joinedload(Signup.user),
+                signup.contains_eager(Signup.shift).contains_eager(Shift.position),
+            )
+            .order_by(NoShowAppeal.created_at)
+        )
+        .unique()
+        .all()
+    )

@@ -1,0 +1,355 @@
+"""The students' volunteer pages (志愿): a project's recruitment page, the site-wide list of open shifts,
+a shift with the student's own sign-up and its buttons, "my volunteering" with no-show appeals and the
+private calendar feed, and check-in by code — a scan made before logging in survives the login.
+
+Each view parses its form, calls one operation, commits, then redirects or re-renders with the refusal
+beside the field (422). The host's pages live in ``marketplace.hosting.views``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import clock
+from ..accounts.models import POLITICAL_STATUS_LABELS, User
+from ..errors import DomainError
+from ..extensions import db
+from ..formatting import local_datetime
+from ..projects.forms import ActionForm
+from ..projects.models import Project, ProjectState
+from ..projects.queries import is_public
+from . import calendar, queries
+from . import operations as volunteering
+from .forms import ADMISSION_LABELS, AppealForm, CheckinForm, LeaveForm, OpenShiftFilter
+from .models import Attendance, Shift, Signup, SignupStatus
+
+bp = Blueprint("volunteers", __name__)
+
+SCAN_KEY = "checkin_scan"  # the session's memory of a scan made before logging in
+
+
+@bp.app_context_processor
+def _volunteer_helpers():
+    return {
+        "admission_labels": ADMISSION_LABELS,
+        "political_labels": POLITICAL_STATUS_LABELS,
+        "signup_closes_at": volunteering.signup_closes_at,
+    }
+
+
+def _visible_project(project_id: int) -> Project:
+    project = db.get_or_404(Project, project_id)
+    if not is_public(project):
+        abort(404)
+    return project
+
+
+def _visible_shift(shift_id: int) -> Shift:
+    shift = db.get_or_404(Shift, shift_id)
+    if not is_public(shift.position.project):
+        abort(404)
+    return shift
+
+
+def _my_signup(shift: Shift) -> Signup:
+    return db.first_or_404(
+        select(Signup).where(Signup.shift_id == shift.id, Signup.user_id == current_user.id)
+    )
+
+
+# -- finding a shift ------------------------------------------------------------------------------------
+
+
+@bp.get("/projects/<int:project_id>/volunteer")
+def recruitment(project_id: int):
+    project = _visible_project(project_id)
+    positions = queries.project_positions(project)
+    ids = queries.shift_ids(positions)
+    return render_template(
+        "volunteers/project.html",
+        project=project,
+        recruiting=project.effective_state == ProjectState.HOSTING,
+        positions=positions,
+        applied=queries.applied_counts(ids),
+        mine=queries.signups_by_shift(current_user, ids),
+        signup_form=ActionForm(formdata=None),
+    )
+
+
+@bp.get("/volunteer")
+def open_shifts():
+    filters = OpenShiftFilter(formdata=request.args)
+    page = db.paginate(queries.open_shifts(**filters.values()), per_page=queries.PER_PAGE, error_out=False)
+    ids = [shift.id for shift in page.items]
+    return render_template(
+        "volunteers/open_shifts.html",
+        page=page,
+        filters=filters,
+        applied=queries.applied_counts(ids),
+        mine=queries.signups_by_shift(current_user, ids),
+        signup_form=ActionForm(formdata=None),
+    )
+
+
+# -- one shift and the student's own sign-up --------------------------------------------------------------
+
+
+def _shift_page(shift: Shift, *, action: ActionForm | None = None, leave: LeaveForm | None = None):
+    signup = queries.signups_by_shift(current_user, [shift.id]).get(shift.id)
+    action, leave = action or ActionForm(formdata=None), leave or LeaveForm(formdata=None)
+    return render_template(
+        "volunteers/shift.html",
+        shift=shift,
+        position=shift.position,
+        project=shift.position.project,
+        recruiting=shift.position.project.effective_state == ProjectState.HOSTING,
+        applied=queries.applied_counts([shift.id]).get(shift.id, 0),
+        signup=signup,
+        place=queries.waiting_place(signup) if signup else None,
+        in_draw=bool(signup and queries.drawn_order(shift, [signup])),
+        cancel_cutoff=volunteering.cancel_cutoff(shift),
+        action_form=action,
+        leave_form=leave,
+    ), max(action.status_code, leave.status_code)
+
+
+@bp.get("/volunteer/shifts/<int:shift_id>")
+def shift(shift_id: int):
+    return _shift_page(_visible_shift(shift_id))
+
+
+SIGNED_UP = {
+    SignupStatus.ACCEPTED: lambda: _("报名成功，你已被录用。请按时到岗，现场扫码签到。"),
+    SignupStatus.WAITING: lambda: _("这个班次已经满员，你已进入候补名单；有人取消时会按顺序递补并通知你。"),
+    SignupStatus.APPLIED: lambda: _("报名已提交，录取结果会通知你。"),
+}
+
+
+@bp.post("/volunteer/shifts/<int:shift_id>/signup")
+@login_required
+def sign_up(shift_id: int):
+    shift = _visible_shift(shift_id)
+    form = ActionForm()
+    if form.attempt(lambda: volunteering.sign_up(current_user, shift)):
+        flash(SIGNED_UP[form.result.status](), "success")
+        return redirect(url_for(".shift", shift_id=shift.id))
+    return _shift_page(shift, action=form)
+
+
+def _act_on_mine(shift_id: int, operation, done: str):
+    """Cancel or confirm the student's own sign-up: back to the shift with what happened, or why not."""
+    shift = _visible_shift(shift_id)
+    signup = _my_signup(shift)
+    form = ActionForm()
+    if form.attempt(lambda: operation(current_user, signup)):
+        flash(done, "success")
+        return redirect(url_for(".shift", shift_id=shift.id))
+    return _shift_page(shift, action=form)
+
+
+@bp.post("/volunteer/shifts/<int:shift_id>/cancel")
+@login_required
+def cancel(shift_id: int):
+    return _act_on_mine(shift_id, volunteering.cancel, _("已取消报名。"))
+
+
+@bp.post("/volunteer/shifts/<int:shift_id>/confirm")
+@login_required
+def confirm_offer(shift_id: int):
+    return _act_on_mine(shift_id, volunteering.confirm_offer, _("已确认递补，你已被录用。请按时到岗。"))
+
+
+@bp.post("/volunteer/shifts/<int:shift_id>/leave")
+@login_required
+def request_leave(shift_id: int):
+    shift = _visible_shift(shift_id)
+    signup = _my_signup(shift)
+    form = LeaveForm()
+    if form.attempt(lambda: volunteering.request_leave(current_user, signup, form.reason.data)):
+        flash(_("已请假，名额已让给候补的同学，不计缺勤。"), "success")
+        return redirect(url_for(".shift", shift_id=shift.id))
+    return _shift_page(shift, leave=form)
+
+
+# -- my volunteering ------------------------------------------------------------------------------------
+
+
+def _mine(*, appealing: tuple[int, AppealForm] | None = None):
+    upcoming = request.args.get("tab") != "past"
+    page = db.paginate(
+        queries.student_signups(current_user, upcoming=upcoming), per_page=queries.PER_PAGE, error_out=False
+    )
+    records = queries.no_show_records(current_user)
+    appeal_forms = {
+        signup.shift_id: AppealForm(formdata=None, prefix=f"s{signup.shift_id}")
+        for signup, appeal in records
+        if signup.status == SignupStatus.NO_SHOW and appeal is None
+    }
+    if appealing is not None:
+        appeal_forms.update([appealing])
+    token = current_user.ical_token
+    return render_template(
+        "volunteers/mine.html",
+        upcoming=upcoming,
+        page=page,
+        records=records,
+        appeal_forms=appeal_forms,
+        trainings=volunteering.completed_trainings(current_user),
+        reliability=volunteering.reliability(current_user),
+        calendar_url=url_for(".calendar_feed", token=token, _external=True) if token else None,
+        reset_form=ActionForm(formdata=None),
+    ), (422 if appealing is not None else 200)
+
+
+@bp.get("/volunteer/mine")
+@login_required
+def mine():
+    return _mine()
+
+
+@bp.post("/volunteer/shifts/<int:shift_id>/appeal")
+@login_required
+def appeal(shift_id: int):
+    signup = _my_signup(_visible_shift(shift_id))
+    form = AppealForm(prefix=f"s{shift_id}")
+    if form.attempt(lambda: volunteering.appeal_no_show(current_user, signup, form.reason.data)):
+        flash(_("申诉已提交，承办方处理后会通知你。"), "success")
+        return redirect(url_for(".mine", _anchor="records"))
+    return _mine(appealing=(shift_id, form))
+
+
+# -- the private calendar feed ----------------------------------------------------------------------------
+
+
+@bp.post("/volunteer/calendar/reset")
+@login_required
+def reset_calendar():
+    form = ActionForm()
+    if form.attempt(lambda: volunteering.reset_calendar_token(current_user)):
+        flash(_("已生成新的订阅链接，旧链接即刻失效。请在手机日历中重新订阅。"), "success")
+    return redirect(url_for(".mine", _anchor="calendar"))
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    user = db.first_or_404(select(User).where(User.ical_token == token))
+    body = calendar.feed(
+        queries.calendar_signups(user),
+        name=_("我的志愿班次"),
+        host=urlsplit(current_app.config["BASE_URL"]).hostname or "jiebang",
+        now=clock.now(),
+        link=lambda signup: url_for(".shift", shift_id=signup.shift_id, _external=True),
+    )
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Cache-Control": "private, no-store",
+            "Content-Disposition": 'inline; filename="volunteer.ics"',
+        },
+    )
+
+
+# -- check-in -------------------------------------------------------------------------------------------
+
+
+def _checkin_page(shift: Shift, form: CheckinForm, status: int = 200):
+    signup = queries.signups_by_shift(current_user, [shift.id]).get(shift.id)
+    return render_template(
+        "volunteers/checkin.html",
+        shift=shift,
+        position=shift.position,
+        form=form,
+        attendance=signup.attendance if signup else None,
+    ), status
+
+
+def _checked(attendance: Attendance) -> str:
+    if attendance.checked_out_at is None:
+        return _(
+            "签到成功（%(at)s）。结束时请再扫一次码签退。",
+            at=local_datetime(attendance.checked_in_at, "HH:mm"),
+        )
+    return _("签退成功（%(at)s）。辛苦了！", at=local_datetime(attendance.checked_out_at, "HH:mm"))
+
+
+def _remember_scan(shift: Shift, code: str):
+    """Signed out: check the code now, remember when it was read, and finish after the login."""
+    now = clock.now()
+    try:
+        volunteering.check_code(shift, code, now)
+    except DomainError as error:
+        form = CheckinForm(formdata=None, code=code)
+        form.add_error(error)
+        return _checkin_page(shift, form, 422)
+    session[SCAN_KEY] = {"shift": shift.id, "code": code.strip(), "at": now.isoformat()}
+    flash(
+        _("签到码有效。请在 %(n)s 分钟内登录，登录后自动为你完成签到。", n=volunteering.SCAN_KEPT_MINUTES),
+        "info",
+    )
+    return redirect(url_for("accounts.login", next=url_for(".resume", shift_id=shift.id)))
+
+
+@bp.get("/checkin/<int:shift_id>")
+def checkin(shift_id: int):
+    """The QR code's link carries the code: signed in, it waits in the form for one tap; signed out,
+    the scan is checked and remembered across the login."""
+    shift = _visible_shift(shift_id)
+    code = request.args.get("code")
+    if code and not current_user.is_authenticated:
+        return _remember_scan(shift, code)
+    return _checkin_page(shift, CheckinForm(formdata=None, code=code))
+
+
+@bp.post("/checkin/<int:shift_id>")
+def checkin_submit(shift_id: int):
+    shift = _visible_shift(shift_id)
+    form = CheckinForm()
+    if not current_user.is_authenticated:
+        if form.validate_on_submit():
+            return _remember_scan(shift, form.code.data)
+        return _checkin_page(shift, form, 422)
+    if form.attempt(lambda: volunteering.check_in_or_out(current_user, shift, form.code.data)):
+        flash(_checked(form.result), "success")
+        return redirect(url_for(".checkin", shift_id=shift.id))
+    return _checkin_page(shift, form, form.status_code)
+
+
+@bp.get("/checkin/<int:shift_id>/resume")
+@login_required
+def resume(shift_id: int):
+    """After the login a scan was waiting for: finish the check-in with the time of the scan."""
+    shift = _visible_shift(shift_id)
+    scan = session.pop(SCAN_KEY, None)
+    if not scan or scan.get("shift") != shift.id:
+        flash(_("没有找到待完成的签到，请重新扫描现场的二维码。"), "warning")
+        return redirect(url_for(".checkin", shift_id=shift.id))
+    form = CheckinForm(formdata=None, code=scan["code"])
+    try:
+        attendance = volunteering.check_in_or_out(
+            current_user, shift, scan["code"], scanned_at=datetime.fromisoformat(scan["at"])
+        )
+    except DomainError as error:
+        db.session.rollback()
+        form.add_error(error)
+        return _checkin_page(shift, form, 422)
+    db.session.commit()
+    flash(_checked(attendance), "success")
+    return redirect(url_for(".checkin", shift_id=shift.id))

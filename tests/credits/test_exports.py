@@ -1,0 +1,124 @@
+"""The staff export of a term's verified credits, through the pages (a background task with progress)
+and from the command line, in the columns configured for the school's system."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from marketplace import settings
+from marketplace.audit import AuditEntry
+from marketplace.credits import records as credit_records
+from marketplace.credits.models import CreditExport, CreditStatus, ExportStatus
+from marketplace.extensions import db
+from marketplace.notify.models import Notification
+from tests import factories
+from tests.bids.helpers import signed_in
+from tests.credits.helpers import add_records, records_of
+
+COLUMNS = "学号=student_no\n姓名=name\n活动=project\n学分=credits"
+
+
+def verified_term(world) -> None:
+    """The shift's two records verified, one more waiting (not exported), the school's columns set."""
+    credit_records.verify(world.reviewer, records_of())
+    add_records(world, 1, status=CreditStatus.CONFIRMED)
+    settings.put("credit_export_columns", COLUMNS, None)
+    db.session.commit()
+
+
+def test_staff_export_a_term_through_the_pages_with_the_configured_columns(app, world):
+    verified_term(world)
+    staff = signed_in(app, world.staff)
+    assert world.term.full_name in staff.get("/credits/exports").get_data(as_text=True)
+
+    response = staff.post("/credits/exports", data={"term_id": world.term.id, "file_format": "csv"})
+
+    job = db.session.scalar(select(CreditExport))
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/credits/exports/{job.public_id}"
+    )
+    status = staff.get(f"/credits/exports/{job.public_id}/status").get_json()
+    assert status == {"percent": 100, "status": "done", "finished": True}
+    page = staff.get(f"/credits/exports/{job.public_id}").get_data(as_text=True)
+    assert "导出完成，共 2 条记录" in page and "data-poll" not in page
+
+    download = staff.get(f"/credits/exports/{job.public_id}/download")
+    rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
+    assert rows[0] == ["学号", "姓名", "活动", "学分"]
+    assert sorted(row[0] for row in rows[1:]) == sorted(v.student_no for v in world.volunteers)
+    assert {row[2] for row in rows[1:]} == {world.project.title} and {row[3] for row in rows[1:]} == {"0.44"}
+    ready = db.session.scalar(select(Notification).where(Notification.kind == "credit.export_ready"))
+    assert ready.user_id == world.staff.id
+
+
+def test_the_verifier_exports_excel(app, world):
+    verified_term(world)
+    reviewer = signed_in(app, world.reviewer)
+    reviewer.post("/credits/exports", data={"term_id": world.term.id, "file_format": "xlsx"})
+    job = db.session.scalar(select(CreditExport))
+    sheet = load_workbook(io.BytesIO(reviewer.get(f"/credits/exports/{job.public_id}/download").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == ["学号", "姓名", "活动", "学分"] and len(rows) == 3
+
+
+def test_a_running_export_shows_its_progress_and_polls_for_it(app, world):
+    job = CreditExport(
+        term_id=world.term.id,
+        file_format="csv",
+        requested_by_id=world.staff.id,
+        status=ExportStatus.RUNNING,
+        total_rows=4000,
+        processed_rows=1000,
+    )
+    db.session.add(job)
+    db.session.commit()
+    staff = signed_in(app, world.staff)
+    page = staff.get(f"/credits/exports/{job.public_id}").get_data(as_text=True)
+    assert f'data-poll="/credits/exports/{job.public_id}/status"' in page and "25%" in page
+    assert staff.get(f"/credits/exports/{job.public_id}/status").get_json() == {
+        "percent": 25,
+        "status": "running",
+        "finished": False,
+    }
+    assert staff.get(f"/credits/exports/{job.public_id}/download").status_code == 404
+
+
+def test_only_union_staff_and_the_verifying_role_export(app, world):
+    verified_term(world)
+    signed_in(app, world.staff).post(
+        "/credits/exports", data={"term_id": world.term.id, "file_format": "csv"}
+    )
+    job = db.session.scalar(select(CreditExport))
+    for user in (world.volunteers[0], world.host, factories.user(roles=("evaluator",))):
+        client = signed_in(app, user)
+        assert client.get("/credits/exports").status_code == 403
+        assert client.post("/credits/exports", data={"term_id": world.term.id}).status_code == 403
+        assert client.get(f"/credits/exports/{job.public_id}/download").status_code == 403
+    assert signed_in(app, world.staff).get("/credits/exports/nope").status_code == 404
+
+
+def test_the_command_exports_a_term_with_a_progress_bar(app, world, tmp_path):
+    verified_term(world)
+    out = tmp_path / "学分.csv"
+
+    result = app.test_cli_runner().invoke(
+        args=["export-credits", "--term", str(world.term.id), "--format", "csv", "--out", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "导出" in result.output and "2 条已认定记录" in result.output
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["学号", "姓名", "活动", "学分"] and len(rows) == 3
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "credit.export"))
+    assert entry.actor_id is None and entry.after == {"format": "csv", "rows": 2}
+
+
+def test_the_command_names_the_terms_when_the_term_is_unknown(app, world, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=["export-credits", "--term", "999", "--out", str(tmp_path / "x.xlsx")]
+    )
+    assert result.exit_code != 0 and world.term.full_name in result.output
