@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -51,22 +52,32 @@ class Form(FlaskForm):
         else:
             self.form_errors.append(error.message)
 
-    def attempt(self, operation: Callable[[], object]) -> bool:
-        """Run ``operation`` for a valid submitted form and commit; its result is kept in ``result``.
-        A refusal goes beside its field and whatever the operation changed is undone, so the page
-        re-renders from the database as it was, with what the user typed."""
-        if not self.validate_on_submit():
-            return False
-        try:
-            self.result = operation()
-        except DomainError as error:
-            db.session.rollback()
-            self.add_error(error)
-            return False
-        db.session.commit()
-        return True
-
     @property
     def status_code(self) -> int:
         """422 when the form was submitted and refused, so a test (or a proxy) can tell."""
         return 422 if (self.errors or self.form_errors) else 200
+
+
+class Attempt(NamedTuple):
+    """What :func:`attempt` did: falsy when the form was not submitted valid or the rule said no."""
+
+    ok: bool
+    result: object = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def attempt(form: Form, operation: Callable[[], object]) -> Attempt:
+    """Run ``operation`` for a valid submitted form and commit. A refusal goes beside its field and
+    whatever the operation had changed is undone, so the page re-renders from the database as it was."""
+    if not form.validate_on_submit():
+        return Attempt(False)
+    try:
+        result = operation()
+    except DomainError as error:
+        db.session.rollback()
+        form.add_error(error)
+        return Attempt(False)
+    db.session.commit()
+    return Attempt(True, result)

@@ -21,7 +21,7 @@ from ..credits import operations as credits_ops
 from ..credits.models import CreditCategory
 from ..errors import DomainError
 from ..extensions import db
-from ..forms import Form
+from ..forms import Form, attempt
 from ..orgs import operations as orgs_ops
 from ..orgs.models import College, Membership, Organization
 from ..school import operations as school_ops
@@ -162,21 +162,6 @@ def requires(action: str):
     return decorate
 
 
-def _apply(form: Form, operation: Callable[[], object]) -> bool:
-    """Run ``operation`` for a valid submitted form and commit. A refusal goes beside its field, and
-    whatever the operation had changed is undone so the page re-renders from the database as it was."""
-    if not form.validate_on_submit():
-        return False
-    try:
-        operation()
-    except DomainError as error:
-        db.session.rollback()
-        form.add_error(error)
-        return False
-    db.session.commit()
-    return True
-
-
 def _edit_page(form: Form, title: str, back: str):
     return render_template("admin/edit.html", form=form, title=title, back=back), form.status_code
 
@@ -218,7 +203,7 @@ def user(user_id: int):
 
 
 def _save_account(form: UserForm, account: User) -> bool:
-    return _apply(
+    return attempt(
         form,
         lambda: accounts_ops.save_account(
             current_user, account, form.data, {SiteRole(role) for role in form.roles.data}
@@ -280,7 +265,7 @@ def org(org_id: int):
 
 
 def _save_org(form: OrgForm, org: Organization) -> bool:
-    return _apply(
+    return attempt(
         form,
         lambda: orgs_ops.save_org(
             current_user,
@@ -320,7 +305,7 @@ def org_edit(org_id: int):
 def org_appoint(org_id: int):
     target = db.get_or_404(Organization, org_id)
     form = AppointForm()
-    if _apply(
+    if attempt(
         form,
         lambda: orgs_ops.appoint(
             current_user,
@@ -342,7 +327,7 @@ def org_appoint(org_id: int):
 def membership_end(membership_id: int):
     membership = db.get_or_404(Membership, membership_id)
     form = EndMembershipForm()
-    if _apply(form, lambda: orgs_ops.end_membership(current_user, membership, form.ends_on.data)):
+    if attempt(form, lambda: orgs_ops.end_membership(current_user, membership, form.ends_on.data)):
         flash(_("已结束%(name)s的任职。", name=membership.user.name), "success")
         return redirect(url_for(".org", org_id=membership.org_id))
     return _org_page(membership.org, ending=(membership.id, form)), form.status_code
@@ -359,7 +344,7 @@ def colleges():
 
 
 def _save_college(form: CollegeForm, college: College) -> bool:
-    return _apply(form, lambda: orgs_ops.save_college(current_user, college, form.name.data, form.code.data))
+    return attempt(form, lambda: orgs_ops.save_college(current_user, college, form.name.data, form.code.data))
 
 
 @bp.route("/colleges/new", methods=["GET", "POST"])
@@ -394,7 +379,7 @@ def calendar():
 
 
 def _save_year(form: YearForm, year: AcademicYear) -> bool:
-    return _apply(
+    return attempt(
         form,
         lambda: school_ops.save_year(
             current_user, year, name=form.name.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data
@@ -403,7 +388,7 @@ def _save_year(form: YearForm, year: AcademicYear) -> bool:
 
 
 def _save_term(form: TermForm, term: Term, year: AcademicYear) -> bool:
-    return _apply(
+    return attempt(
         form,
         lambda: school_ops.save_term(
             current_user,
@@ -497,7 +482,7 @@ def categories():
 
 
 def _save_category(form: CategoryForm, category: CreditCategory) -> bool:
-    return _apply(
+    return attempt(
         form,
         lambda: credits_ops.save_category(
             current_user,
@@ -539,7 +524,7 @@ def category_edit(category_id: int):
 @requires("settings.edit")
 def site_settings():
     form = settings_form(settings.all_values())
-    if _apply(
+    if attempt(
         form,
         lambda: operations.save_settings(current_user, {key: form[key].data for key in settings.SETTINGS}),
     ):

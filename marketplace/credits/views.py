@@ -72,6 +72,12 @@ FIELD_LABELS = {
 }
 
 
+def _prefix(kind: str, public_id: str) -> str:
+    """The field prefix of one row's form on a queue. It ends in "-" itself: WTForms adds its own
+    separator only when the prefix does not end in one, and a public id may end in "-" or "_"."""
+    return f"{kind}-{public_id}-"
+
+
 # -- the student's transcript ------------------------------------------------------------------------------
 
 
@@ -234,7 +240,7 @@ def _queue_page(*, bulk: BulkVerifyForm | None = None, rejected: tuple[str, Reje
         current_user, project_id=chosen["project_id"], term_id=chosen["term_id"]
     )
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
-    forms = {r.public_id: RejectForm(formdata=None, prefix=f"r-{r.public_id}") for r in page.items}
+    forms = {r.public_id: RejectForm(formdata=None, prefix=_prefix("r", r.public_id)) for r in page.items}
     if rejected is not None:
         forms[rejected[0]] = rejected[1]
     bulk = bulk or BulkVerifyForm(formdata=None)
@@ -277,7 +283,7 @@ def verify_selected():
 def reject(public_id: str):
     record = db.first_or_404(select(CreditRecord).where(CreditRecord.public_id == public_id))
     permissions.require(current_user, "credit.verify", record.project)
-    form = RejectForm(prefix=f"r-{public_id}")
+    form = RejectForm(prefix=_prefix("r", public_id))
     if form.attempt(lambda: records.reject(current_user, record, form.reason.data)):
         flash(_("已将 %(name)s 的这条记录标为不予认定，理由已通知本人。", name=record.user.name), "success")
         return _back_to_queue()
@@ -295,7 +301,9 @@ def _appeal_or_404(public_id: str) -> CreditAppeal:
 
 def _appeals_page(ruled: tuple[str, AppealRulingForm] | None = None):
     page = db.paginate(queries.pending_appeals(current_user), per_page=PER_PAGE, error_out=False)
-    forms = {a.public_id: AppealRulingForm(formdata=None, prefix=f"a-{a.public_id}") for a in page.items}
+    forms = {
+        a.public_id: AppealRulingForm(formdata=None, prefix=_prefix("a", a.public_id)) for a in page.items
+    }
     if ruled is not None:
         forms[ruled[0]] = ruled[1]
     return render_template("credits/appeals.html", page=page, forms=forms), 422 if ruled else 200
@@ -315,7 +323,7 @@ def rule(public_id: str):
     if appeal.status != AppealStatus.PENDING:  # answered meanwhile, perhaps in another tab
         flash(_("这条申诉已经处理过了。"), "warning")
         return redirect(url_for(".appeals"))
-    form = AppealRulingForm(prefix=f"a-{public_id}")
+    form = AppealRulingForm(prefix=_prefix("a", public_id))
     accept = bool(form.accept.data)
     if form.attempt(
         lambda: records.resolve_appeal(

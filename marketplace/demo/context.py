@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..orgs import operations as orgs
 from ..orgs.models import College, MemberRole, Membership, Organization
+from ..timeutil import SCHOOL_TZ
 
 SEED = "jiebang-demo"
 PASSWORD = "demo1234"
@@ -42,6 +43,9 @@ class Demo:
     clubs: int = 15
     classes_per_college: int = 4
     today: date = field(default_factory=clock.today_local)
+    # Where the clock stood when the run began, and how far the history steps have moved it since.
+    started_at: datetime = field(default_factory=clock.now)
+    travelled: timedelta = timedelta(0)
     password_hash: str = ""
     admin: User | None = None
     colleges: dict[str, College] = field(default_factory=dict)
@@ -55,6 +59,30 @@ class Demo:
     @property
     def year_starts_on(self) -> date:
         return autumn_term_start(self.year)
+
+    def day(self, offset: int, hhmm: str) -> datetime:
+        """``offset`` days from today (negative: ago) at ``hhmm`` Beijing time."""
+        hour, minute = map(int, hhmm.split(":"))
+        return datetime.combine(self.today + timedelta(days=offset), time(hour, minute), SCHOOL_TZ)
+
+    def reaches_back(self, days: int) -> bool:
+        """Whether a history starting ``days`` ago falls within this academic year, where the posts of
+        the people who act in it (staff, managers) begin."""
+        return self.today - timedelta(days=days) >= self.year_starts_on
+
+    def travel(self, moment: datetime) -> None:
+        """Move the clock to ``moment``, flushing first what happened so far: rows take their default
+        timestamps when they are flushed, so they must not wait for the next moment."""
+        db.session.flush()
+        delta = moment - clock.now()
+        clock.shift(delta)
+        self.travelled += delta
+
+    def return_to_present(self) -> None:
+        """Undo every ``travel`` by shifting back, not resetting: a clock frozen before the run (as in
+        the tests) stays frozen where it was."""
+        clock.shift(-self.travelled)
+        self.travelled = timedelta(0)
 
     def rng(self, purpose: str) -> random.Random:
         """A generator of its own for each purpose, so one step's draws never shift another's."""

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from werkzeug.security import generate_password_hash
 
 from .. import audit
-from . import people, school
+from ..extensions import db
+from . import people, projects, school, volunteering
 from .context import PASSWORD, Demo
 
 Step = Callable[[Demo], None]
@@ -22,14 +23,29 @@ STEPS: list[Step] = [
     people.roster,
     people.appointments,
     people.extra_students,
+    # The history of the last few weeks, told through the operations (so the audit log is real).
+    projects.draft,
+    projects.pending_approval,
+    projects.open_for_bids,
+    projects.in_review,
+    projects.failed,
+    projects.cancelled,
+    projects.award_notice,
+    volunteering.union_training,
+    volunteering.community_teaching,
+    volunteering.career_fair,
 ]
 
 
 def seed(demo: Demo) -> Demo:
     """Run every step; afterwards ``demo.created`` holds what this run added (empty: nothing)."""
     demo.password_hash = generate_password_hash(PASSWORD)
-    for step in STEPS:
-        step(demo)
+    try:
+        for step in STEPS:
+            step(demo)
+            db.session.commit()  # step by step, before the next one moves the clock
+    finally:
+        demo.return_to_present()
     demo.created = +demo.created  # drop the zero counts
     if demo.created:
         audit.record(demo.admin, "demo.seed", ("demo", demo.school_name), after=dict(demo.created))

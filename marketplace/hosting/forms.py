@@ -77,7 +77,7 @@ class ProgressForm(Form):
 
 
 class ExpenditureForm(Form):
-    spent_on = DateField(_l("支出日期"), [required()])
+    spent_on = DateField(_l("支出日期"), [required()], default=clock.today_local)
     item = StringField(
         _l("支出事项"), [required(), length(200)], description=_l("例如：讲座场地布置、物料印刷")
     )
@@ -94,11 +94,6 @@ class ExpenditureForm(Form):
         description=_l("累计支出超出中标预算时必填；学生会工作人员会收到提醒，原因随支出一并公开。"),
         render_kw={"rows": 2},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.spent_on.data is None and not self.is_submitted():
-            self.spent_on.data = clock.today_local()
 
 
 # -- positions, shifts, trainings -----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from .. import clock, permissions
 from ..extensions import db
-from ..forms import Form
+from ..forms import Form, attempt
 from ..projects.forms import ActionForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
@@ -74,8 +74,8 @@ def _hosted_signup(public_id: str) -> Signup:
 def _button(form: Form, operation: Callable[[], object], target: str, done: Callable[[object], str]):
     """A button on the roster: run the operation, then say on the page it came from what happened
     (``done`` of the operation's result), or why not."""
-    if form.attempt(operation):
-        flash(done(form.result), "success")
+    if outcome := attempt(form, operation):
+        flash(done(outcome.result), "success")
     for message in [*form.form_errors, *(e for errors in form.errors.values() for e in errors)]:
         flash(message, "danger")
     return redirect(target)
@@ -135,7 +135,8 @@ def console(project_id: int):
 def post_progress(project_id: int):
     project = _hosted(project_id)
     form = ProgressForm()
-    if form.attempt(
+    if attempt(
+        form,
         lambda: hosting.post_progress(
             current_user,
             project,
@@ -143,7 +144,7 @@ def post_progress(project_id: int):
             percent=form.percent.data,
             body=form.body.data,
             photos=form.photos.data or [],
-        )
+        ),
     ):
         flash(_("进展已发布，项目时间线上所有人都能看到。"), "success")
         return redirect(url_for(".console", project_id=project.id))
@@ -155,7 +156,8 @@ def post_progress(project_id: int):
 def record_expenditure(project_id: int):
     project = _hosted(project_id)
     form = ExpenditureForm()
-    if form.attempt(
+    if attempt(
+        form,
         lambda: hosting.record_expenditure(
             current_user,
             project,
@@ -164,7 +166,7 @@ def record_expenditure(project_id: int):
             amount=form.amount.data,
             note=form.note.data,
             over_budget_reason=form.over_budget_reason.data,
-        )
+        ),
     ):
         flash(_("支出已登记，并在项目时间线上公开。"), "success")
         return redirect(url_for(".console", project_id=project.id, _anchor="spending"))
@@ -179,9 +181,11 @@ def record_expenditure(project_id: int):
 def training_new(project_id: int):
     project = _hosted(project_id)
     form = TrainingForm()
-    if form.attempt(lambda: volunteering.save_training(current_user, project, Training(), form.to_data())):
+    if created := attempt(
+        form, lambda: volunteering.save_training(current_user, project, Training(), form.to_data())
+    ):
         flash(_("培训已创建。培训结束后在这里登记参加的同学。"), "success")
-        return redirect(url_for(".training", training_id=form.result.id))
+        return redirect(url_for(".training", training_id=created.result.id))
     return _console(project, training=form)
 
 
@@ -195,8 +199,10 @@ def training(training_id: int):
     else:
         permissions.require(current_user, "project.post")
     form = TrainingAttendanceForm()
-    if form.attempt(lambda: volunteering.record_training_attendance(current_user, training, form.students)):
-        flash(_("已登记 %(n)s 名同学参加培训。", n=form.result), "success")
+    if added := attempt(
+        form, lambda: volunteering.record_training_attendance(current_user, training, form.students)
+    ):
+        flash(_("已登记 %(n)s 名同学参加培训。", n=added.result), "success")
         return redirect(url_for(".training", training_id=training.id))
     return render_template(
         "hosting/training.html", training=training, project=project, form=form
@@ -211,9 +217,11 @@ def training(training_id: int):
 def position_new(project_id: int):
     project = _hosted(project_id)
     form = PositionForm(project)
-    if form.attempt(lambda: volunteering.save_position(current_user, project, Position(), form.to_data())):
+    if created := attempt(
+        form, lambda: volunteering.save_position(current_user, project, Position(), form.to_data())
+    ):
         flash(_("岗位已创建，接着添加班次吧。"), "success")
-        return redirect(url_for(".shift_new", position_id=form.result.id))
+        return redirect(url_for(".shift_new", position_id=created.result.id))
     return render_template(
         "hosting/position_form.html", form=form, project=project, position=None
     ), form.status_code
@@ -225,7 +233,7 @@ def position_edit(position_id: int):
     position = _hosted_position(position_id)
     project = position.project
     form = PositionForm(project, data=PositionForm.of(position))
-    if form.attempt(lambda: volunteering.save_position(current_user, project, position, form.to_data())):
+    if attempt(form, lambda: volunteering.save_position(current_user, project, position, form.to_data())):
         flash(_("岗位已保存。"), "success")
         return redirect(url_for(".console", project_id=project.id, _anchor="positions"))
     return render_template(
@@ -238,7 +246,7 @@ def position_edit(position_id: int):
 def shift_new(position_id: int):
     position = _hosted_position(position_id)
     form = ShiftForm()
-    if form.attempt(lambda: volunteering.save_shift(current_user, position, Shift(), form.to_data())):
+    if attempt(form, lambda: volunteering.save_shift(current_user, position, Shift(), form.to_data())):
         flash(_("班次已创建，同学们现在可以报名了。"), "success")
         return redirect(
             url_for(".console", project_id=position.project_id, _anchor=f"position-{position.id}")
@@ -254,7 +262,7 @@ def shift_edit(shift_id: int):
     shift = _hosted_shift(shift_id)
     position = shift.position
     form = ShiftForm(data=ShiftForm.of(shift))
-    if form.attempt(lambda: volunteering.save_shift(current_user, position, shift, form.to_data())):
+    if attempt(form, lambda: volunteering.save_shift(current_user, position, shift, form.to_data())):
         flash(_("班次已保存。"), "success")
         return redirect(
             url_for(".console", project_id=position.project_id, _anchor=f"position-{position.id}")
@@ -339,14 +347,15 @@ def decide(public_id: str):
 def mark_attendance(public_id: str):
     signup = _hosted_signup(public_id)
     form = MarkAttendanceForm(prefix=f"m{signup.id}")
-    if form.attempt(
+    if attempt(
+        form,
         lambda: volunteering.mark_attendance(
             current_user,
             signup,
             to_utc(form.checked_in_at.data),
             to_utc(form.checked_out_at.data),
             form.reason.data,
-        )
+        ),
     ):
         flash(_("已更新 %(name)s 的考勤。", name=signup.user.name), "success")
         return redirect(url_for(".roster", shift_id=signup.shift_id))
@@ -419,10 +428,11 @@ def rule_appeal(appeal_id: int):
     appeal = db.get_or_404(NoShowAppeal, appeal_id)
     project = appeal.signup.shift.position.project
     form = RulingForm(prefix=f"a{appeal.id}")
-    if form.attempt(
+    if attempt(
+        form,
         lambda: volunteering.rule_appeal(
             current_user, appeal, uphold=form.decision.data == "uphold", ruling=form.ruling.data
-        )
+        ),
     ):
         flash(_("申诉已处理，结果已通知这位同学。"), "success")
         return redirect(url_for(".console", project_id=project.id, _anchor="appeals"))

@@ -7,7 +7,6 @@ beside the field (status 422). Bid pages live in the bids area; they are linked 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -20,7 +19,7 @@ from .. import permissions, settings
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..formatting import local_datetime
-from ..forms import Form
+from ..forms import Form, attempt
 from ..orgs.models import Organization
 from . import lifecycle, operations, queries
 from .forms import (
@@ -128,21 +127,6 @@ def change_lines(changes: dict) -> list[dict]:
     ]
 
 
-def _attempt(form: Form, operation: Callable[[], object]) -> bool:
-    """Run ``operation`` for a valid submitted form, and commit. A refusal goes beside its field and
-    whatever the operation had changed is undone, so the page re-renders from the database as it was."""
-    if not form.validate_on_submit():
-        return False
-    try:
-        operation()
-    except DomainError as error:
-        db.session.rollback()
-        form.add_error(error)
-        return False
-    db.session.commit()
-    return True
-
-
 def _back(form: Form, target: str, done: str | None = None):
     """After a button: say on the page it came from what happened, or why not."""
     if done is not None:
@@ -228,7 +212,7 @@ def new():
     permissions.require(current_user, "project.post")
     form = NewProjectForm(current_user, data=ProjectForm.initial() if request.method == "GET" else None)
     created: list[Project] = []
-    if _attempt(
+    if attempt(
         form,
         lambda: created.append(
             operations.create_draft(
@@ -290,7 +274,7 @@ def edit(project_id: int):
 def publish(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = ActionForm()
-    if not _attempt(form, lambda: operations.publish(current_user, project)):
+    if not attempt(form, lambda: operations.publish(current_user, project)):
         return _back_to_project(project, form)
     if project.state == ProjectState.PENDING_APPROVAL:
         done = _("这是重大项目，已提交校团委审核；审核通过后自动发布。")
@@ -305,7 +289,7 @@ def cancel(project_id: int):
     project = _visible_project(project_id)
     permissions.require(current_user, "project.cancel", project)
     form = ReasonForm()
-    if _attempt(form, lambda: lifecycle.apply(project, "cancel", current_user, reason=form.reason.data)):
+    if attempt(form, lambda: lifecycle.apply(project, "cancel", current_user, reason=form.reason.data)):
         return _back_to_project(project, form, _("项目已取消。"))
     return _project_page(project, cancel_form=form), 422
 
@@ -316,7 +300,7 @@ def request_cancel(project_id: int):
     project = _visible_project(project_id)
     permissions.require(current_user, "project.cancel", project)
     form = ReasonForm()
-    if _attempt(
+    if attempt(
         form, lambda: lifecycle.apply(project, "request_cancel", current_user, reason=form.reason.data)
     ):
         return _back_to_project(project, form, _("取消申请已提交，等待校团委批准。"))
@@ -328,7 +312,7 @@ def request_cancel(project_id: int):
 def approve_cancel(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = ActionForm()
-    done = _attempt(form, lambda: lifecycle.apply(project, "approve_cancel", current_user))
+    done = attempt(form, lambda: lifecycle.apply(project, "approve_cancel", current_user))
     return _back(
         form, url_for(".approvals"), _("已批准取消「%(title)s」。", title=project.title) if done else None
     )
@@ -340,7 +324,7 @@ def repost(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = ActionForm()
     copies: list[Project] = []
-    if not _attempt(form, lambda: copies.append(operations.repost(current_user, project))):
+    if not attempt(form, lambda: copies.append(operations.repost(current_user, project))):
         return _back_to_project(project, form)
     flash(_("已按原项目生成新的草稿，请调整截止时间和承办期后发布。"), "success")
     return redirect(url_for(".edit", project_id=copies[0].id))
@@ -355,7 +339,7 @@ def ask(project_id: int):
     project = _visible_project(project_id)
     permissions.require(current_user, "project.ask", project)
     form = QuestionForm()
-    if _attempt(form, lambda: operations.ask_question(current_user, project, form.body.data)):
+    if attempt(form, lambda: operations.ask_question(current_user, project, form.body.data)):
         flash(_("问题已提交。答复会公开在本页，不会显示你的名字。"), "success")
         return redirect(url_for(".show", project_id=project.id, _anchor="qa"))
     return _project_page(project, question_form=form), 422
@@ -370,7 +354,7 @@ def answer(project_id: int, question_id: int):
         abort(404)
     permissions.require(current_user, "project.answer", project)
     form = AnswerForm(prefix=f"q{question.id}")
-    if _attempt(form, lambda: operations.answer_question(current_user, question, form.answer.data)):
+    if attempt(form, lambda: operations.answer_question(current_user, question, form.answer.data)):
         flash(_("答复已公开。"), "success")
         return redirect(url_for(".show", project_id=project.id, _anchor="qa"))
     return _project_page(project, answering=(question.id, form)), 422
@@ -436,7 +420,7 @@ def approvals():
 def approve(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = ActionForm()
-    done = _attempt(form, lambda: operations.approve(current_user, project))
+    done = attempt(form, lambda: operations.approve(current_user, project))
     return _back(
         form,
         url_for(".approvals"),
@@ -450,7 +434,7 @@ def return_(project_id: int):
     project = db.get_or_404(Project, project_id)
     permissions.require(current_user, "project.review_queue")
     form = _return_form(project.id)
-    if _attempt(form, lambda: lifecycle.apply(project, "return", current_user, reason=form.reason.data)):
+    if attempt(form, lambda: lifecycle.apply(project, "return", current_user, reason=form.reason.data)):
         flash(_("已退回「%(title)s」，发榜方会收到退回理由。", title=project.title), "success")
         return redirect(url_for(".approvals"))
     return _approvals_page(returning=(project.id, form)), 422

@@ -24,7 +24,7 @@ from ..bids.visibility import hidden_bid_projects
 from ..errors import DomainError
 from ..extensions import db
 from ..formatting import local_datetime
-from ..forms import Form
+from ..forms import Form, attempt
 from ..projects.forms import ActionForm, ReasonForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public, paginate_rows
@@ -40,21 +40,6 @@ bp = Blueprint("review", __name__)
 @bp.context_processor
 def _helpers():
     return {"shown": scoring.shown, "reputation": reputation}
-
-
-def _attempt(form: Form, operation: Callable[[], object]) -> tuple[bool, object]:
-    """Run ``operation`` for a valid submitted form and commit: (True, its result). A refusal goes
-    beside its field and whatever the operation changed is undone: (False, None)."""
-    if not form.validate_on_submit():
-        return False, None
-    try:
-        result = operation()
-    except DomainError as error:
-        db.session.rollback()
-        form.add_error(error)
-        return False, None
-    db.session.commit()
-    return True, result
 
 
 def _project_or_404(project_id: int) -> Project:
@@ -154,7 +139,7 @@ def _panelist(project: Project, user_id: int | None) -> User:
 def add_panelist(project_id: int):
     project = _staff_project(project_id)
     form = PanelistForm()
-    ok, user = _attempt(form, lambda: _panelist(project, form.user.data))
+    ok, user = attempt(form, lambda: _panelist(project, form.user.data))
     if ok:
         flash(_("已邀请%(name)s加入评审组，并通知了本人。", name=user.name), "success")
         return _to_overview(project)
@@ -163,7 +148,7 @@ def add_panelist(project_id: int):
 
 def _button(form: Form, operation: Callable[[], object], project: Project, done: Callable[[object], str]):
     """A button on the review page: say on the page what happened, or why not."""
-    ok, result = _attempt(form, operation)
+    ok, result = attempt(form, operation)
     if ok:
         flash(done(result), "success")
     for message in form.form_errors:
@@ -211,7 +196,7 @@ def _bid_of(project: Project, public_id: str | None) -> Bid:
 def award(project_id: int):
     project = _staff_project(project_id)
     form = AwardForm()
-    ok, published = _attempt(
+    ok, published = attempt(
         form,
         lambda: review.award(current_user, project, _bid_of(project, form.bid.data), form.justification.data),
     )
@@ -228,7 +213,7 @@ def award(project_id: int):
 def pass_award(project_id: int):
     project = _staff_project(project_id)
     form = ReasonForm(prefix="pass")
-    ok, published = _attempt(form, lambda: review.pass_award(current_user, project, form.reason.data))
+    ok, published = attempt(form, lambda: review.pass_award(current_user, project, form.reason.data))
     if not ok:
         return _overview(project, pass_form=form, status=422)
     if published is None:
@@ -266,12 +251,12 @@ def declare(project_id: int):
     round_, seat = _seat(project)
     form = DeclarationForm()
     if form.has_conflict:
-        ok, _result = _attempt(form, lambda: review.declare_conflict(current_user, project, form.reason.data))
+        ok, _result = attempt(form, lambda: review.declare_conflict(current_user, project, form.reason.data))
         if ok:
             flash(_("已登记利益冲突，你已退出本项目的评审组，学生会将另请评议人。"), "success")
             return redirect(url_for(".mine"))
     else:
-        ok, _result = _attempt(form, lambda: review.declare_no_conflict(current_user, project))
+        ok, _result = attempt(form, lambda: review.declare_no_conflict(current_user, project))
         if ok:
             flash(_("已声明无利益冲突，可以开始评分。"), "success")
             return redirect(url_for(".start", project_id=project.id))
@@ -380,7 +365,7 @@ def score(project_id: int, public_id: str):
     if bid is None:
         abort(404)
     form = _scores_form(project, seat, bid, posted=request.method == "POST")
-    ok, _result = _attempt(form, lambda: review.save_scores(current_user, project, bid, form.values()))
+    ok, _result = attempt(form, lambda: review.save_scores(current_user, project, bid, form.values()))
     if ok:
         flash(_("已保存对「%(org)s」的评分。", org=bid.org.name), "success")
         position = bids.index(bid)
@@ -397,7 +382,7 @@ def submit(project_id: int):
     project = _project_or_404(project_id)
     round_, seat = _declared_seat(project)
     form = ActionForm()
-    ok, _result = _attempt(form, lambda: review.submit_scores(current_user, project))
+    ok, _result = attempt(form, lambda: review.submit_scores(current_user, project))
     if ok:
         flash(_("评分已提交，不能再修改。现在可以看到其他已提交评议人的评分。"), "success")
         return redirect(url_for(".start", project_id=project.id))
@@ -465,7 +450,7 @@ def notice(project_id: int):
 def object_to(project_id: int):
     project = _project_or_404(project_id)
     form = ObjectionForm()
-    ok, _result = _attempt(form, lambda: review.object_to(current_user, project, form.reason.data))
+    ok, _result = attempt(form, lambda: review.object_to(current_user, project, form.reason.data))
     if ok:
         flash(_("异议已提交。校团委会尽快处理，结果会通知你。"), "success")
         return redirect(url_for(".notice", project_id=project.id))
@@ -478,7 +463,7 @@ def decline(project_id: int):
     """放弃承办: the winner's manager, during the notice."""
     project = _project_or_404(project_id)
     form = ReasonForm(prefix="decline")
-    ok, _result = _attempt(form, lambda: review.decline(current_user, project, form.reason.data))
+    ok, _result = attempt(form, lambda: review.decline(current_user, project, form.reason.data))
     if ok:
         flash(_("已放弃承办。学生会将把中标资格顺延给下一名。"), "success")
         return redirect(url_for(".notice", project_id=project.id))
@@ -521,7 +506,7 @@ def rule(objection_id: int):
         return redirect(url_for(".objections"))
     form = RulingForm(prefix=f"o{objection.id}")
     uphold = bool(form.uphold.data)
-    ok, _result = _attempt(
+    ok, _result = attempt(
         form, lambda: review.rule_on(current_user, objection, uphold=uphold, ruling=form.ruling.data)
     )
     if ok:

@@ -24,6 +24,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -32,6 +33,7 @@ from ..accounts.models import POLITICAL_STATUS_LABELS, User
 from ..errors import DomainError
 from ..extensions import db
 from ..formatting import local_datetime
+from ..forms import attempt
 from ..projects.forms import ActionForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
@@ -89,7 +91,6 @@ def recruitment(project_id: int):
         positions=positions,
         applied=queries.applied_counts(ids),
         mine=queries.signups_by_shift(current_user, ids),
-        signup_form=ActionForm(formdata=None),
     )
 
 
@@ -104,7 +105,6 @@ def open_shifts():
         filters=filters,
         applied=queries.applied_counts(ids),
         mine=queries.signups_by_shift(current_user, ids),
-        signup_form=ActionForm(formdata=None),
     )
 
 
@@ -136,9 +136,9 @@ def shift(shift_id: int):
 
 
 SIGNED_UP = {
-    SignupStatus.ACCEPTED: lambda: _("报名成功，你已被录用。请按时到岗，现场扫码签到。"),
-    SignupStatus.WAITING: lambda: _("这个班次已经满员，你已进入候补名单；有人取消时会按顺序递补并通知你。"),
-    SignupStatus.APPLIED: lambda: _("报名已提交，录取结果会通知你。"),
+    SignupStatus.ACCEPTED: _l("报名成功，你已被录用。请按时到岗，现场扫码签到。"),
+    SignupStatus.WAITING: _l("这个班次已经满员，你已进入候补名单；有人取消时会按顺序递补并通知你。"),
+    SignupStatus.APPLIED: _l("报名已提交，录取结果会通知你。"),
 }
 
 
@@ -147,8 +147,8 @@ SIGNED_UP = {
 def sign_up(shift_id: int):
     shift = _visible_shift(shift_id)
     form = ActionForm()
-    if form.attempt(lambda: volunteering.sign_up(current_user, shift)):
-        flash(SIGNED_UP[form.result.status](), "success")
+    if signed := attempt(form, lambda: volunteering.sign_up(current_user, shift)):
+        flash(str(SIGNED_UP[signed.result.status]), "success")
         return redirect(url_for(".shift", shift_id=shift.id))
     return _shift_page(shift, action=form)
 
@@ -158,7 +158,7 @@ def _act_on_mine(shift_id: int, operation, done: str):
     shift = _visible_shift(shift_id)
     signup = _my_signup(shift)
     form = ActionForm()
-    if form.attempt(lambda: operation(current_user, signup)):
+    if attempt(form, lambda: operation(current_user, signup)):
         flash(done, "success")
         return redirect(url_for(".shift", shift_id=shift.id))
     return _shift_page(shift, action=form)
@@ -182,7 +182,7 @@ def request_leave(shift_id: int):
     shift = _visible_shift(shift_id)
     signup = _my_signup(shift)
     form = LeaveForm()
-    if form.attempt(lambda: volunteering.request_leave(current_user, signup, form.reason.data)):
+    if attempt(form, lambda: volunteering.request_leave(current_user, signup, form.reason.data)):
         flash(_("已请假，名额已让给候补的同学，不计缺勤。"), "success")
         return redirect(url_for(".shift", shift_id=shift.id))
     return _shift_page(shift, leave=form)
@@ -229,7 +229,7 @@ def mine():
 def appeal(shift_id: int):
     signup = _my_signup(_visible_shift(shift_id))
     form = AppealForm(prefix=f"s{shift_id}")
-    if form.attempt(lambda: volunteering.appeal_no_show(current_user, signup, form.reason.data)):
+    if attempt(form, lambda: volunteering.appeal_no_show(current_user, signup, form.reason.data)):
         flash(_("申诉已提交，承办方处理后会通知你。"), "success")
         return redirect(url_for(".mine", _anchor="records"))
     return _mine(appealing=(shift_id, form))
@@ -242,7 +242,7 @@ def appeal(shift_id: int):
 @login_required
 def reset_calendar():
     form = ActionForm()
-    if form.attempt(lambda: volunteering.reset_calendar_token(current_user)):
+    if attempt(form, lambda: volunteering.reset_calendar_token(current_user)):
         flash(_("已生成新的订阅链接，旧链接即刻失效。请在手机日历中重新订阅。"), "success")
     return redirect(url_for(".mine", _anchor="calendar"))
 
@@ -326,8 +326,8 @@ def checkin_submit(shift_id: int):
         if form.validate_on_submit():
             return _remember_scan(shift, form.code.data)
         return _checkin_page(shift, form, 422)
-    if form.attempt(lambda: volunteering.check_in_or_out(current_user, shift, form.code.data)):
-        flash(_checked(form.result), "success")
+    if checked := attempt(form, lambda: volunteering.check_in_or_out(current_user, shift, form.code.data)):
+        flash(_checked(checked.result), "success")
         return redirect(url_for(".checkin", shift_id=shift.id))
     return _checkin_page(shift, form, form.status_code)
 

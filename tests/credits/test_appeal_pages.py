@@ -128,8 +128,7 @@ def test_an_accepted_appeal_creates_the_missing_record(app, world):
         f"/credits/appeals/{appeal.public_id}/rule",
         data={f"{prefix}-ruling": "负责人手写签到表可证", f"{prefix}-accept": "采纳"},
     )
-    import re
-    assert response.status_code == 302, re.findall(r"(?:alert alert-danger|invalid-feedback d-block)[^>]*>\s*(?:<div>)?([^<]*)", response.get_data(as_text=True))
+    assert response.status_code == 302
     record = records_of(late)[0]
     assert str(record.hours) == "3.0" and record.history[0].action == "appeal"
     assert record.history[0].actor_id == world.reviewer.id

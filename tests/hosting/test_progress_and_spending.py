@@ -36,7 +36,12 @@ def phone_photo(width=4000, height=3000) -> bytes:
 
 
 def progress_form(*files, **overrides) -> dict:
-    data = {"milestone": "完成志愿者招募", "percent": "30", "body": "共招募 20 名志愿者。", "photos": list(files)}
+    data = {
+        "milestone": "完成志愿者招募",
+        "percent": "30",
+        "body": "共招募 20 名志愿者。",
+        "photos": list(files),
+    }
     data.update(overrides)
     return data
 
@@ -100,7 +105,9 @@ def test_overspending_without_a_reason_is_refused_beside_the_field(app, hosted):
 
     refused = host.post(url, data={**form, "item": "物料印刷", "amount": "800"})
     assert refused.status_code == 422
-    assert "超出中标预算 4000.00 元，请说明超支原因" in error_of(refused.get_data(as_text=True), "over_budget_reason")
+    assert "超出中标预算 4000.00 元，请说明超支原因" in error_of(
+        refused.get_data(as_text=True), "over_budget_reason"
+    )
     assert db.session.scalar(select(Expenditure).where(Expenditure.item == "物料印刷")) is None
 
 
@@ -110,7 +117,12 @@ def test_overspending_with_a_reason_is_saved_public_and_the_staff_are_told(app, 
     host.post(url, data={"spent_on": "2026-04-01", "item": "场地布置", "amount": "3500"})
     response = host.post(
         url,
-        data={"spent_on": "2026-04-02", "item": "物料印刷", "amount": "800", "over_budget_reason": "参加人数翻倍"},
+        data={
+            "spent_on": "2026-04-02",
+            "item": "物料印刷",
+            "amount": "800",
+            "over_budget_reason": "参加人数翻倍",
+        },
     )
     assert response.status_code == 302
     spent = db.session.scalar(select(Expenditure).where(Expenditure.item == "物料印刷"))

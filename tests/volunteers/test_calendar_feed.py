@@ -33,7 +33,9 @@ def unfolded(body: str) -> list[str]:
 def test_the_feed_holds_only_accepted_shifts_as_a_valid_calendar(app, world):
     accepted = world.shift(world.position(title="讲座签到, 引导; 答疑"), capacity=1)
     full = world.shift(world.position(title="满员岗位"), capacity=1, starts_in=timedelta(days=4))
-    approval = world.shift(world.position(Admission.APPROVAL, title="待审核岗位"), starts_in=timedelta(days=5))
+    approval = world.shift(
+        world.position(Admission.APPROVAL, title="待审核岗位"), starts_in=timedelta(days=5)
+    )
     student, other = world.students(2)
     world.sign_up(other, full)
     for shift in (accepted, full, approval):

@@ -112,7 +112,9 @@ def test_a_scan_while_signed_out_survives_the_login(app, staffed, clock):
     scanned = client.get(f"/checkin/{shift.id}?code={volunteering.checkin_code(shift)}")
     assert scanned.status_code == 302 and "/login?next=" in scanned.location
     clock.shift(timedelta(minutes=5))  # the code has rotated since the scan
-    login = client.post(scanned.location, data={"identifier": volunteer.identifier, "password": factories.PASSWORD})
+    login = client.post(
+        scanned.location, data={"identifier": volunteer.identifier, "password": factories.PASSWORD}
+    )
     assert login.location == f"/checkin/{shift.id}/resume"
     done = client.get(login.location)
     assert done.status_code == 302
@@ -159,8 +161,12 @@ def test_the_host_marks_a_missing_checkout_and_confirms_the_attendance(app, staf
     marked = host.post(
         f"/hosting/signups/{signup.public_id}/attendance",
         data={
-            prefix + "checked_in_at": shift.starts_at.astimezone(volunteering.SCHOOL_TZ).strftime("%Y-%m-%dT%H:%M"),
-            prefix + "checked_out_at": shift.ends_at.astimezone(volunteering.SCHOOL_TZ).strftime("%Y-%m-%dT%H:%M"),
+            prefix + "checked_in_at": shift.starts_at.astimezone(volunteering.SCHOOL_TZ).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            prefix + "checked_out_at": shift.ends_at.astimezone(volunteering.SCHOOL_TZ).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
             prefix + "reason": "手机没电，现场核实",
         },
     )

@@ -33,7 +33,9 @@ def test_the_student_appeals_a_no_show_and_the_host_upholding_it_clears_the_mark
     refused = client.post(f"/volunteer/shifts/{shift.id}/appeal", data={f"s{shift.id}-reason": ""})
     assert refused.status_code == 422
     assert error_of(refused.get_data(as_text=True), f"s{shift.id}-reason") == "此项必填。"
-    sent = client.post(f"/volunteer/shifts/{shift.id}/appeal", data={f"s{shift.id}-reason": "当天发烧，有校医院证明"})
+    sent = client.post(
+        f"/volunteer/shifts/{shift.id}/appeal", data={f"s{shift.id}-reason": "当天发烧，有校医院证明"}
+    )
     assert sent.status_code == 302
     assert "等待承办方处理" in client.get("/volunteer/mine").get_data(as_text=True)
 
@@ -60,7 +62,8 @@ def test_another_manager_cannot_answer_an_appeal(app, absent):
     appeal = volunteering.appeal_no_show(student, db.session.scalar(select(Signup)), "生病")
     db.session.commit()
     response = signed_in(app, world.manager_b).post(
-        f"/hosting/appeals/{appeal.id}", data={f"a{appeal.id}-decision": "uphold", f"a{appeal.id}-ruling": "好"}
+        f"/hosting/appeals/{appeal.id}",
+        data={f"a{appeal.id}-decision": "uphold", f"a{appeal.id}-ruling": "好"},
     )
     assert response.status_code == 403
     db.session.expire_all()

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.projects.models import ProjectState
 from marketplace.extensions import db
+from marketplace.projects.models import ProjectState
 from marketplace.volunteers.models import Admission
 from tests.volunteers.helpers import HostingWorld
 from tests.volunteers.pages import signed_in

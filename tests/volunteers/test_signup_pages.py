@@ -66,7 +66,9 @@ def test_leave_needs_a_reason_beside_the_field_and_then_frees_the_seat_for_the_w
     assert refused.status_code == 422
     assert error_of(refused.get_data(as_text=True), "reason") == "此项必填。"
 
-    assert client.post(f"/volunteer/shifts/{shift.id}/leave", data={"reason": "临时有考试"}).status_code == 302
+    assert (
+        client.post(f"/volunteer/shifts/{shift.id}/leave", data={"reason": "临时有考试"}).status_code == 302
+    )
     assert status_of(volunteer, shift).status == SignupStatus.LEAVE
     assert status_of(waiting, shift).status == SignupStatus.ACCEPTED
 
@@ -150,7 +152,12 @@ def test_the_host_creates_a_position_and_a_shift_typed_in_beijing_time(app, worl
     host = signed_in(app, world.host)
     response = host.post(
         f"/hosting/projects/{world.project.id}/positions/new",
-        data={"title": "讲座场务", "description": "布置会场", "admission": "first_come", "credit_category_id": ""},
+        data={
+            "title": "讲座场务",
+            "description": "布置会场",
+            "admission": "first_come",
+            "credit_category_id": "",
+        },
     )
     assert response.status_code == 302
     position = db.session.scalar(select(Position).where(Position.title == "讲座场务"))
@@ -233,10 +240,15 @@ def test_training_attendance_is_recorded_by_student_number_and_then_meets_the_re
     assert response.status_code == 302
     training = db.session.scalar(select(Training))
     student = world.students(1)[0]
-    refused = host.post(f"/hosting/trainings/{training.id}", data={"student_nos": f"{student.student_no}\n20990000"})
+    refused = host.post(
+        f"/hosting/trainings/{training.id}", data={"student_nos": f"{student.student_no}\n20990000"}
+    )
     assert refused.status_code == 422
     assert "以下学号没有对应的学生：20990000" in error_of(refused.get_data(as_text=True), "student_nos")
-    assert host.post(f"/hosting/trainings/{training.id}", data={"student_nos": student.student_no}).status_code == 302
+    assert (
+        host.post(f"/hosting/trainings/{training.id}", data={"student_nos": student.student_no}).status_code
+        == 302
+    )
 
     shift = world.shift(world.position(required_training_id=training.id))
     assert signed_in(app, student).post(f"/volunteer/shifts/{shift.id}/signup").status_code == 302

@@ -1,0 +1,495 @@
+"""The hosted projects of the demo, their volunteers and the credits they earned.
+
+社区支教行动 held its three afternoons of shifts in the past weeks and is now being evaluated;
+校园招聘会志愿服务, hosted by 青年志愿者协会 (the fixed demo login 2023000021), is under way: its
+set-up shifts are done, and the fair's own shifts lie ahead — one full with a waiting list, one drawn
+by lottery, one waiting for the host's approval, others open to sign up from today. Between them every
+demo student volunteered at least once and has a verified credit record; of the last shift, a few
+records wait for the league reviewer, one was not accepted, one is under appeal, and a no-show too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..accounts.models import AccountKind, AccountStatus, User
+from ..credits import records
+from ..credits.models import CreditRecord, CreditStatus
+from ..extensions import db
+from ..hosting import operations as hosting
+from ..orgs.models import OrgKind
+from ..projects import lifecycle
+from ..projects.models import Project, ProjectCategory
+from ..review import operations as review
+from ..volunteers import operations as volunteering
+from ..volunteers.models import Admission, Position, Shift, Signup, Training
+from . import cycle, school
+from .context import Demo
+from .cycle import BidSpec, ProjectSpec, QuestionSpec
+from .people import DEMO_ACCOUNTS, roster_plan
+
+CS_UNION = school.college_union_name("计算机科学与技术学院")
+LANGUAGES_UNION = school.college_union_name("外国语学院")
+ECON_UNION = school.college_union_name("经济管理学院")
+HOST_CLUB = "青年志愿者协会"
+
+TEACHING = ProjectSpec(
+    title="社区支教行动",
+    category=ProjectCategory.SOCIAL,
+    description=(
+        "学校附近的阳光社区有 60 多名双职工家庭的小学生，放学后缺少看护和课业辅导。社区希望大学生志愿者到"
+        "社区活动室开展课后辅导和兴趣课堂（编程启蒙、英语绘本、科学小实验），每次半天。"
+    ),
+    outcomes="开展不少于 3 次集中支教，每次 30 名以上志愿者；为每个孩子建立学习档案；与社区形成长期结对。",
+    budget=7000,
+    posted=-28,
+    deadline=-21,
+    hosting=(-17, -2),
+    credited=True,
+    bids=(
+        BidSpec(
+            CS_UNION,
+            6500,
+            "“代码小课堂”进社区：作业辅导加编程启蒙、科学小实验，计算机学院学生会组织。",
+            "## 每次活动\n"
+            "- 14:00–15:00 作业辅导，一名志愿者带两个孩子\n"
+            "- 15:00–17:00 兴趣课堂：Scratch 编程小游戏、科学小实验轮换\n"
+            "- 17:00–17:30 整理活动室，填写学习档案\n\n"
+            "## 保障\n"
+            "往返统一包车，每次出发前清点人数；社区工作人员全程在场。",
+            "三次集中支教，间隔三到四天",
+            40,
+            mark=87,
+            remark="活动设计贴合孩子的年龄，安全保障考虑周到。",
+        ),
+        BidSpec(
+            LANGUAGES_UNION,
+            6000,
+            "英语绘本共读和趣味英语游戏，外国语学院学生会组织。",
+            "每次活动一小时作业辅导、两小时英语绘本共读和游戏，志愿者以英语专业同学为主。",
+            "三次集中支教",
+            30,
+            mark=80,
+        ),
+    ),
+)
+
+FAIR = ProjectSpec(
+    title="校园招聘会志愿服务",
+    category=ProjectCategory.CAREER,
+    description=(
+        "学校就业指导中心将举办年度大型校园招聘会，预计 200 余家用人单位进校、上万人次参会。"
+        "需要一支训练有素的志愿者队伍，承担会前的场地布置和宣传，会中的企业签到、会场引导、秩序维护，"
+        "以及外企展位的翻译协助。"
+    ),
+    outcomes=(
+        "招募并培训志愿者不少于 150 人次；招聘会当天各展区引导到位、无安全事故；参会企业和同学对志愿服务的"
+        "满意度不低于 90%。"
+    ),
+    budget=9000,
+    posted=-27,
+    deadline=-20,
+    hosting=(-16, 21),
+    credited=True,
+    bids=(
+        BidSpec(
+            HOST_CLUB,
+            8500,
+            "青年志愿者协会已连续三届承办招聘会志愿服务，有成熟的岗位手册和培训流程。",
+            "## 岗位设置\n"
+            "- 会前场地布置：分三批完成展位编号、指示牌和物资摆放\n"
+            "- 企业签到与资料发放：抽签录用，保证公平\n"
+            "- 会场引导：上午、下午两班\n"
+            "- 外企展位英语翻译：须参加岗前培训，经审核录用\n\n"
+            "## 培训\n"
+            "所有志愿者参加岗前培训，内容包括会场动线、应急疏散和礼仪规范。",
+            "第 1 周招募和培训，第 2–3 周场地布置和宣传，招聘会当天全员上岗",
+            150,
+            mark=88,
+            remark="经验丰富，岗位划分清楚，录用方式公平透明。",
+        ),
+        BidSpec(
+            ECON_UNION,
+            7800,
+            "经管学院学生会组织，以经管类同学为主，熟悉企业招聘流程。",
+            "设引导、签到、咨询三类岗位，志愿者由各班推荐。",
+            "第 2–3 周筹备，招聘会当天上岗",
+            100,
+            mark=79,
+        ),
+        BidSpec(
+            "英语角",
+            6900,
+            "英语角承担外企展位的翻译和引导。",
+            "招募英语口语好的同学担任外企展位翻译，并协助引导。",
+            "招聘会前一周培训",
+            40,
+            mark=75,
+        ),
+    ),
+    questions=(
+        QuestionSpec(
+            ECON_UNION,
+            "志愿者的马甲和工作餐可以列入预算吗？",
+            "可以。马甲请按实际人数采购；工作餐每人每餐不超过 20 元，结项时附发票。",
+        ),
+    ),
+)
+
+UNION_TRAINING = "学生会志愿服务通识培训"
+FORGOT_PHONE = "手机没电未能扫码，现场负责人核实在岗后补登。"
+UNCONFIRMED_BY_HAND = "补登的考勤没有附现场签到表或照片，暂不予认定；如有材料，可在申诉期内提出申诉。"
+SICK = "当天中午突发急性肠胃炎去了校医院，有就诊记录，情急之下忘了在系统里请假，请求撤销缺勤记录。"
+LATE_APPEAL = (
+    "我 12 点就到了摊位帮忙搬物资，但当时手机没电没能扫码，12 点 40 分借同学的手机才签上到。"
+    "摊位负责人可以作证，申请按 1.5 小时认定。"
+)
+
+
+def students(demo: Demo) -> list[User]:
+    """Everyone who volunteers in the demo's history: the roster's students and the fixed student
+    logins that can act (not the read-only graduate, nor the account nobody has claimed)."""
+    numbers = [s.number for s in roster_plan(demo)] + [
+        a.identifier
+        for a in DEMO_ACCOUNTS
+        if a.kind == AccountKind.STUDENT and a.claimed and a.status == AccountStatus.ACTIVE
+    ]
+    return db.session.scalars(
+        select(User).where(User.student_no.in_(numbers)).order_by(User.student_no)
+    ).all()
+
+
+def fixed_logins() -> set[str]:
+    return {a.identifier for a in DEMO_ACCOUNTS}
+
+
+def thirds(people: list[User]) -> list[list[User]]:
+    size = -(-len(people) // 3)
+    return [people[i : i + size] for i in range(0, len(people), size)]
+
+
+# -- the steps the two stories share --------------------------------------------------------------------
+
+
+def start_hosting(demo: Demo, project: Project) -> User:
+    """The notice window ends with nothing pending: the periodic task makes the winner the host."""
+    demo.travel(review.active_notice(project).window_ends_at + timedelta(minutes=10))
+    lifecycle.run_due_transitions()
+    return cycle.manager_of(project.host_org)
+
+
+def position(host: User, project: Project, title: str, description: str, **fields) -> Position:
+    data = {"title": title, "description": description, "admission": Admission.FIRST_COME, **fields}
+    return volunteering.save_position(host, project, Position(), data)
+
+
+def shift(
+    host: User, post: Position, starts: datetime, ends: datetime, place: str, capacity: int, hours: str
+) -> Shift:
+    data = {"starts_at": starts, "ends_at": ends, "place": place, "capacity": capacity}
+    return volunteering.save_shift(host, post, Shift(), {**data, "credit_hours": Decimal(hours)})
+
+
+def sign_up(demo: Demo, at: datetime, shift_: Shift, people: list[User]) -> list[Signup]:
+    demo.travel(at)
+    signups = [volunteering.sign_up(student, shift_) for student in people]
+    demo.created["volunteer sign-ups"] += len(signups)
+    return signups
+
+
+def scan(demo: Demo, shift_: Shift, signups: list[Signup], at: datetime) -> None:
+    """签到 or 签退 with the rotating code: the volunteers scan over the nine minutes up to ``at``."""
+    demo.travel(at)
+    for n, signup in enumerate(signups):
+        scanned = at - timedelta(minutes=n % 9)
+        code = volunteering.checkin_code(shift_, scanned)
+        volunteering.check_in_or_out(signup.user, shift_, code, scanned_at=scanned)
+
+
+def attend(demo: Demo, host: User, shift_: Shift, signups: list[Signup], by_hand: list[Signup]) -> None:
+    """A shift as it usually goes: in and out by code, a phone or two flat (the host marks those by
+    hand), and attendance confirmed after it (which makes the credit records)."""
+    scanned = [s for s in signups if s not in by_hand]
+    scan(demo, shift_, scanned, shift_.starts_at)
+    scan(demo, shift_, scanned, shift_.ends_at + timedelta(minutes=8))
+    confirm(demo, host, shift_, by_hand)
+
+
+def confirm(demo: Demo, host: User, shift_: Shift, by_hand: list[Signup]) -> None:
+    """The host marks ``by_hand`` and, after the shift, confirms its attendance."""
+    for signup in by_hand:
+        volunteering.mark_attendance(host, signup, shift_.starts_at, shift_.ends_at, FORGOT_PHONE)
+    demo.travel(shift_.ends_at + timedelta(minutes=40))
+    demo.created["credit records"] += volunteering.confirm_attendance(host, shift_)
+
+
+def verify(demo: Demo, at: datetime, shifts: list[Shift]) -> None:
+    """The league reviewer verifies every record the host confirmed for ``shifts`` (批量认定)."""
+    demo.travel(at)
+    waiting = db.session.scalars(
+        select(CreditRecord).where(
+            CreditRecord.shift_id.in_([s.id for s in shifts]), CreditRecord.status == CreditStatus.CONFIRMED
+        )
+    ).all()
+    records.verify(cycle.account(cycle.LEAGUE_REVIEWER), waiting)
+
+
+# -- the stories ---------------------------------------------------------------------------------------
+
+
+def union_training(demo: Demo) -> None:
+    """A training the school union's staff held three weeks ago, with its attendance."""
+    held = db.session.scalar(
+        select(Training.id).where(Training.title == UNION_TRAINING, Training.project_id.is_(None))
+    )
+    if held is not None or not demo.reaches_back(24):
+        return
+    staff = cycle.account(cycle.STAFF[OrgKind.SCHOOL_UNION])
+    demo.travel(demo.day(-24, "16:00"))
+    training = volunteering.save_training(
+        staff,
+        None,
+        Training(),
+        {"title": UNION_TRAINING, "held_at": demo.day(-23, "19:00"), "place": "大学生活动中心报告厅"},
+    )
+    demo.travel(demo.day(-23, "21:30"))
+    volunteering.record_training_attendance(
+        staff, training, demo.rng("union training").sample(students(demo), 80)
+    )
+    demo.created["trainings"] += 1
+
+
+def community_teaching(demo: Demo) -> None:
+    """Hosted by 计算机学院学生会: three afternoons of shifts, the credits verified, the completion
+    report submitted three days ago — now being evaluated."""
+    if not cycle.untold(demo, TEACHING):
+        return
+    project = cycle.post(demo, TEACHING)
+    bids = cycle.submit_bids(demo, TEACHING, project)
+    cycle.close_bidding(demo, project)
+    cycle.review_and_award(demo, TEACHING, project, bids, -20)
+    host = start_hosting(demo, project)
+
+    demo.travel(demo.day(-15, "10:00"))
+    tutoring = position(
+        host,
+        project,
+        "社区课后辅导",
+        "辅导小学生完成作业，带领兴趣课堂。请耐心对待孩子，统一乘车往返。",
+    )
+    shifts = [
+        shift(host, tutoring, demo.day(day, "14:00"), demo.day(day, "17:30"), "阳光社区活动室", 40, "3")
+        for day in (-12, -9, -5)
+    ]
+    hosting.post_progress(
+        host,
+        project,
+        milestone="启动招募",
+        percent=10,
+        body="已与阳光社区确认三次集中支教的时间，每次下午两点到五点半：作业辅导一小时，兴趣课堂两小时。"
+        "志愿者招募已开放，每次 40 人，先到先得。",
+    )
+    demo.travel(demo.day(-14, "09:00"))
+    hosting.record_expenditure(
+        host,
+        project,
+        spent_on=demo.today - timedelta(days=14),
+        item="教具、文具和科学小实验材料",
+        amount=Decimal("1680"),
+    )
+    everyone = students(demo)
+    volunteers = everyone[: len(everyone) // 2]
+    progress = [
+        (35, "第一次支教完成", "孩子们用 Scratch 做出了自己的第一个小游戏，家长接孩子时都来看了。"),
+        (65, "第二次支教完成", "科学小实验“会跳舞的盐”最受欢迎；学习档案已为每个孩子建好。"),
+        (90, "第三次支教完成", "三次支教全部完成。社区希望下学期继续，我们正在商量长期结对的方式。"),
+    ]
+    for shift_, group, (percent, milestone, body) in zip(shifts, thirds(volunteers), progress, strict=True):
+        signups = sign_up(demo, shift_.starts_at - timedelta(days=2, hours=2), shift_, group)
+        attend(demo, host, shift_, signups, by_hand=signups[-1:])
+        demo.travel(shift_.ends_at + timedelta(hours=3))
+        hosting.post_progress(host, project, milestone=milestone, percent=percent, body=body)
+    demo.travel(demo.day(-4, "11:00"))
+    hosting.record_expenditure(
+        host,
+        project,
+        spent_on=demo.today - timedelta(days=5),
+        item="往返社区包车（三次）",
+        amount=Decimal("2400"),
+    )
+
+    demo.travel(demo.day(-3, "20:00"))
+    hosting.submit_completion(
+        host,
+        project,
+        outcomes=(
+            f"三次集中支教共 {len(volunteers)} 人次志愿者参加，服务社区小学生 62 名；"
+            "为每个孩子建立了学习档案，作业按时完成率明显提高。社区已同意下学期继续合作，按学期结对。"
+        ),
+        participants=len(volunteers) + 62,
+        spending_summary="教具和实验材料 1680 元，包车 2400 元，合计 4080 元，低于中标预算。",
+    )
+    verify(demo, demo.day(-2, "10:00"), shifts)
+
+
+def career_fair(demo: Demo) -> None:
+    """Hosted by 青年志愿者协会 (2023000021): see the module's docstring."""
+    if not cycle.untold(demo, FAIR):
+        return
+    project = cycle.post(demo, FAIR)
+    cycle.ask_and_answer(demo, FAIR, project)
+    bids = cycle.submit_bids(demo, FAIR, project)
+    cycle.close_bidding(demo, project)
+    cycle.review_and_award(demo, FAIR, project, bids, -19)
+    host = start_hosting(demo, project)
+
+    everyone = students(demo)
+    # Those who sign up for the stall and the fair itself: never the fixed logins, whose upcoming
+    # shifts are left for a newcomer to sign up for.
+    pool = demo.rng("fair").sample([s for s in everyone if s.student_no not in fixed_logins()], 100)
+    stall_crew, lottery, guides, packers, translators = (
+        pool[:10],
+        pool[10:22],
+        pool[22:42],
+        pool[42:47],
+        pool[47:52],
+    )
+    trained = pool[47:97] + [s for s in everyone if s.student_no in fixed_logins()]
+
+    demo.travel(demo.day(-14, "10:00"))
+    hosting.post_progress(
+        host,
+        project,
+        milestone="筹备启动",
+        percent=10,
+        body="与就业指导中心确认了展区划分和志愿者需求：场地布置约 120 人次，签到 6 人，引导 30 人，"
+        "翻译 4 人。招募通知已发布，岗前培训定在明晚。",
+    )
+    training = volunteering.save_training(
+        host,
+        project,
+        Training(),
+        {"title": "招聘会志愿者岗前培训", "held_at": demo.day(-13, "19:00"), "place": "大学生活动中心 201"},
+    )
+    demo.created["trainings"] += 1
+    setup = position(host, project, "会前场地布置", "布置展位编号和指示牌，搬运桌椅和宣传物资。请穿运动鞋。")
+    setup_shifts = [
+        shift(host, setup, demo.day(day, "14:00"), demo.day(day, "17:30"), "体育馆", 40, "3")
+        for day in (-10, -7, -4)
+    ]
+    stall = position(host, project, "宣传摊位值守", "在食堂门口发放招聘会参会指南，解答同学们的问题。")
+    stall_shift = shift(host, stall, demo.day(-2, "12:00"), demo.day(-2, "13:30"), "第一食堂门口", 10, "1.5")
+    fair_day = 10
+    guide = position(host, project, "会场引导", "在各展区入口引导同学，维持排队秩序。")
+    morning = shift(
+        host, guide, demo.day(fair_day, "08:30"), demo.day(fair_day, "12:30"), "体育馆一楼", 10, "4"
+    )
+    afternoon = shift(
+        host, guide, demo.day(fair_day, "13:30"), demo.day(fair_day, "17:30"), "体育馆一楼", 20, "4"
+    )
+    sign_in = position(
+        host,
+        project,
+        "企业签到与资料发放",
+        "为参会企业办理签到，发放资料袋和餐券。报名人数多，报名截止后公开抽签。",
+        admission=Admission.LOTTERY,
+        signup_closes_at=demo.day(-1, "20:00"),
+    )
+    sign_in_shift = shift(
+        host, sign_in, demo.day(fair_day, "07:30"), demo.day(fair_day, "12:00"), "体育馆东门", 6, "4"
+    )
+    translate = position(
+        host,
+        project,
+        "外企展位英语翻译",
+        "协助外企展位与同学交流。须参加岗前培训，英语口语流利，由承办方审核录用。",
+        admission=Admission.APPROVAL,
+        required_training_id=training.id,
+    )
+    translate_shift = shift(
+        host,
+        translate,
+        demo.day(fair_day, "09:00"),
+        demo.day(fair_day, "16:30"),
+        "体育馆二楼外企展区",
+        4,
+        "6",
+    )
+    pack = position(host, project, "物资清点与装袋", "清点企业资料和参会指南，按展位装袋。")
+    pack_shift = shift(host, pack, demo.day(3, "18:30"), demo.day(3, "21:00"), "学生活动中心仓库", 15, "2")
+
+    demo.travel(demo.day(-13, "21:00"))
+    volunteering.record_training_attendance(host, training, trained)
+    demo.travel(demo.day(-12, "10:00"))
+    hosting.record_expenditure(
+        host,
+        project,
+        spent_on=demo.today - timedelta(days=12),
+        item="志愿者马甲 150 件",
+        amount=Decimal("2250"),
+    )
+    for shift_, group in zip(setup_shifts, thirds(everyone[len(everyone) // 2 :]), strict=True):
+        signups = sign_up(demo, shift_.starts_at - timedelta(days=2, hours=2), shift_, group)
+        attend(demo, host, shift_, signups, by_hand=signups[-1:])
+        if shift_ is setup_shifts[0]:
+            demo.travel(demo.day(-9, "10:00"))
+            hosting.post_progress(
+                host,
+                project,
+                milestone="第一批场地布置完成",
+                percent=35,
+                body="体育馆一楼 80 个展位的编号和指示牌全部就位，接下来布置二楼外企展区。",
+            )
+            hosting.record_expenditure(
+                host,
+                project,
+                spent_on=demo.today - timedelta(days=10),
+                item="展位指示牌与易拉宝制作",
+                amount=Decimal("1380"),
+            )
+    stall_signups = sign_up(demo, demo.day(-4, "20:00"), stall_shift, stall_crew)
+    demo.travel(demo.day(-3, "10:00"))
+    hosting.record_expenditure(
+        host,
+        project,
+        spent_on=demo.today - timedelta(days=3),
+        item="志愿者工作餐（场地布置三天）",
+        amount=Decimal("1560"),
+        note="每人每餐 14 元。",
+    )
+    hosting.post_progress(
+        host,
+        project,
+        milestone="场地布置全部完成",
+        percent=60,
+        body="三批场地布置全部完成。招聘会当天的引导、签到、翻译岗位正在招募，签到岗报名截止后公开抽签。",
+    )
+    sign_up(demo, demo.day(-3, "10:30"), sign_in_shift, lottery)
+    applications = sign_up(demo, demo.day(-3, "11:00"), translate_shift, translators)
+    sign_up(demo, demo.day(-2, "09:00"), morning, guides[:13])
+    sign_up(demo, demo.day(-2, "09:20"), afternoon, guides[13:])
+    sign_up(demo, demo.day(-2, "09:40"), pack_shift, packers)
+
+    # The stall: most scan in and out; one comes late, one's phone is flat, one never comes.
+    *on_time, late, flat_phone, absent = stall_signups
+    scan(demo, stall_shift, on_time, stall_shift.starts_at)
+    scan(demo, stall_shift, [late], stall_shift.starts_at + timedelta(minutes=40))
+    scan(demo, stall_shift, [*on_time, late], stall_shift.ends_at + timedelta(minutes=8))
+    confirm(demo, host, stall_shift, [flat_phone])
+    volunteering.mark_no_shows()  # the periodic step marks ``absent`` 缺勤; that evening they appeal
+    demo.travel(demo.day(-2, "18:30"))
+    volunteering.appeal_no_show(absent.user, absent, SICK)
+
+    demo.travel(demo.day(-2, "20:00"))
+    volunteering.decide(host, applications[0], accept=True)
+    verify(demo, demo.day(-1, "10:00"), setup_shifts)
+    demo.travel(demo.day(-1, "10:30"))
+    hand_marked = db.session.scalar(select(CreditRecord).where(CreditRecord.signup_id == flat_phone.id))
+    records.reject(cycle.account(cycle.LEAGUE_REVIEWER), hand_marked, UNCONFIRMED_BY_HAND)
+    demo.travel(demo.day(-1, "12:00"))
+    records.file_appeal(late.user, stall_shift, LATE_APPEAL, hours_claimed=Decimal("1.5"))
+    demo.travel(demo.day(-1, "20:10"))
+    volunteering.draw_lottery(sign_in_shift, host)
