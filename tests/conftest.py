@@ -22,6 +22,8 @@ from flask.testing import FlaskClient
 
 from config import TestingConfig
 
+pytest_plugins = ["tests.browser.fixtures"]
+
 REQUIRE = os.environ.get("REQUIRE_PREREQUISITES") == "1"
 TEST_NOW = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)  # 10:00 on a Monday of the spring term, Beijing time
 
@@ -35,7 +37,9 @@ def _postgres_url() -> str | None:
     try:
         engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
         with engine.connect() as conn:
-            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
+            exists = conn.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+            )
             if not exists:
                 conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
         engine.dispose()
@@ -101,7 +105,11 @@ def app():
     # Room for the concurrency tests' dozens of simultaneous connections.
     engine_options = {"pool_pre_ping": True, "pool_size": 40, "max_overflow": 10} if ON_POSTGRES else {}
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": upload_dir, "SQLALCHEMY_ENGINE_OPTIONS": engine_options}
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_DIR": upload_dir,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        }
     )
     app.config["WTF_CSRF_ENABLED"] = False  # tests/test_security.py turns it back on to prove it
     app.test_client_class = IsolatedClient
@@ -148,7 +156,9 @@ def truncate_all(db) -> None:
         return
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            conn.execute(
+                sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
         else:
             for table in reversed([t.name for t in db.metadata.sorted_tables]):
                 conn.execute(sa.text(f'DELETE FROM "{table}"'))

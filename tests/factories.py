@@ -68,7 +68,9 @@ def user(
     return u
 
 
-def org(kind: OrgKind = OrgKind.CLUB, *, name: str | None = None, college: College | None = None) -> Organization:
+def org(
+    kind: OrgKind = OrgKind.CLUB, *, name: str | None = None, college: College | None = None
+) -> Organization:
     n = next(_seq)
     if kind.needs_college and college is None:
         college = globals()["college"]()

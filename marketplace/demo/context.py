@@ -71,9 +71,12 @@ class Demo:
         return self.today - timedelta(days=days) >= self.year_starts_on
 
     def travel(self, moment: datetime) -> None:
-        """Move the clock to ``moment``, flushing first what happened so far: rows take their default
-        timestamps when they are flushed, so they must not wait for the next moment."""
+        """Move the clock to ``moment``. What happened so far is flushed first (rows take their default
+        timestamps when flushed, so they must not wait for the next moment), and what was loaded is
+        forgotten, as a new request would start afresh: operations may read relationships that the
+        last moment's writes made stale."""
         db.session.flush()
+        db.session.expire_all()
         delta = moment - clock.now()
         clock.shift(delta)
         self.travelled += delta

@@ -23,9 +23,15 @@ MAX_SIDE = 1600  # phone photos are resized to at most this many pixels on the l
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 
 
-def _require_host(actor, project: Project) -> None:
+def require_host(actor, project: Project) -> None:
+    """The host acting on its project in hosting. Persists first a hosting start that the end of the
+    notice window made due (a write persists due steps), so the host is recorded before it acts."""
+    from ..projects import lifecycle
+
+    lifecycle.lock(project)
+    lifecycle.catch_up(project)
     permissions.require(actor, "project.host", project)
-    if project.effective_state != ProjectState.HOSTING:
+    if project.state != ProjectState.HOSTING:
         raise DomainError(_("项目不在承办阶段。"))
 
 
@@ -57,7 +63,7 @@ def store_photo(upload) -> dict:
 def post_progress(
     actor, project: Project, *, milestone: str, percent: int, body: str, photos=()
 ) -> ProgressUpdate:
-    _require_host(actor, project)
+    require_host(actor, project)
     if not 0 <= percent <= 100:
         raise DomainError(_("完成度应在 0 到 100 之间。"), field="percent")
     update = ProgressUpdate(
@@ -112,7 +118,7 @@ def record_expenditure(
     over_budget_reason: str | None = None,
 ) -> Expenditure:
     """支出登记. Going over the awarded budget needs a reason, and the union's staff are told."""
-    _require_host(actor, project)
+    require_host(actor, project)
     if amount is None or amount <= 0:
         raise DomainError(_("金额必须大于 0。"), field="amount")
     budget = awarded_budget(project)
@@ -177,7 +183,7 @@ def submit_completion(
     """结项: the host's report (with photos on a final 100 % update); the project moves to evaluating."""
     from ..projects import lifecycle
 
-    _require_host(actor, project)
+    require_host(actor, project)
     if not (outcomes or "").strip():
         raise DomainError(_("请填写项目成效。"), field="outcomes")
     if participants is None or participants < 0:

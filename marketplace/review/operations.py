@@ -475,6 +475,16 @@ def pass_award(actor, project: Project, reason: str) -> AwardNotice | None:
 # -- the clock's step at the end of the window -----------------------------------------------------------
 
 
+def host_org_id(project: Project) -> int | None:
+    """承办方: recorded when hosting starts; between the end of the notice window and the first write
+    or tick that records it, the winner of the notice."""
+    if project.host_org_id is not None:
+        return project.host_org_id
+    if project.state == ProjectState.AWARD_NOTICE and project.effective_state == ProjectState.HOSTING:
+        return active_notice(project).bid.org_id
+    return None
+
+
 def withdraw_notice(project: Project, reason: str | None) -> None:
     """A project cancelled during its notice: the notice is no longer in force."""
     notice = active_notice(project)

@@ -24,6 +24,7 @@ from .. import audit, clock, draw, permissions, settings
 from ..accounts.models import AccountKind, User
 from ..errors import DomainError
 from ..extensions import db
+from ..hosting.operations import require_host
 from ..notify import operations as notify
 from ..projects.models import Project, ProjectState
 from ..school.models import term_containing
@@ -60,14 +61,8 @@ SHIFT_FIELDS = ["starts_at", "ends_at", "place", "capacity", "credit_hours"]
 # -- the host's side: positions, shifts, trainings ---------------------------------------------------
 
 
-def _require_host(actor, project: Project) -> None:
-    permissions.require(actor, "project.host", project)
-    if project.effective_state != ProjectState.HOSTING:
-        raise DomainError(_("项目不在承办阶段。"))
-
-
 def save_position(actor, project: Project, position: Position, data: dict) -> Position:
-    _require_host(actor, project)
+    require_host(actor, project)
     if data.get("admission") == Admission.LOTTERY and not data.get("signup_closes_at"):
         raise DomainError(_("中签制岗位须设置报名截止时间，截止后抽签。"), field="signup_closes_at")
     if data.get("min_grade") and data.get("max_grade") and data["min_grade"] > data["max_grade"]:
@@ -92,7 +87,7 @@ def save_position(actor, project: Project, position: Position, data: dict) -> Po
 
 
 def save_shift(actor, position: Position, shift: Shift, data: dict) -> Shift:
-    _require_host(actor, position.project)
+    require_host(actor, position.project)
     if data["ends_at"] <= data["starts_at"]:
         raise DomainError(_("结束时间必须晚于开始时间。"), field="ends_at")
     if data["capacity"] < max(shift.taken or 0, 1):

@@ -89,3 +89,15 @@ def screenshot(page, name: str) -> None:
     if os.environ.get("SCREENSHOTS") == "1":
         SCREENSHOT_DIR.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, user) -> None:
+    """Sign ``user`` in through the login form (any earlier session is dropped) and wait for home."""
+    from tests import factories
+
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.get_by_label("学号 / 工号 / 邮箱").fill(user.identifier)
+    page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    sync_api_or_skip().expect(page.get_by_role("heading", name=f"你好，{user.name}")).to_be_visible()

@@ -13,20 +13,10 @@ from marketplace import clock
 from marketplace.bids.models import Bid
 from marketplace.extensions import db
 from marketplace.projects.models import Project
-from tests import factories
-from tests.browser.live import fits_width, screenshot, watch_errors
+from tests.browser.live import fits_width, screenshot, sign_in, watch_errors
 from tests.projects.helpers import World
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, user) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.get_by_label("学号 / 工号 / 邮箱").fill(user.identifier)
-    page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name=f"你好，{user.name}")).to_be_visible()
 
 
 def bid_on(page, project_url: str, summary: str, budget: str) -> None:

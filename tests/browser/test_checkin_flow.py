@@ -10,22 +10,12 @@ from datetime import timedelta
 import pytest
 
 from marketplace import clock
-from tests import factories
-from tests.browser.live import fits_width, screenshot, sync_api_or_skip, watch_errors
+from tests.browser.live import fits_width, screenshot, sign_in, sync_api_or_skip, watch_errors
 from tests.volunteers.helpers import HostingWorld
 
 pytestmark = pytest.mark.browser
 expect = sync_api_or_skip().expect
 SIX_DIGITS = re.compile(r"^\d{6}$")
-
-
-def sign_in(page, user) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.get_by_label("学号 / 工号 / 邮箱").fill(user.identifier)
-    page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name=f"你好，{user.name}")).to_be_visible()
 
 
 def current_code(page, shift) -> str:

@@ -11,7 +11,7 @@ import pytest
 from marketplace import clock
 from marketplace.review import operations as review
 from tests import factories
-from tests.browser.live import fits_width, screenshot, sync_api_or_skip, watch_errors
+from tests.browser.live import fits_width, screenshot, sign_in, sync_api_or_skip, watch_errors
 from tests.review.helpers import ReviewWorld
 
 pytestmark = pytest.mark.browser
@@ -19,15 +19,6 @@ expect = sync_api_or_skip().expect
 
 # What each evaluator gives every criterion of each club's bid.
 MARKS = {"学业互助社": [90, 85, 88], "青年志愿者协会": [70, 75, 72]}
-
-
-def sign_in(page, user) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.get_by_label("学号 / 工号 / 邮箱").fill(user.identifier)
-    page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name=f"你好，{user.name}")).to_be_visible()
 
 
 def score_on_a_phone(page, world, i: int) -> None:

@@ -8,22 +8,12 @@ import re
 import pytest
 
 from marketplace.extensions import db
-from tests import factories
-from tests.browser.live import fits_width, screenshot, sync_api_or_skip, watch_errors
+from tests.browser.live import fits_width, screenshot, sign_in, sync_api_or_skip, watch_errors
 from tests.credits.helpers import CreditWorld, pdf_text, unembedded_fonts
 
 pytestmark = pytest.mark.browser
 expect = sync_api_or_skip().expect
 CODE = re.compile(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}")
-
-
-def sign_in(page, user) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.get_by_label("学号 / 工号 / 邮箱").fill(user.identifier)
-    page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name=f"你好，{user.name}")).to_be_visible()
 
 
 def test_the_reviewer_verifies_the_student_downloads_the_pdf_and_its_code_checks_out(phone_page, tmp_path):

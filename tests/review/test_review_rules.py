@@ -211,8 +211,6 @@ def test_panelists_see_bids_only_after_declaring(app):
     assert permissions.can(evaluator, "bid.view", world.bid_a)
 
 
-
-
 def test_cancelling_during_the_notice_withdraws_it(app):
     world = _awarded()
     lifecycle.apply(world.project, "cancel", world.staff, reason="学校临时调整活动安排")
@@ -220,3 +218,19 @@ def test_cancelling_during_the_notice_withdraws_it(app):
     assert world.project.state == ProjectState.CANCELLED
     assert review.active_notice(world.project) is None
     assert review.notices_of(world.project)[0].status == NoticeStatus.SUPERSEDED
+
+
+def test_the_winner_hosts_as_soon_as_the_window_ends_without_waiting_for_tick(app, clock):
+    from marketplace import permissions
+    from marketplace.volunteers import operations as volunteering
+    from marketplace.volunteers.models import Position
+
+    world = _awarded()
+    clock.set(review.active_notice(world.project).window_ends_at + timedelta(seconds=1))
+    assert permissions.can(world.manager_a, "project.host", world.project)
+    assert not permissions.can(world.manager_b, "project.host", world.project)
+    volunteering.save_position(
+        world.manager_a, world.project, Position(), {"title": "签到引导", "admission": "first_come"}
+    )
+    db.session.commit()
+    assert world.project.state == ProjectState.HOSTING and world.project.host_org_id == world.club_a.id

@@ -8,7 +8,6 @@ import pytest
 from marketplace.accounts.models import AccountKind
 from marketplace.orgs.models import OrgKind
 from tests import factories
-from tests.browser.conftest import browser, live_url, phone_page  # noqa: F401 — for the browser test
 
 
 @pytest.fixture

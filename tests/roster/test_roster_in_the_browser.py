@@ -5,19 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests import factories
-from tests.browser.live import fits_width, screenshot, sync_api_or_skip, watch_errors
+from tests.browser.live import fits_width, screenshot, sign_in, sync_api_or_skip, watch_errors
 from tests.roster.roster_files import student, xlsx
 
 pytestmark = pytest.mark.browser
 expect = sync_api_or_skip().expect
-
-
-def _sign_in(page, admin) -> None:
-    page.goto("/login")
-    page.get_by_label("学号 / 工号 / 邮箱").fill(admin.identifier)
-    page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_an_admin_imports_a_roster_on_a_phone(phone_page, admin, school, tmp_path):
@@ -34,7 +26,7 @@ def test_an_admin_imports_a_roster_on_a_phone(phone_page, admin, school, tmp_pat
     )
     bad = tmp_path / "有问题的名册.xlsx"
     bad.write_bytes(xlsx([student("2024010003", "王五", 手机="12345")]))
-    _sign_in(page, admin)
+    sign_in(page, admin)
 
     page.goto("/admin/imports/new")
     assert fits_width(page)

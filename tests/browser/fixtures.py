@@ -1,5 +1,6 @@
 """Browser fixtures: Debian's Chromium (never a downloaded one) driven by Playwright's sync API,
-against the app served from a daemon thread of the test process.
+against the app served from a daemon thread of the test process. Loaded as a plugin by
+tests/conftest.py, so tests in every directory share one browser and one served app.
 
 Without /usr/bin/chromium or the playwright package these tests are skipped, unless
 ``REQUIRE_PREREQUISITES=1`` (CI), which makes that a failure.
