@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.accounts.models import User
-from marketplace.demo.people import DEMO_ACCOUNTS
+from marketplace.accounts.models import AccountStatus, User
+from marketplace.bids.models import Bid
+from marketplace.credits.models import AppealStatus as CreditAppealStatus
+from marketplace.credits.models import CreditAppeal, CreditRecord, CreditStatus
+from marketplace.demo.context import Demo
+from marketplace.demo.people import DEMO_ACCOUNTS, roster_plan
 from marketplace.demo.school import term_dates
+from marketplace.hosting.models import CompletionReport, Expenditure, ProgressUpdate
 from marketplace.orgs.models import Membership, Organization, OrgKind
+from marketplace.projects.lifecycle import effective_state
+from marketplace.projects.models import Project, ProjectState, Question
+from marketplace.review.models import Objection, ObjectionStatus
+from marketplace.review.operations import current_round
 from marketplace.school.models import term_containing
+from marketplace.volunteers.models import (
+    Admission,
+    NoShowAppeal,
+    Position,
+    Shift,
+    Signup,
+    SignupStatus,
+    Training,
+    TrainingAttendance,
+)
+from marketplace.volunteers.models import AppealStatus as NoShowAppealStatus
 from tests import factories
 
 PASSWORD = "demo1234"
@@ -42,7 +62,9 @@ def test_seeding_twice_changes_nothing(app, db):
 
 
 def test_the_demo_school_has_colleges_unions_clubs_classes_and_students(app, db):
-    run(app)
+    run(app, "--school-only")
+
+    assert count(db, Project) == 0  # the history is left out
 
     kinds = dict(
         db.session.execute(select(Organization.kind, func.count()).group_by(Organization.kind)).all()
@@ -71,7 +93,7 @@ def test_options_choose_how_many_clubs_and_classes(app, db):
 
 
 def test_the_printed_table_lists_every_demo_login(app):
-    output = run(app).output
+    output = run(app, "--school-only").output
 
     assert f"密码均为 {PASSWORD}" in output
     for account in DEMO_ACCOUNTS:
@@ -91,47 +113,155 @@ def test_the_calendar_puts_today_in_a_term(app, db, clock):
 
 
 def test_on_the_test_clock_the_spring_term_is_under_way(app, db, clock):
-    run(app)
+    run(app, "--school-only")
 
     assert term_containing(clock.now()).full_name == "2025-2026学年 第二学期"
 
 
-# identifier -> (page, what it must show, what it must not show)
+EVALUATOR_WORK = ("/review/mine", ["新生学业互助计划"], [])
+# identifier -> [(page, what it must show, what it must not show)]: what the role sees, then the work
+# the demo's history left waiting for it. "{title}" in a page stands for that project's id.
 EXPECTED = {
-    "A0001": ("/", ['href="/admin/"', "系统管理"], []),
-    "T0001": ("/", ["操作日志"], ["学生会工作台"]),
-    "T0002": ("/account", ["评议人"], []),
-    "2023000001": ("/", ["学生会工作台"], ["系统管理"]),
-    "2023000002": ("/", ["学生会工作台"], ["系统管理"]),
-    "2023000011": ("/account", ["评议人"], []),
-    "2023000012": ("/account", ["评议人"], []),
-    "2023000013": ("/account", ["评议人"], []),
-    "2023000021": ("/orgs/mine", ["青年志愿者协会", "会长"], []),
-    "2023000022": ("/orgs/mine", ["摄影协会", "会长"], []),
-    "2023000031": ("/orgs/mine", ["计算机科学与技术学院学生会", "主席"], []),
-    "2024000041": ("/orgs/mine", ["计科2401班", "班长"], []),
-    "2024000100": ("/", ["你好，周梓萱"], ["系统管理", "学生会工作台", "我负责的组织", "操作日志"]),
-    "2021000001": ("/", ["你已毕业，账号为只读"], []),
+    "A0001": [("/", ['href="/admin/"', "系统管理"], [])],
+    "T0001": [
+        ("/", ["操作日志"], ["学生会工作台"]),
+        ("/review/approvals", ["校园十佳歌手大赛", "审核通过并发布"], []),
+        ("/review/objections", ["考研经验分享会", "处理意见"], []),
+        ("/credits/verify", ["校园招聘会志愿服务", "批量认定"], []),
+        ("/credits/appeals", ["申请认定：1.5 小时"], []),
+    ],
+    "T0002": [("/account", ["评议人"], [])],
+    "2023000001": [
+        ("/", ["学生会工作台"], ["系统管理"]),
+        ("/review/projects/{新生学业互助计划}", ["新生学业互助计划"], []),
+        ("/projects/{宿舍用电安全宣传月}", ["草稿"], []),
+    ],
+    "2023000002": [
+        ("/", ["学生会工作台"], ["系统管理"]),
+        ("/projects/{研究生学术英语写作工作坊}", ["流标", "重新发榜"], []),
+    ],
+    "2023000011": [("/account", ["评议人"], []), EVALUATOR_WORK],
+    "2023000012": [("/account", ["评议人"], []), EVALUATOR_WORK],
+    "2023000013": [("/account", ["评议人"], []), EVALUATOR_WORK],
+    "2023000021": [
+        ("/orgs/mine", ["青年志愿者协会", "会长"], []),
+        (
+            "/hosting/projects/{校园招聘会志愿服务}",
+            ["会场引导", "企业签到与资料发放", "外企展位英语翻译"],
+            [],
+        ),
+    ],
+    "2023000022": [
+        ("/orgs/mine", ["摄影协会", "会长"], []),
+        ("/bids/mine", ["期末心理减压周", "已提交"], []),
+    ],
+    "2023000031": [
+        ("/orgs/mine", ["计算机科学与技术学院学生会", "主席"], []),
+        ("/hosting/projects/{社区支教行动}", ["考勤已确认"], []),
+    ],
+    "2024000041": [
+        ("/orgs/mine", ["计科2401班", "班长"], []),
+        ("/projects/{期末心理减压周}", ["院系学生会、社团、班级", "活动场地由学生会统一协调"], []),
+    ],
+    "2024000100": [
+        ("/", ["你好，周梓萱"], ["系统管理", "学生会工作台", "我负责的组织", "操作日志"]),
+        ("/transcript", ["已认定"], []),
+        ("/volunteer", ["会场引导", "物资清点与装袋"], []),
+    ],
+    "2021000001": [("/", ["你已毕业，账号为只读"], [])],
 }
 
 
-def test_every_demo_login_works_and_shows_what_its_role_should(app):
+def test_every_demo_login_works_and_finds_what_its_role_should(app, db):
     run(app)
     assert set(EXPECTED) == {a.identifier for a in DEMO_ACCOUNTS if a.claimed}
+    ids = {p.title: p.id for p in db.session.scalars(select(Project))}
 
-    for identifier, (page, shown, hidden) in EXPECTED.items():
+    for identifier, pages in EXPECTED.items():
         client = app.test_client()
         login = client.post("/login", data={"identifier": identifier, "password": PASSWORD})
         assert login.status_code == 302, identifier
-        html = client.get(page).get_data(as_text=True)
-        for text in shown:
-            assert text in html, f"{identifier} should see {text} on {page}"
-        for text in hidden:
-            assert text not in html, f"{identifier} should not see {text} on {page}"
+        for page, shown, hidden in pages:
+            page = page.format_map(ids)
+            response = client.get(page)
+            html = response.get_data(as_text=True)
+            assert response.status_code == 200, f"{identifier} on {page}"
+            for text in shown:
+                assert text in html, f"{identifier} should see {text} on {page}"
+            for text in hidden:
+                assert text not in html, f"{identifier} should not see {text} on {page}"
+
+
+def test_the_history_holds_a_project_in_every_state_of_the_cycle(app, db, clock):
+    before = clock.now()
+    run(app)
+
+    projects = {p.title: p for p in db.session.scalars(select(Project))}
+    states = {title: effective_state(p) for title, p in projects.items()}
+    assert set(states.values()) >= set(ProjectState) - {ProjectState.CLOSED}
+    assert clock.now() == before  # the history moved the clock and put it back
+
+    open_ = projects["期末心理减压周"]
+    assert open_.bid_deadline > clock.now()
+    bidders = db.session.scalars(select(Organization).join(Bid).where(Bid.project_id == open_.id)).all()
+    assert {o.kind for o in bidders} == {OrgKind.CLUB, OrgKind.COLLEGE_UNION} and len(bidders) >= 3
+    questions = db.session.scalars(select(Question).where(Question.project_id == open_.id)).all()
+    assert questions and all(q.answer for q in questions)
+
+    seats = current_round(projects["新生学业互助计划"]).seats
+    assert {s.submitted_at is None for s in seats} == {True, False}
+    notice = projects["考研经验分享会"]
+    assert count(db, Objection, Objection.status == ObjectionStatus.PENDING) == 1
+    assert notice.effective_state == ProjectState.AWARD_NOTICE
+
+    fair = projects["校园招聘会志愿服务"]
+    assert states["校园招聘会志愿服务"] == ProjectState.HOSTING and fair.host_org.name == "青年志愿者协会"
+    assert count(db, ProgressUpdate, ProgressUpdate.project_id == fair.id) >= 2
+    assert count(db, Expenditure, Expenditure.project_id == fair.id) >= 2
+    shifts = db.session.scalars(select(Shift).join(Position).where(Position.project_id == fair.id)).all()
+    upcoming = [s for s in shifts if clock.now() < s.starts_at < clock.now() + timedelta(weeks=3)]
+    waiting = select(Signup.shift_id).where(Signup.status == SignupStatus.WAITING)
+    assert any(s.is_full and s.id in db.session.scalars(waiting).all() for s in upcoming)
+    assert any(s.lottery_drawn_at is not None for s in upcoming)
+    assert any(s.position.admission == Admission.APPROVAL and s.taken < s.capacity for s in upcoming)
+    assert count(db, Signup, Signup.status == SignupStatus.APPLIED) > 0
+    assert any(s.position.admission == Admission.FIRST_COME and not s.is_full for s in upcoming)
+
+    teaching = projects["社区支教行动"]
+    assert count(db, CompletionReport, CompletionReport.project_id == teaching.id) == 1
+    past = db.session.scalars(select(Shift).join(Position).where(Position.project_id == teaching.id)).all()
+    assert past and all(s.ends_at < clock.now() and s.attendance_confirmed_at for s in past)
+
+
+def test_every_demo_student_has_verified_credits_and_the_reviewers_have_work(app, db):
+    run(app)
+
+    demo_students = [s.number for s in roster_plan(Demo(school_name="示例大学"))] + [
+        a.identifier for a in DEMO_ACCOUNTS if a.grade and a.claimed and a.status == AccountStatus.ACTIVE
+    ]
+    verified = select(CreditRecord.user_id).where(CreditRecord.status == CreditStatus.VERIFIED)
+    students = User.student_no.in_(demo_students)
+    assert count(db, User, students) == len(demo_students) >= 200
+    assert count(db, User, students, User.id.not_in(verified)) == 0
+    assert count(db, CreditRecord, CreditRecord.status == CreditStatus.CONFIRMED) >= 3
+    assert count(db, CreditRecord, CreditRecord.status == CreditStatus.REJECTED) == 1
+    assert count(db, CreditAppeal, CreditAppeal.status == CreditAppealStatus.PENDING) == 1
+    assert count(db, NoShowAppeal, NoShowAppeal.status == NoShowAppealStatus.PENDING) == 1
+    assert count(db, Training) == 2 and count(db, TrainingAttendance) > 100
+
+
+def test_early_in_the_academic_year_histories_older_than_its_posts_are_left_out(app, db, clock):
+    clock.set(datetime(2026, 9, 10, 2, 0, tzinfo=UTC))  # the Thursday of the first week
+
+    result = run(app)
+
+    titles = set(db.session.scalars(select(Project.title)))
+    assert titles == {"宿舍用电安全宣传月", "校园十佳歌手大赛"}
+    assert "skipped「社区支教行动」" in result.output
 
 
 def test_the_unclaimed_roster_student_can_claim_the_account(app, client):
-    run(app)
+    run(app, "--school-only")
     unclaimed = next(a for a in DEMO_ACCOUNTS if not a.claimed)
 
     refused = client.post("/login", data={"identifier": unclaimed.identifier, "password": PASSWORD})
@@ -151,11 +281,11 @@ def test_the_unclaimed_roster_student_can_claim_the_account(app, client):
 
 
 def test_more_students_are_added_with_progress_output(app, db):
-    run(app)
+    run(app, "--school-only")
     users_before = count(db, User)
     class_places_before = count(db, Membership, Membership.org.has(Organization.kind == OrgKind.CLASS))
 
-    result = run(app, "--students", "500")
+    result = run(app, "--school-only", "--students", "500")
 
     assert count(db, User) == users_before + 500
     assert (
@@ -164,7 +294,7 @@ def test_more_students_are_added_with_progress_output(app, db):
     )
     assert "追加 500 名学生" in result.output and "500 students" in result.output
     # Asking again adds another 500 after the highest 学号 so far, never reusing one.
-    run(app, "--students", "500")
+    run(app, "--school-only", "--students", "500")
     assert count(db, User) == users_before + 1000
 
 

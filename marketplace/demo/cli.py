@@ -49,7 +49,12 @@ def register_demo_cli(app: Flask) -> None:
     )
     @click.option("--clubs", default=15, type=click.IntRange(2, len(CLUBS)), show_default=True)
     @click.option("--classes-per-college", default=4, type=click.IntRange(1, 12), show_default=True)
-    def seed_demo(if_empty: bool, students: int, clubs: int, classes_per_college: int):
+    @click.option(
+        "--school-only",
+        is_flag=True,
+        help="Only the school and its people: no projects, volunteers or credits from the last weeks.",
+    )
+    def seed_demo(if_empty: bool, students: int, clubs: int, classes_per_college: int, school_only: bool):
         """Build the demo school 示例大学 (run again: existing rows are found and reused)."""
         if current_app.config["ENV_NAME"] == "production":
             raise click.UsageError(
@@ -63,6 +68,7 @@ def register_demo_cli(app: Flask) -> None:
                 extra_students=students,
                 clubs=clubs,
                 classes_per_college=classes_per_college,
+                history=not school_only,
             )
             try:
                 demo = seed(options)

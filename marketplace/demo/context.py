@@ -42,9 +42,9 @@ class Demo:
     extra_students: int = 0
     clubs: int = 15
     classes_per_college: int = 4
+    history: bool = True  # False: the school and its people only (seed.HISTORY left out)
     today: date = field(default_factory=clock.today_local)
-    # Where the clock stood when the run began, and how far the history steps have moved it since.
-    started_at: datetime = field(default_factory=clock.now)
+    # How far the history steps have moved the clock back from where it stood when the run began.
     travelled: timedelta = timedelta(0)
     password_hash: str = ""
     admin: User | None = None

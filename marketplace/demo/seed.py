@@ -13,17 +13,9 @@ from .context import PASSWORD, Demo
 
 Step = Callable[[Demo], None]
 
-STEPS: list[Step] = [
-    people.administrator,  # first: the actor of everything after it
-    school.calendar,
-    school.credit_categories,
-    school.colleges,
-    school.organizations,
-    people.demo_accounts,
-    people.roster,
-    people.appointments,
-    people.extra_students,
-    # The history of the last few weeks, told through the operations (so the audit log is real).
+# The school's last few weeks, told through the operations (so the audit log and the notifications are
+# real): a project in each state of the cycle, volunteers and their credits.
+HISTORY: list[Step] = [
     projects.draft,
     projects.pending_approval,
     projects.open_for_bids,
@@ -36,12 +28,26 @@ STEPS: list[Step] = [
     volunteering.career_fair,
 ]
 
+STEPS: list[Step] = [
+    people.administrator,  # first: the actor of everything after it
+    school.calendar,
+    school.credit_categories,
+    school.colleges,
+    school.organizations,
+    people.demo_accounts,
+    people.roster,
+    people.appointments,
+    people.extra_students,
+    *HISTORY,
+]
+
 
 def seed(demo: Demo) -> Demo:
     """Run every step; afterwards ``demo.created`` holds what this run added (empty: nothing)."""
     demo.password_hash = generate_password_hash(PASSWORD)
+    steps = STEPS if demo.history else [step for step in STEPS if step not in HISTORY]
     try:
-        for step in STEPS:
+        for step in steps:
             step(demo)
             db.session.commit()  # step by step, before the next one moves the clock
     finally:

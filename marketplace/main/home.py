@@ -32,6 +32,7 @@ def home_for(user) -> Home:
     add = home.shortcuts.append
     add(Shortcut(_l("我的通知"), _l("审核结果、录用通知和提醒都在这里"), url_for("notify.centre")))
     if Role.STUDENT in roles:
+        add(Shortcut(_l("我的志愿"), _l("报名的班次、签到、请假和缺勤申诉"), url_for("volunteers.mine")))
         add(Shortcut(_l("我的成绩单"), _l("第二课堂学分，可下载 PDF"), url_for("credits.transcript_page")))
     if Role.ORG_MANAGER in roles:
         add(Shortcut(_l("我负责的组织"), _l("查看成员，代表组织参与竞标"), url_for("orgs.mine")))
