@@ -35,3 +35,22 @@ def public_id() -> str:
 
 
 PublicId = String(24)
+
+
+def claim_once(model, row_id: int, marker: str, value) -> bool:
+    """Set ``model.<marker>`` on one row if it is still NULL, and say whether this call did it.
+
+    Periodic steps (reminders, no-show marking) claim each row this way before acting on it, so two
+    workers running the same step at once never act twice: the database lets one UPDATE win."""
+    from sqlalchemy import update
+
+    from .extensions import db
+
+    column = getattr(model, marker)
+    result = db.session.execute(
+        update(model)
+        .where(model.id == row_id, column.is_(None))
+        .values({marker: value})
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

@@ -31,6 +31,7 @@ from .. import clock, permissions
 from ..bids import files
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..forms import attempt
 from ..hosting import operations as hosting
 from ..projects.models import Project, ProjectState
 from ..school.models import Term
@@ -184,14 +185,15 @@ def appeal(shift_id: int):
     form = AppealForm()
     if request.method == "GET":
         form.hours_claimed.data = signup.shift.credit_hours
-    if form.attempt(
+    if attempt(
+        form,
         lambda: records.file_appeal(
             current_user,
             signup.shift,
             form.reason.data,
             hours_claimed=form.hours_claimed.data,
             evidence=form.evidence.data,
-        )
+        ),
     ):
         flash(_("申诉已提交。学生会会尽快处理，结果会通知你。"), "success")
         return redirect(url_for(".transcript_page"))
@@ -272,8 +274,8 @@ def verify_selected():
     """批量认定 of the ticked records."""
     permissions.require(current_user, "credit.verify")
     form = BulkVerifyForm()
-    if form.attempt(lambda: _verify_ticked(form.records.data)):
-        flash(_("已认定 %(n)s 条记录，并通知了本人。", n=form.result), "success")
+    if outcome := attempt(form, lambda: _verify_ticked(form.records.data)):
+        flash(_("已认定 %(n)s 条记录，并通知了本人。", n=outcome.result), "success")
         return _back_to_queue()
     return _queue_page(bulk=form)
 
@@ -284,7 +286,7 @@ def reject(public_id: str):
     record = db.first_or_404(select(CreditRecord).where(CreditRecord.public_id == public_id))
     permissions.require(current_user, "credit.verify", record.project)
     form = RejectForm(prefix=_prefix("r", public_id))
-    if form.attempt(lambda: records.reject(current_user, record, form.reason.data)):
+    if attempt(form, lambda: records.reject(current_user, record, form.reason.data)):
         flash(_("已将 %(name)s 的这条记录标为不予认定，理由已通知本人。", name=record.user.name), "success")
         return _back_to_queue()
     return _queue_page(rejected=(public_id, form))
@@ -325,10 +327,11 @@ def rule(public_id: str):
         return redirect(url_for(".appeals"))
     form = AppealRulingForm(prefix=_prefix("a", public_id))
     accept = bool(form.accept.data)
-    if form.attempt(
+    if attempt(
+        form,
         lambda: records.resolve_appeal(
             current_user, appeal, accept=accept, ruling=form.ruling.data, hours=form.hours.data
-        )
+        ),
     ):
         if accept:
             flash(_("已采纳申诉，记录已补录或更正，等待认定。"), "success")
@@ -370,13 +373,14 @@ def exports():
     permissions.require(current_user, "credit.handle")
     terms = queries.terms()
     form = ExportForm(terms)
-    if form.attempt(
+    if outcome := attempt(
+        form,
         lambda: export.request_export(
             current_user, db.session.get(Term, form.term_id.data), form.file_format.data
-        )
+        ),
     ):
-        export.run_export(form.result.id)  # after the commit, so that the worker finds the job
-        return redirect(url_for(".export_status_page", public_id=form.result.public_id))
+        export.run_export(outcome.result.id)  # after the commit, so that the worker finds the job
+        return redirect(url_for(".export_status_page", public_id=outcome.result.public_id))
     page = db.paginate(queries.exports(), per_page=PER_PAGE, error_out=False)
     return render_template("credits/exports.html", form=form, page=page, terms=terms), form.status_code
 
@@ -422,7 +426,8 @@ def completion(project_id: int):
     project = db.get_or_404(Project, project_id)
     permissions.require(current_user, "project.host", project)
     form = CompletionForm()
-    if form.attempt(
+    if attempt(
+        form,
         lambda: hosting.submit_completion(
             current_user,
             project,
@@ -430,7 +435,7 @@ def completion(project_id: int):
             participants=form.participants.data,
             spending_summary=form.spending_summary.data,
             photos=form.photos.data or (),
-        )
+        ),
     ):
         flash(_("结项报告已提交，项目进入评价阶段。"), "success")
         return redirect(f"/projects/{project.id}")

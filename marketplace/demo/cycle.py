@@ -44,7 +44,7 @@ class BidSpec:
     timeline: str = ""
     volunteers: int = 0
     mark: int = 80  # about what the panel gives it on every criterion
-    remark: str = ""  # the first panelist's comment
+    remark: str = ""  # the faculty evaluator's comment on the first criterion
 
 
 @dataclass(frozen=True)
@@ -110,13 +110,13 @@ def find(demo: Demo, spec: ProjectSpec) -> Project | None:
     )
 
 
-def untold(demo: Demo, spec: ProjectSpec) -> bool:
+def should_tell(demo: Demo, spec: ProjectSpec) -> bool:
     """Whether this run should tell the project's story: not when it is there already, nor when the
     story would begin before this academic year's posts (in its first weeks)."""
     if find(demo, spec) is not None:
         return False
     if not demo.reaches_back(-spec.posted):
-        click.echo(f"skipped「{spec.title}」: its history begins before this academic year's posts")
+        click.echo(f"skipped「{spec.title}」: its history would begin before this academic year's posts")
         return False
     return True
 

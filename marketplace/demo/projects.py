@@ -278,19 +278,19 @@ OBJECTION = (
 
 def draft(demo: Demo) -> None:
     """草稿: written yesterday, not yet published — the staff can edit and publish it."""
-    if cycle.untold(demo, DRAFT):
+    if cycle.should_tell(demo, DRAFT):
         cycle.draft(demo, DRAFT)
 
 
 def pending_approval(demo: Demo) -> None:
     """A major project the staff submitted two days ago: waiting in the league reviewer's queue."""
-    if cycle.untold(demo, MAJOR):
+    if cycle.should_tell(demo, MAJOR):
         cycle.post(demo, MAJOR)
 
 
 def open_for_bids(demo: Demo) -> None:
     """Open for another week and more, with three sealed bids and two questions answered."""
-    if cycle.untold(demo, OPEN):
+    if cycle.should_tell(demo, OPEN):
         project = cycle.post(demo, OPEN)
         cycle.ask_and_answer(demo, OPEN, project)
         cycle.submit_bids(demo, OPEN, project)
@@ -299,7 +299,7 @@ def open_for_bids(demo: Demo) -> None:
 def in_review(demo: Demo) -> None:
     """Bidding closed two days ago; of the panel, two have submitted their scores, one has started,
     and two (the fixed student evaluators) have yet to declare — their work waits for them."""
-    if not cycle.untold(demo, REVIEWING):
+    if not cycle.should_tell(demo, REVIEWING):
         return
     project = cycle.post(demo, REVIEWING)
     bids = cycle.submit_bids(demo, REVIEWING, project)
@@ -316,14 +316,14 @@ def in_review(demo: Demo) -> None:
 
 def failed(demo: Demo) -> None:
     """流标: the graduate union's project closed a week ago without a bid; its staff may repost it."""
-    if cycle.untold(demo, FAILED):
+    if cycle.should_tell(demo, FAILED):
         project = cycle.post(demo, FAILED)
         cycle.close_bidding(demo, project)
 
 
 def cancelled(demo: Demo) -> None:
     """Cancelled while open (the venue fell through); its bidder was told."""
-    if cycle.untold(demo, CANCELLED):
+    if cycle.should_tell(demo, CANCELLED):
         project = cycle.post(demo, CANCELLED)
         cycle.submit_bids(demo, CANCELLED, project)
         demo.travel(demo.day(-7, "11:00"))
@@ -333,7 +333,7 @@ def cancelled(demo: Demo) -> None:
 def award_notice(demo: Demo) -> None:
     """Awarded yesterday afternoon; a student objected in the evening, and the objection waits for the
     league reviewer (so the notice stays up until it is ruled on)."""
-    if not cycle.untold(demo, NOTICE):
+    if not cycle.should_tell(demo, NOTICE):
         return
     project = cycle.post(demo, NOTICE)
     bids = cycle.submit_bids(demo, NOTICE, project)

@@ -10,6 +10,7 @@ records wait for the league reviewer, one was not accepted, one is under appeal,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from ..orgs.models import OrgKind
 from ..projects import lifecycle
 from ..projects.models import Project, ProjectCategory
 from ..review import operations as review
+from ..timeutil import local
 from ..volunteers import operations as volunteering
 from ..volunteers.models import Admission, Position, Shift, Signup, Training
 from . import cycle, school
@@ -265,7 +267,7 @@ def union_training(demo: Demo) -> None:
 def community_teaching(demo: Demo) -> None:
     """Hosted by 计算机学院学生会: three afternoons of shifts, the credits verified, the completion
     report submitted three days ago — now being evaluated."""
-    if not cycle.untold(demo, TEACHING):
+    if not cycle.should_tell(demo, TEACHING):
         return
     project = cycle.post(demo, TEACHING)
     bids = cycle.submit_bids(demo, TEACHING, project)
@@ -335,9 +337,73 @@ def community_teaching(demo: Demo) -> None:
     verify(demo, demo.day(-2, "10:00"), shifts)
 
 
+@dataclass(frozen=True)
+class FairShifts:
+    """The career fair's shifts, by what they are for."""
+
+    setup: list[Shift]  # past, one third of the students each
+    stall: Shift  # the day before yesterday: the records still waiting, and their trouble
+    morning: Shift  # the fair's first guide shift: small, so it fills up and keeps a waiting list
+    afternoon: Shift  # seats left
+    sign_in: Shift  # by lottery, drawn yesterday
+    translate: Shift  # by the host's approval, after the training
+    pack: Shift  # in three days, seats left
+
+
+def fair_shifts(demo: Demo, host: User, project: Project, training: Training) -> FairShifts:
+    setup = position(host, project, "会前场地布置", "布置展位编号和指示牌，搬运桌椅和宣传物资。请穿运动鞋。")
+    stall = position(host, project, "宣传摊位值守", "在食堂门口发放招聘会参会指南，解答同学们的问题。")
+    guide = position(host, project, "会场引导", "在各展区入口引导同学，维持排队秩序。")
+    sign_in = position(
+        host,
+        project,
+        "企业签到与资料发放",
+        "为参会企业办理签到，发放资料袋和餐券。报名人数多，报名截止后公开抽签。",
+        admission=Admission.LOTTERY,
+        signup_closes_at=demo.day(-1, "20:00"),
+    )
+    translate = position(
+        host,
+        project,
+        "外企展位英语翻译",
+        "协助外企展位与同学交流。须参加岗前培训，英语口语流利，由承办方审核录用。",
+        admission=Admission.APPROVAL,
+        required_training_id=training.id,
+    )
+    pack = position(host, project, "物资清点与装袋", "清点企业资料和参会指南，按展位装袋。")
+
+    def at(post: Position, day: int, hours: tuple[str, str], place: str, capacity: int, credit: str) -> Shift:
+        return shift(host, post, demo.day(day, hours[0]), demo.day(day, hours[1]), place, capacity, credit)
+
+    fair_day = 10
+    return FairShifts(
+        setup=[at(setup, day, ("14:00", "17:30"), "体育馆", 40, "3") for day in (-10, -7, -4)],
+        stall=at(stall, -2, ("12:00", "13:30"), "第一食堂门口", 10, "1.5"),
+        morning=at(guide, fair_day, ("08:30", "12:30"), "体育馆一楼", 10, "4"),
+        afternoon=at(guide, fair_day, ("13:30", "17:30"), "体育馆一楼", 20, "4"),
+        sign_in=at(sign_in, fair_day, ("07:30", "12:00"), "体育馆东门", 6, "4"),
+        translate=at(translate, fair_day, ("09:00", "16:30"), "体育馆二楼外企展区", 4, "6"),
+        pack=at(pack, 3, ("18:30", "21:00"), "学生活动中心仓库", 15, "2"),
+    )
+
+
+def stall_afternoon(demo: Demo, host: User, stall: Shift, signups: list[Signup]) -> tuple[Signup, Signup]:
+    """Most scan in and out; one comes late, one's phone is flat (the host marks them by hand), one never
+    comes and appeals the 缺勤 that evening. Returns the late one and the hand-marked one."""
+    *on_time, late, flat_phone, absent = signups
+    scan(demo, stall, on_time, stall.starts_at)
+    scan(demo, stall, [late], stall.starts_at + timedelta(minutes=40))
+    scan(demo, stall, [*on_time, late], stall.ends_at + timedelta(minutes=8))
+    confirm(demo, host, stall, [flat_phone])
+    volunteering.mark_no_shows()  # the periodic step
+    demo.travel(stall.ends_at + timedelta(hours=5))
+    volunteering.appeal_no_show(absent.user, absent, SICK)
+    return late, flat_phone
+
+
 def career_fair(demo: Demo) -> None:
     """Hosted by 青年志愿者协会 (2023000021): see the module's docstring."""
-    if not cycle.untold(demo, FAIR):
+    if not cycle.should_tell(demo, FAIR):
         return
     project = cycle.post(demo, FAIR)
     cycle.ask_and_answer(demo, FAIR, project)
@@ -347,9 +413,10 @@ def career_fair(demo: Demo) -> None:
     host = start_hosting(demo, project)
 
     everyone = students(demo)
+    fixed = [s for s in everyone if s.student_no in fixed_logins()]
     # Those who sign up for the stall and the fair itself: never the fixed logins, whose upcoming
     # shifts are left for a newcomer to sign up for.
-    pool = demo.rng("fair").sample([s for s in everyone if s.student_no not in fixed_logins()], 100)
+    pool = demo.rng("fair").sample([s for s in everyone if s not in fixed], 100)
     stall_crew, lottery, guides, packers, translators = (
         pool[:10],
         pool[10:22],
@@ -357,7 +424,6 @@ def career_fair(demo: Demo) -> None:
         pool[42:47],
         pool[47:52],
     )
-    trained = pool[47:97] + [s for s in everyone if s.student_no in fixed_logins()]
 
     demo.travel(demo.day(-14, "10:00"))
     hosting.post_progress(
@@ -375,54 +441,9 @@ def career_fair(demo: Demo) -> None:
         {"title": "招聘会志愿者岗前培训", "held_at": demo.day(-13, "19:00"), "place": "大学生活动中心 201"},
     )
     demo.created["trainings"] += 1
-    setup = position(host, project, "会前场地布置", "布置展位编号和指示牌，搬运桌椅和宣传物资。请穿运动鞋。")
-    setup_shifts = [
-        shift(host, setup, demo.day(day, "14:00"), demo.day(day, "17:30"), "体育馆", 40, "3")
-        for day in (-10, -7, -4)
-    ]
-    stall = position(host, project, "宣传摊位值守", "在食堂门口发放招聘会参会指南，解答同学们的问题。")
-    stall_shift = shift(host, stall, demo.day(-2, "12:00"), demo.day(-2, "13:30"), "第一食堂门口", 10, "1.5")
-    fair_day = 10
-    guide = position(host, project, "会场引导", "在各展区入口引导同学，维持排队秩序。")
-    morning = shift(
-        host, guide, demo.day(fair_day, "08:30"), demo.day(fair_day, "12:30"), "体育馆一楼", 10, "4"
-    )
-    afternoon = shift(
-        host, guide, demo.day(fair_day, "13:30"), demo.day(fair_day, "17:30"), "体育馆一楼", 20, "4"
-    )
-    sign_in = position(
-        host,
-        project,
-        "企业签到与资料发放",
-        "为参会企业办理签到，发放资料袋和餐券。报名人数多，报名截止后公开抽签。",
-        admission=Admission.LOTTERY,
-        signup_closes_at=demo.day(-1, "20:00"),
-    )
-    sign_in_shift = shift(
-        host, sign_in, demo.day(fair_day, "07:30"), demo.day(fair_day, "12:00"), "体育馆东门", 6, "4"
-    )
-    translate = position(
-        host,
-        project,
-        "外企展位英语翻译",
-        "协助外企展位与同学交流。须参加岗前培训，英语口语流利，由承办方审核录用。",
-        admission=Admission.APPROVAL,
-        required_training_id=training.id,
-    )
-    translate_shift = shift(
-        host,
-        translate,
-        demo.day(fair_day, "09:00"),
-        demo.day(fair_day, "16:30"),
-        "体育馆二楼外企展区",
-        4,
-        "6",
-    )
-    pack = position(host, project, "物资清点与装袋", "清点企业资料和参会指南，按展位装袋。")
-    pack_shift = shift(host, pack, demo.day(3, "18:30"), demo.day(3, "21:00"), "学生活动中心仓库", 15, "2")
-
+    shifts = fair_shifts(demo, host, project, training)
     demo.travel(demo.day(-13, "21:00"))
-    volunteering.record_training_attendance(host, training, trained)
+    volunteering.record_training_attendance(host, training, pool[47:97] + fixed)
     demo.travel(demo.day(-12, "10:00"))
     hosting.record_expenditure(
         host,
@@ -431,11 +452,14 @@ def career_fair(demo: Demo) -> None:
         item="志愿者马甲 150 件",
         amount=Decimal("2250"),
     )
-    for shift_, group in zip(setup_shifts, thirds(everyone[len(everyone) // 2 :]), strict=True):
+
+    for n, (shift_, group) in enumerate(
+        zip(shifts.setup, thirds(everyone[len(everyone) // 2 :]), strict=True)
+    ):
         signups = sign_up(demo, shift_.starts_at - timedelta(days=2, hours=2), shift_, group)
         attend(demo, host, shift_, signups, by_hand=signups[-1:])
-        if shift_ is setup_shifts[0]:
-            demo.travel(demo.day(-9, "10:00"))
+        if n == 0:
+            demo.travel(shift_.ends_at + timedelta(hours=16))
             hosting.post_progress(
                 host,
                 project,
@@ -446,11 +470,11 @@ def career_fair(demo: Demo) -> None:
             hosting.record_expenditure(
                 host,
                 project,
-                spent_on=demo.today - timedelta(days=10),
+                spent_on=local(shift_.starts_at).date(),
                 item="展位指示牌与易拉宝制作",
                 amount=Decimal("1380"),
             )
-    stall_signups = sign_up(demo, demo.day(-4, "20:00"), stall_shift, stall_crew)
+    stall_signups = sign_up(demo, demo.day(-4, "20:00"), shifts.stall, stall_crew)
     demo.travel(demo.day(-3, "10:00"))
     hosting.record_expenditure(
         host,
@@ -467,29 +491,20 @@ def career_fair(demo: Demo) -> None:
         percent=60,
         body="三批场地布置全部完成。招聘会当天的引导、签到、翻译岗位正在招募，签到岗报名截止后公开抽签。",
     )
-    sign_up(demo, demo.day(-3, "10:30"), sign_in_shift, lottery)
-    applications = sign_up(demo, demo.day(-3, "11:00"), translate_shift, translators)
-    sign_up(demo, demo.day(-2, "09:00"), morning, guides[:13])
-    sign_up(demo, demo.day(-2, "09:20"), afternoon, guides[13:])
-    sign_up(demo, demo.day(-2, "09:40"), pack_shift, packers)
-
-    # The stall: most scan in and out; one comes late, one's phone is flat, one never comes.
-    *on_time, late, flat_phone, absent = stall_signups
-    scan(demo, stall_shift, on_time, stall_shift.starts_at)
-    scan(demo, stall_shift, [late], stall_shift.starts_at + timedelta(minutes=40))
-    scan(demo, stall_shift, [*on_time, late], stall_shift.ends_at + timedelta(minutes=8))
-    confirm(demo, host, stall_shift, [flat_phone])
-    volunteering.mark_no_shows()  # the periodic step marks ``absent`` 缺勤; that evening they appeal
-    demo.travel(demo.day(-2, "18:30"))
-    volunteering.appeal_no_show(absent.user, absent, SICK)
+    sign_up(demo, demo.day(-3, "10:30"), shifts.sign_in, lottery)
+    applications = sign_up(demo, demo.day(-3, "11:00"), shifts.translate, translators)
+    sign_up(demo, demo.day(-2, "09:00"), shifts.morning, guides[:13])
+    sign_up(demo, demo.day(-2, "09:20"), shifts.afternoon, guides[13:])
+    sign_up(demo, demo.day(-2, "09:40"), shifts.pack, packers)
+    late, flat_phone = stall_afternoon(demo, host, shifts.stall, stall_signups)
 
     demo.travel(demo.day(-2, "20:00"))
     volunteering.decide(host, applications[0], accept=True)
-    verify(demo, demo.day(-1, "10:00"), setup_shifts)
+    verify(demo, demo.day(-1, "10:00"), shifts.setup)
     demo.travel(demo.day(-1, "10:30"))
     hand_marked = db.session.scalar(select(CreditRecord).where(CreditRecord.signup_id == flat_phone.id))
     records.reject(cycle.account(cycle.LEAGUE_REVIEWER), hand_marked, UNCONFIRMED_BY_HAND)
     demo.travel(demo.day(-1, "12:00"))
-    records.file_appeal(late.user, stall_shift, LATE_APPEAL, hours_claimed=Decimal("1.5"))
+    records.file_appeal(late.user, shifts.stall, LATE_APPEAL, hours_claimed=Decimal("1.5"))
     demo.travel(demo.day(-1, "20:10"))
-    volunteering.draw_lottery(sign_in_shift, host)
+    volunteering.draw_lottery(shifts.sign_in, host)

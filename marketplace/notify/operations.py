@@ -120,6 +120,9 @@ def mark_read(user, notification_id: int | None = None) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _schedule_delivery(session):
+    # Releasing a SAVEPOINT fires after_commit too; only the real commit makes the mail final.
+    if session.in_nested_transaction():
+        return
     if session.info.pop(_PENDING_FLAG, False):
         from .delivery import deliver_outbox
 

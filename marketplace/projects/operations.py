@@ -11,11 +11,12 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, select
 
 from .. import audit, clock, permissions, settings
 from ..errors import Conflict, DomainError
 from ..extensions import db
+from ..models_base import claim_once
 from ..notify import operations as notify
 from ..orgs.models import MemberRole, Membership, Organization
 from ..timeutil import SCHOOL_TZ
@@ -345,13 +346,7 @@ def send_deadline_reminders(now: datetime | None = None) -> int:
     sent = 0
     today = clock.today_local()
     for project_id in due:
-        claimed = db.session.execute(
-            update(Project)
-            .where(Project.id == project_id, Project.deadline_reminder_sent_at.is_(None))
-            .values(deadline_reminder_sent_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
+        if not claim_once(Project, project_id, "deadline_reminder_sent_at", now):
             continue
         project = db.session.get(Project, project_id)
         bidders = select(Bid.org_id).where(Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED)

@@ -25,6 +25,7 @@ from ..accounts.models import AccountKind, User
 from ..errors import DomainError
 from ..extensions import db
 from ..hosting.operations import require_host
+from ..models_base import claim_once
 from ..notify import operations as notify
 from ..projects.models import Project, ProjectState
 from ..school.models import term_containing
@@ -526,7 +527,7 @@ def check_in_or_out(student, shift: Shift, code: str, *, scanned_at: datetime | 
         raise DomainError(_("不在签到时间内。"), field="code")
     attendance = signup.attendance
     if attendance is None:
-        attendance = Attendance(signup_id=signup.id, checked_in_at=at)
+        attendance = Attendance(signup=signup, checked_in_at=at)
         db.session.add(attendance)
         action = "attendance.check_in"
     elif attendance.checked_out_at is None:
@@ -555,7 +556,7 @@ def mark_attendance(
         raise DomainError(_("签退时间必须晚于签到时间。"), field="checked_out_at")
     if signup.status not in (SignupStatus.ACCEPTED, SignupStatus.NO_SHOW):
         raise DomainError(_("只有已录用的志愿者可以登记考勤。"))
-    attendance = signup.attendance or Attendance(signup_id=signup.id, checked_in_at=checked_in_at)
+    attendance = signup.attendance or Attendance(signup=signup, checked_in_at=checked_in_at)
     before = (
         None if attendance.id is None else audit.snapshot(attendance, ["checked_in_at", "checked_out_at"])
     )
@@ -666,13 +667,7 @@ def mark_no_shows(now: datetime | None = None) -> int:
     ).all()
     marked = 0
     for shift_id in due:
-        claimed = db.session.execute(
-            update(Shift)
-            .where(Shift.id == shift_id, Shift.no_shows_marked_at.is_(None))
-            .values(no_shows_marked_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
+        if not claim_once(Shift, shift_id, "no_shows_marked_at", now):
             continue
         shift = db.session.get(Shift, shift_id)
         for signup in roster(shift):
@@ -791,13 +786,7 @@ def send_shift_reminders(now: datetime | None = None) -> int:
     ).all()
     sent = 0
     for shift_id in due:
-        claimed = db.session.execute(
-            update(Shift)
-            .where(Shift.id == shift_id, Shift.reminder_sent_at.is_(None))
-            .values(reminder_sent_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
+        if not claim_once(Shift, shift_id, "reminder_sent_at", now):
             continue
         shift = db.session.get(Shift, shift_id)
         for signup in roster(shift):

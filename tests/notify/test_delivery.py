@@ -224,3 +224,15 @@ def test_two_workers_at_once_never_send_the_same_message_twice(app, smtp, clock)
     assert sorted(smtp.tried) == sorted(row.message_id for row in rows)
     db.session.expire_all()
     assert {row.status for row in rows} == {OutboxStatus.SENT}
+
+
+def test_mail_queued_inside_a_savepoint_is_scheduled_when_the_real_commit_happens(app, db, monkeypatch):
+    from marketplace.notify import delivery, operations
+
+    scheduled = []
+    monkeypatch.setattr(delivery, "deliver_outbox", lambda: scheduled.append(True))
+    with db.session.begin_nested():
+        operations.queue_email("a@example.edu.cn", "主题", "正文", kind="account.password_changed")
+    assert scheduled == []
+    db.session.commit()
+    assert scheduled == [True]

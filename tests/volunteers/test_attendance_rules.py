@@ -91,3 +91,15 @@ def test_no_shows_are_marked_after_the_shift_and_block_signups_until_appealed(wo
     db.session.commit()
     assert signup.status == SignupStatus.EXCUSED
     assert world.sign_up(student, later).status == SignupStatus.ACCEPTED
+
+
+def test_checking_in_and_out_in_one_session_keeps_one_attendance(world, clock):
+    shift = world.shift(world.position(), hours=2)
+    student = world.students(1)[0]
+    signup = volunteering.sign_up(student, shift)
+    clock.set(shift.starts_at)
+    volunteering.check_in_or_out(student, shift, volunteering.checkin_code(shift))
+    clock.set(shift.ends_at)
+    volunteering.check_in_or_out(student, shift, volunteering.checkin_code(shift))
+    db.session.commit()
+    assert signup.attendance.checked_out_at == shift.ends_at
