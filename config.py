@@ -97,6 +97,10 @@ class Config:
     HUEY_IMMEDIATE = False
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_PATH / "huey.sqlite3"))
 
+    # A TrueType (.ttf/.ttc) CJK font for transcript PDFs; by default the WenQuanYi Micro Hei shipped
+    # in marketplace/fonts/ (reportlab embeds TrueType only, not the OpenType Noto CJK fonts).
+    PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH")
+
     PASSWORD_RESET_MAX_AGE = 2 * 3600
     EMAIL_VERIFY_MAX_AGE = 3 * 24 * 3600
 

@@ -103,3 +103,20 @@ def test_checking_in_and_out_in_one_session_keeps_one_attendance(world, clock):
     volunteering.check_in_or_out(student, shift, volunteering.checkin_code(shift))
     db.session.commit()
     assert signup.attendance.checked_out_at == shift.ends_at
+
+
+def test_completed_trainings_show_on_the_students_profile(world, client):
+    from marketplace.volunteers.models import Training
+    from tests import factories
+
+    student = world.students(1)[0]
+    training = volunteering.save_training(
+        world.host,
+        world.project,
+        Training(),
+        {"title": "急救与安全培训", "held_at": world.project.bid_deadline},
+    )
+    volunteering.record_training_attendance(world.host, training, [student])
+    db.session.commit()
+    factories.login(client, student)
+    assert "急救与安全培训" in client.get("/account").get_data(as_text=True)
