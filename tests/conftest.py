@@ -195,6 +195,23 @@ def db(app):
 
 
 @pytest.fixture
+def admin():
+    """A faculty account with the admin role (系统管理员)."""
+    from marketplace.accounts.models import AccountKind
+    from tests import factories
+
+    return factories.user(kind=AccountKind.FACULTY, name="管理员", roles=("admin",))
+
+
+@pytest.fixture
+def as_admin(client, admin):
+    from tests import factories
+
+    factories.login(client, admin)
+    return client
+
+
+@pytest.fixture
 def count_queries(db):
     """count_queries(fn) -> how many SQL statements fn() issued (on any connection of the engine)."""
 

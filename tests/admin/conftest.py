@@ -7,23 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from marketplace.accounts.models import AccountKind
 from marketplace.credits.models import CreditCategory
 from marketplace.extensions import db
 from marketplace.orgs.models import MemberRole, OrgKind
 from marketplace.school.models import AcademicYear, Term
 from tests import factories
-
-
-@pytest.fixture
-def admin():
-    return factories.user(kind=AccountKind.FACULTY, name="管理员", roles=("admin",))
-
-
-@pytest.fixture
-def as_admin(client, admin):
-    factories.login(client, admin)
-    return client
 
 
 @pytest.fixture

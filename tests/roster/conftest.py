@@ -5,20 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.accounts.models import AccountKind
 from marketplace.orgs.models import OrgKind
 from tests import factories
-
-
-@pytest.fixture
-def admin():
-    return factories.user(kind=AccountKind.FACULTY, name="管理员", roles=("admin",))
-
-
-@pytest.fixture
-def as_admin(client, admin):
-    factories.login(client, admin)
-    return client
 
 
 @pytest.fixture
