@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 translations: install
-	@$(VENV)/bin/pybabel compile --use-fuzzy -q -d $(TRANSLATIONS) 2>/dev/null || $(VENV)/bin/pybabel compile -q -d $(TRANSLATIONS)
+	@$(VENV)/bin/pybabel compile -d $(TRANSLATIONS) > /dev/null
 
 extract-messages: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
