@@ -172,3 +172,35 @@ def test_phone_numbers_are_seen_by_the_host_of_an_accepted_volunteer_only(world)
     assert not permissions.can(world.manager_b, "user.view_phone", accepted)
     assert not permissions.can(waiting, "user.view_phone", accepted)
     assert not permissions.can(world.staff, "user.view_phone", accepted)
+
+
+def test_accepted_volunteers_are_reminded_the_day_before_their_shift_once(world, clock):
+    from marketplace.notify.models import Notification
+
+    shift = world.shift(world.position(), capacity=1, starts_in=timedelta(days=3))
+    accepted, waiting = world.students(2)
+    world.sign_up(accepted, shift)
+    world.sign_up(waiting, shift)
+    clock.set(shift.starts_at - timedelta(hours=20))
+    assert volunteering.send_shift_reminders() == 1
+    assert volunteering.send_shift_reminders() == 0
+    kinds = db.session.scalars(
+        db.select(Notification.user_id).where(Notification.kind == "volunteer.shift_tomorrow")
+    ).all()
+    assert kinds == [accepted.id]
+
+
+def test_every_lottery_applicant_hears_the_result(world, clock):
+    from marketplace.notify.models import Notification
+
+    closes = clock.now() + timedelta(days=1)
+    shift = world.shift(world.position(Admission.LOTTERY, signup_closes_at=closes), capacity=1)
+    applicants = world.students(3)
+    for student in applicants:
+        world.sign_up(student, shift)
+    clock.set(closes)
+    volunteering.draw_due_lotteries()
+    told = db.session.scalars(
+        db.select(Notification.user_id).where(Notification.kind == "volunteer.lottery_result")
+    ).all()
+    assert sorted(told) == sorted(s.id for s in applicants)
