@@ -13,9 +13,5 @@ class DomainError(Exception):
         self.field = field
 
 
-class NotAllowed(DomainError):
-    """The user may not do this (rendered as 403)."""
-
-
 class Conflict(DomainError):
     """Someone else changed the thing first (a stale form, a unique key taken)."""

@@ -112,6 +112,8 @@ class User(UserMixin, db.Model):
     ical_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     college = relationship("College", lazy="joined")
+    # Declared here (not as a backref from orgs) so the attribute exists however modules are imported.
+    memberships = relationship("Membership", back_populates="user", lazy="selectin")
     site_roles = relationship(
         "UserRole",
         back_populates="user",

@@ -110,13 +110,15 @@ def organizations(*, q: str = "", kind: str = "") -> Select:
     return stmt.order_by(Organization.is_active.desc(), Organization.kind, Organization.name)
 
 
-# Lists show no one's other memberships: don't load them with every person listed.
-_WITHOUT_MEMBERS_MEMBERSHIPS = defaultload(Membership.user).lazyload(User.memberships)
-
-
 def org_memberships(org: Organization, today: date) -> tuple[list[Membership], Select]:
     """Current (and future) memberships, managers first; and a select() of past ones, latest first."""
-    of_org = select(Membership).where(Membership.org_id == org.id).options(_WITHOUT_MEMBERS_MEMBERSHIPS)
+    # Built here, not at import: a loader option configures every mapper, so it needs all models loaded.
+    # The list shows no one's other memberships, so they are not loaded with every person listed.
+    of_org = (
+        select(Membership)
+        .where(Membership.org_id == org.id)
+        .options(defaultload(Membership.user).lazyload(User.memberships))
+    )
     current = db.session.scalars(
         of_org.where(or_(Membership.ends_on.is_(None), Membership.ends_on >= today)).order_by(
             Membership.role,

@@ -110,7 +110,7 @@ class Membership(db.Model):
     ends_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    user = relationship("User", lazy="joined", backref=db.backref("memberships", lazy="selectin"))
+    user = relationship("User", lazy="joined", back_populates="memberships")
     org = relationship("Organization", lazy="joined")
 
     def is_active_on(self, day: date) -> bool:
