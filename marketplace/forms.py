@@ -52,6 +52,18 @@ class Form(FlaskForm):
         else:
             self.form_errors.append(error.message)
 
+    def to_data(self) -> dict:
+        """The submitted values an operation takes, by field name (buttons and the CSRF token left
+        out; text stripped). Forms whose fields need converting (local time to UTC, choices to enums)
+        override this."""
+        data = {}
+        for name, field in self._fields.items():
+            if field.type in ("SubmitField", "CSRFTokenField"):
+                continue
+            value = field.data
+            data[name] = value.strip() if isinstance(value, str) else value
+        return data
+
     @property
     def status_code(self) -> int:
         """422 when the form was submitted and refused, so a test (or a proxy) can tell."""
