@@ -156,6 +156,16 @@ class User(UserMixin, db.Model):
         return self.password_hash is not None and check_password_hash(self.password_hash, password)
 
 
+# A hash of nothing anyone types, checked when no account matches, so that a wrong identifier costs as
+# much time as a wrong password and the answer's timing does not tell whether an account exists.
+_UNKNOWN_ACCOUNT_HASH = generate_password_hash("no account has this password")
+
+
+def spend_password_check(password: str) -> None:
+    """Do the work of a password check for an identifier that matches no account."""
+    check_password_hash(_UNKNOWN_ACCOUNT_HASH, password)
+
+
 def find_by_identifier(identifier: str):
     """The user whose 学号, 工号 or email (any case) is ``identifier``, as a select()."""
     from sqlalchemy import or_, select

@@ -17,7 +17,15 @@ from .. import audit, clock, settings
 from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
-from .models import AccountKind, AccountStatus, SiteRole, User, UserRole, find_by_identifier
+from .models import (
+    AccountKind,
+    AccountStatus,
+    SiteRole,
+    User,
+    UserRole,
+    find_by_identifier,
+    spend_password_check,
+)
 
 PROFILE_FIELDS = ["name", "college_id", "grade", "phone", "email", "political_status", "status", "kind"]
 
@@ -159,6 +167,8 @@ def verify_email(token: str) -> User:
 
 def authenticate(identifier: str, password: str) -> User:
     user = db.session.scalar(find_by_identifier(identifier))
+    if user is None:
+        spend_password_check(password)
     if user is None or not user.check_password(password):
         raise DomainError(_("账号或密码不正确。"), field="password")
     if user.status == AccountStatus.DEACTIVATED:
