@@ -87,7 +87,7 @@ def _sees_phone(user, obj=None) -> bool:
     """The owner, admins, and the host of a shift the student was accepted on."""
     if _own_or_admin(user, obj):
         return True
-    from .volunteers.operations import hosts_accepted
+    from .volunteers.queries import hosts_accepted
 
     return obj is not None and hosts_accepted(user, obj)
 

@@ -209,7 +209,7 @@ def profile():
         session["locale"] = form.locale.data
         flash(_("个人资料已保存。"), "success")
         return redirect(url_for(".profile"))
-    from ..volunteers.operations import completed_trainings
+    from ..volunteers.positions import completed_trainings
 
     return render_template(
         "accounts/profile.html", form=form, user=current_user, trainings=completed_trainings(current_user)

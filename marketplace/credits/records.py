@@ -1,5 +1,8 @@
 """Credit records (第二课堂成绩单记录): created from confirmed attendance or an accepted appeal,
 verified in bulk by the verifying role, corrected only with a history entry; and student appeals.
+
+A record's and an appeal's status change only through their tables (``CREDIT_TRANSITIONS``,
+``CREDIT_APPEAL_TRANSITIONS``) and ``move_credit``/``move_credit_appeal``, which write the audit entry.
 Nothing commits."""
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from decimal import Decimal
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import audit, clock, permissions, settings
@@ -16,6 +20,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
 from ..school.models import term_containing
+from ..statuses import StatusTable, ruled
 from ..volunteers.models import Signup, SignupStatus
 from .models import AppealStatus, CreditAppeal, CreditCategory, CreditHistory, CreditRecord, CreditStatus
 from .operations import credits_for
@@ -23,6 +28,45 @@ from .operations import credits_for
 RECORD_FIELDS = ["hours", "credits", "category_id", "term_id", "status", "rejection_reason"]
 # A student may appeal a shift they were admitted to: attended, marked absent, or absence excused.
 APPEALABLE = (SignupStatus.ACCEPTED, SignupStatus.NO_SHOW, SignupStatus.EXCUSED)
+
+# action -> (statuses it may start from, status it leads to)
+CREDIT_TRANSITIONS = {
+    "verify": (frozenset({CreditStatus.CONFIRMED}), CreditStatus.VERIFIED),  # 认定: on the transcript
+    "reject": (frozenset({CreditStatus.CONFIRMED, CreditStatus.VERIFIED}), CreditStatus.REJECTED),
+    # A correction goes back to be verified again.
+    "correct": (frozenset(CreditStatus), CreditStatus.CONFIRMED),
+}
+
+
+def _credit_facts(action: str, actor, reason: str | None) -> dict:
+    """What the CHECK constraints tie to the status: a verifier, a rejection's reason."""
+    if action == "verify":
+        return {"verified_by_id": actor.id, "verified_at": clock.now(), "rejection_reason": None}
+    if action == "reject":
+        return {"rejection_reason": reason}
+    return {"verified_by_id": None, "verified_at": None, "rejection_reason": None}
+
+
+CREDITS = StatusTable(
+    "credit", _l("这条成绩单记录"), CREDIT_TRANSITIONS, facts=_credit_facts, fields=("hours", "credits")
+)
+
+
+def move_credit(record: CreditRecord, action: str, actor, *, reason: str | None = None, **facts) -> None:
+    """The only way a credit record's status changes."""
+    CREDITS.move(record, action, actor, reason=reason, project_id=record.project_id, **facts)
+
+
+CREDIT_APPEAL_TRANSITIONS = {
+    "accept": (frozenset({AppealStatus.PENDING}), AppealStatus.ACCEPTED),
+    "reject": (frozenset({AppealStatus.PENDING}), AppealStatus.REJECTED),
+}
+CREDIT_APPEALS = StatusTable("credit_appeal", _l("这条学分申诉"), CREDIT_APPEAL_TRANSITIONS, facts=ruled)
+
+
+def move_credit_appeal(appeal: CreditAppeal, action: str, actor, *, reason: str | None = None) -> None:
+    """The only way a credit appeal's status changes; ``reason`` is the ruling."""
+    CREDIT_APPEALS.move(appeal, action, actor, reason=reason, project_id=appeal.shift.position.project_id)
 
 
 def _log(record: CreditRecord, actor, action: str, before: dict | None, reason: str | None = None) -> None:
@@ -118,17 +162,10 @@ def verify(actor, records: list[CreditRecord]) -> int:
         if record.status != CreditStatus.CONFIRMED:
             continue
         before = audit.snapshot(record, RECORD_FIELDS)
-        record.status, record.verified_by_id, record.verified_at = (
-            CreditStatus.VERIFIED,
-            actor.id,
-            clock.now(),
-        )
-        record.rejection_reason = None
+        move_credit(record, "verify", actor)
         _log(record, actor, "verify", before)
         notify.send(record.user, "credit.verified", link="/transcript", record=record)
         done += 1
-    if done:
-        audit.record(actor, "credit.verify", ("credit_record", "bulk"), after={"count": done})
     return done
 
 
@@ -140,9 +177,8 @@ def reject(actor, record: CreditRecord, reason: str) -> None:
     if record.status == CreditStatus.REJECTED:
         return
     before = audit.snapshot(record, RECORD_FIELDS)
-    record.status, record.rejection_reason = CreditStatus.REJECTED, reason
+    move_credit(record, "reject", actor, reason=reason)
     _log(record, actor, "reject", before, reason)
-    audit.record(actor, "credit.reject", record, reason=reason, project_id=record.project_id)
     notify.send(record.user, "credit.rejected", link="/transcript", record=record, reason=reason)
 
 
@@ -150,19 +186,8 @@ def correct(actor, record: CreditRecord, hours: Decimal, reason: str) -> None:
     """A correction is a new history entry; a verified record goes back to be verified again."""
     before = audit.snapshot(record, RECORD_FIELDS)
     category = db.session.get(CreditCategory, record.category_id)
-    record.hours, record.credits = hours, credits_for(hours, category)
-    record.status, record.verified_by_id, record.verified_at = CreditStatus.CONFIRMED, None, None
-    record.rejection_reason = None
+    move_credit(record, "correct", actor, reason=reason, hours=hours, credits=credits_for(hours, category))
     _log(record, actor, "correct", before, reason)
-    audit.record(
-        actor,
-        "credit.correct",
-        record,
-        before=before,
-        after=audit.snapshot(record, RECORD_FIELDS),
-        reason=reason,
-        project_id=record.project_id,
-    )
 
 
 # -- appeals -----------------------------------------------------------------------------------------
@@ -237,7 +262,6 @@ def resolve_appeal(
     """Staff (or the verifying role) accept — the record is created or corrected, with history — or
     reject with a reason; the student is told either way."""
     permissions.require(actor, "credit.rule_appeal", appeal)
-    project = appeal.shift.position.project
     if appeal.status != AppealStatus.PENDING:
         raise DomainError(_("这条申诉已经处理过了。"))
     ruling = (ruling or "").strip()
@@ -261,14 +285,5 @@ def resolve_appeal(
             appeal.record = record
         else:
             appeal.record = _new_record(actor, signup, appeal.user, appeal.shift, hours, "appeal", ruling)
-    appeal.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
-    appeal.ruling, appeal.ruled_by_id, appeal.ruled_at = ruling, actor.id, clock.now()
-    audit.record(
-        actor,
-        "credit.appeal_ruled",
-        appeal,
-        after={"status": appeal.status},
-        reason=ruling,
-        project_id=project.id,
-    )
+    move_credit_appeal(appeal, "accept" if accept else "reject", actor, reason=ruling)
     notify.send(appeal.user, "credit.appeal_answered", link="/transcript", appeal=appeal)

@@ -35,7 +35,8 @@ from ..forms import attempt
 from ..hosting import operations as hosting
 from ..projects.models import Project, ProjectState
 from ..school.models import Term
-from ..volunteers.operations import completed_trainings, reliability
+from ..volunteers.positions import completed_trainings
+from ..volunteers.reliability import reliability
 from . import export, queries, records, transcript
 from .forms import (
     AppealForm,

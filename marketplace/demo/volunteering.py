@@ -26,7 +26,7 @@ from ..projects import lifecycle
 from ..projects.models import Project, ProjectCategory
 from ..review import operations as review
 from ..timeutil import local
-from ..volunteers import operations as volunteering
+from ..volunteers import admission, attendance, positions, reliability, signups, tasks
 from ..volunteers.models import Admission, Position, Shift, Signup, Training
 from . import cycle, school
 from .context import Demo
@@ -185,21 +185,21 @@ def start_hosting(demo: Demo, project: Project) -> User:
 
 def position(host: User, project: Project, title: str, description: str, **fields) -> Position:
     data = {"title": title, "description": description, "admission": Admission.FIRST_COME, **fields}
-    return volunteering.save_position(host, project, Position(), data)
+    return positions.save_position(host, project, Position(), data)
 
 
 def shift(
     host: User, post: Position, starts: datetime, ends: datetime, place: str, capacity: int, hours: str
 ) -> Shift:
     data = {"starts_at": starts, "ends_at": ends, "place": place, "capacity": capacity}
-    return volunteering.save_shift(host, post, Shift(), {**data, "credit_hours": Decimal(hours)})
+    return positions.save_shift(host, post, Shift(), {**data, "credit_hours": Decimal(hours)})
 
 
 def sign_up(demo: Demo, at: datetime, shift_: Shift, people: list[User]) -> list[Signup]:
     demo.travel(at)
-    signups = [volunteering.sign_up(student, shift_) for student in people]
-    demo.created["volunteer sign-ups"] += len(signups)
-    return signups
+    made = [signups.sign_up(student, shift_) for student in people]
+    demo.created["volunteer sign-ups"] += len(made)
+    return made
 
 
 def scan(demo: Demo, shift_: Shift, signups: list[Signup], at: datetime) -> None:
@@ -207,8 +207,8 @@ def scan(demo: Demo, shift_: Shift, signups: list[Signup], at: datetime) -> None
     demo.travel(at)
     for n, signup in enumerate(signups):
         scanned = at - timedelta(minutes=n % 9)
-        code = volunteering.checkin_code(shift_, scanned)
-        volunteering.check_in_or_out(signup.user, shift_, code, scanned_at=scanned)
+        code = attendance.checkin_code(shift_, scanned)
+        attendance.check_in_or_out(signup.user, shift_, code, scanned_at=scanned)
 
 
 def attend(demo: Demo, host: User, shift_: Shift, signups: list[Signup], by_hand: list[Signup]) -> None:
@@ -223,9 +223,9 @@ def attend(demo: Demo, host: User, shift_: Shift, signups: list[Signup], by_hand
 def confirm(demo: Demo, host: User, shift_: Shift, by_hand: list[Signup]) -> None:
     """The host marks ``by_hand`` and, after the shift, confirms its attendance."""
     for signup in by_hand:
-        volunteering.mark_attendance(host, signup, shift_.starts_at, shift_.ends_at, FORGOT_PHONE)
+        attendance.mark_attendance(host, signup, shift_.starts_at, shift_.ends_at, FORGOT_PHONE)
     demo.travel(shift_.ends_at + timedelta(minutes=40))
-    demo.created["credit records"] += volunteering.confirm_attendance(host, shift_)
+    demo.created["credit records"] += attendance.confirm_attendance(host, shift_)
 
 
 def verify(demo: Demo, at: datetime, shifts: list[Shift]) -> None:
@@ -251,14 +251,14 @@ def union_training(demo: Demo) -> None:
         return
     staff = cycle.account(cycle.STAFF[OrgKind.SCHOOL_UNION])
     demo.travel(demo.day(-24, "16:00"))
-    training = volunteering.save_training(
+    training = positions.save_training(
         staff,
         None,
         Training(),
         {"title": UNION_TRAINING, "held_at": demo.day(-23, "19:00"), "place": "大学生活动中心报告厅"},
     )
     demo.travel(demo.day(-23, "21:30"))
-    volunteering.record_training_attendance(
+    positions.record_training_attendance(
         staff, training, demo.rng("union training").sample(students(demo), 80)
     )
     demo.created["trainings"] += 1
@@ -395,9 +395,9 @@ def stall_afternoon(demo: Demo, host: User, stall: Shift, signups: list[Signup])
     scan(demo, stall, [late], stall.starts_at + timedelta(minutes=40))
     scan(demo, stall, [*on_time, late], stall.ends_at + timedelta(minutes=8))
     confirm(demo, host, stall, [flat_phone])
-    volunteering.mark_no_shows()  # the periodic step
+    tasks.mark_no_shows()  # the periodic step
     demo.travel(stall.ends_at + timedelta(hours=5))
-    volunteering.appeal_no_show(absent.user, absent, SICK)
+    reliability.appeal_no_show(absent.user, absent, SICK)
     return late, flat_phone
 
 
@@ -434,7 +434,7 @@ def career_fair(demo: Demo) -> None:
         body="与就业指导中心确认了展区划分和志愿者需求：场地布置约 120 人次，签到 6 人，引导 30 人，"
         "翻译 4 人。招募通知已发布，岗前培训定在明晚。",
     )
-    training = volunteering.save_training(
+    training = positions.save_training(
         host,
         project,
         Training(),
@@ -443,7 +443,7 @@ def career_fair(demo: Demo) -> None:
     demo.created["trainings"] += 1
     shifts = fair_shifts(demo, host, project, training)
     demo.travel(demo.day(-13, "21:00"))
-    volunteering.record_training_attendance(host, training, pool[47:97] + fixed)
+    positions.record_training_attendance(host, training, pool[47:97] + fixed)
     demo.travel(demo.day(-12, "10:00"))
     hosting.record_expenditure(
         host,
@@ -499,7 +499,7 @@ def career_fair(demo: Demo) -> None:
     late, flat_phone = stall_afternoon(demo, host, shifts.stall, stall_signups)
 
     demo.travel(demo.day(-2, "20:00"))
-    volunteering.decide(host, applications[0], accept=True)
+    admission.decide(host, applications[0], accept=True)
     verify(demo, demo.day(-1, "10:00"), shifts.setup)
     demo.travel(demo.day(-1, "10:30"))
     hand_marked = db.session.scalar(select(CreditRecord).where(CreditRecord.signup_id == flat_phone.id))
@@ -507,4 +507,4 @@ def career_fair(demo: Demo) -> None:
     demo.travel(demo.day(-1, "12:00"))
     records.file_appeal(late.user, shifts.stall, LATE_APPEAL, hours_claimed=Decimal("1.5"))
     demo.travel(demo.day(-1, "20:10"))
-    volunteering.draw_lottery(shifts.sign_in, host)
+    admission.draw_lottery(shifts.sign_in, host)

@@ -26,9 +26,9 @@ from ..projects.forms import ActionForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
 from ..timeutil import local
-from ..volunteers import exports, queries
-from ..volunteers import operations as volunteering
+from ..volunteers import admission, attendance, exports, positions, queries, reliability
 from ..volunteers.models import Admission, NoShowAppeal, Position, Shift, Signup, SignupStatus, Training
+from ..volunteers.signups import ACTIVE, signup_closes_at
 from . import operations as hosting
 from .forms import (
     DecisionForm,
@@ -182,7 +182,7 @@ def training_new(project_id: int):
     project = _hosted(project_id)
     form = TrainingForm()
     if created := attempt(
-        form, lambda: volunteering.save_training(current_user, project, Training(), form.to_data())
+        form, lambda: positions.save_training(current_user, project, Training(), form.to_data())
     ):
         flash(_("培训已创建。培训结束后在这里登记参加的同学。"), "success")
         return redirect(url_for(".training", training_id=created.result.id))
@@ -200,7 +200,7 @@ def training(training_id: int):
         permissions.require(current_user, "project.post")
     form = TrainingAttendanceForm()
     if added := attempt(
-        form, lambda: volunteering.record_training_attendance(current_user, training, form.students)
+        form, lambda: positions.record_training_attendance(current_user, training, form.students)
     ):
         flash(_("已登记 %(n)s 名同学参加培训。", n=added.result), "success")
         return redirect(url_for(".training", training_id=training.id))
@@ -218,7 +218,7 @@ def position_new(project_id: int):
     project = _hosted(project_id)
     form = PositionForm(project)
     if created := attempt(
-        form, lambda: volunteering.save_position(current_user, project, Position(), form.to_data())
+        form, lambda: positions.save_position(current_user, project, Position(), form.to_data())
     ):
         flash(_("岗位已创建，接着添加班次吧。"), "success")
         return redirect(url_for(".shift_new", position_id=created.result.id))
@@ -233,7 +233,7 @@ def position_edit(position_id: int):
     position = _hosted_position(position_id)
     project = position.project
     form = PositionForm(project, data=PositionForm.of(position))
-    if attempt(form, lambda: volunteering.save_position(current_user, project, position, form.to_data())):
+    if attempt(form, lambda: positions.save_position(current_user, project, position, form.to_data())):
         flash(_("岗位已保存。"), "success")
         return redirect(url_for(".console", project_id=project.id, _anchor="positions"))
     return render_template(
@@ -246,7 +246,7 @@ def position_edit(position_id: int):
 def shift_new(position_id: int):
     position = _hosted_position(position_id)
     form = ShiftForm()
-    if attempt(form, lambda: volunteering.save_shift(current_user, position, Shift(), form.to_data())):
+    if attempt(form, lambda: positions.save_shift(current_user, position, Shift(), form.to_data())):
         flash(_("班次已创建，同学们现在可以报名了。"), "success")
         return redirect(
             url_for(".console", project_id=position.project_id, _anchor=f"position-{position.id}")
@@ -262,7 +262,7 @@ def shift_edit(shift_id: int):
     shift = _hosted_shift(shift_id)
     position = shift.position
     form = ShiftForm(data=ShiftForm.of(shift))
-    if attempt(form, lambda: volunteering.save_shift(current_user, position, shift, form.to_data())):
+    if attempt(form, lambda: positions.save_shift(current_user, position, shift, form.to_data())):
         flash(_("班次已保存。"), "success")
         return redirect(
             url_for(".console", project_id=position.project_id, _anchor=f"position-{position.id}")
@@ -276,7 +276,7 @@ def shift_edit(shift_id: int):
 
 
 def _roster(shift: Shift, *, marking: tuple[int, MarkAttendanceForm] | None = None):
-    signups = volunteering.roster(shift)
+    signups = queries.roster(shift)
     markable = [s for s in signups if s.status in (SignupStatus.ACCEPTED, SignupStatus.NO_SHOW)]
     mark_forms = {
         s.id: MarkAttendanceForm(formdata=None, prefix=f"m{s.id}", data=MarkAttendanceForm.of(s))
@@ -294,12 +294,12 @@ def _roster(shift: Shift, *, marking: tuple[int, MarkAttendanceForm] | None = No
         seated=[s for s in signups if s.status.holds_seat],
         waiting=[s for s in signups if s.status == SignupStatus.WAITING],
         applied=[s for s in signups if s.status == SignupStatus.APPLIED],
-        others=[s for s in signups if s.status not in (*volunteering.ACTIVE, SignupStatus.CANCELLED)],
-        reliability=volunteering.reliability_counts({s.user_id for s in signups}),
+        others=[s for s in signups if s.status not in (*ACTIVE, SignupStatus.CANCELLED)],
+        reliability=reliability.reliability_counts({s.user_id for s in signups}),
         drawn=queries.drawn_order(shift, signups),
         may_draw=position.admission == Admission.LOTTERY
         and shift.lottery_drawn_at is None
-        and now >= volunteering.signup_closes_at(shift),
+        and now >= signup_closes_at(shift),
         may_confirm=shift.attendance_confirmed_at is None and now >= shift.ends_at,
         unchecked_out=[
             s for s in markable if s.attendance is not None and s.attendance.checked_out_at is None
@@ -320,7 +320,7 @@ def roster_xlsx(shift_id: int):
     shift = _hosted_shift(shift_id)
     day = local(shift.starts_at).strftime("%Y%m%d")
     response = send_file(
-        io.BytesIO(exports.roster_workbook(volunteering.roster(shift))),
+        io.BytesIO(exports.roster_workbook(queries.roster(shift))),
         mimetype=exports.XLSX_MIMETYPE,
         as_attachment=True,
         download_name=f"志愿者名单-{shift.position.title}-{day}.xlsx",
@@ -336,7 +336,7 @@ def decide(public_id: str):
     form = DecisionForm()
     return _button(
         form,
-        lambda: volunteering.decide(current_user, signup, accept=form.decision.data == "accept"),
+        lambda: admission.decide(current_user, signup, accept=form.decision.data == "accept"),
         url_for(".roster", shift_id=signup.shift_id),
         lambda _result: _("%(name)s：%(status)s", name=signup.user.name, status=signup.status.label),
     )
@@ -349,7 +349,7 @@ def mark_attendance(public_id: str):
     form = MarkAttendanceForm(prefix=f"m{signup.id}")
     if attempt(
         form,
-        lambda: volunteering.mark_attendance(
+        lambda: attendance.mark_attendance(
             current_user,
             signup,
             to_utc(form.checked_in_at.data),
@@ -368,7 +368,7 @@ def draw(shift_id: int):
     shift = _hosted_shift(shift_id)
     return _button(
         ActionForm(),
-        lambda: volunteering.draw_lottery(shift, current_user),
+        lambda: admission.draw_lottery(shift, current_user),
         url_for(".roster", shift_id=shift.id),
         lambda _drawn: _("抽签完成，结果已通知每位报名的同学。"),
     )
@@ -380,7 +380,7 @@ def confirm_attendance(shift_id: int):
     shift = _hosted_shift(shift_id)
     return _button(
         ActionForm(),
-        lambda: volunteering.confirm_attendance(current_user, shift),
+        lambda: attendance.confirm_attendance(current_user, shift),
         url_for(".roster", shift_id=shift.id),
         lambda n: _("考勤已确认，%(n)s 名志愿者的时长已计入记录。", n=n),
     )
@@ -400,9 +400,9 @@ def _qr_data_uri(text: str) -> str:
 def checkin_code(shift_id: int):
     shift = _hosted_shift(shift_id)
     now = clock.now()
-    code = volunteering.checkin_code(shift, now)
+    code = attendance.checkin_code(shift, now)
     link = url_for("volunteers.checkin", shift_id=shift.id, code=code, _external=True)
-    signups = [s for s in volunteering.roster(shift) if s.status == SignupStatus.ACCEPTED]
+    signups = [s for s in queries.roster(shift) if s.status == SignupStatus.ACCEPTED]
     attended = [s.attendance for s in signups if s.attendance is not None]
     return render_template(
         "hosting/code.html",
@@ -430,7 +430,7 @@ def rule_appeal(appeal_id: int):
     form = RulingForm(prefix=f"a{appeal.id}")
     if attempt(
         form,
-        lambda: volunteering.rule_appeal(
+        lambda: reliability.rule_appeal(
             current_user, appeal, uphold=form.decision.data == "uphold", ruling=form.ruling.data
         ),
     ):

@@ -320,7 +320,7 @@ def _after_cancel(project, actor, reason):
     from ..bids.operations import notify_bidders
     from ..review.operations import withdraw_notice
 
-    withdraw_notice(project, reason)
+    withdraw_notice(project, actor, reason)
     notify_bidders(project, "project.cancelled", reason=reason)
 
 

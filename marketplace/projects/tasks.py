@@ -13,7 +13,7 @@ from .operations import send_deadline_reminders
 
 
 def tick() -> dict:
-    from ..volunteers.operations import tick as volunteers_tick
+    from ..volunteers.tasks import tick as volunteers_tick
 
     return {
         "transitions": run_due_transitions(),

@@ -1,6 +1,8 @@
 """评标 and 公示: forming panels, independent scoring, the award, objections, declining and passing on.
 
-State changes go through projects.lifecycle.apply; the rest of the rules live here. Nothing commits.
+State changes go through projects.lifecycle.apply; a notice's and an objection's status through their
+tables (``NOTICE_TRANSITIONS``, ``OBJECTION_TRANSITIONS``) and ``move_notice``/``move_objection``. The
+rest of the rules live here. Nothing commits.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from datetime import timedelta
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +26,7 @@ from ..extensions import db
 from ..notify import operations as notify
 from ..projects import lifecycle
 from ..projects.models import CriterionPurpose, Project, ProjectState
+from ..statuses import StatusTable, ruled
 from . import scoring
 from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, PanelSeat, ReviewRound, Score
 
@@ -242,6 +246,36 @@ def can_see_others_scores(user, round_: ReviewRound) -> bool:
 
 # -- award and notice ---------------------------------------------------------------------------------
 
+# action -> (statuses it may start from, status it leads to)
+NOTICE_TRANSITIONS = {
+    "finalize": (frozenset({NoticeStatus.ACTIVE}), NoticeStatus.FINAL),  # the winner hosts
+    "supersede": (frozenset({NoticeStatus.ACTIVE}), NoticeStatus.SUPERSEDED),  # an objection upheld
+    "withdraw": (frozenset({NoticeStatus.ACTIVE}), NoticeStatus.SUPERSEDED),  # the project cancelled
+    "decline": (frozenset({NoticeStatus.ACTIVE}), NoticeStatus.DECLINED),  # the winner declined
+}
+NOTICES = StatusTable(
+    "notice",
+    _l("这份公示"),
+    NOTICE_TRANSITIONS,
+    facts=lambda action, actor, reason: {"closed_reason": reason},
+)
+
+OBJECTION_TRANSITIONS = {
+    "uphold": (frozenset({ObjectionStatus.PENDING}), ObjectionStatus.UPHELD),
+    "dismiss": (frozenset({ObjectionStatus.PENDING}), ObjectionStatus.DISMISSED),
+}
+OBJECTIONS = StatusTable("objection", _l("这条异议"), OBJECTION_TRANSITIONS, facts=ruled)
+
+
+def move_notice(notice: AwardNotice, action: str, actor, *, reason: str | None = None) -> None:
+    """The only way an award notice's status changes (actor None: the clock ended the window)."""
+    NOTICES.move(notice, action, actor, reason=reason, project_id=notice.project_id)
+
+
+def move_objection(objection: Objection, action: str, actor, *, reason: str | None = None) -> None:
+    """The only way an objection's status changes; ``reason`` is the ruling."""
+    OBJECTIONS.move(objection, action, actor, reason=reason, project_id=objection.notice.project_id)
+
 
 def active_notice(project: Project) -> AwardNotice | None:
     return db.session.scalar(
@@ -384,24 +418,21 @@ def rule_on(reviewer, objection: Objection, *, uphold: bool, ruling: str) -> Non
     if not ruling:
         raise DomainError(_("请写明处理意见。"), field="ruling")
     if not uphold:
-        _close(objection, project, reviewer, ObjectionStatus.DISMISSED, ruling)
+        _close(objection, project, reviewer, "dismiss", ruling)
         return
     lifecycle.apply(project, "uphold_objection", reviewer, reason=ruling)
-    notice.status, notice.closed_reason = NoticeStatus.SUPERSEDED, ruling
+    move_notice(notice, "supersede", reviewer, reason=ruling)
     # The notice is withdrawn: every objection still waiting on it has had its way too.
     for pending in db.session.scalars(
         select(Objection).where(Objection.notice_id == notice.id, Objection.status == ObjectionStatus.PENDING)
     ):
-        _close(pending, project, reviewer, ObjectionStatus.UPHELD, ruling)
+        _close(pending, project, reviewer, "uphold", ruling)
     open_round(project)
     notify_bidders(project, "review.reopened", reason=ruling)
 
 
-def _close(objection: Objection, project: Project, reviewer, status: ObjectionStatus, ruling: str) -> None:
-    objection.status = status
-    objection.ruling, objection.ruled_by_id, objection.ruled_at = ruling, reviewer.id, clock.now()
-    action = "review.uphold" if status == ObjectionStatus.UPHELD else "review.dismiss"
-    audit.record(reviewer, action, objection, reason=ruling, project_id=project.id)
+def _close(objection: Objection, project: Project, reviewer, action: str, ruling: str) -> None:
+    move_objection(objection, action, reviewer, reason=ruling)
     notify.send(
         objection.student,
         "review.objection_ruled",
@@ -421,8 +452,7 @@ def decline(actor, project: Project, reason: str) -> None:
     permissions.require(actor, "review.decline", notice)
     if not (reason or "").strip():
         raise DomainError(_("请写明放弃承办的原因。"), field="reason")
-    notice.status, notice.closed_reason = NoticeStatus.DECLINED, reason.strip()
-    audit.record(actor, "review.decline", notice, reason=reason.strip(), project_id=project.id)
+    move_notice(notice, "decline", actor, reason=reason.strip())
     for staff in union_staff(project):
         notify.send(
             staff, "review.declined", link=f"/review/projects/{project.id}", project=project, reason=reason
@@ -485,11 +515,11 @@ def host_org_id(project: Project) -> int | None:
     return None
 
 
-def withdraw_notice(project: Project, reason: str | None) -> None:
+def withdraw_notice(project: Project, actor, reason: str | None) -> None:
     """A project cancelled during its notice: the notice is no longer in force."""
     notice = active_notice(project)
     if notice is not None:
-        notice.status, notice.closed_reason = NoticeStatus.SUPERSEDED, reason
+        move_notice(notice, "withdraw", actor, reason=reason)
 
 
 def window_over(project: Project, now) -> bool:
@@ -526,7 +556,7 @@ def hosting_facts(project: Project) -> dict:
 
 def after_hosting_starts(project: Project, actor, reason) -> None:
     notice = active_notice(project)
-    notice.status = NoticeStatus.FINAL
+    move_notice(notice, "finalize", actor)
     notify_bidders(project, "review.hosting_begins", host=notice.bid.org)
 
 

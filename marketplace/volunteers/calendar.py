@@ -1,14 +1,17 @@
 """The student's private calendar feed (日历订阅): accepted shifts as an iCalendar file (RFC 5545).
 
 Small enough to write by hand: text values escaped (§3.3.11), lines folded at 75 octets (§3.1), CRLF
-line ends, times in UTC with a trailing Z so every calendar app shows them in its own zone.
+line ends, times in UTC with a trailing Z so every calendar app shows them in its own zone. The feed's
+secret link is the student's ``ical_token``, renewed by ``reset_calendar_token``.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from .. import audit, permissions
 from .models import Signup
 
 FOLD_AT = 75  # octets per line, the CRLF not counted
@@ -70,3 +73,11 @@ def feed(
         ]
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def reset_calendar_token(user) -> str:
+    """A new secret for the student's calendar feed (日历订阅); the old link stops working."""
+    permissions.require(user, "account.write")
+    user.ical_token = secrets.token_urlsafe(32)
+    audit.record(user, "account.calendar_token", user)
+    return user.ical_token

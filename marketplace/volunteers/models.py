@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
 
@@ -209,7 +210,9 @@ class Attendance(db.Model):
     signup = relationship("Signup", back_populates="attendance")
 
 
-class AppealStatus(enum.StrEnum):
+class AppealStatus(LabelledEnum):
+    __labels__ = {"pending": _l("待处理"), "upheld": _l("成立"), "dismissed": _l("未采纳")}
+
     PENDING = "pending"
     UPHELD = "upheld"
     DISMISSED = "dismissed"

@@ -1,5 +1,6 @@
 """What the volunteer pages read: the open shifts, a project's positions, a student's sign-ups and
-no-show records, a host's pending appeals and the roster's extras.
+no-show records, a host's pending appeals, a shift's roster and its extras, and whether a host has
+accepted a student (who may then see the student's phone number).
 
 Each list loads what its rows show (position, project, requirements, user) in the same query or one
 more, so a page issues the same number of queries however long it is.
@@ -9,16 +10,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, func, not_, or_, select
+from sqlalchemy import Select, and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from .. import clock, draw
+from .. import clock, draw, permissions
 from ..extensions import db
 from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from ..timeutil import start_of_local_day
 from .models import AppealStatus, NoShowAppeal, Position, Shift, Signup, SignupStatus, Training
-from .operations import ACTIVE
+from .signups import ACTIVE
 
 PER_PAGE = 20
 # How a student's current sign-ups are ordered: what needs an answer first.
@@ -213,4 +214,39 @@ def pending_appeals(project: Project) -> list[NoShowAppeal]:
         )
         .unique()
         .all()
+    )
+
+
+def roster(shift: Shift) -> list[Signup]:
+    """Everyone signed up for the shift with their user and attendance (three queries whatever the size)."""
+    return db.session.scalars(
+        select(Signup)
+        .where(Signup.shift_id == shift.id)
+        .options(selectinload(Signup.user), selectinload(Signup.attendance))
+        .order_by(Signup.status, Signup.queue_key, Signup.id)
+    ).all()
+
+
+def hosts_accepted(viewer, student) -> bool:
+    """Is ``viewer`` a manager of the host of a project on which ``student`` was accepted? (Then the
+    host may see the student's phone number.)"""
+    managed = permissions.managed_org_ids(viewer)
+    if not managed:
+        return False
+    return bool(
+        db.session.scalar(
+            select(
+                exists()
+                .where(
+                    Signup.user_id == student.id,
+                    Signup.status.in_((SignupStatus.ACCEPTED, SignupStatus.OFFERED)),
+                )
+                .where(
+                    Shift.id == Signup.shift_id,
+                    Position.id == Shift.position_id,
+                    Project.id == Position.project_id,
+                )
+                .where(Project.host_org_id.in_(managed))
+            )
+        )
     )

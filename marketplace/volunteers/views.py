@@ -37,8 +37,8 @@ from ..forms import attempt
 from ..projects.forms import ActionForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
-from . import calendar, queries
-from . import operations as volunteering
+from . import admission, calendar, positions, queries, reliability, signups
+from .attendance import SCAN_KEPT_MINUTES, check_code, check_in_or_out
 from .forms import ADMISSION_LABELS, AppealForm, CheckinForm, LeaveForm, OpenShiftFilter
 from .models import Attendance, Shift, Signup, SignupStatus
 
@@ -52,7 +52,7 @@ def _volunteer_helpers():
     return {
         "admission_labels": ADMISSION_LABELS,
         "political_labels": POLITICAL_STATUS_LABELS,
-        "signup_closes_at": volunteering.signup_closes_at,
+        "signup_closes_at": signups.signup_closes_at,
     }
 
 
@@ -124,7 +124,7 @@ def _shift_page(shift: Shift, *, action: ActionForm | None = None, leave: LeaveF
         signup=signup,
         place=queries.waiting_place(signup) if signup else None,
         in_draw=bool(signup and queries.drawn_order(shift, [signup])),
-        cancel_cutoff=volunteering.cancel_cutoff(shift),
+        cancel_cutoff=signups.cancel_cutoff(shift),
         action_form=action,
         leave_form=leave,
     ), max(action.status_code, leave.status_code)
@@ -147,7 +147,7 @@ SIGNED_UP = {
 def sign_up(shift_id: int):
     shift = _visible_shift(shift_id)
     form = ActionForm()
-    if signed := attempt(form, lambda: volunteering.sign_up(current_user, shift)):
+    if signed := attempt(form, lambda: signups.sign_up(current_user, shift)):
         flash(str(SIGNED_UP[signed.result.status]), "success")
         return redirect(url_for(".shift", shift_id=shift.id))
     return _shift_page(shift, action=form)
@@ -167,13 +167,13 @@ def _act_on_mine(shift_id: int, operation, done: str):
 @bp.post("/volunteer/shifts/<int:shift_id>/cancel")
 @login_required
 def cancel(shift_id: int):
-    return _act_on_mine(shift_id, volunteering.cancel, _("已取消报名。"))
+    return _act_on_mine(shift_id, signups.cancel, _("已取消报名。"))
 
 
 @bp.post("/volunteer/shifts/<int:shift_id>/confirm")
 @login_required
 def confirm_offer(shift_id: int):
-    return _act_on_mine(shift_id, volunteering.confirm_offer, _("已确认递补，你已被录用。请按时到岗。"))
+    return _act_on_mine(shift_id, admission.confirm_offer, _("已确认递补，你已被录用。请按时到岗。"))
 
 
 @bp.post("/volunteer/shifts/<int:shift_id>/leave")
@@ -182,7 +182,7 @@ def request_leave(shift_id: int):
     shift = _visible_shift(shift_id)
     signup = _my_signup(shift)
     form = LeaveForm()
-    if attempt(form, lambda: volunteering.request_leave(current_user, signup, form.reason.data)):
+    if attempt(form, lambda: signups.request_leave(current_user, signup, form.reason.data)):
         flash(_("已请假，名额已让给候补的同学，不计缺勤。"), "success")
         return redirect(url_for(".shift", shift_id=shift.id))
     return _shift_page(shift, leave=form)
@@ -211,8 +211,8 @@ def _mine(*, appealing: tuple[int, AppealForm] | None = None):
         page=page,
         records=records,
         appeal_forms=appeal_forms,
-        trainings=volunteering.completed_trainings(current_user),
-        reliability=volunteering.reliability(current_user),
+        trainings=positions.completed_trainings(current_user),
+        reliability=reliability.reliability(current_user),
         calendar_url=url_for(".calendar_feed", token=token, _external=True) if token else None,
         reset_form=ActionForm(formdata=None),
     ), (422 if appealing is not None else 200)
@@ -229,7 +229,7 @@ def mine():
 def appeal(shift_id: int):
     signup = _my_signup(_visible_shift(shift_id))
     form = AppealForm(prefix=f"s{shift_id}")
-    if attempt(form, lambda: volunteering.appeal_no_show(current_user, signup, form.reason.data)):
+    if attempt(form, lambda: reliability.appeal_no_show(current_user, signup, form.reason.data)):
         flash(_("申诉已提交，承办方处理后会通知你。"), "success")
         return redirect(url_for(".mine", _anchor="records"))
     return _mine(appealing=(shift_id, form))
@@ -242,7 +242,7 @@ def appeal(shift_id: int):
 @login_required
 def reset_calendar():
     form = ActionForm()
-    if attempt(form, lambda: volunteering.reset_calendar_token(current_user)):
+    if attempt(form, lambda: calendar.reset_calendar_token(current_user)):
         flash(_("已生成新的订阅链接，旧链接即刻失效。请在手机日历中重新订阅。"), "success")
     return redirect(url_for(".mine", _anchor="calendar"))
 
@@ -294,14 +294,14 @@ def _remember_scan(shift: Shift, code: str):
     """Signed out: check the code now, remember when it was read, and finish after the login."""
     now = clock.now()
     try:
-        volunteering.check_code(shift, code, now)
+        check_code(shift, code, now)
     except DomainError as error:
         form = CheckinForm(formdata=None, code=code)
         form.add_error(error)
         return _checkin_page(shift, form, 422)
     session[SCAN_KEY] = {"shift": shift.id, "code": code.strip(), "at": now.isoformat()}
     flash(
-        _("签到码有效。请在 %(n)s 分钟内登录，登录后自动为你完成签到。", n=volunteering.SCAN_KEPT_MINUTES),
+        _("签到码有效。请在 %(n)s 分钟内登录，登录后自动为你完成签到。", n=SCAN_KEPT_MINUTES),
         "info",
     )
     return redirect(url_for("accounts.login", next=url_for(".resume", shift_id=shift.id)))
@@ -326,7 +326,7 @@ def checkin_submit(shift_id: int):
         if form.validate_on_submit():
             return _remember_scan(shift, form.code.data)
         return _checkin_page(shift, form, 422)
-    if checked := attempt(form, lambda: volunteering.check_in_or_out(current_user, shift, form.code.data)):
+    if checked := attempt(form, lambda: check_in_or_out(current_user, shift, form.code.data)):
         flash(_checked(checked.result), "success")
         return redirect(url_for(".checkin", shift_id=shift.id))
     return _checkin_page(shift, form, form.status_code)
@@ -343,7 +343,7 @@ def resume(shift_id: int):
         return redirect(url_for(".checkin", shift_id=shift.id))
     form = CheckinForm(formdata=None, code=scan["code"])
     try:
-        attendance = volunteering.check_in_or_out(
+        attendance = check_in_or_out(
             current_user, shift, scan["code"], scanned_at=datetime.fromisoformat(scan["at"])
         )
     except DomainError as error:

@@ -14,7 +14,7 @@ from marketplace.credits.models import CreditCategory, CreditRecord, CreditStatu
 from marketplace.credits.operations import credits_for
 from marketplace.extensions import db
 from marketplace.school.models import AcademicYear, Term
-from marketplace.volunteers import operations as volunteering
+from marketplace.volunteers import attendance
 from tests import factories
 from tests.volunteers.helpers import HostingWorld
 
@@ -38,16 +38,16 @@ class CreditWorld(HostingWorld):
         for student in self.volunteers:
             self.sign_up(student, self.shift_)
         clock.set(self.shift_.starts_at)
-        code = volunteering.checkin_code(self.shift_)
+        code = attendance.checkin_code(self.shift_)
         for student in self.volunteers:
-            volunteering.check_in_or_out(student, self.shift_, code)
+            attendance.check_in_or_out(student, self.shift_, code)
         clock.set(self.shift_.ends_at - timedelta(seconds=30))
-        code = volunteering.checkin_code(self.shift_)
+        code = attendance.checkin_code(self.shift_)
         for student in self.volunteers:
-            volunteering.check_in_or_out(student, self.shift_, code)
+            attendance.check_in_or_out(student, self.shift_, code)
         db.session.commit()
         clock.set(self.shift_.ends_at + timedelta(minutes=5))
-        volunteering.confirm_attendance(self.host, self.shift_)
+        attendance.confirm_attendance(self.host, self.shift_)
         db.session.commit()
 
 

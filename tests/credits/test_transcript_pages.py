@@ -13,7 +13,7 @@ from marketplace.accounts.models import AccountStatus
 from marketplace.credits import records as credit_records
 from marketplace.credits.models import CreditStatus, TranscriptIssue
 from marketplace.extensions import db
-from marketplace.volunteers import operations as volunteering
+from marketplace.volunteers import positions
 from marketplace.volunteers.models import Training
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import add_records, pdf_text, records_of, unembedded_fonts
@@ -53,10 +53,10 @@ def test_a_rejected_record_shows_its_reason_to_the_student(app, world):
 
 def test_the_transcript_lists_completed_trainings_and_the_volunteer_record(app, world):
     student = world.volunteers[0]
-    training = volunteering.save_training(
+    training = positions.save_training(
         world.host, world.project, Training(), {"title": "急救培训", "held_at": world.shift_.starts_at}
     )
-    volunteering.record_training_attendance(world.host, training, [student])
+    positions.record_training_attendance(world.host, training, [student])
     db.session.commit()
     page = signed_in(app, student).get("/transcript").get_data(as_text=True)
     assert "急救培训" in page

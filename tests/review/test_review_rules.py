@@ -222,14 +222,14 @@ def test_cancelling_during_the_notice_withdraws_it(app):
 
 def test_the_winner_hosts_as_soon_as_the_window_ends_without_waiting_for_tick(app, clock):
     from marketplace import permissions
-    from marketplace.volunteers import operations as volunteering
+    from marketplace.volunteers import positions
     from marketplace.volunteers.models import Position
 
     world = _awarded()
     clock.set(review.active_notice(world.project).window_ends_at + timedelta(seconds=1))
     assert permissions.can(world.manager_a, "project.host", world.project)
     assert not permissions.can(world.manager_b, "project.host", world.project)
-    volunteering.save_position(
+    positions.save_position(
         world.manager_a, world.project, Position(), {"title": "签到引导", "admission": "first_come"}
     )
     db.session.commit()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from marketplace import clock
 from marketplace.extensions import db
 from marketplace.projects.models import ProjectState
-from marketplace.volunteers import operations as volunteering
+from marketplace.volunteers import positions, signups
 from marketplace.volunteers.models import Admission, Position, Shift
 from tests import factories
 from tests.projects.helpers import World
@@ -29,13 +29,13 @@ class HostingWorld(World):
 
     def position(self, admission=Admission.FIRST_COME, **fields) -> Position:
         data = {"title": "答疑志愿者", "description": "", "admission": admission, **fields}
-        position = volunteering.save_position(self.host, self.project, Position(), data)
+        position = positions.save_position(self.host, self.project, Position(), data)
         db.session.commit()
         return position
 
     def shift(self, position, *, capacity=2, starts_in=timedelta(days=3), hours=2, credit_hours="2") -> Shift:
         starts = clock.now() + starts_in
-        shift = volunteering.save_shift(
+        shift = positions.save_shift(
             self.host,
             position,
             Shift(),
@@ -54,6 +54,6 @@ class HostingWorld(World):
         return [factories.user(**fields) for _ in range(n)]
 
     def sign_up(self, student, shift):
-        signup = volunteering.sign_up(student, shift)
+        signup = signups.sign_up(student, shift)
         db.session.commit()
         return signup

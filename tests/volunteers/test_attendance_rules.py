@@ -5,7 +5,7 @@ import pytest
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.volunteers import operations as volunteering
+from marketplace.volunteers import attendance, positions, queries, reliability, signups, tasks
 from marketplace.volunteers.models import SignupStatus
 from tests.volunteers.helpers import HostingWorld
 
@@ -26,12 +26,12 @@ def staffed(world):
 def test_previous_minute_code_is_accepted_and_older_ones_are_not(staffed, clock):
     world, shift, volunteer, _ = staffed
     clock.set(shift.starts_at)
-    old = volunteering.checkin_code(shift)
+    old = attendance.checkin_code(shift)
     clock.shift(timedelta(seconds=61))
-    volunteering.check_in_or_out(volunteer, shift, old)  # previous minute: fine
+    attendance.check_in_or_out(volunteer, shift, old)  # previous minute: fine
     clock.shift(timedelta(minutes=2))
     with pytest.raises(DomainError, match="过期"):
-        volunteering.check_in_or_out(volunteer, shift, old)
+        attendance.check_in_or_out(volunteer, shift, old)
 
 
 def test_codes_of_another_shift_and_unaccepted_students_are_refused(staffed, clock):
@@ -39,34 +39,34 @@ def test_codes_of_another_shift_and_unaccepted_students_are_refused(staffed, clo
     other = world.shift(world.position(), starts_in=timedelta(days=3))
     clock.set(shift.starts_at)
     with pytest.raises(DomainError, match="签到码"):
-        volunteering.check_in_or_out(volunteer, shift, volunteering.checkin_code(other))
+        attendance.check_in_or_out(volunteer, shift, attendance.checkin_code(other))
     with pytest.raises(DomainError, match="没有被录用"):
-        volunteering.check_in_or_out(outsider, shift, volunteering.checkin_code(shift))
+        attendance.check_in_or_out(outsider, shift, attendance.checkin_code(shift))
 
 
 def test_credited_hours_are_the_overlap_rounded_down_to_half_hours_and_capped(staffed):
     world, shift, *_ = staffed
     start = shift.starts_at
-    assert volunteering.credited_hours(
+    assert attendance.credited_hours(
         shift, start + timedelta(minutes=10), start + timedelta(minutes=79)
     ) == Decimal("1")
-    assert volunteering.credited_hours(
+    assert attendance.credited_hours(
         shift, start - timedelta(hours=1), start + timedelta(hours=5)
     ) == Decimal("2.5")
-    assert volunteering.credited_hours(shift, start + timedelta(hours=4), start + timedelta(hours=5)) == 0
+    assert attendance.credited_hours(shift, start + timedelta(hours=4), start + timedelta(hours=5)) == 0
 
 
 def test_a_missing_checkout_waits_for_the_host(staffed, clock):
     world, shift, volunteer, _ = staffed
     clock.set(shift.starts_at)
-    volunteering.check_in_or_out(volunteer, shift, volunteering.checkin_code(shift))
+    attendance.check_in_or_out(volunteer, shift, attendance.checkin_code(shift))
     db.session.commit()
     clock.set(shift.ends_at + timedelta(hours=1))
     with pytest.raises(DomainError, match="没有签退"):
-        volunteering.confirm_attendance(world.host, shift)
-    signup = volunteering.roster(shift)[0]
-    volunteering.mark_attendance(world.host, signup, shift.starts_at, shift.ends_at, "忘记扫码签退，现场核实")
-    assert volunteering.confirm_attendance(world.host, shift) == 1
+        attendance.confirm_attendance(world.host, shift)
+    signup = queries.roster(shift)[0]
+    attendance.mark_attendance(world.host, signup, shift.starts_at, shift.ends_at, "忘记扫码签退，现场核实")
+    assert attendance.confirm_attendance(world.host, shift) == 1
     assert signup.attendance.credited_hours == Decimal("2.5")
 
 
@@ -79,15 +79,15 @@ def test_no_shows_are_marked_after_the_shift_and_block_signups_until_appealed(wo
     student = world.students(1)[0]
     signup = world.sign_up(student, shift)
     clock.set(shift.ends_at)
-    assert volunteering.mark_no_shows() == 1
-    assert volunteering.mark_no_shows() == 0
+    assert tasks.mark_no_shows() == 1
+    assert tasks.mark_no_shows() == 0
     db.session.refresh(signup)
     assert signup.status == SignupStatus.NO_SHOW
     later = world.shift(world.position(), starts_in=timedelta(days=5))
     with pytest.raises(DomainError, match="缺勤"):
-        volunteering.sign_up(student, later)
-    appeal = volunteering.appeal_no_show(student, signup, "当天发烧，有校医院证明")
-    volunteering.rule_appeal(world.host, appeal, uphold=True, ruling="证明属实")
+        signups.sign_up(student, later)
+    appeal = reliability.appeal_no_show(student, signup, "当天发烧，有校医院证明")
+    reliability.rule_appeal(world.host, appeal, uphold=True, ruling="证明属实")
     db.session.commit()
     assert signup.status == SignupStatus.EXCUSED
     assert world.sign_up(student, later).status == SignupStatus.ACCEPTED
@@ -96,11 +96,11 @@ def test_no_shows_are_marked_after_the_shift_and_block_signups_until_appealed(wo
 def test_checking_in_and_out_in_one_session_keeps_one_attendance(world, clock):
     shift = world.shift(world.position(), hours=2)
     student = world.students(1)[0]
-    signup = volunteering.sign_up(student, shift)
+    signup = signups.sign_up(student, shift)
     clock.set(shift.starts_at)
-    volunteering.check_in_or_out(student, shift, volunteering.checkin_code(shift))
+    attendance.check_in_or_out(student, shift, attendance.checkin_code(shift))
     clock.set(shift.ends_at)
-    volunteering.check_in_or_out(student, shift, volunteering.checkin_code(shift))
+    attendance.check_in_or_out(student, shift, attendance.checkin_code(shift))
     db.session.commit()
     assert signup.attendance.checked_out_at == shift.ends_at
 
@@ -110,13 +110,13 @@ def test_completed_trainings_show_on_the_students_profile(world, client):
     from tests import factories
 
     student = world.students(1)[0]
-    training = volunteering.save_training(
+    training = positions.save_training(
         world.host,
         world.project,
         Training(),
         {"title": "急救与安全培训", "held_at": world.project.bid_deadline},
     )
-    volunteering.record_training_attendance(world.host, training, [student])
+    positions.record_training_attendance(world.host, training, [student])
     db.session.commit()
     factories.login(client, student)
     assert "急救与安全培训" in client.get("/account").get_data(as_text=True)

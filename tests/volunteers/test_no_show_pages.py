@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.volunteers import operations as volunteering
+from marketplace.volunteers import reliability, tasks
 from marketplace.volunteers.models import AppealStatus, NoShowAppeal, Signup, SignupStatus
 from tests.volunteers.helpers import HostingWorld
 from tests.volunteers.pages import error_of, signed_in
@@ -20,7 +20,7 @@ def absent(app, clock):
     student = world.students(1)[0]
     world.sign_up(student, shift)
     clock.set(shift.ends_at)
-    volunteering.mark_no_shows()
+    tasks.mark_no_shows()
     return world, shift, student
 
 
@@ -59,7 +59,7 @@ def test_the_student_appeals_a_no_show_and_the_host_upholding_it_clears_the_mark
 
 def test_another_manager_cannot_answer_an_appeal(app, absent):
     world, shift, student = absent
-    appeal = volunteering.appeal_no_show(student, db.session.scalar(select(Signup)), "生病")
+    appeal = reliability.appeal_no_show(student, db.session.scalar(select(Signup)), "生病")
     db.session.commit()
     response = signed_in(app, world.manager_b).post(
         f"/hosting/appeals/{appeal.id}",

@@ -7,7 +7,7 @@ from marketplace import draw, permissions
 from marketplace.accounts.models import PoliticalStatus
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.volunteers import operations as volunteering
+from marketplace.volunteers import positions, queries, signups, tasks
 from marketplace.volunteers.models import Admission, Shift, Signup, SignupStatus
 from tests import factories
 from tests.volunteers.helpers import HostingWorld
@@ -44,7 +44,7 @@ def test_dozens_of_concurrent_signups_never_exceed_capacity(app, world):
                 student = db.session.get(factories.User, user_id)
                 target = db.session.get(Shift, shift_id)
                 barrier.wait()
-                volunteering.sign_up(student, target)
+                signups.sign_up(student, target)
                 db.session.commit()
             except Exception as error:  # pragma: no cover - surfaced below
                 errors.append(error)
@@ -69,9 +69,9 @@ def test_a_cancellation_promotes_the_first_waiting_student(world):
     taken = world.sign_up(first, shift)
     world.sign_up(second, shift)
     world.sign_up(third, shift)
-    volunteering.cancel(first, taken)
+    signups.cancel(first, taken)
     db.session.commit()
-    statuses = {s.user_id: s.status for s in volunteering.roster(shift)}
+    statuses = {s.user_id: s.status for s in queries.roster(shift)}
     assert statuses[second.id] == SignupStatus.ACCEPTED
     assert statuses[third.id] == SignupStatus.WAITING
 
@@ -82,16 +82,16 @@ def test_promotion_close_to_the_shift_asks_for_confirmation_and_lapses_without_p
     taken = world.sign_up(first, shift)
     world.sign_up(second, shift)
     clock.set(shift.starts_at - timedelta(hours=30))  # inside the 48 h confirmation window
-    volunteering.cancel(first, taken)
+    signups.cancel(first, taken)
     db.session.commit()
     offered = db.session.scalar(db.select(Signup).where(Signup.user_id == second.id))
     assert offered.status == SignupStatus.OFFERED and offered.offer_expires_at is not None
     clock.set(offered.offer_expires_at)
-    volunteering.expire_offers()
+    tasks.expire_offers()
     db.session.commit()
     db.session.refresh(offered)
     assert offered.status == SignupStatus.CANCELLED
-    assert volunteering.blocked_until(second) is None
+    assert signups.blocked_until(second) is None
 
 
 def test_cancelling_after_the_cutoff_is_refused(world, clock):
@@ -100,14 +100,14 @@ def test_cancelling_after_the_cutoff_is_refused(world, clock):
     signup = world.sign_up(student, shift)
     clock.set(shift.starts_at - timedelta(hours=23))
     with pytest.raises(DomainError, match="不能取消"):
-        volunteering.cancel(student, signup)
+        signups.cancel(student, signup)
 
 
 def test_signing_up_again_after_cancelling_reuses_the_same_signup(world):
     shift = world.shift(world.position())
     student = world.students(1)[0]
     first = world.sign_up(student, shift)
-    volunteering.cancel(student, first)
+    signups.cancel(student, first)
     db.session.commit()
     again = world.sign_up(student, shift)
     assert again.id == first.id and again.public_id == first.public_id
@@ -120,13 +120,13 @@ def test_the_lottery_replays_from_its_published_seed(world, clock):
     signups = [world.sign_up(s, shift) for s in applicants]
     assert {s.status for s in signups} == {SignupStatus.APPLIED}
     clock.set(closes)
-    assert volunteering.draw_due_lotteries() == 1
-    assert volunteering.draw_due_lotteries() == 0  # nobody can redraw
+    assert tasks.draw_due_lotteries() == 1
+    assert tasks.draw_due_lotteries() == 0  # nobody can redraw
     db.session.refresh(shift)
     ids = [s.public_id for s in signups]
     assert shift.lottery_seed == draw.seed_for(shift.id, ids)
     order = draw.draw_order(shift.lottery_seed, ids)
-    by_public = {s.public_id: s for s in volunteering.roster(shift)}
+    by_public = {s.public_id: s for s in queries.roster(shift)}
     assert [p for p in order if by_public[p].status == SignupStatus.ACCEPTED] == order[:3]
     assert all(by_public[p].status == SignupStatus.WAITING for p in order[3:])
 
@@ -138,14 +138,14 @@ def test_overlapping_shifts_are_refused(world):
     student = world.students(1)[0]
     world.sign_up(student, shift)
     with pytest.raises(DomainError, match="时间冲突"):
-        volunteering.sign_up(student, overlapping)
+        signups.sign_up(student, overlapping)
 
 
 def test_each_unmet_requirement_is_refused_with_its_reason(world):
     from marketplace.volunteers.models import Training
 
     college = factories.college("外国语学院")
-    training = volunteering.save_training(
+    training = positions.save_training(
         world.host, world.project, Training(), {"title": "急救培训", "held_at": world.project.bid_deadline}
     )
     db.session.commit()
@@ -159,7 +159,7 @@ def test_each_unmet_requirement_is_refused_with_its_reason(world):
     for fields, reason in cases:
         shift = world.shift(world.position(**fields))
         with pytest.raises(DomainError, match=reason):
-            volunteering.sign_up(student, shift)
+            signups.sign_up(student, shift)
 
 
 def test_phone_numbers_are_seen_by_the_host_of_an_accepted_volunteer_only(world):
@@ -182,8 +182,8 @@ def test_accepted_volunteers_are_reminded_the_day_before_their_shift_once(world,
     world.sign_up(accepted, shift)
     world.sign_up(waiting, shift)
     clock.set(shift.starts_at - timedelta(hours=20))
-    assert volunteering.send_shift_reminders() == 1
-    assert volunteering.send_shift_reminders() == 0
+    assert tasks.send_shift_reminders() == 1
+    assert tasks.send_shift_reminders() == 0
     kinds = db.session.scalars(
         db.select(Notification.user_id).where(Notification.kind == "volunteer.shift_tomorrow")
     ).all()
@@ -199,7 +199,7 @@ def test_every_lottery_applicant_hears_the_result(world, clock):
     for student in applicants:
         world.sign_up(student, shift)
     clock.set(closes)
-    volunteering.draw_due_lotteries()
+    tasks.draw_due_lotteries()
     told = db.session.scalars(
         db.select(Notification.user_id).where(Notification.kind == "volunteer.lottery_result")
     ).all()

@@ -1,0 +1,256 @@
+"""Sign-ups (报名): their status table, the student's own steps — sign up, cancel, take leave — and
+the waiting list that a freed seat is handed to.
+
+``SIGNUP_TRANSITIONS`` says which action leads from which statuses to which; ``move_signup`` is the
+only way a sign-up's status changes (the host's decision and the draw in ``admission.py``, the
+clock's steps in ``tasks.py``, attendance and no-shows included), and it writes the audit entry —
+recording that a reason was given, never the reason (a leave reason is personal). Seats move alongside
+through ``seats.py``. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock, permissions, settings
+from ..accounts.models import AccountKind
+from ..errors import DomainError
+from ..extensions import db
+from ..notify import operations as notify
+from ..projects.models import ProjectState
+from ..school.models import term_containing
+from ..statuses import NEW, StatusTable
+from ..timeutil import SCHOOL_TZ, start_of_local_day
+from .models import Admission, Position, Shift, Signup, TrainingAttendance
+from .models import SignupStatus as S
+from .seats import release_seat, take_seat
+
+ACTIVE = (S.APPLIED, S.ACCEPTED, S.OFFERED, S.WAITING)
+
+# action -> (statuses it may start from, status it leads to)
+SIGNUP_TRANSITIONS = {
+    "sign_up": (frozenset({NEW, S.CANCELLED}), S.APPLIED),  # signing up again reuses the sign-up
+    "accept": (frozenset({S.APPLIED}), S.ACCEPTED),  # a seat: first come, the host's yes, the draw
+    "wait": (frozenset({S.APPLIED}), S.WAITING),  # 候补: the shift is full, or drawn already
+    "reject": (frozenset({S.APPLIED}), S.REJECTED),  # 评审制: the host's no
+    "promote": (frozenset({S.WAITING}), S.ACCEPTED),  # a freed seat, well before the shift
+    "offer": (frozenset({S.WAITING}), S.OFFERED),  # a freed seat close to the shift: to be confirmed
+    "confirm": (frozenset({S.OFFERED}), S.ACCEPTED),
+    "expire": (frozenset({S.OFFERED}), S.CANCELLED),  # the offer was not confirmed in time
+    "lapse": (frozenset({S.OFFERED}), S.CANCELLED),  # the shift ended with the offer unconfirmed
+    "cancel": (frozenset(ACTIVE), S.CANCELLED),
+    "leave": (frozenset({S.ACCEPTED, S.OFFERED}), S.LEAVE),  # 请假
+    "no_show": (frozenset({S.ACCEPTED}), S.NO_SHOW),  # 缺勤
+    "mark_present": (frozenset({S.NO_SHOW}), S.ACCEPTED),  # the host corrects a wrong no-show
+    "excuse": (frozenset({S.NO_SHOW}), S.EXCUSED),  # a no-show appeal upheld
+}
+
+
+def _signup_facts(action: str, actor, reason: str | None) -> dict:
+    # Only an offer has a deadline; the move that sets OFFERED passes it.
+    facts = {"updated_at": clock.now(), "offer_expires_at": None}
+    if action == "leave":
+        facts["leave_reason"] = reason
+    return facts
+
+
+SIGNUPS = StatusTable("signup", _l("这条报名"), SIGNUP_TRANSITIONS, facts=_signup_facts, records_reason=False)
+
+
+def move_signup(signup: Signup, action: str, actor, *, reason: str | None = None, **facts) -> None:
+    """The only way a sign-up's status changes (actor None: the system's own step)."""
+    SIGNUPS.move(signup, action, actor, reason=reason, project_id=signup.shift.position.project_id, **facts)
+
+
+def link(shift: Shift) -> str:
+    return f"/volunteer/shifts/{shift.id}"
+
+
+# -- the waiting list -----------------------------------------------------------------------------------
+
+
+def promote(shift: Shift) -> None:
+    """Fill free seats from the waiting list, in order. Close to the shift, a promotion is an offer the
+    student confirms (and may let lapse without penalty)."""
+    now = clock.now()
+    near = now >= shift.starts_at - timedelta(hours=settings.get("promotion_confirm_hours"))
+    while True:
+        waiting = db.session.scalar(
+            select(Signup)
+            .where(Signup.shift_id == shift.id, Signup.status == S.WAITING)
+            .order_by(Signup.queue_key, Signup.id)
+            .limit(1)
+            .with_for_update(skip_locked=True, of=Signup)
+        )
+        if waiting is None or now >= shift.starts_at or not take_seat(shift):
+            return
+        if near:
+            expires = min(now + timedelta(hours=settings.get("offer_hours")), shift.starts_at)
+            move_signup(waiting, "offer", None, offer_expires_at=expires)
+            notify.send(waiting.user, "volunteer.offered", link=link(shift), shift=shift, signup=waiting)
+        else:
+            move_signup(waiting, "promote", None)
+            notify.send(waiting.user, "volunteer.promoted", link=link(shift), shift=shift)
+
+
+# -- the student's side -------------------------------------------------------------------------------
+
+
+def signup_closes_at(shift: Shift) -> datetime:
+    closes = shift.position.signup_closes_at
+    return min(closes, shift.starts_at) if closes else shift.starts_at
+
+
+def cancel_cutoff(shift: Shift) -> datetime:
+    """From here on a volunteer holding a seat may no longer cancel, only ask for leave."""
+    return shift.starts_at - timedelta(hours=settings.get("cancel_cutoff_hours"))
+
+
+def blocked_until(user) -> datetime | None:
+    """诚信记录: this many no-shows within the current term block new sign-ups for a while."""
+    now = clock.now()
+    term = term_containing(now)
+    stmt = (
+        select(Shift.ends_at)
+        .join(Signup, Signup.shift_id == Shift.id)
+        .where(Signup.user_id == user.id, Signup.status == S.NO_SHOW)
+    )
+    if term is not None:
+        stmt = stmt.where(Shift.starts_at >= start_of_local_day(term.starts_on))
+    ends = sorted(db.session.scalars(stmt).all())
+    if len(ends) < settings.get("no_show_block_count"):
+        return None
+    until = ends[-1] + timedelta(days=settings.get("no_show_block_days"))
+    return until if until > now else None
+
+
+def unmet_requirement(user, position: Position) -> str | None:
+    """Why ``user`` may not take this position, in words for them; None when nothing is missing."""
+    if position.required_training_id and not db.session.scalar(
+        select(TrainingAttendance.id).where(
+            TrainingAttendance.training_id == position.required_training_id,
+            TrainingAttendance.user_id == user.id,
+        )
+    ):
+        return _("需先参加培训「%(t)s」。", t=position.required_training.title)
+    if position.required_college_id and user.college_id != position.required_college_id:
+        return _("仅限%(c)s的同学报名。", c=position.required_college.name)
+    if position.min_grade and (user.grade or 0) < position.min_grade:
+        return _("仅限 %(g)s 级及以后入学的同学报名。", g=position.min_grade)
+    if position.max_grade and (user.grade or 9999) > position.max_grade:
+        return _("仅限 %(g)s 级及以前入学的同学报名。", g=position.max_grade)
+    if position.required_political and (
+        user.political_status is None or user.political_status.value not in position.required_political
+    ):
+        return _("该岗位对政治面貌有要求，请先在个人资料中填写。")
+    return None
+
+
+def _overlapping(user, shift: Shift) -> Signup | None:
+    return db.session.scalar(
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(
+            Signup.user_id == user.id,
+            Signup.shift_id != shift.id,
+            Signup.status.in_(ACTIVE),
+            Shift.starts_at < shift.ends_at,
+            Shift.ends_at > shift.starts_at,
+        )
+        .limit(1)
+    )
+
+
+def sign_up(student, shift: Shift) -> Signup:
+    """报名. First come takes a seat or joins the waiting list; approval and lottery apply."""
+    if not permissions.can(student, "account.write") or student.kind != AccountKind.STUDENT:
+        abort(403)
+    position = shift.position
+    if position.project.effective_state != ProjectState.HOSTING:
+        raise DomainError(_("项目不在承办阶段，暂不招募。"))
+    now = clock.now()
+    if now >= signup_closes_at(shift):
+        raise DomainError(_("这个班次的报名已经截止。"))
+    if (until := blocked_until(student)) is not None:
+        raise DomainError(
+            _(
+                "你本学期缺勤次数较多，%(d)s 前暂不能报名。如有异议可对缺勤记录提出申诉。",
+                d=until.astimezone(SCHOOL_TZ).strftime("%Y-%m-%d"),
+            )
+        )
+    if (reason := unmet_requirement(student, position)) is not None:
+        raise DomainError(reason)
+    if (other := _overlapping(student, shift)) is not None:
+        raise DomainError(_("与你已报名的班次时间冲突（%(p)s）。", p=other.shift.position.title))
+    signup = db.session.scalar(
+        select(Signup).where(Signup.shift_id == shift.id, Signup.user_id == student.id)
+    )
+    if signup is not None and signup.status != S.CANCELLED:
+        raise DomainError(_("你已经报过这个班次了（%(s)s）。", s=signup.status.label))
+    queue_key = now.isoformat()
+    try:
+        with db.session.begin_nested():
+            if signup is None:
+                signup = Signup(shift=shift, user_id=student.id, created_at=now)
+                db.session.add(signup)
+            move_signup(signup, "sign_up", student, queue_key=queue_key)
+    except IntegrityError:
+        raise DomainError(_("你已经报过这个班次了。")) from None
+    if position.admission == Admission.FIRST_COME:
+        if take_seat(shift):
+            move_signup(signup, "accept", student)
+            notify.send(student, "volunteer.accepted", link=link(shift), shift=shift)
+        else:
+            move_signup(signup, "wait", student)
+            notify.send(student, "volunteer.waiting", link=link(shift), shift=shift)
+    elif position.admission == Admission.LOTTERY and shift.lottery_drawn_at is not None:
+        # After the draw: behind everyone drawn ("~" sorts after the hex draw keys).
+        move_signup(signup, "wait", student, queue_key="~" + queue_key)
+        notify.send(student, "volunteer.waiting", link=link(shift), shift=shift)
+    else:
+        notify.send(student, "volunteer.applied", link=link(shift), shift=shift, position=position)
+    return signup
+
+
+def own(student, signup: Signup) -> None:
+    """The student acting on their own sign-up (404 for anyone else's)."""
+    if signup.user_id != student.id or not permissions.can(student, "account.write"):
+        abort(404)
+
+
+def cancel(student, signup: Signup) -> None:
+    """取消报名, until the cut-off before the shift; a freed seat goes to the waiting list."""
+    own(student, signup)
+    shift = signup.shift
+    cutoff = cancel_cutoff(shift)
+    if signup.status not in ACTIVE:
+        raise DomainError(_("这条报名已经不能取消。"))
+    if signup.status.holds_seat and clock.now() >= cutoff:
+        raise DomainError(
+            _("班次开始前 %(h)s 小时内不能取消；如有急事请请假。", h=settings.get("cancel_cutoff_hours"))
+        )
+    held = signup.status.holds_seat
+    move_signup(signup, "cancel", student)
+    if held:
+        release_seat(shift)
+        promote(shift)
+
+
+def request_leave(student, signup: Signup, reason: str) -> None:
+    """请假 before the shift starts: the seat goes to the waiting list and no no-show is marked."""
+    own(student, signup)
+    if not signup.status.holds_seat:
+        raise DomainError(_("只有已录用的班次可以请假。"))
+    if clock.now() >= signup.shift.starts_at:
+        raise DomainError(_("班次已经开始，不能再请假，请联系承办方。"))
+    if not (reason or "").strip():
+        raise DomainError(_("请填写请假原因。"), field="reason")
+    move_signup(signup, "leave", student, reason=reason.strip())
+    release_seat(signup.shift)
+    promote(signup.shift)
