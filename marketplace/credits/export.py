@@ -153,5 +153,5 @@ def run_export(job_id: int) -> None:
     job.processed_rows = job.total_rows = rows
     requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
     if requester is not None:
-        notify.send(requester, "credit.export_ready", link=f"/credits/exports/{job.public_id}", job=job)
+        notify.send(requester, "credit.export_ready", link=job.url, job=job)
     db.session.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from flask import abort
+from flask import abort, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -125,7 +125,7 @@ def verify(actor, records: list[CreditRecord]) -> int:
         )
         record.rejection_reason = None
         _log(record, actor, "verify", before)
-        notify.send(record.user, "credit.verified", link="/transcript", record=record)
+        notify.send(record.user, "credit.verified", link=url_for("credits.transcript_page"), record=record)
         done += 1
     if done:
         audit.record(actor, "credit.verify", ("credit_record", "bulk"), after={"count": done})
@@ -143,7 +143,9 @@ def reject(actor, record: CreditRecord, reason: str) -> None:
     record.status, record.rejection_reason = CreditStatus.REJECTED, reason
     _log(record, actor, "reject", before, reason)
     audit.record(actor, "credit.reject", record, reason=reason, project_id=record.project_id)
-    notify.send(record.user, "credit.rejected", link="/transcript", record=record, reason=reason)
+    notify.send(
+        record.user, "credit.rejected", link=url_for("credits.transcript_page"), record=record, reason=reason
+    )
 
 
 def correct(actor, record: CreditRecord, hours: Decimal, reason: str) -> None:
@@ -226,7 +228,7 @@ def file_appeal(
     from ..review.operations import union_staff
 
     notify.send_to_many(
-        union_staff(project), "credit.appeal_received", link="/credits/appeals", appeal=appeal
+        union_staff(project), "credit.appeal_received", link=url_for("credits.appeals"), appeal=appeal
     )
     return appeal
 
@@ -271,4 +273,4 @@ def resolve_appeal(
         reason=ruling,
         project_id=project.id,
     )
-    notify.send(appeal.user, "credit.appeal_answered", link="/transcript", appeal=appeal)
+    notify.send(appeal.user, "credit.appeal_answered", link=url_for("credits.transcript_page"), appeal=appeal)

@@ -438,7 +438,7 @@ def completion(project_id: int):
         ),
     ):
         flash(_("结项报告已提交，项目进入评价阶段。"), "success")
-        return redirect(f"/projects/{project.id}")
+        return redirect(project.url)
     return render_template(
         "credits/completion.html",
         form=form,

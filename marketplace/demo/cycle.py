@@ -143,7 +143,9 @@ def _data(demo: Demo, spec: ProjectSpec) -> dict:
 
 def draft(demo: Demo, spec: ProjectSpec) -> Project:
     demo.travel(demo.day(spec.posted, "10:00"))
-    project = project_ops.create_draft(staff_of(spec), union_of(demo, spec), _data(demo, spec))
+    project = project_ops.create_draft(
+        staff_of(spec), {**_data(demo, spec), "union_id": union_of(demo, spec).id}
+    )
     demo.created["projects"] += 1
     return project
 
@@ -161,9 +163,11 @@ def ask_and_answer(demo: Demo, spec: ProjectSpec, project: Project) -> None:
     the organizations this run has (``--clubs`` may leave some out)."""
     for n, question in enumerate(q for q in spec.questions if q.org in demo.orgs):
         demo.travel(demo.day(spec.posted + 1 + n, "20:30"))
-        asked = project_ops.ask_question(manager_of(demo.orgs[question.org]), project, question.body)
+        asked = project_ops.ask_question(
+            manager_of(demo.orgs[question.org]), project, {"body": question.body}
+        )
         demo.travel(demo.day(spec.posted + 2 + n, "09:40"))
-        project_ops.answer_question(staff_of(spec), asked, question.answer)
+        project_ops.answer_question(staff_of(spec), asked, {"answer": question.answer})
 
 
 def submit_bids(demo: Demo, spec: ProjectSpec, project: Project) -> list[Bid]:

@@ -24,7 +24,7 @@ from wtforms import (
 )
 
 from .. import clock
-from ..accounts.models import POLITICAL_STATUS_LABELS, AccountKind, User
+from ..accounts.models import AccountKind, PoliticalStatus, User
 from ..credits.models import CreditCategory
 from ..extensions import db
 from ..forms import Form, MultiCheckboxField, length, number_range, optional, required
@@ -126,7 +126,7 @@ class PositionForm(Form):
     )
     required_political = MultiCheckboxField(
         _l("政治面貌要求"),
-        choices=list(POLITICAL_STATUS_LABELS.items()),
+        choices=PoliticalStatus.choices(),
         description=_l("不勾选表示不限；勾选后只有所选政治面貌的同学可以报名"),
     )
 

@@ -161,7 +161,7 @@ def record_expenditure(
             notify.send(
                 staff,
                 "hosting.overspent",
-                link=f"/projects/{project.id}",
+                link=project.url,
                 project=project,
                 total=total,
                 budget=budget,

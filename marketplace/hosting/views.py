@@ -21,8 +21,7 @@ from sqlalchemy import select
 
 from .. import clock, permissions
 from ..extensions import db
-from ..forms import Form, attempt
-from ..projects.forms import ActionForm
+from ..forms import ActionForm, Form, attempt
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
 from ..timeutil import local

@@ -33,9 +33,10 @@ def render(kind: str, user, **context) -> tuple[str, str]:
 
 
 def absolute(link: str | None) -> str | None:
+    """A stored link (a path from ``url_for``, which already includes the app's root) for mail."""
     if not link or link.startswith(("http://", "https://")):
         return link
-    return urljoin(current_app.config["BASE_URL"].rstrip("/") + "/", link.lstrip("/"))
+    return urljoin(current_app.config["BASE_URL"], link)
 
 
 def email_wanted(user, kind: str) -> bool:

@@ -116,7 +116,7 @@ def save_membership(
         after=audit.snapshot(membership, MEMBERSHIP_FIELDS),
     )
     if creating and notify_member:
-        notify.send(user, "membership.granted", link=f"/orgs/{org.id}", org=org, membership=membership)
+        notify.send(user, "membership.granted", link=org.url, org=org, membership=membership)
     return membership
 
 

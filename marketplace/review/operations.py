@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort
+from flask import abort, url_for
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -123,7 +123,9 @@ def assign_panelist(actor, project: Project, user: User) -> PanelSeat:
     audit.record(
         actor, "review.assign", seat, after={"user": user.id, "round": round_.number}, project_id=project.id
     )
-    notify.send(user, "review.panel_assigned", link=f"/review/projects/{project.id}", project=project)
+    notify.send(
+        user, "review.panel_assigned", link=url_for("review.overview", project_id=project.id), project=project
+    )
     return seat
 
 
@@ -227,7 +229,12 @@ def remind(actor, project: Project) -> int:
     waiting = [s for s in round_.seats if s.submitted_at is None]
     for seat in waiting:
         seat.reminded_at = clock.now()
-        notify.send(seat.user, "review.reminder", link=f"/review/projects/{project.id}", project=project)
+        notify.send(
+            seat.user,
+            "review.reminder",
+            link=url_for("review.overview", project_id=project.id),
+            project=project,
+        )
     return len(waiting)
 
 
@@ -299,7 +306,7 @@ def _notify_result(project: Project, notice: AwardNotice, entry) -> None:
         notify.send(
             membership.user,
             "review.award_result",
-            link=f"/projects/{project.id}/notice",
+            link=url_for("review.notice", project_id=project.id),
             project=project,
             org=membership.org,
             won=won,
@@ -368,7 +375,9 @@ def object_to(student, project: Project, reason: str) -> Objection:
         select(User).where(User.site_roles.any(role=SiteRole.LEAGUE_REVIEWER))
     ):
         if not is_recused(reviewer, project):
-            notify.send(reviewer, "review.objection_received", link="/review/objections", project=project)
+            notify.send(
+                reviewer, "review.objection_received", link=url_for("review.objections"), project=project
+            )
     return objection
 
 
@@ -405,7 +414,7 @@ def _close(objection: Objection, project: Project, reviewer, status: ObjectionSt
     notify.send(
         objection.student,
         "review.objection_ruled",
-        link=f"/projects/{project.id}/notice",
+        link=url_for("review.notice", project_id=project.id),
         project=project,
         objection=objection,
     )
@@ -425,7 +434,11 @@ def decline(actor, project: Project, reason: str) -> None:
     audit.record(actor, "review.decline", notice, reason=reason.strip(), project_id=project.id)
     for staff in union_staff(project):
         notify.send(
-            staff, "review.declined", link=f"/review/projects/{project.id}", project=project, reason=reason
+            staff,
+            "review.declined",
+            link=url_for("review.overview", project_id=project.id),
+            project=project,
+            reason=reason,
         )
 
 

@@ -24,8 +24,8 @@ from ..bids.visibility import hidden_bid_projects
 from ..errors import DomainError
 from ..extensions import db
 from ..formatting import local_datetime
-from ..forms import Form, attempt
-from ..projects.forms import ActionForm, ReasonForm
+from ..forms import ActionForm, Form, attempt
+from ..projects.forms import ReasonForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public, paginate_rows
 from . import operations as review
@@ -218,7 +218,7 @@ def pass_award(project_id: int):
         return _overview(project, pass_form=form, status=422)
     if published is None:
         flash(_("没有可以顺延的标书，项目已流标。"), "warning")
-        return redirect(f"/projects/{project.id}")
+        return redirect(project.url)
     flash(_("已顺延给「%(org)s」，新的公示已发布。", org=published.bid.org.name), "success")
     return redirect(url_for(".notice", project_id=project.id))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 
-from ..accounts.models import POLITICAL_STATUS_LABELS
+from ..accounts.models import PoliticalStatus
 from ..forms import Form
 from . import files
 
@@ -28,7 +28,7 @@ def column_help() -> list[tuple[str, str]]:
         (files.EMAIL, _l("选填，不能与其他账号重复。已认领的账号保留本人设置的邮箱。")),
         (
             files.POLITICAL,
-            _l("选填：%(choices)s。", choices="、".join(map(str, POLITICAL_STATUS_LABELS.values()))),
+            _l("选填：%(choices)s。", choices="、".join(status.label for status in PoliticalStatus)),
         ),
         (files.STATUS, _l("选填：正常、已毕业或已停用；新账号留空即为正常。")),
         (

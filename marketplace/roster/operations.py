@@ -122,7 +122,7 @@ def apply_job(job: ImportJob, actor, progress: Progress | None = None) -> None:
         raise RuntimeError(f"import job {job.public_id} was finished by another run")
     audit.record(actor, "roster.import", job, after={"filename": job.filename, **summary})
     if actor is not None:
-        notify.send(actor, "roster.import_done", link=f"/admin/imports/{job.public_id}", job=job)
+        notify.send(actor, "roster.import_done", link=job.url, job=job)
 
 
 def fail_job(job: ImportJob, message: str) -> None:

@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from flask import abort, current_app
+from flask import abort, current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -195,10 +195,6 @@ def _set(signup: Signup, status: SignupStatus, **fields) -> None:
         setattr(signup, name, value)
 
 
-def _link(shift: Shift) -> str:
-    return f"/volunteer/shifts/{shift.id}"
-
-
 def _promote(shift: Shift) -> None:
     """Fill free seats from the waiting list, in order. Close to the shift, a promotion is an offer the
     student confirms (and may let lapse without penalty)."""
@@ -217,10 +213,10 @@ def _promote(shift: Shift) -> None:
         if near:
             expires = min(now + timedelta(hours=settings.get("offer_hours")), shift.starts_at)
             _set(waiting, SignupStatus.OFFERED, offer_expires_at=expires)
-            notify.send(waiting.user, "volunteer.offered", link=_link(shift), shift=shift, signup=waiting)
+            notify.send(waiting.user, "volunteer.offered", link=shift.url, shift=shift, signup=waiting)
         else:
             _set(waiting, SignupStatus.ACCEPTED)
-            notify.send(waiting.user, "volunteer.promoted", link=_link(shift), shift=shift)
+            notify.send(waiting.user, "volunteer.promoted", link=shift.url, shift=shift)
 
 
 # -- the student's side -------------------------------------------------------------------------------
@@ -329,17 +325,17 @@ def sign_up(student, shift: Shift) -> Signup:
     if position.admission == Admission.FIRST_COME:
         if _take_seat(shift):
             _set(signup, SignupStatus.ACCEPTED, queue_key=queue_key)
-            notify.send(student, "volunteer.accepted", link=_link(shift), shift=shift)
+            notify.send(student, "volunteer.accepted", link=shift.url, shift=shift)
         else:
             _set(signup, SignupStatus.WAITING, queue_key=queue_key)
-            notify.send(student, "volunteer.waiting", link=_link(shift), shift=shift)
+            notify.send(student, "volunteer.waiting", link=shift.url, shift=shift)
     elif position.admission == Admission.LOTTERY and shift.lottery_drawn_at is not None:
         # After the draw: behind everyone drawn ("~" sorts after the hex draw keys).
         _set(signup, SignupStatus.WAITING, queue_key="~" + queue_key)
-        notify.send(student, "volunteer.waiting", link=_link(shift), shift=shift)
+        notify.send(student, "volunteer.waiting", link=shift.url, shift=shift)
     else:
         _set(signup, SignupStatus.APPLIED, queue_key=queue_key)
-        notify.send(student, "volunteer.applied", link=_link(shift), shift=shift, position=position)
+        notify.send(student, "volunteer.applied", link=shift.url, shift=shift, position=position)
     audit.record(
         student, "signup.create", signup, after={"status": signup.status}, project_id=position.project_id
     )
@@ -405,13 +401,13 @@ def decide(actor, signup: Signup, *, accept: bool) -> None:
         raise DomainError(_("这条报名不在待审核状态。"))
     if not accept:
         _set(signup, SignupStatus.REJECTED)
-        notify.send(signup.user, "volunteer.rejected", link=_link(shift), shift=shift)
+        notify.send(signup.user, "volunteer.rejected", link=shift.url, shift=shift)
     elif _take_seat(shift):
         _set(signup, SignupStatus.ACCEPTED)
-        notify.send(signup.user, "volunteer.accepted", link=_link(shift), shift=shift)
+        notify.send(signup.user, "volunteer.accepted", link=shift.url, shift=shift)
     else:
         _set(signup, SignupStatus.WAITING)
-        notify.send(signup.user, "volunteer.waiting", link=_link(shift), shift=shift)
+        notify.send(signup.user, "volunteer.waiting", link=shift.url, shift=shift)
     audit.record(
         actor, "signup.decide", signup, after={"status": signup.status}, project_id=shift.position.project_id
     )
@@ -452,7 +448,7 @@ def draw_lottery(shift: Shift, actor=None) -> bool:
             SignupStatus.ACCEPTED if won else SignupStatus.WAITING,
             queue_key=draw.draw_key(seed, public_id),
         )
-        notify.send(signup.user, "volunteer.lottery_result", link=_link(shift), shift=shift, won=won)
+        notify.send(signup.user, "volunteer.lottery_result", link=shift.url, shift=shift, won=won)
     audit.record(
         actor,
         "shift.lottery",
@@ -676,7 +672,7 @@ def mark_no_shows(now: datetime | None = None) -> int:
             elif signup.status == SignupStatus.ACCEPTED and signup.attendance is None:
                 _set(signup, SignupStatus.NO_SHOW)
                 audit.record(None, "signup.no_show", signup, project_id=shift.position.project_id)
-                notify.send(signup.user, "volunteer.no_show", link="/volunteer/mine", shift=shift)
+                notify.send(signup.user, "volunteer.no_show", link=url_for("volunteers.mine"), shift=shift)
                 marked += 1
         db.session.commit()
     return marked
@@ -735,7 +731,9 @@ def rule_appeal(actor, appeal: NoShowAppeal, *, uphold: bool, ruling: str) -> No
         reason=ruling.strip(),
         project_id=project.id,
     )
-    notify.send(appeal.signup.user, "volunteer.appeal_answered", link="/volunteer/mine", appeal=appeal)
+    notify.send(
+        appeal.signup.user, "volunteer.appeal_answered", link=url_for("volunteers.mine"), appeal=appeal
+    )
 
 
 RECORDED = (SignupStatus.NO_SHOW, SignupStatus.EXCUSED, SignupStatus.LEAVE)
@@ -791,7 +789,7 @@ def send_shift_reminders(now: datetime | None = None) -> int:
         shift = db.session.get(Shift, shift_id)
         for signup in roster(shift):
             if signup.status == SignupStatus.ACCEPTED:
-                notify.send(signup.user, "volunteer.shift_tomorrow", link=_link(shift), shift=shift)
+                notify.send(signup.user, "volunteer.shift_tomorrow", link=shift.url, shift=shift)
                 sent += 1
         db.session.commit()
     return sent

@@ -29,17 +29,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import clock
-from ..accounts.models import POLITICAL_STATUS_LABELS, User
+from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
 from ..formatting import local_datetime
-from ..forms import attempt
-from ..projects.forms import ActionForm
+from ..forms import ActionForm, attempt
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
 from . import calendar, queries
 from . import operations as volunteering
-from .forms import ADMISSION_LABELS, AppealForm, CheckinForm, LeaveForm, OpenShiftFilter
+from .forms import AppealForm, CheckinForm, LeaveForm, OpenShiftFilter
 from .models import Attendance, Shift, Signup, SignupStatus
 
 bp = Blueprint("volunteers", __name__)
@@ -50,8 +49,6 @@ SCAN_KEY = "checkin_scan"  # the session's memory of a scan made before logging 
 @bp.app_context_processor
 def _volunteer_helpers():
     return {
-        "admission_labels": ADMISSION_LABELS,
-        "political_labels": POLITICAL_STATUS_LABELS,
         "signup_closes_at": volunteering.signup_closes_at,
     }
 
