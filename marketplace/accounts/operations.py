@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
-from .. import audit, clock, settings
+from .. import audit, clock, permissions, settings
 from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
@@ -277,12 +277,13 @@ def user_by_number(number: str) -> User:
     return user
 
 
-def save_account(actor: User, user: User, data: dict, roles: set[SiteRole]) -> User:
-    """The admin's user form: the profile and the site roles in one step."""
+def save_account(actor: User, user: User, data: dict) -> User:
+    """The admin's user form: the profile and the site roles (``data["roles"]``) in one step."""
+    permissions.require(actor, "user.manage")
     if actor.id is not None and actor.id == user.id and data.get("status") != AccountStatus.ACTIVE:
         raise DomainError(_("不能停用自己的账号或把自己设为已毕业，请由另一位管理员操作。"), field="status")
     save_user(actor, user, data)
-    set_site_roles(actor, user, roles)
+    set_site_roles(actor, user, data["roles"])
     return user
 
 

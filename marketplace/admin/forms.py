@@ -64,6 +64,9 @@ class UserForm(Form):
         super().__init__(*args, **kwargs)
         self.college_id.choices = college_choices()
 
+    def to_data(self) -> dict:
+        return {**super().to_data(), "roles": {SiteRole(role) for role in self.roles.data or []}}
+
 
 class OrgForm(Form):
     name = StringField(_l("名称"), [required(), length(100)])

@@ -212,7 +212,7 @@ def panel(demo: Demo, project: Project, size: int) -> list[User]:
 def seat(demo: Demo, spec: ProjectSpec, project: Project, panelists: list[User], day: int) -> None:
     demo.travel(demo.day(day, "09:30"))
     for panelist in panelists:
-        review.assign_panelist(staff_of(spec), project, panelist)
+        review.assign_panelist(staff_of(spec), project, {"user": panelist.id})
 
 
 def score(
@@ -245,4 +245,4 @@ def review_and_award(demo: Demo, spec: ProjectSpec, project: Project, bids: list
         demo.travel(demo.day(day, "10:30") + timedelta(hours=3 * n))
         score(demo, spec, project, panelist, bids)
     demo.travel(demo.day(day + 1, "15:00"))
-    review.award(staff_of(spec), project, bids[0])
+    review.award(staff_of(spec), project, {"bid": bids[0].public_id})
