@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, validators, widgets
@@ -108,3 +109,9 @@ def attempt(form: Form, operation: Callable[[], object], *, validate: bool = Tru
         return Attempt(False, error=error)
     db.session.commit()
     return Attempt(True, result)
+
+
+def flash_refusal(form: Form) -> None:
+    """For a button that goes back to the page it came from: say there why it was refused."""
+    for message in [*form.form_errors, *(e for errors in form.errors.values() for e in errors)]:
+        flash(message, "danger")

@@ -20,7 +20,7 @@ from ..accounts.models import User
 from ..credits import operations as credits_ops
 from ..credits.models import CreditCategory
 from ..extensions import db
-from ..forms import ActionForm, Form, attempt
+from ..forms import ActionForm, Form, attempt, flash_refusal
 from ..orgs import operations as orgs_ops
 from ..orgs.models import College, Membership, Organization
 from ..school import operations as school_ops
@@ -384,8 +384,7 @@ def _delete(operation: Callable[[], object], done: str):
     form = ActionForm()
     if attempt(form, operation):
         flash(done, "success")
-    for message in [*form.form_errors, *(e for errors in form.errors.values() for e in errors)]:
-        flash(message, "danger")
+    flash_refusal(form)
     return redirect(url_for(".calendar"))
 
 

@@ -18,11 +18,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit, clock, settings
+from .. import audit, clock, permissions, settings
 from ..accounts.models import User
 from ..extensions import db
 from ..notify import operations as notify
 from ..queue import task
+from ..school.models import Term
 from .models import CreditExport, CreditRecord, CreditStatus, ExportStatus
 
 CHUNK = 1000
@@ -114,7 +115,10 @@ def write_export(
     return written
 
 
-def request_export(actor, term, file_format: str) -> CreditExport:
+def request_export(actor, data: dict) -> CreditExport:
+    """Queue an export of ``data["term_id"]``'s verified credits as ``data["file_format"]``."""
+    permissions.require(actor, "credit.handle")
+    term, file_format = db.session.get(Term, data["term_id"]), data["file_format"]
     job = CreditExport(
         term_id=term.id, file_format=file_format, requested_by_id=actor.id, created_at=clock.now()
     )

@@ -132,9 +132,20 @@ def verify(actor, records: list[CreditRecord]) -> int:
     return done
 
 
-def reject(actor, record: CreditRecord, reason: str) -> None:
+def verify_ticked(actor, data: dict) -> int:
+    """批量认定 of the records ticked on the queue (``data["records"]``, their public ids)."""
+    from .queries import waiting_records  # the queries read this module's scopes
+
+    ticked = waiting_records(actor, data["records"])
+    if not ticked:  # verified or rejected meanwhile, perhaps by a colleague in another tab
+        raise DomainError(_("勾选的记录都已处理过了。"), field="records")
+    return verify(actor, ticked)
+
+
+def reject(actor, record: CreditRecord, data: dict) -> None:
+    """不予认定, for ``data["reason"]``, which the student is told."""
     _require_verifier(actor, record)
-    reason = (reason or "").strip()
+    reason = (data["reason"] or "").strip()
     if not reason:
         raise DomainError(_("请填写不予认定的理由。"), field="reason")
     if record.status == CreditStatus.REJECTED:
@@ -174,11 +185,10 @@ def appeal_deadline(shift):
     return shift.ends_at + timedelta(days=settings.get("credit_appeal_days"))
 
 
-def file_appeal(
-    student, shift, reason: str, *, hours_claimed: Decimal | None = None, evidence=None
-) -> CreditAppeal:
-    """学分申诉 for a shift the student was on: a missing record, or a wrong one. The posting union's
-    staff are told."""
+def file_appeal(student, shift, data: dict) -> CreditAppeal:
+    """学分申诉 for a shift the student was on: a missing record, or a wrong one (``reason``, with the
+    ``hours_claimed`` and ``evidence``, a file, if any). The posting union's staff are told."""
+    reason, hours_claimed, evidence = data["reason"], data.get("hours_claimed"), data.get("evidence")
     if not permissions.can(student, "account.write"):
         abort(403)
     signup = db.session.scalar(
@@ -233,11 +243,10 @@ def file_appeal(
     return appeal
 
 
-def resolve_appeal(
-    actor, appeal: CreditAppeal, *, accept: bool, ruling: str, hours: Decimal | None = None
-) -> None:
-    """Staff (or the verifying role) accept — the record is created or corrected, with history — or
-    reject with a reason; the student is told either way."""
+def resolve_appeal(actor, appeal: CreditAppeal, data: dict) -> None:
+    """Staff (or the verifying role) accept (``data["accept"]``) — the record is created or corrected
+    for ``hours``, with history — or reject, with a ``ruling`` either way that the student is told."""
+    accept, ruling, hours = data["accept"], data["ruling"], data.get("hours")
     permissions.require(actor, "credit.rule_appeal", appeal)
     project = appeal.shift.position.project
     if appeal.status != AppealStatus.PENDING:

@@ -19,7 +19,7 @@ from .. import permissions, settings
 from ..errors import Conflict
 from ..extensions import db
 from ..formatting import local_datetime
-from ..forms import ActionForm, Form, attempt
+from ..forms import ActionForm, Form, attempt, flash_refusal
 from . import lifecycle, operations, queries
 from .forms import (
     AnswerForm,
@@ -110,8 +110,7 @@ def _back(form: Form, target: str, done: str | None = None):
     """After a button: say on the page it came from what happened, or why not."""
     if done is not None:
         flash(done, "success")
-    for message in form.form_errors:
-        flash(message, "danger")
+    flash_refusal(form)
     return redirect(target)
 
 

@@ -21,7 +21,7 @@ from ..bids.queries import valid_bids
 from ..bids.visibility import hidden_bid_projects
 from ..extensions import db
 from ..formatting import local_datetime
-from ..forms import ActionForm, Form, attempt
+from ..forms import ActionForm, Form, attempt, flash_refusal
 from ..projects.forms import ReasonForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public, paginate_rows
@@ -139,8 +139,7 @@ def _button(form: Form, operation: Callable[[], object], project: Project, done:
     """A button on the review page: say on the page what happened, or why not."""
     if outcome := attempt(form, operation):
         flash(done(outcome.result), "success")
-    for message in form.form_errors:
-        flash(message, "danger")
+    flash_refusal(form)
     return _to_overview(project)
 
 

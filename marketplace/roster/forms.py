@@ -15,6 +15,9 @@ class UploadForm(Form):
         description=_l("Excel 工作簿（.xlsx）或 CSV 文件（UTF-8 或 Excel 默认的 GBK 编码均可）。"),
     )
 
+    def to_data(self) -> dict:
+        return {"filename": self.file.data.filename or "", "content": self.file.data.read()}
+
 
 def column_help() -> list[tuple[str, str]]:
     """What to write in each column, for the upload page (the column names themselves are fixed)."""

@@ -35,10 +35,11 @@ from .checking import CHUNK, Appointment, CheckResult, Person, Progress, check_t
 from .models import ImportJob, ImportStatus
 
 
-def start_import(actor, filename: str, data: bytes) -> ImportJob:
-    """Accept an uploaded roster: its content must be what its name says (.xlsx or CSV). The file is
-    kept under ``UPLOAD_DIR/imports/``, outside the static folder. The caller commits, then queues
-    the check."""
+def start_import(actor, data: dict) -> ImportJob:
+    """Accept an uploaded roster (``filename``, ``content``, the file's bytes): its content must be
+    what its name says (.xlsx or CSV). The file is kept under ``UPLOAD_DIR/imports/``, outside the
+    static folder. The caller commits, then queues the check. ``actor`` is None from the command line."""
+    filename, data = data["filename"], data["content"]
     file_format = files.file_format(filename, data)
     job = ImportJob(
         public_id=public_id(),

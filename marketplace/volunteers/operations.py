@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import audit, clock, draw, permissions, settings
-from ..accounts.models import AccountKind, User
+from ..accounts.models import AccountKind
 from ..errors import DomainError
 from ..extensions import db
 from ..hosting.operations import require_host
@@ -137,7 +137,9 @@ def save_training(actor, project: Project | None, training: Training, data: dict
     return training
 
 
-def record_training_attendance(actor, training: Training, users: list[User]) -> int:
+def record_training_attendance(actor, training: Training, data: dict) -> int:
+    """Record the ``students`` (accounts) who attended ``training``; returns how many were new."""
+    users = data["students"]
     if training.project_id is not None:
         permissions.require(actor, "project.host", db.session.get(Project, training.project_id))
     else:
@@ -374,8 +376,10 @@ def confirm_offer(student, signup: Signup) -> None:
     audit.record(student, "signup.confirm", signup, project_id=signup.shift.position.project_id)
 
 
-def request_leave(student, signup: Signup, reason: str) -> None:
-    """请假 before the shift starts: the seat goes to the waiting list and no no-show is marked."""
+def request_leave(student, signup: Signup, data: dict) -> None:
+    """请假 before the shift starts, for ``data["reason"]``: the seat goes to the waiting list and no
+    no-show is marked."""
+    reason = data["reason"]
     _own(student, signup)
     if not signup.status.holds_seat:
         raise DomainError(_("只有已录用的班次可以请假。"))
@@ -394,8 +398,9 @@ def request_leave(student, signup: Signup, reason: str) -> None:
 # -- the host decides (评审制) and draws (中签制) ------------------------------------------------------
 
 
-def decide(actor, signup: Signup, *, accept: bool) -> None:
-    shift = signup.shift
+def decide(actor, signup: Signup, data: dict) -> None:
+    """评审制: accept (``data["accept"]``) or reject an application."""
+    accept, shift = data["accept"], signup.shift
     permissions.require(actor, "project.host", shift.position.project)
     if signup.status != SignupStatus.APPLIED or shift.position.admission != Admission.APPROVAL:
         raise DomainError(_("这条报名不在待审核状态。"))
@@ -504,9 +509,10 @@ def credited_hours(shift: Shift, checked_in_at: datetime, checked_out_at: dateti
     return min(Decimal(halves) / 2, shift.credit_hours)
 
 
-def check_in_or_out(student, shift: Shift, code: str, *, scanned_at: datetime | None = None) -> Attendance:
-    """签到/签退 with the host's code. ``scanned_at`` is when the code was read (a scan survives a
-    login in between, for ``SCAN_KEPT_MINUTES``); the code must be valid at that moment."""
+def check_in_or_out(student, shift: Shift, data: dict, *, scanned_at: datetime | None = None) -> Attendance:
+    """签到/签退 with the host's code (``data["code"]``). ``scanned_at`` is when the code was read (a
+    scan survives a login in between, for ``SCAN_KEPT_MINUTES``); the code must be valid at that moment."""
+    code = data["code"]
     at = scanned_at or clock.now()
     if clock.now() - at > timedelta(minutes=SCAN_KEPT_MINUTES):
         raise DomainError(
@@ -538,10 +544,10 @@ def check_in_or_out(student, shift: Shift, code: str, *, scanned_at: datetime | 
     return attendance
 
 
-def mark_attendance(
-    actor, signup: Signup, checked_in_at: datetime, checked_out_at: datetime | None, reason: str
-) -> Attendance:
-    """The host marks or corrects attendance by hand, always with a reason."""
+def mark_attendance(actor, signup: Signup, data: dict) -> Attendance:
+    """The host marks or corrects attendance by hand (``checked_in_at``, ``checked_out_at``), always
+    with a ``reason``."""
+    checked_in_at, checked_out_at, reason = data["checked_in_at"], data["checked_out_at"], data["reason"]
     shift = signup.shift
     permissions.require(actor, "project.host", shift.position.project)
     if shift.attendance_confirmed_at is not None:
@@ -691,7 +697,8 @@ def expire_offers(now: datetime | None = None) -> int:
     return len(lapsed)
 
 
-def appeal_no_show(student, signup: Signup, reason: str) -> NoShowAppeal:
+def appeal_no_show(student, signup: Signup, data: dict) -> NoShowAppeal:
+    reason = data["reason"]
     _own(student, signup)
     if signup.status != SignupStatus.NO_SHOW:
         raise DomainError(_("只有缺勤记录可以申诉。"))
@@ -708,8 +715,10 @@ def appeal_no_show(student, signup: Signup, reason: str) -> NoShowAppeal:
     return appeal
 
 
-def rule_appeal(actor, appeal: NoShowAppeal, *, uphold: bool, ruling: str) -> None:
-    """The host (or the union's staff) answers; an upheld appeal clears the no-show."""
+def rule_appeal(actor, appeal: NoShowAppeal, data: dict) -> None:
+    """The host (or the union's staff) answers (``uphold``, ``ruling``); an upheld appeal clears the
+    no-show."""
+    uphold, ruling = data["uphold"], data["ruling"]
     project = appeal.signup.shift.position.project
     if not (
         permissions.can(actor, "project.host", project) or permissions.can(actor, "project.edit", project)

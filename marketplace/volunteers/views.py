@@ -30,7 +30,6 @@ from sqlalchemy import select
 
 from .. import clock
 from ..accounts.models import User
-from ..errors import DomainError
 from ..extensions import db
 from ..formatting import local_datetime
 from ..forms import ActionForm, attempt
@@ -179,7 +178,7 @@ def request_leave(shift_id: int):
     shift = _visible_shift(shift_id)
     signup = _my_signup(shift)
     form = LeaveForm()
-    if attempt(form, lambda: volunteering.request_leave(current_user, signup, form.reason.data)):
+    if attempt(form, lambda: volunteering.request_leave(current_user, signup, form.to_data())):
         flash(_("已请假，名额已让给候补的同学，不计缺勤。"), "success")
         return redirect(url_for(".shift", shift_id=shift.id))
     return _shift_page(shift, leave=form)
@@ -226,7 +225,7 @@ def mine():
 def appeal(shift_id: int):
     signup = _my_signup(_visible_shift(shift_id))
     form = AppealForm(prefix=f"s{shift_id}")
-    if attempt(form, lambda: volunteering.appeal_no_show(current_user, signup, form.reason.data)):
+    if attempt(form, lambda: volunteering.appeal_no_show(current_user, signup, form.to_data())):
         flash(_("申诉已提交，承办方处理后会通知你。"), "success")
         return redirect(url_for(".mine", _anchor="records"))
     return _mine(appealing=(shift_id, form))
@@ -290,11 +289,8 @@ def _checked(attendance: Attendance) -> str:
 def _remember_scan(shift: Shift, code: str):
     """Signed out: check the code now, remember when it was read, and finish after the login."""
     now = clock.now()
-    try:
-        volunteering.check_code(shift, code, now)
-    except DomainError as error:
-        form = CheckinForm(formdata=None, code=code)
-        form.add_error(error)
+    form = CheckinForm(formdata=None, code=code)
+    if not attempt(form, lambda: volunteering.check_code(shift, code, now), validate=False):
         return _checkin_page(shift, form, 422)
     session[SCAN_KEY] = {"shift": shift.id, "code": code.strip(), "at": now.isoformat()}
     flash(
@@ -323,7 +319,7 @@ def checkin_submit(shift_id: int):
         if form.validate_on_submit():
             return _remember_scan(shift, form.code.data)
         return _checkin_page(shift, form, 422)
-    if checked := attempt(form, lambda: volunteering.check_in_or_out(current_user, shift, form.code.data)):
+    if checked := attempt(form, lambda: volunteering.check_in_or_out(current_user, shift, form.to_data())):
         flash(_checked(checked.result), "success")
         return redirect(url_for(".checkin", shift_id=shift.id))
     return _checkin_page(shift, form, form.status_code)
@@ -339,14 +335,14 @@ def resume(shift_id: int):
         flash(_("没有找到待完成的签到，请重新扫描现场的二维码。"), "warning")
         return redirect(url_for(".checkin", shift_id=shift.id))
     form = CheckinForm(formdata=None, code=scan["code"])
-    try:
-        attendance = volunteering.check_in_or_out(
-            current_user, shift, scan["code"], scanned_at=datetime.fromisoformat(scan["at"])
-        )
-    except DomainError as error:
-        db.session.rollback()
-        form.add_error(error)
+    checked = attempt(
+        form,
+        lambda: volunteering.check_in_or_out(
+            current_user, shift, form.to_data(), scanned_at=datetime.fromisoformat(scan["at"])
+        ),
+        validate=False,
+    )
+    if not checked:
         return _checkin_page(shift, form, 422)
-    db.session.commit()
-    flash(_checked(attendance), "success")
+    flash(_checked(checked.result), "success")
     return redirect(url_for(".checkin", shift_id=shift.id))

@@ -40,11 +40,11 @@ class CreditWorld(HostingWorld):
         clock.set(self.shift_.starts_at)
         code = volunteering.checkin_code(self.shift_)
         for student in self.volunteers:
-            volunteering.check_in_or_out(student, self.shift_, code)
+            volunteering.check_in_or_out(student, self.shift_, {"code": code})
         clock.set(self.shift_.ends_at - timedelta(seconds=30))
         code = volunteering.checkin_code(self.shift_)
         for student in self.volunteers:
-            volunteering.check_in_or_out(student, self.shift_, code)
+            volunteering.check_in_or_out(student, self.shift_, {"code": code})
         db.session.commit()
         clock.set(self.shift_.ends_at + timedelta(minutes=5))
         volunteering.confirm_attendance(self.host, self.shift_)
