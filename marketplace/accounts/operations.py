@@ -86,7 +86,7 @@ def _email_taken(email: str, except_user: User | None = None) -> bool:
 
 
 def send_verification(user: User) -> None:
-    link = url_for("accounts.verify_email", token=make_verify_token(user))
+    link = url_for("accounts.verify_email", token=make_verify_token(user), _external=False)
     notify.send(user, "account.verify_email", link=link, in_app=False)
 
 
@@ -182,7 +182,7 @@ def request_password_reset(data: dict) -> None:
     user = db.session.scalar(find_by_identifier(data["identifier"]))
     if user is None or not user.email or user.status == AccountStatus.DEACTIVATED:
         return
-    link = url_for("accounts.reset_password", token=make_reset_token(user))
+    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=False)
     notify.send(user, "account.password_reset", link=link, in_app=False)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+from ..urls import path_for
 
 
 class BidStatus(LabelledEnum):
@@ -91,7 +91,7 @@ class Bid(db.Model):
 
     @property
     def url(self) -> str:
-        return url_for("bids.show", public_id=self.public_id)
+        return path_for("bids.show", public_id=self.public_id)
 
     def content(self) -> dict:
         """What a revision keeps and the audit log hashes."""
@@ -145,7 +145,7 @@ class BidAttachment(db.Model):
 
     @property
     def url(self) -> str:
-        return url_for("bids.attachment", public_id=self.public_id)
+        return path_for("bids.attachment", public_id=self.public_id)
 
 
 class Recusal(db.Model):

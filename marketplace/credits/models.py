@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+from ..urls import path_for
 
 # The Youth League's second-classroom transcript modules; schools rename them in the admin pages.
 DEFAULT_CATEGORIES = [
@@ -201,7 +201,7 @@ class CreditExport(db.Model):
 
     @property
     def url(self) -> str:
-        return url_for("credits.export_status_page", public_id=self.public_id)
+        return path_for("credits.export_status_page", public_id=self.public_id)
 
     @property
     def percent(self) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from flask import abort, url_for
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
 from ..school.models import term_containing
+from ..urls import path_for
 from ..volunteers.models import Signup, SignupStatus
 from .models import AppealStatus, CreditAppeal, CreditCategory, CreditHistory, CreditRecord, CreditStatus
 from .operations import credits_for
@@ -125,7 +126,7 @@ def verify(actor, records: list[CreditRecord]) -> int:
         )
         record.rejection_reason = None
         _log(record, actor, "verify", before)
-        notify.send(record.user, "credit.verified", link=url_for("credits.transcript_page"), record=record)
+        notify.send(record.user, "credit.verified", link=path_for("credits.transcript_page"), record=record)
         done += 1
     if done:
         audit.record(actor, "credit.verify", ("credit_record", "bulk"), after={"count": done})
@@ -155,7 +156,7 @@ def reject(actor, record: CreditRecord, data: dict) -> None:
     _log(record, actor, "reject", before, reason)
     audit.record(actor, "credit.reject", record, reason=reason, project_id=record.project_id)
     notify.send(
-        record.user, "credit.rejected", link=url_for("credits.transcript_page"), record=record, reason=reason
+        record.user, "credit.rejected", link=path_for("credits.transcript_page"), record=record, reason=reason
     )
 
 
@@ -238,7 +239,7 @@ def file_appeal(student, shift, data: dict) -> CreditAppeal:
     from ..review.operations import union_staff
 
     notify.send_to_many(
-        union_staff(project), "credit.appeal_received", link=url_for("credits.appeals"), appeal=appeal
+        union_staff(project), "credit.appeal_received", link=path_for("credits.appeals"), appeal=appeal
     )
     return appeal
 
@@ -282,4 +283,6 @@ def resolve_appeal(actor, appeal: CreditAppeal, data: dict) -> None:
         reason=ruling,
         project_id=project.id,
     )
-    notify.send(appeal.user, "credit.appeal_answered", link=url_for("credits.transcript_page"), appeal=appeal)
+    notify.send(
+        appeal.user, "credit.appeal_answered", link=path_for("credits.transcript_page"), appeal=appeal
+    )

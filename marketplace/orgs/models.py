@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_type, utcnow
+from ..urls import path_for
 
 
 class College(db.Model):
@@ -82,7 +82,7 @@ class Organization(db.Model):
 
     @property
     def url(self) -> str:
-        return url_for("orgs.show", org_id=self.id)
+        return path_for("orgs.show", org_id=self.id)
 
 
 class MemberRole(LabelledEnum):

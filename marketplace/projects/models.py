@@ -6,7 +6,6 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
@@ -25,6 +24,7 @@ from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_type, utcnow
 from ..orgs.models import OrgKind
+from ..urls import path_for
 
 
 class ProjectState(LabelledEnum):
@@ -164,7 +164,7 @@ class Project(db.Model):
 
     @property
     def url(self) -> str:
-        return url_for("projects.show", project_id=self.id)
+        return path_for("projects.show", project_id=self.id)
 
     @property
     def eligible_kinds(self) -> list[OrgKind]:

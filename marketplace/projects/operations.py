@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
@@ -21,6 +20,7 @@ from ..models_base import claim_once
 from ..notify import operations as notify
 from ..orgs.models import MemberRole, Membership, Organization
 from ..timeutil import SCHOOL_TZ
+from ..urls import path_for
 from . import lifecycle
 from .models import Criterion, CriterionPurpose, Project, ProjectChange, ProjectState, Question
 
@@ -325,7 +325,7 @@ def answer_question(actor, question: Question, data: dict) -> None:
         notify.send(
             question.asker,
             "project.question_answered",
-            link=url_for("projects.show", project_id=project.id, _anchor="qa"),
+            link=path_for("projects.show", project_id=project.id, _anchor="qa"),
             project=project,
             question=question,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, url_for
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,7 @@ from ..extensions import db
 from ..notify import operations as notify
 from ..projects import lifecycle
 from ..projects.models import CriterionPurpose, Project, ProjectState
+from ..urls import path_for
 from . import scoring
 from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, PanelSeat, ReviewRound, Score
 
@@ -128,7 +129,10 @@ def assign_panelist(actor, project: Project, data: dict) -> PanelSeat:
         actor, "review.assign", seat, after={"user": user.id, "round": round_.number}, project_id=project.id
     )
     notify.send(
-        user, "review.panel_assigned", link=url_for("review.overview", project_id=project.id), project=project
+        user,
+        "review.panel_assigned",
+        link=path_for("review.overview", project_id=project.id),
+        project=project,
     )
     return seat
 
@@ -241,7 +245,7 @@ def remind(actor, project: Project) -> int:
         notify.send(
             seat.user,
             "review.reminder",
-            link=url_for("review.overview", project_id=project.id),
+            link=path_for("review.overview", project_id=project.id),
             project=project,
         )
     return len(waiting)
@@ -315,7 +319,7 @@ def _notify_result(project: Project, notice: AwardNotice, entry) -> None:
         notify.send(
             membership.user,
             "review.award_result",
-            link=url_for("review.notice", project_id=project.id),
+            link=path_for("review.notice", project_id=project.id),
             project=project,
             org=membership.org,
             won=won,
@@ -391,7 +395,7 @@ def object_to(student, project: Project, data: dict) -> Objection:
     ):
         if not is_recused(reviewer, project):
             notify.send(
-                reviewer, "review.objection_received", link=url_for("review.objections"), project=project
+                reviewer, "review.objection_received", link=path_for("review.objections"), project=project
             )
     return objection
 
@@ -431,7 +435,7 @@ def _close(objection: Objection, project: Project, reviewer, status: ObjectionSt
     notify.send(
         objection.student,
         "review.objection_ruled",
-        link=url_for("review.notice", project_id=project.id),
+        link=path_for("review.notice", project_id=project.id),
         project=project,
         objection=objection,
     )
@@ -455,7 +459,7 @@ def decline(actor, project: Project, data: dict) -> None:
         notify.send(
             staff,
             "review.declined",
-            link=url_for("review.overview", project_id=project.id),
+            link=path_for("review.overview", project_id=project.id),
             project=project,
             reason=reason,
         )

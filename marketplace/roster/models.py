@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+from ..urls import path_for
 
 
 class ImportStatus(LabelledEnum):
@@ -74,7 +74,7 @@ class ImportJob(db.Model):
 
     @property
     def url(self) -> str:
-        return url_for("roster.show", public_id=self.public_id)
+        return path_for("roster.show", public_id=self.public_id)
 
     @property
     def percent(self) -> int:

@@ -10,7 +10,6 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
@@ -28,6 +27,7 @@ from ..accounts.models import PoliticalStatus
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+from ..urls import path_for
 
 
 class Admission(LabelledEnum):
@@ -140,7 +140,7 @@ class Shift(db.Model):
 
     @property
     def url(self) -> str:
-        return url_for("volunteers.shift", shift_id=self.id)
+        return path_for("volunteers.shift", shift_id=self.id)
 
 
 class SignupStatus(LabelledEnum):

@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from flask import abort, current_app, url_for
+from flask import abort, current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,7 @@ from ..notify import operations as notify
 from ..projects.models import Project, ProjectState
 from ..school.models import term_containing
 from ..timeutil import SCHOOL_TZ, start_of_local_day
+from ..urls import path_for
 from .models import (
     Admission,
     AppealStatus,
@@ -678,7 +679,7 @@ def mark_no_shows(now: datetime | None = None) -> int:
             elif signup.status == SignupStatus.ACCEPTED and signup.attendance is None:
                 _set(signup, SignupStatus.NO_SHOW)
                 audit.record(None, "signup.no_show", signup, project_id=shift.position.project_id)
-                notify.send(signup.user, "volunteer.no_show", link=url_for("volunteers.mine"), shift=shift)
+                notify.send(signup.user, "volunteer.no_show", link=path_for("volunteers.mine"), shift=shift)
                 marked += 1
         db.session.commit()
     return marked
@@ -741,7 +742,7 @@ def rule_appeal(actor, appeal: NoShowAppeal, data: dict) -> None:
         project_id=project.id,
     )
     notify.send(
-        appeal.signup.user, "volunteer.appeal_answered", link=url_for("volunteers.mine"), appeal=appeal
+        appeal.signup.user, "volunteer.appeal_answered", link=path_for("volunteers.mine"), appeal=appeal
     )
 
 
