@@ -3,7 +3,7 @@ appeals; the public check of a transcript's code; the verifying role's queue; th
 staff export with its progress; and the host's completion report (which moves a project to evaluating).
 
 Each view parses its form, calls one operation, commits, then redirects or re-renders with the
-refusal beside the field (422). Project pages live in their own area and are linked by path.
+refusal beside the field (422). Project pages live in their own area (linked by ``project.url``).
 """
 
 from __future__ import annotations

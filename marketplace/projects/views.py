@@ -2,7 +2,7 @@
 project along its lifecycle, Q&A, the staff dashboard and the league reviewer's queue.
 
 Each view parses its form, calls one operation, commits, then redirects or re-renders with the refusal
-beside the field (status 422). Bid pages live in the bids area; they are linked by path.
+beside the field (status 422). Bid pages live in the bids area (linked with url_for).
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def _back(form: Form, target: str, done: str | None = None):
 
 
 def _back_to_project(project: Project, form: Form, done: str | None = None):
-    return _back(form, url_for(".show", project_id=project.id), done)
+    return _back(form, project.url, done)
 
 
 def _visible_project(project_id: int) -> Project:
@@ -204,7 +204,7 @@ def edit(project_id: int):
     state = project.effective_state
     if state not in operations.EDITABLE_STATES:
         flash(_("项目处于「%(state)s」阶段，不能再修改。", state=state.label), "warning")
-        return redirect(url_for(".show", project_id=project.id))
+        return redirect(project.url)
     form = ProjectForm(data=ProjectForm.of(project) if request.method == "GET" else None)
     saved = attempt(form, lambda: operations.update_project(current_user, project, form.to_data()))
     if saved:

@@ -4,7 +4,8 @@ phone — the public award notice with objections and declining, and the league 
 queue.
 
 Each view parses its form, calls one operation, commits, then redirects or re-renders with the
-refusal beside the field (422). Project and bid pages live in their own areas and are linked by path.
+refusal beside the field (422). Project and bid pages live in their own areas and are linked by
+their ``url``.
 """
 
 from __future__ import annotations

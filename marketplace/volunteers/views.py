@@ -145,7 +145,7 @@ def sign_up(shift_id: int):
     form = ActionForm()
     if signed := attempt(form, lambda: volunteering.sign_up(current_user, shift)):
         flash(str(SIGNED_UP[signed.result.status]), "success")
-        return redirect(url_for(".shift", shift_id=shift.id))
+        return redirect(shift.url)
     return _shift_page(shift, action=form)
 
 
@@ -156,7 +156,7 @@ def _act_on_mine(shift_id: int, operation, done: str):
     form = ActionForm()
     if attempt(form, lambda: operation(current_user, signup)):
         flash(done, "success")
-        return redirect(url_for(".shift", shift_id=shift.id))
+        return redirect(shift.url)
     return _shift_page(shift, action=form)
 
 
@@ -180,7 +180,7 @@ def request_leave(shift_id: int):
     form = LeaveForm()
     if attempt(form, lambda: volunteering.request_leave(current_user, signup, form.to_data())):
         flash(_("已请假，名额已让给候补的同学，不计缺勤。"), "success")
-        return redirect(url_for(".shift", shift_id=shift.id))
+        return redirect(shift.url)
     return _shift_page(shift, leave=form)
 
 
