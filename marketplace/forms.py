@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, validators, widgets
@@ -54,14 +55,14 @@ class Form(FlaskForm):
 
     def to_data(self) -> dict:
         """The submitted values an operation takes, by field name (buttons and the CSRF token left
-        out; text stripped). Forms whose fields need converting (local time to UTC, choices to enums)
-        override this."""
+        out; text stripped, passwords as typed). Forms whose fields need converting (local time to
+        UTC, choices to enums) override this."""
         data = {}
         for name, field in self._fields.items():
             if field.type in ("SubmitField", "CSRFTokenField"):
                 continue
             value = field.data
-            data[name] = value.strip() if isinstance(value, str) else value
+            data[name] = value.strip() if isinstance(value, str) and field.type != "PasswordField" else value
         return data
 
     @property
@@ -70,26 +71,47 @@ class Form(FlaskForm):
         return 422 if (self.errors or self.form_errors) else 200
 
 
+class ActionForm(Form):
+    """A button that changes something (发布、确认、撤回、删除…): nothing to fill in but the CSRF token,
+    so a button is checked, refused and answered like any other form."""
+
+
 class Attempt(NamedTuple):
-    """What :func:`attempt` did: falsy when the form was not submitted valid or the rule said no."""
+    """What :func:`attempt` did: falsy when the form was not submitted valid or the rule said no;
+    ``error`` is the rule's refusal, for a view that answers one kind (a :class:`Conflict`) apart."""
 
     ok: bool
     result: object = None
+    error: DomainError | None = None
 
     def __bool__(self) -> bool:
         return self.ok
 
 
-def attempt(form: Form, operation: Callable[[], object]) -> Attempt:
-    """Run ``operation`` for a valid submitted form and commit. A refusal goes beside its field and
-    whatever the operation had changed is undone, so the page re-renders from the database as it was."""
-    if not form.validate_on_submit():
+def attempt(form: Form, operation: Callable[[], object], *, validate: bool = True) -> Attempt:
+    """The one way a view hands a form to an operation:
+
+        if done := attempt(form, lambda: operations.x(current_user, obj, form.to_data())): …
+
+    For a valid submitted form, run ``operation`` and commit. A refusal goes beside its field (the
+    form then answers 422 through ``status_code``) and whatever the operation had changed is undone,
+    so the page re-renders from the database as it was, with what the user typed.
+
+    ``validate=False`` runs a step that no submission of ``form`` asked for (a scan remembered across
+    the login): the form only carries the values and shows the refusal."""
+    if validate and not form.validate_on_submit():
         return Attempt(False)
     try:
         result = operation()
     except DomainError as error:
         db.session.rollback()
         form.add_error(error)
-        return Attempt(False)
+        return Attempt(False, error=error)
     db.session.commit()
     return Attempt(True, result)
+
+
+def flash_refusal(form: Form) -> None:
+    """For a button that goes back to the page it came from: say there why it was refused."""
+    for message in [*form.form_errors, *(e for errors in form.errors.values() for e in errors)]:
+        flash(message, "danger")

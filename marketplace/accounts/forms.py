@@ -12,11 +12,11 @@ from wtforms import (
 )
 
 from ..forms import Form, email, length, optional, required
-from .models import POLITICAL_STATUS_LABELS
+from .models import PoliticalStatus
 
 
 def political_choices():
-    return [("", _l("不填写"))] + list(POLITICAL_STATUS_LABELS.items())
+    return [("", _l("不填写"))] + PoliticalStatus.choices()
 
 
 class LoginForm(Form):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -11,35 +10,41 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_type, utcnow
 
 
-class AccountKind(enum.StrEnum):
+class AccountKind(LabelledEnum):
     """学生 or 教职工. Students are identified by 学号, faculty by 工号."""
+
+    __labels__ = {"student": _l("学生"), "faculty": _l("教职工")}
 
     STUDENT = "student"
     FACULTY = "faculty"
 
-    @property
-    def label(self) -> str:
-        return str({"student": _l("学生"), "faculty": _l("教职工")}[self.value])
 
-
-class AccountStatus(enum.StrEnum):
+class AccountStatus(LabelledEnum):
     """在读/在职, 已毕业 (read-only login to one's own records), 已停用 (no login)."""
+
+    __labels__ = {"active": _l("正常"), "graduated": _l("已毕业"), "deactivated": _l("已停用")}
+    __badges__ = {"active": "text-bg-success"}
 
     ACTIVE = "active"
     GRADUATED = "graduated"
     DEACTIVATED = "deactivated"
 
-    @property
-    def label(self) -> str:
-        return str({"active": _l("正常"), "graduated": _l("已毕业"), "deactivated": _l("已停用")}[self.value])
 
-
-class PoliticalStatus(enum.StrEnum):
+class PoliticalStatus(LabelledEnum):
     """政治面貌. Optional: some volunteer positions (e.g. 党员先锋岗) ask for it."""
+
+    __labels__ = {
+        "party_member": _l("中共党员"),
+        "probationary_member": _l("中共预备党员"),
+        "league_member": _l("共青团员"),
+        "other_party": _l("民主党派"),
+        "masses": _l("群众"),
+    }
 
     PARTY_MEMBER = "party_member"
     PROBATIONARY_MEMBER = "probationary_member"
@@ -47,37 +52,15 @@ class PoliticalStatus(enum.StrEnum):
     OTHER_PARTY = "other_party"
     MASSES = "masses"
 
-    @property
-    def label(self) -> str:
-        return str(POLITICAL_STATUS_LABELS[self.value])
 
-
-POLITICAL_STATUS_LABELS = {
-    "party_member": _l("中共党员"),
-    "probationary_member": _l("中共预备党员"),
-    "league_member": _l("共青团员"),
-    "other_party": _l("民主党派"),
-    "masses": _l("群众"),
-}
-
-
-class SiteRole(enum.StrEnum):
+class SiteRole(LabelledEnum):
     """Roles that hold across the whole site (organization roles are memberships)."""
+
+    __labels__ = {"evaluator": _l("评议人"), "league_reviewer": _l("团委审核人"), "admin": _l("系统管理员")}
 
     EVALUATOR = "evaluator"
     LEAGUE_REVIEWER = "league_reviewer"
     ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return str(SITE_ROLE_LABELS[self.value])
-
-
-SITE_ROLE_LABELS = {
-    "evaluator": _l("评议人"),
-    "league_reviewer": _l("团委审核人"),
-    "admin": _l("系统管理员"),
-}
 
 
 class User(UserMixin, db.Model):

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
-from .. import audit, clock, settings
+from .. import audit, clock, permissions, settings
 from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
@@ -94,12 +94,13 @@ def _email_taken(email: str, except_user: User | None = None) -> bool:
 
 
 def send_verification(user: User) -> None:
-    link = url_for("accounts.verify_email", token=make_verify_token(user))
+    link = url_for("accounts.verify_email", token=make_verify_token(user), _external=False)
     notify.send(user, "account.verify_email", link=link, in_app=False)
 
 
-def claim_roster_entry(student_no: str, name: str, email: str, password: str) -> User:
+def claim_roster_entry(data: dict) -> User:
     """认领账号: a student takes over the roster row whose 学号 and name match, and verifies the email."""
+    student_no, name, email, password = data["student_no"], data["name"], data["email"], data["password"]
     user = db.session.scalar(
         select(User).where(User.student_no == student_no.strip(), User.kind == AccountKind.STUDENT)
     )
@@ -123,10 +124,9 @@ def claim_roster_entry(student_no: str, name: str, email: str, password: str) ->
     return user
 
 
-def register_open(
-    student_no: str, name: str, college_id: int | None, grade: int | None, email: str, password: str
-) -> User:
+def register_open(data: dict) -> User:
     """自助注册, only where the school has no roster (setting ``open_registration``)."""
+    student_no, email, password = data["student_no"], data["email"], data["password"]
     if not settings.get("open_registration"):
         raise DomainError(_("本校通过学生名册开通账号，请使用“认领账号”。"))
     if db.session.scalar(select(User.id).where(User.student_no == student_no.strip())) is not None:
@@ -137,9 +137,9 @@ def register_open(
     user = User(
         kind=AccountKind.STUDENT,
         student_no=student_no.strip(),
-        name=name.strip(),
-        college_id=college_id,
-        grade=grade,
+        name=data["name"].strip(),
+        college_id=data["college_id"],
+        grade=data["grade"],
         email=_normalise_email(email),
         claimed_at=clock.now(),
     )
@@ -165,11 +165,11 @@ def verify_email(token: str) -> User:
 # -- signing in ------------------------------------------------------------------------------------
 
 
-def authenticate(identifier: str, password: str) -> User:
-    user = db.session.scalar(find_by_identifier(identifier))
+def authenticate(data: dict) -> User:
+    user = db.session.scalar(find_by_identifier(data["identifier"]))
     if user is None:
-        spend_password_check(password)
-    if user is None or not user.check_password(password):
+        spend_password_check(data["password"])
+    if user is None or not user.check_password(data["password"]):
         raise DomainError(_("账号或密码不正确。"), field="password")
     if user.status == AccountStatus.DEACTIVATED:
         raise DomainError(_("该账号已停用，请联系管理员。"))
@@ -179,12 +179,20 @@ def authenticate(identifier: str, password: str) -> User:
     return user
 
 
-def request_password_reset(identifier: str) -> None:
+def resend_verification(data: dict) -> None:
+    """Send the verification mail again if the account is claimed and not verified yet; the caller
+    answers the same either way."""
+    user = db.session.scalar(find_by_identifier(data["identifier"]))
+    if user is not None and user.email and user.is_claimed and user.email_verified_at is None:
+        send_verification(user)
+
+
+def request_password_reset(data: dict) -> None:
     """Send a reset link if the account exists; the caller answers the same either way."""
-    user = db.session.scalar(find_by_identifier(identifier))
+    user = db.session.scalar(find_by_identifier(data["identifier"]))
     if user is None or not user.email or user.status == AccountStatus.DEACTIVATED:
         return
-    link = url_for("accounts.reset_password", token=make_reset_token(user))
+    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=False)
     notify.send(user, "account.password_reset", link=link, in_app=False)
 
 
@@ -197,10 +205,10 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
-def reset_password(token: str, password: str) -> User:
+def reset_password(token: str, data: dict) -> User:
     user = user_for_reset_token(token)
-    check_password_strength(password)
-    user.set_password(password)
+    check_password_strength(data["password"])
+    user.set_password(data["password"])
     if user.email_verified_at is None:  # the link reached the mailbox, which proves it
         user.email_verified_at = clock.now()
     if user.claimed_at is None:
@@ -210,20 +218,20 @@ def reset_password(token: str, password: str) -> User:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    if not user.check_password(current):
+def change_password(user: User, data: dict) -> None:
+    if not user.check_password(data["current_password"]):
         raise DomainError(_("当前密码不正确。"), field="current_password")
-    check_password_strength(new)
-    user.set_password(new)
+    check_password_strength(data["password"])
+    user.set_password(data["password"])
     audit.record(user, "account.password_change", user)
     notify.send(user, "account.password_changed")
 
 
-def update_own_profile(user: User, *, phone: str | None, political_status, locale: str | None) -> None:
+def update_own_profile(user: User, data: dict) -> None:
     before = audit.snapshot(user, ["phone", "political_status", "locale"])
-    user.phone = (phone or "").strip() or None
-    user.political_status = political_status or None
-    user.locale = locale or None
+    user.phone = (data["phone"] or "").strip() or None
+    user.political_status = data["political_status"] or None
+    user.locale = data["locale"] or None
     after = audit.snapshot(user, ["phone", "political_status", "locale"])
     if before != after:
         audit.record(user, "account.profile_update", user, before=before, after=after)
@@ -279,12 +287,13 @@ def user_by_number(number: str) -> User:
     return user
 
 
-def save_account(actor: User, user: User, data: dict, roles: set[SiteRole]) -> User:
-    """The admin's user form: the profile and the site roles in one step."""
+def save_account(actor: User, user: User, data: dict) -> User:
+    """The admin's user form: the profile and the site roles (``data["roles"]``) in one step."""
+    permissions.require(actor, "user.manage")
     if actor.id is not None and actor.id == user.id and data.get("status") != AccountStatus.ACTIVE:
         raise DomainError(_("不能停用自己的账号或把自己设为已毕业，请由另一位管理员操作。"), field="status")
     save_user(actor, user, data)
-    set_site_roles(actor, user, roles)
+    set_site_roles(actor, user, data["roles"])
     return user
 
 

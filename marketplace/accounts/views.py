@@ -10,6 +10,7 @@ from sqlalchemy import select
 from .. import settings
 from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
+from ..forms import attempt
 from ..orgs.models import College
 from ..security import same_site_path
 from . import operations
@@ -54,22 +55,14 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = operations.authenticate(form.identifier.data, form.password.data)
-        except DomainError as error:
-            form.add_error(error)
-            status = 401
-        else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            if user.locale:  # the language saved in the profile wins over one chosen before logging in
-                session.pop("locale", None)
-            return redirect(_safe_next(request.args.get("next")))
-    elif form.errors:
-        status = 422
-    return render_template("accounts/login.html", form=form), status
+    if signed_in := attempt(form, lambda: operations.authenticate(form.to_data())):
+        user = signed_in.result
+        login_user(user, remember=form.remember.data)
+        if user.locale:  # the language saved in the profile wins over one chosen before logging in
+            session.pop("locale", None)
+        return redirect(_safe_next(request.args.get("next")))
+    # 401 for wrong credentials: only those count against the login limits.
+    return render_template("accounts/login.html", form=form), 401 if signed_in.error else form.status_code
 
 
 @bp.post("/logout")
@@ -81,16 +74,8 @@ def logout():
 @bp.route("/claim", methods=["GET", "POST"])
 def claim():
     form = ClaimForm()
-    if form.validate_on_submit():
-        try:
-            user = operations.claim_roster_entry(
-                form.student_no.data, form.name.data, form.email.data, form.password.data
-            )
-        except DomainError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
-            return render_template("accounts/check_mail.html", email=user.email)
+    if claimed := attempt(form, lambda: operations.claim_roster_entry(form.to_data())):
+        return render_template("accounts/check_mail.html", email=claimed.result.email)
     return render_template("accounts/claim.html", form=form), form.status_code
 
 
@@ -103,17 +88,8 @@ def register():
     form.college_id.choices = [
         (c.id, c.name) for c in db.session.scalars(select(College).order_by(College.name))
     ]
-    if form.validate_on_submit():
-        try:
-            user = operations.register_open(
-                form.student_no.data, form.name.data, form.college_id.data, form.grade.data,
-                form.email.data, form.password.data,
-            )  # fmt: skip
-        except DomainError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
-            return render_template("accounts/check_mail.html", email=user.email)
+    if registered := attempt(form, lambda: operations.register_open(form.to_data())):
+        return render_template("accounts/check_mail.html", email=registered.result.email)
     return render_template("accounts/register.html", form=form), form.status_code
 
 
@@ -132,11 +108,7 @@ def verify_email(token: str):
 @limiter.limit("5 per hour", methods=["POST"])
 def resend_verification():
     form = ForgotForm()
-    if form.validate_on_submit():
-        user = db.session.scalar(operations.find_by_identifier(form.identifier.data))
-        if user is not None and user.email and user.is_claimed and user.email_verified_at is None:
-            operations.send_verification(user)
-            db.session.commit()
+    if attempt(form, lambda: operations.resend_verification(form.to_data())):
         return render_template("accounts/check_mail.html", email=None)
     return render_template("accounts/resend.html", form=form), form.status_code
 
@@ -145,9 +117,7 @@ def resend_verification():
 @limiter.limit("10 per hour", methods=["POST"])
 def forgot_password():
     form = ForgotForm()
-    if form.validate_on_submit():
-        operations.request_password_reset(form.identifier.data)
-        db.session.commit()
+    if attempt(form, lambda: operations.request_password_reset(form.to_data())):
         # The same answer whether or not the account exists.
         return render_template("accounts/check_mail.html", email=None)
     return render_template("accounts/forgot.html", form=form), form.status_code
@@ -161,15 +131,9 @@ def reset_password(token: str):
     except DomainError as error:
         return render_template("accounts/token_problem.html", message=error.message), 400
     form = ResetForm()
-    if form.validate_on_submit():
-        try:
-            operations.reset_password(token, form.password.data)
-        except DomainError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(_("密码已重设，请用新密码登录。"), "success")
-            return redirect(url_for(".login"))
+    if attempt(form, lambda: operations.reset_password(token, form.to_data())):
+        flash(_("密码已重设，请用新密码登录。"), "success")
+        return redirect(url_for(".login"))
     return render_template("accounts/reset.html", form=form), form.status_code
 
 
@@ -177,15 +141,9 @@ def reset_password(token: str):
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            operations.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(_("密码已修改。"), "success")
-            return redirect(url_for(".profile"))
+    if attempt(form, lambda: operations.change_password(current_user, form.to_data())):
+        flash(_("密码已修改。"), "success")
+        return redirect(url_for(".profile"))
     return render_template("accounts/change_password.html", form=form), form.status_code
 
 
@@ -198,14 +156,7 @@ def profile():
             current_user.political_status.value if current_user.political_status else ""
         )
         form.locale.data = current_user.locale or "zh_CN"
-    if form.validate_on_submit():
-        operations.update_own_profile(
-            current_user,
-            phone=form.phone.data,
-            political_status=form.political_status.data or None,
-            locale=form.locale.data,
-        )
-        db.session.commit()
+    if attempt(form, lambda: operations.update_own_profile(current_user, form.to_data())):
         session["locale"] = form.locale.data
         flash(_("个人资料已保存。"), "success")
         return redirect(url_for(".profile"))

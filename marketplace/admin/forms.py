@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
@@ -20,7 +19,7 @@ from wtforms import (
 
 from .. import settings
 from ..accounts.forms import political_choices
-from ..accounts.models import SITE_ROLE_LABELS, AccountKind, AccountStatus
+from ..accounts.models import AccountKind, AccountStatus, SiteRole
 from ..extensions import db
 from ..forms import Form, MultiCheckboxField, email, length, number_range, optional, required
 from ..orgs.models import College, MemberRole, OrgKind
@@ -29,11 +28,6 @@ from .queries import SUBJECT_LABELS
 
 def _int_or_none(value):
     return int(value) if value not in (None, "") else None
-
-
-def _labelled(enum_cls):
-    # Lazy: the form classes are built at import, but the label must follow each request's language.
-    return [(member.value, LazyString(lambda member=member: member.label)) for member in enum_cls]
 
 
 def _any(label, choices):
@@ -47,7 +41,7 @@ def college_choices(blank=_l("（无）")):
 
 
 class UserForm(Form):
-    kind = SelectField(_l("账号类型"), choices=_labelled(AccountKind))
+    kind = SelectField(_l("账号类型"), choices=AccountKind.choices())
     identifier = StringField(
         _l("学号 / 工号"), [required(), length(32)], description=_l("学生填学号，教职工填工号")
     )
@@ -62,18 +56,21 @@ class UserForm(Form):
     email = EmailField(_l("邮箱"), [optional(), email(), length(254)])
     political_status = SelectField(_l("政治面貌"), choices=political_choices)
     status = SelectField(
-        _l("账号状态"), choices=_labelled(AccountStatus), description=_l("停用后该账号无法登录，记录仍保留")
+        _l("账号状态"), choices=AccountStatus.choices(), description=_l("停用后该账号无法登录，记录仍保留")
     )
-    roles = MultiCheckboxField(_l("系统角色"), choices=list(SITE_ROLE_LABELS.items()))
+    roles = MultiCheckboxField(_l("系统角色"), choices=SiteRole.choices())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.college_id.choices = college_choices()
 
+    def to_data(self) -> dict:
+        return {**super().to_data(), "roles": {SiteRole(role) for role in self.roles.data or []}}
+
 
 class OrgForm(Form):
     name = StringField(_l("名称"), [required(), length(100)])
-    kind = SelectField(_l("类型"), choices=_labelled(OrgKind))
+    kind = SelectField(_l("类型"), choices=OrgKind.choices())
     college_id = SelectField(_l("所属学院"), coerce=_int_or_none, description=_l("院系学生会和班级必填"))
     description = TextAreaField(
         _l("简介"), [optional(), length(5000)], description=_l("支持 Markdown"), render_kw={"rows": 5}
@@ -87,7 +84,7 @@ class OrgForm(Form):
 
 class AppointForm(Form):
     number = StringField(_l("学号 / 工号"), [required(), length(32)])
-    role = SelectField(_l("身份"), choices=_labelled(MemberRole), default=MemberRole.MEMBER.value)
+    role = SelectField(_l("身份"), choices=MemberRole.choices(), default=MemberRole.MEMBER.value)
     title = StringField(_l("职务"), [optional(), length(64)], description=_l("如：主席、部长、干事、团支书"))
     starts_on = DateField(_l("开始日期"), [optional()], description=_l("不填则从今天开始"))
     ends_on = DateField(_l("结束日期"), [optional()], description=_l("不填表示长期任职"))
@@ -170,11 +167,9 @@ class ListFilter(Form):
 
 class UserFilter(ListFilter):
     q = StringField(_l("搜索"), default="")
-    kind = SelectField(_l("类型"), choices=_any(_l("全部类型"), _labelled(AccountKind)), default="")
-    status = SelectField(_l("状态"), choices=_any(_l("全部状态"), _labelled(AccountStatus)), default="")
-    role = SelectField(
-        _l("系统角色"), choices=_any(_l("全部角色"), list(SITE_ROLE_LABELS.items())), default=""
-    )
+    kind = SelectField(_l("类型"), choices=_any(_l("全部类型"), AccountKind.choices()), default="")
+    status = SelectField(_l("状态"), choices=_any(_l("全部状态"), AccountStatus.choices()), default="")
+    role = SelectField(_l("系统角色"), choices=_any(_l("全部角色"), SiteRole.choices()), default="")
     college_id = SelectField(_l("学院"), coerce=_int_or_none)
 
     def __init__(self, *args, **kwargs):
@@ -184,7 +179,7 @@ class UserFilter(ListFilter):
 
 class OrgFilter(ListFilter):
     q = StringField(_l("搜索"), default="")
-    kind = SelectField(_l("类型"), choices=_any(_l("全部类型"), _labelled(OrgKind)), default="")
+    kind = SelectField(_l("类型"), choices=_any(_l("全部类型"), OrgKind.choices()), default="")
 
 
 class AuditFilter(ListFilter):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import settings
+from .. import permissions, settings
 
 
 def save_settings(actor, values: dict[str, Any]) -> None:
     """Store every declared setting from ``values``; each change is audited by ``settings.put``."""
+    permissions.require(actor, "settings.edit")
     for key, spec in settings.SETTINGS.items():
         value = values[key]
         if spec.kind is str:

@@ -16,12 +16,11 @@ from sqlalchemy import select
 
 from .. import clock, permissions, settings
 from ..accounts import operations as accounts_ops
-from ..accounts.models import SiteRole, User
+from ..accounts.models import User
 from ..credits import operations as credits_ops
 from ..credits.models import CreditCategory
-from ..errors import DomainError
 from ..extensions import db
-from ..forms import Form, attempt
+from ..forms import ActionForm, Form, attempt, flash_refusal
 from ..orgs import operations as orgs_ops
 from ..orgs.models import College, Membership, Organization
 from ..school import operations as school_ops
@@ -203,12 +202,7 @@ def user(user_id: int):
 
 
 def _save_account(form: UserForm, account: User) -> bool:
-    return attempt(
-        form,
-        lambda: accounts_ops.save_account(
-            current_user, account, form.data, {SiteRole(role) for role in form.roles.data}
-        ),
-    )
+    return attempt(form, lambda: accounts_ops.save_account(current_user, account, form.to_data()))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -265,18 +259,7 @@ def org(org_id: int):
 
 
 def _save_org(form: OrgForm, org: Organization) -> bool:
-    return attempt(
-        form,
-        lambda: orgs_ops.save_org(
-            current_user,
-            org,
-            name=form.name.data,
-            kind=form.kind.data,
-            college_id=form.college_id.data,
-            description=form.description.data,
-            is_active=form.is_active.data,
-        ),
-    )
+    return attempt(form, lambda: orgs_ops.save_org(current_user, org, form.to_data()))
 
 
 @bp.route("/orgs/new", methods=["GET", "POST"])
@@ -305,18 +288,7 @@ def org_edit(org_id: int):
 def org_appoint(org_id: int):
     target = db.get_or_404(Organization, org_id)
     form = AppointForm()
-    if attempt(
-        form,
-        lambda: orgs_ops.appoint(
-            current_user,
-            target,
-            number=form.number.data,
-            role=form.role.data,
-            title=form.title.data,
-            starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data,
-        ),
-    ):
+    if attempt(form, lambda: orgs_ops.appoint(current_user, target, form.to_data())):
         flash(_("任职已添加。"), "success")
         return redirect(url_for(".org", org_id=org_id))
     return _org_page(target, appoint=form), form.status_code
@@ -327,7 +299,7 @@ def org_appoint(org_id: int):
 def membership_end(membership_id: int):
     membership = db.get_or_404(Membership, membership_id)
     form = EndMembershipForm()
-    if attempt(form, lambda: orgs_ops.end_membership(current_user, membership, form.ends_on.data)):
+    if attempt(form, lambda: orgs_ops.end_membership(current_user, membership, form.to_data())):
         flash(_("已结束%(name)s的任职。", name=membership.user.name), "success")
         return redirect(url_for(".org", org_id=membership.org_id))
     return _org_page(membership.org, ending=(membership.id, form)), form.status_code
@@ -344,7 +316,7 @@ def colleges():
 
 
 def _save_college(form: CollegeForm, college: College) -> bool:
-    return attempt(form, lambda: orgs_ops.save_college(current_user, college, form.name.data, form.code.data))
+    return attempt(form, lambda: orgs_ops.save_college(current_user, college, form.to_data()))
 
 
 @bp.route("/colleges/new", methods=["GET", "POST"])
@@ -379,26 +351,11 @@ def calendar():
 
 
 def _save_year(form: YearForm, year: AcademicYear) -> bool:
-    return attempt(
-        form,
-        lambda: school_ops.save_year(
-            current_user, year, name=form.name.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data
-        ),
-    )
+    return attempt(form, lambda: school_ops.save_year(current_user, year, form.to_data()))
 
 
 def _save_term(form: TermForm, term: Term, year: AcademicYear) -> bool:
-    return attempt(
-        form,
-        lambda: school_ops.save_term(
-            current_user,
-            term,
-            year=year,
-            name=form.name.data,
-            starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data,
-        ),
-    )
+    return attempt(form, lambda: school_ops.save_term(current_user, term, year, form.to_data()))
 
 
 @bp.route("/calendar/years/new", methods=["GET", "POST"])
@@ -424,13 +381,10 @@ def year_edit(year_id: int):
 
 def _delete(operation: Callable[[], object], done: str):
     """A delete button: do it and say so, or say why not; back to the calendar either way."""
-    try:
-        operation()
-    except DomainError as error:
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    form = ActionForm()
+    if attempt(form, operation):
         flash(done, "success")
+    flash_refusal(form)
     return redirect(url_for(".calendar"))
 
 
@@ -482,18 +436,7 @@ def categories():
 
 
 def _save_category(form: CategoryForm, category: CreditCategory) -> bool:
-    return attempt(
-        form,
-        lambda: credits_ops.save_category(
-            current_user,
-            category,
-            name=form.name.data,
-            code=form.code.data,
-            hours_per_credit=form.hours_per_credit.data,
-            position=form.position.data or 0,
-            is_active=form.is_active.data,
-        ),
-    )
+    return attempt(form, lambda: credits_ops.save_category(current_user, category, form.to_data()))
 
 
 @bp.route("/credit-categories/new", methods=["GET", "POST"])
@@ -524,10 +467,7 @@ def category_edit(category_id: int):
 @requires("settings.edit")
 def site_settings():
     form = settings_form(settings.all_values())
-    if attempt(
-        form,
-        lambda: operations.save_settings(current_user, {key: form[key].data for key in settings.SETTINGS}),
-    ):
+    if attempt(form, lambda: operations.save_settings(current_user, form.to_data())):
         flash(_("设置已保存。"), "success")
         return redirect(url_for(".site_settings"))
     return _edit_page(form, _("系统设置"), url_for(".index"))

@@ -43,16 +43,6 @@ class BidForm(Form):
         if budget_cap is not None:
             self.requested_budget.description = _l("不超过本项目预算上限 %(cap)s 元", cap=budget_cap)
 
-    def bid_data(self) -> dict:
-        return {
-            "summary": self.summary.data,
-            "plan": self.plan.data,
-            "requested_budget": self.requested_budget.data,
-            "timeline": self.timeline.data,
-            "team": self.team.data or [],
-            "expected_volunteers": self.expected_volunteers.data,
-        }
-
 
 class AttachmentForm(Form):
     file = FileField(_l("上传附件"), [FileRequired(message=_l("请选择要上传的文件。"))])
@@ -64,7 +54,3 @@ class AttachmentForm(Form):
             mb=settings.get("attachment_max_mb"),
             types=files.accepted_extensions(),
         )
-
-
-class ActionForm(Form):
-    """A button that changes something (确认、撤回、删除附件): only the CSRF token."""

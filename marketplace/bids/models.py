@@ -6,7 +6,6 @@ carry random public ids, and nothing about them touches a public timestamp.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -24,17 +23,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+from ..urls import path_for
 
 
-class BidStatus(enum.StrEnum):
+class BidStatus(LabelledEnum):
+    __labels__ = {"submitted": _l("已提交"), "withdrawn": _l("已撤回")}
+    __badges__ = {"submitted": "text-bg-success"}
+
     SUBMITTED = "submitted"
     WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return str({"submitted": _l("已提交"), "withdrawn": _l("已撤回")}[self.value])
 
 
 class Bid(db.Model):
@@ -89,6 +89,10 @@ class Bid(db.Model):
     def is_active(self) -> bool:
         return self.status == BidStatus.SUBMITTED
 
+    @property
+    def url(self) -> str:
+        return path_for("bids.show", public_id=self.public_id)
+
     def content(self) -> dict:
         """What a revision keeps and the audit log hashes."""
         return {
@@ -138,6 +142,10 @@ class BidAttachment(db.Model):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     bid = relationship("Bid", back_populates="attachments")
+
+    @property
+    def url(self) -> str:
+        return path_for("bids.attachment", public_id=self.public_id)
 
 
 class Recusal(db.Model):

@@ -111,8 +111,10 @@ def _audit(actor, action: str, bid: Bid, **extra) -> None:
     )
 
 
-def submit_bid(actor, project: Project, org: Organization, data: dict, *, version: int | None = None) -> Bid:
-    """提交或修改本组织的标书 (until the deadline). A withdrawn bid is reactivated, not duplicated."""
+def submit_bid(actor, project: Project, org: Organization, data: dict) -> Bid:
+    """提交或修改本组织的标书 (until the deadline). A withdrawn bid is reactivated, not duplicated.
+    ``data["version"]`` is the bid's version the manager started from (None: a new bid)."""
+    version = data.get("version")
     _bidding_open(project)
     _check_org(actor, project, org)
     content = _check_content(project, org, data)
@@ -167,11 +169,11 @@ def withdraw_bid(actor, bid: Bid) -> None:
     _audit(actor, "withdraw", bid)
 
 
-def add_attachment(actor, bid: Bid, upload) -> BidAttachment:
+def add_attachment(actor, bid: Bid, data: dict) -> BidAttachment:
     _open_bid(actor, bid)
     if bid.status != BidStatus.SUBMITTED:
         raise DomainError(_("标书已撤回，请重新提交后再上传附件。"))
-    stored = files.check_and_store(upload)
+    stored = files.check_and_store(data["file"])
     attachment = BidAttachment(bid_id=bid.id, uploaded_by_id=actor.id, uploaded_at=clock.now(), **stored)
     db.session.add(attachment)
     db.session.flush()
@@ -217,7 +219,7 @@ def _notify_own_managers(bid: Bid, kind: str, **context) -> None:
         notify.send(
             membership.user,
             kind,
-            link=f"/bids/{bid.public_id}",
+            link=bid.url,
             bid=bid,
             project=bid.project,
             org=membership.org,
@@ -234,7 +236,7 @@ def notify_bidders(project: Project, kind: str, **context) -> None:
         notify.send(
             membership.user,
             kind,
-            link=f"/projects/{project.id}",
+            link=project.url,
             project=project,
             org=membership.org,
             **context,

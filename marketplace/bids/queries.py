@@ -3,15 +3,14 @@ pages list."""
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..orgs.models import Organization, OrgKind
-from ..projects.lifecycle import effective_state_sql
+from ..projects.lifecycle import effective_state_column
 from ..projects.models import Project
 from .models import Bid, BidStatus
 
@@ -55,27 +54,29 @@ def project_has_valid_bid(project: Project) -> bool:
     return bool(db.session.scalar(select(has_valid_bid()).where(Project.id == project.id)))
 
 
-class Validity(enum.StrEnum):
+class Validity(LabelledEnum):
     """Whether a bid counts at the deadline, and if not, why."""
+
+    __labels__ = {
+        "valid": _l("有效"),
+        "withdrawn": _l("已撤回"),
+        "ineligible": _l("组织不符合竞标条件"),
+        "over_cap": _l("超出预算上限"),
+        "unconfirmed": _l("未重新确认"),
+    }
+    __badges__ = {
+        "valid": "text-bg-success",
+        "withdrawn": "text-bg-warning",
+        "ineligible": "text-bg-warning",
+        "over_cap": "text-bg-warning",
+        "unconfirmed": "text-bg-warning",
+    }
 
     VALID = "valid"
     WITHDRAWN = "withdrawn"
     INELIGIBLE = "ineligible"
     OVER_CAP = "over_cap"
     UNCONFIRMED = "unconfirmed"
-
-    @property
-    def label(self) -> str:
-        return str(VALIDITY_LABELS[self.value])
-
-
-VALIDITY_LABELS = {
-    "valid": _l("有效"),
-    "withdrawn": _l("已撤回"),
-    "ineligible": _l("组织不符合竞标条件"),
-    "over_cap": _l("超出预算上限"),
-    "unconfirmed": _l("未重新确认"),
-}
 
 
 def validity(bid: Bid) -> Validity:
@@ -110,7 +111,7 @@ def submitted_bids(project: Project) -> Select:
 def bids_of_orgs(org_ids) -> Select:
     """Rows of (Bid, its project's effective state) for the given organizations, latest deadline first."""
     return (
-        select(Bid, effective_state_sql().label("effective"))
+        select(Bid, effective_state_column())
         .join(Project, Project.id == Bid.project_id)
         .options(contains_eager(Bid.project))
         .where(Bid.org_id.in_(list(org_ids)))

@@ -14,14 +14,15 @@ from sqlalchemy import select
 
 from .. import permissions
 from ..accounts.models import User
-from ..errors import Conflict, DomainError
+from ..errors import Conflict
 from ..extensions import db
+from ..forms import ActionForm, attempt
 from ..orgs.models import BIDDER_KINDS, MemberRole, Organization
 from ..orgs.operations import current_members
-from ..projects.models import STATE_LABELS, Project, ProjectState
+from ..projects.models import Project, ProjectState
 from ..projects.queries import paginate_rows
 from . import files, operations, queries
-from .forms import ActionForm, AttachmentForm, BidForm
+from .forms import AttachmentForm, BidForm
 from .models import Bid, BidAttachment, BidRevision
 
 bp = Blueprint("bids", __name__)
@@ -85,20 +86,13 @@ def submit(project_id: int):
         budget_cap=project.budget_cap,
     )
     latest = None  # after a conflict: the saved bid, shown beside what the user typed
-    if form.validate_on_submit():
-        try:
-            bid = operations.submit_bid(
-                current_user, project, org, form.bid_data(), version=form.version.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-            if isinstance(error, Conflict) and (latest := queries.bid_of(project, org.id)) is not None:
-                form.version.data = latest.version  # saving again, after comparing, is deliberate
-        else:
-            db.session.commit()
-            flash(_("标书已保存（第 %(n)s 版）。截止前仍可修改或撤回。", n=len(bid.revisions)), "success")
-            return redirect(url_for(".show", public_id=bid.public_id))
+    saved = attempt(form, lambda: operations.submit_bid(current_user, project, org, form.to_data()))
+    if saved:
+        bid = saved.result
+        flash(_("标书已保存（第 %(n)s 版）。截止前仍可修改或撤回。", n=len(bid.revisions)), "success")
+        return redirect(bid.url)
+    if isinstance(saved.error, Conflict) and (latest := queries.bid_of(project, org.id)) is not None:
+        form.version.data = latest.version  # saving again, after comparing, is deliberate
     return render_template(
         "bids/edit.html",
         form=form,
@@ -134,16 +128,9 @@ def show(public_id: str):
 def _act(bid: Bid, operation, done: str):
     """Run a button's operation on ``bid``: commit and go back to the bid, or show why not."""
     form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            operation()
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(done, "success")
-            return redirect(url_for(".show", public_id=bid.public_id))
+    if attempt(form, operation):
+        flash(done, "success")
+        return redirect(bid.url)
     return _render_show(bid, action_form=form, status=422)
 
 
@@ -168,16 +155,9 @@ def withdraw(public_id: str):
 def upload(public_id: str):
     bid = _bid_or_404(public_id)
     form = AttachmentForm()
-    if form.validate_on_submit():
-        try:
-            attachment = operations.add_attachment(current_user, bid, form.file.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(_("已上传附件「%(name)s」。", name=attachment.filename), "success")
-            return redirect(url_for(".show", public_id=bid.public_id, _anchor="attachments"))
+    if added := attempt(form, lambda: operations.add_attachment(current_user, bid, form.to_data())):
+        flash(_("已上传附件「%(name)s」。", name=added.result.filename), "success")
+        return redirect(url_for(".show", public_id=bid.public_id, _anchor="attachments"))
     return _render_show(bid, attachment_form=form, status=form.status_code)
 
 
@@ -247,7 +227,7 @@ def revision(public_id: str, revision_id: str):
 def mine():
     """我的标书: the bids of every organization the user manages."""
     page = paginate_rows(queries.bids_of_orgs(permissions.managed_org_ids(current_user)), PER_PAGE)
-    return render_template("bids/mine.html", page=page, state_labels=STATE_LABELS)
+    return render_template("bids/mine.html", page=page)
 
 
 @bp.get("/projects/<int:project_id>/bids")

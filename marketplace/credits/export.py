@@ -18,11 +18,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit, clock, settings
+from .. import audit, clock, permissions, settings
 from ..accounts.models import User
 from ..extensions import db
 from ..notify import operations as notify
 from ..queue import task
+from ..school.models import Term
 from .models import CreditExport, CreditRecord, CreditStatus, ExportStatus
 
 CHUNK = 1000
@@ -114,7 +115,10 @@ def write_export(
     return written
 
 
-def request_export(actor, term, file_format: str) -> CreditExport:
+def request_export(actor, data: dict) -> CreditExport:
+    """Queue an export of ``data["term_id"]``'s verified credits as ``data["file_format"]``."""
+    permissions.require(actor, "credit.handle")
+    term, file_format = db.session.get(Term, data["term_id"]), data["file_format"]
     job = CreditExport(
         term_id=term.id, file_format=file_format, requested_by_id=actor.id, created_at=clock.now()
     )
@@ -153,5 +157,5 @@ def run_export(job_id: int) -> None:
     job.processed_rows = job.total_rows = rows
     requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
     if requester is not None:
-        notify.send(requester, "credit.export_ready", link=f"/credits/exports/{job.public_id}", job=job)
+        notify.send(requester, "credit.export_ready", link=job.url, job=job)
     db.session.commit()

@@ -92,6 +92,9 @@ class AppealRulingForm(Form):
     accept = SubmitField(_l("采纳"))
     reject = SubmitField(_l("不予采纳"))
 
+    def to_data(self) -> dict:
+        return {**super().to_data(), "accept": bool(self.accept.data)}
+
 
 # -- staff export -------------------------------------------------------------------------------------------
 

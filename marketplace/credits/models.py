@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,8 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+from ..urls import path_for
 
 # The Youth League's second-classroom transcript modules; schools rename them in the admin pages.
 DEFAULT_CATEGORIES = [
@@ -40,16 +41,13 @@ class CreditCategory(db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class CreditStatus(enum.StrEnum):
+class CreditStatus(LabelledEnum):
+    __labels__ = {"confirmed": _l("待审核"), "verified": _l("已认定"), "rejected": _l("未通过")}
+    __badges__ = {"confirmed": "text-bg-warning", "verified": "text-bg-success", "rejected": "text-bg-danger"}
+
     CONFIRMED = "confirmed"  # confirmed by the host, waiting for verification
     VERIFIED = "verified"  # verified by the verifying role: on the transcript
     REJECTED = "rejected"
-
-    @property
-    def label(self) -> str:
-        return str(
-            {"confirmed": _l("待审核"), "verified": _l("已认定"), "rejected": _l("未通过")}[self.value]
-        )
 
 
 class CreditRecord(db.Model):
@@ -109,14 +107,13 @@ class CreditHistory(db.Model):
     actor = relationship("User")
 
 
-class AppealStatus(enum.StrEnum):
+class AppealStatus(LabelledEnum):
+    __labels__ = {"pending": _l("待处理"), "accepted": _l("已采纳"), "rejected": _l("未采纳")}
+    __badges__ = {"pending": "text-bg-secondary", "accepted": "text-bg-success", "rejected": "text-bg-danger"}
+
     PENDING = "pending"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
-
-    @property
-    def label(self) -> str:
-        return str({"pending": _l("待处理"), "accepted": _l("已采纳"), "rejected": _l("未采纳")}[self.value])
 
 
 class CreditAppeal(db.Model):
@@ -166,7 +163,15 @@ class TranscriptIssue(db.Model):
     user = relationship("User")
 
 
-class ExportStatus(enum.StrEnum):
+class ExportStatus(LabelledEnum):
+    __labels__ = {"queued": _l("排队中"), "running": _l("生成中"), "done": _l("已完成"), "failed": _l("失败")}
+    __badges__ = {
+        "queued": "text-bg-secondary",
+        "running": "text-bg-info",
+        "done": "text-bg-success",
+        "failed": "text-bg-danger",
+    }
+
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
@@ -193,6 +198,10 @@ class CreditExport(db.Model):
 
     term = relationship("Term")
     requested_by = relationship("User")
+
+    @property
+    def url(self) -> str:
+        return path_for("credits.export_status_page", public_id=self.public_id)
 
     @property
     def percent(self) -> int:

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from .. import audit
+from .. import audit, permissions
 from ..errors import DomainError
 from ..extensions import db
 from .models import DEFAULT_CATEGORIES, DEFAULT_HOURS_PER_CREDIT, CreditCategory
@@ -31,16 +31,12 @@ def credits_for(hours: Decimal, category: CreditCategory) -> Decimal:
     return (Decimal(hours) / category.hours_per_credit).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def save_category(
-    actor,
-    category: CreditCategory,
-    *,
-    name: str,
-    code: str,
-    hours_per_credit: Decimal,
-    position: int,
-    is_active: bool,
-) -> CreditCategory:
+def save_category(actor, category: CreditCategory, data: dict) -> CreditCategory:
+    """Create or edit a transcript category: ``name``, ``code``, ``hours_per_credit``, ``position``
+    (its place in lists), ``is_active``."""
+    permissions.require(actor, "credit_categories.edit")
+    name, code, hours_per_credit = data["name"], data["code"], data["hours_per_credit"]
+    position, is_active = data.get("position") or 0, data["is_active"]
     if hours_per_credit is None or hours_per_credit <= 0:
         raise DomainError(_("每学分学时必须大于 0。"), field="hours_per_credit")
     for column, value, field in ((CreditCategory.name, name, "name"), (CreditCategory.code, code, "code")):

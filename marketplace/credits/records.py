@@ -21,6 +21,7 @@ from ..extensions import db
 from ..notify import operations as notify
 from ..school.models import term_containing
 from ..statuses import StatusTable, ruled
+from ..urls import path_for
 from ..volunteers.models import Signup, SignupStatus
 from .models import AppealStatus, CreditAppeal, CreditCategory, CreditHistory, CreditRecord, CreditStatus
 from .operations import credits_for
@@ -164,14 +165,25 @@ def verify(actor, records: list[CreditRecord]) -> int:
         before = audit.snapshot(record, RECORD_FIELDS)
         move_credit(record, "verify", actor)
         _log(record, actor, "verify", before)
-        notify.send(record.user, "credit.verified", link="/transcript", record=record)
+        notify.send(record.user, "credit.verified", link=path_for("credits.transcript_page"), record=record)
         done += 1
     return done
 
 
-def reject(actor, record: CreditRecord, reason: str) -> None:
+def verify_ticked(actor, data: dict) -> int:
+    """批量认定 of the records ticked on the queue (``data["records"]``, their public ids)."""
+    from .queries import waiting_records  # the queries read this module's scopes
+
+    ticked = waiting_records(actor, data["records"])
+    if not ticked:  # verified or rejected meanwhile, perhaps by a colleague in another tab
+        raise DomainError(_("勾选的记录都已处理过了。"), field="records")
+    return verify(actor, ticked)
+
+
+def reject(actor, record: CreditRecord, data: dict) -> None:
+    """不予认定, for ``data["reason"]``, which the student is told."""
     _require_verifier(actor, record)
-    reason = (reason or "").strip()
+    reason = (data["reason"] or "").strip()
     if not reason:
         raise DomainError(_("请填写不予认定的理由。"), field="reason")
     if record.status == CreditStatus.REJECTED:
@@ -179,7 +191,9 @@ def reject(actor, record: CreditRecord, reason: str) -> None:
     before = audit.snapshot(record, RECORD_FIELDS)
     move_credit(record, "reject", actor, reason=reason)
     _log(record, actor, "reject", before, reason)
-    notify.send(record.user, "credit.rejected", link="/transcript", record=record, reason=reason)
+    notify.send(
+        record.user, "credit.rejected", link=path_for("credits.transcript_page"), record=record, reason=reason
+    )
 
 
 def correct(actor, record: CreditRecord, hours: Decimal, reason: str) -> None:
@@ -197,11 +211,10 @@ def appeal_deadline(shift):
     return shift.ends_at + timedelta(days=settings.get("credit_appeal_days"))
 
 
-def file_appeal(
-    student, shift, reason: str, *, hours_claimed: Decimal | None = None, evidence=None
-) -> CreditAppeal:
-    """学分申诉 for a shift the student was on: a missing record, or a wrong one. The posting union's
-    staff are told."""
+def file_appeal(student, shift, data: dict) -> CreditAppeal:
+    """学分申诉 for a shift the student was on: a missing record, or a wrong one (``reason``, with the
+    ``hours_claimed`` and ``evidence``, a file, if any). The posting union's staff are told."""
+    reason, hours_claimed, evidence = data["reason"], data.get("hours_claimed"), data.get("evidence")
     if not permissions.can(student, "account.write"):
         abort(403)
     signup = db.session.scalar(
@@ -251,16 +264,15 @@ def file_appeal(
     from ..review.operations import union_staff
 
     notify.send_to_many(
-        union_staff(project), "credit.appeal_received", link="/credits/appeals", appeal=appeal
+        union_staff(project), "credit.appeal_received", link=path_for("credits.appeals"), appeal=appeal
     )
     return appeal
 
 
-def resolve_appeal(
-    actor, appeal: CreditAppeal, *, accept: bool, ruling: str, hours: Decimal | None = None
-) -> None:
-    """Staff (or the verifying role) accept — the record is created or corrected, with history — or
-    reject with a reason; the student is told either way."""
+def resolve_appeal(actor, appeal: CreditAppeal, data: dict) -> None:
+    """Staff (or the verifying role) accept (``data["accept"]``) — the record is created or corrected
+    for ``hours``, with history — or reject, with a ``ruling`` either way that the student is told."""
+    accept, ruling, hours = data["accept"], data["ruling"], data.get("hours")
     permissions.require(actor, "credit.rule_appeal", appeal)
     if appeal.status != AppealStatus.PENDING:
         raise DomainError(_("这条申诉已经处理过了。"))
@@ -286,4 +298,6 @@ def resolve_appeal(
         else:
             appeal.record = _new_record(actor, signup, appeal.user, appeal.shift, hours, "appeal", ruling)
     move_credit_appeal(appeal, "accept" if accept else "reject", actor, reason=ruling)
-    notify.send(appeal.user, "credit.appeal_answered", link="/transcript", appeal=appeal)
+    notify.send(
+        appeal.user, "credit.appeal_answered", link=path_for("credits.transcript_page"), appeal=appeal
+    )

@@ -3,7 +3,7 @@ appeals; the public check of a transcript's code; the verifying role's queue; th
 staff export with its progress; and the host's completion report (which moves a project to evaluating).
 
 Each view parses its form, calls one operation, commits, then redirects or re-renders with the
-refusal beside the field (422). Project pages live in their own area and are linked by path.
+refusal beside the field (422). Project pages live in their own area (linked by ``project.url``).
 """
 
 from __future__ import annotations
@@ -29,12 +29,10 @@ from sqlalchemy import select
 
 from .. import clock, permissions
 from ..bids import files
-from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms import attempt
 from ..hosting import operations as hosting
 from ..projects.models import Project, ProjectState
-from ..school.models import Term
 from ..volunteers.positions import completed_trainings
 from ..volunteers.reliability import reliability
 from . import export, queries, records, transcript
@@ -186,16 +184,7 @@ def appeal(shift_id: int):
     form = AppealForm()
     if request.method == "GET":
         form.hours_claimed.data = signup.shift.credit_hours
-    if attempt(
-        form,
-        lambda: records.file_appeal(
-            current_user,
-            signup.shift,
-            form.reason.data,
-            hours_claimed=form.hours_claimed.data,
-            evidence=form.evidence.data,
-        ),
-    ):
+    if attempt(form, lambda: records.file_appeal(current_user, signup.shift, form.to_data())):
         flash(_("申诉已提交。学生会会尽快处理，结果会通知你。"), "success")
         return redirect(url_for(".transcript_page"))
     return render_template(
@@ -262,20 +251,13 @@ def queue():
     return _queue_page()
 
 
-def _verify_ticked(public_ids: list[str]) -> int:
-    ticked = queries.waiting_records(current_user, public_ids)
-    if not ticked:  # verified or rejected meanwhile, perhaps by a colleague in another tab
-        raise DomainError(_("勾选的记录都已处理过了。"), field="records")
-    return records.verify(current_user, ticked)
-
-
 @bp.post("/credits/verify")
 @login_required
 def verify_selected():
     """批量认定 of the ticked records."""
     permissions.require(current_user, "credit.verify")
     form = BulkVerifyForm()
-    if outcome := attempt(form, lambda: _verify_ticked(form.records.data)):
+    if outcome := attempt(form, lambda: records.verify_ticked(current_user, form.to_data())):
         flash(_("已认定 %(n)s 条记录，并通知了本人。", n=outcome.result), "success")
         return _back_to_queue()
     return _queue_page(bulk=form)
@@ -287,7 +269,7 @@ def reject(public_id: str):
     record = db.first_or_404(select(CreditRecord).where(CreditRecord.public_id == public_id))
     permissions.require(current_user, "credit.verify", record.project)
     form = RejectForm(prefix=_prefix("r", public_id))
-    if attempt(form, lambda: records.reject(current_user, record, form.reason.data)):
+    if attempt(form, lambda: records.reject(current_user, record, form.to_data())):
         flash(_("已将 %(name)s 的这条记录标为不予认定，理由已通知本人。", name=record.user.name), "success")
         return _back_to_queue()
     return _queue_page(rejected=(public_id, form))
@@ -327,14 +309,8 @@ def rule(public_id: str):
         flash(_("这条申诉已经处理过了。"), "warning")
         return redirect(url_for(".appeals"))
     form = AppealRulingForm(prefix=_prefix("a", public_id))
-    accept = bool(form.accept.data)
-    if attempt(
-        form,
-        lambda: records.resolve_appeal(
-            current_user, appeal, accept=accept, ruling=form.ruling.data, hours=form.hours.data
-        ),
-    ):
-        if accept:
+    if attempt(form, lambda: records.resolve_appeal(current_user, appeal, form.to_data())):
+        if form.accept.data:
             flash(_("已采纳申诉，记录已补录或更正，等待认定。"), "success")
         else:
             flash(_("已答复申诉，处理意见已通知本人。"), "success")
@@ -374,12 +350,7 @@ def exports():
     permissions.require(current_user, "credit.handle")
     terms = queries.terms()
     form = ExportForm(terms)
-    if outcome := attempt(
-        form,
-        lambda: export.request_export(
-            current_user, db.session.get(Term, form.term_id.data), form.file_format.data
-        ),
-    ):
+    if outcome := attempt(form, lambda: export.request_export(current_user, form.to_data())):
         export.run_export(outcome.result.id)  # after the commit, so that the worker finds the job
         return redirect(url_for(".export_status_page", public_id=outcome.result.public_id))
     page = db.paginate(queries.exports(), per_page=PER_PAGE, error_out=False)
@@ -427,19 +398,9 @@ def completion(project_id: int):
     project = db.get_or_404(Project, project_id)
     permissions.require(current_user, "project.host", project)
     form = CompletionForm()
-    if attempt(
-        form,
-        lambda: hosting.submit_completion(
-            current_user,
-            project,
-            outcomes=form.outcomes.data,
-            participants=form.participants.data,
-            spending_summary=form.spending_summary.data,
-            photos=form.photos.data or (),
-        ),
-    ):
+    if attempt(form, lambda: hosting.submit_completion(current_user, project, form.to_data())):
         flash(_("结项报告已提交，项目进入评价阶段。"), "success")
-        return redirect(f"/projects/{project.id}")
+        return redirect(project.url)
     return render_template(
         "credits/completion.html",
         form=form,

@@ -143,7 +143,9 @@ def _data(demo: Demo, spec: ProjectSpec) -> dict:
 
 def draft(demo: Demo, spec: ProjectSpec) -> Project:
     demo.travel(demo.day(spec.posted, "10:00"))
-    project = project_ops.create_draft(staff_of(spec), union_of(demo, spec), _data(demo, spec))
+    project = project_ops.create_draft(
+        staff_of(spec), {**_data(demo, spec), "union_id": union_of(demo, spec).id}
+    )
     demo.created["projects"] += 1
     return project
 
@@ -161,9 +163,11 @@ def ask_and_answer(demo: Demo, spec: ProjectSpec, project: Project) -> None:
     the organizations this run has (``--clubs`` may leave some out)."""
     for n, question in enumerate(q for q in spec.questions if q.org in demo.orgs):
         demo.travel(demo.day(spec.posted + 1 + n, "20:30"))
-        asked = project_ops.ask_question(manager_of(demo.orgs[question.org]), project, question.body)
+        asked = project_ops.ask_question(
+            manager_of(demo.orgs[question.org]), project, {"body": question.body}
+        )
         demo.travel(demo.day(spec.posted + 2 + n, "09:40"))
-        project_ops.answer_question(staff_of(spec), asked, question.answer)
+        project_ops.answer_question(staff_of(spec), asked, {"answer": question.answer})
 
 
 def submit_bids(demo: Demo, spec: ProjectSpec, project: Project) -> list[Bid]:
@@ -208,7 +212,7 @@ def panel(demo: Demo, project: Project, size: int) -> list[User]:
 def seat(demo: Demo, spec: ProjectSpec, project: Project, panelists: list[User], day: int) -> None:
     demo.travel(demo.day(day, "09:30"))
     for panelist in panelists:
-        review.assign_panelist(staff_of(spec), project, panelist)
+        review.assign_panelist(staff_of(spec), project, {"user": panelist.id})
 
 
 def score(
@@ -241,4 +245,4 @@ def review_and_award(demo: Demo, spec: ProjectSpec, project: Project, bids: list
         demo.travel(demo.day(day, "10:30") + timedelta(hours=3 * n))
         score(demo, spec, project, panelist, bids)
     demo.travel(demo.day(day + 1, "15:00"))
-    review.award(staff_of(spec), project, bids[0])
+    review.award(staff_of(spec), project, {"bid": bids[0].public_id})

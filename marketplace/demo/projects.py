@@ -340,7 +340,7 @@ def award_notice(demo: Demo) -> None:
     cycle.close_bidding(demo, project)
     cycle.review_and_award(demo, NOTICE, project, bids, -2)
     demo.travel(demo.day(-1, "21:30"))
-    review.object_to(objector(demo), project, OBJECTION)
+    review.object_to(objector(demo), project, {"reason": OBJECTION})
 
 
 def objector(demo: Demo) -> User:

@@ -122,9 +122,11 @@ def calendar(demo: Demo) -> None:
             academic_year = school_calendar.save_year(
                 demo.admin,
                 AcademicYear(),
-                name=name,
-                starts_on=autumn_term_start(year),
-                ends_on=autumn_term_start(year + 1) - timedelta(days=1),
+                {
+                    "name": name,
+                    "starts_on": autumn_term_start(year),
+                    "ends_on": autumn_term_start(year + 1) - timedelta(days=1),
+                },
             )
             demo.created["academic years"] += 1
         have = {t.name for t in academic_year.terms}
@@ -133,10 +135,8 @@ def calendar(demo: Demo) -> None:
                 school_calendar.save_term(
                     demo.admin,
                     Term(),
-                    year=academic_year,
-                    name=term_name,
-                    starts_on=starts_on,
-                    ends_on=ends_on,
+                    academic_year,
+                    {"name": term_name, "starts_on": starts_on, "ends_on": ends_on},
                 )
                 demo.created["terms"] += 1
 
@@ -150,7 +150,7 @@ def colleges(demo: Demo) -> None:
     for spec in COLLEGES:
         college = existing.get(spec.name)
         if college is None:
-            college = orgs.save_college(demo.admin, College(), spec.name, spec.code)
+            college = orgs.save_college(demo.admin, College(), {"name": spec.name, "code": spec.code})
             demo.created["colleges"] += 1
         demo.colleges[spec.name] = college
 
@@ -163,7 +163,9 @@ def ensure_org(
     if org is None:
         college_id = demo.colleges[college].id if college else None
         org = orgs.save_org(
-            demo.admin, Organization(), name=name, kind=kind, college_id=college_id, description=description
+            demo.admin,
+            Organization(),
+            {"name": name, "kind": kind, "college_id": college_id, "description": description},
         )
         demo.created["organizations"] += 1
     demo.orgs[name] = org

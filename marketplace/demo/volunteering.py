@@ -208,7 +208,7 @@ def scan(demo: Demo, shift_: Shift, signups: list[Signup], at: datetime) -> None
     for n, signup in enumerate(signups):
         scanned = at - timedelta(minutes=n % 9)
         code = attendance.checkin_code(shift_, scanned)
-        attendance.check_in_or_out(signup.user, shift_, code, scanned_at=scanned)
+        attendance.check_in_or_out(signup.user, shift_, {"code": code}, scanned_at=scanned)
 
 
 def attend(demo: Demo, host: User, shift_: Shift, signups: list[Signup], by_hand: list[Signup]) -> None:
@@ -223,7 +223,11 @@ def attend(demo: Demo, host: User, shift_: Shift, signups: list[Signup], by_hand
 def confirm(demo: Demo, host: User, shift_: Shift, by_hand: list[Signup]) -> None:
     """The host marks ``by_hand`` and, after the shift, confirms its attendance."""
     for signup in by_hand:
-        attendance.mark_attendance(host, signup, shift_.starts_at, shift_.ends_at, FORGOT_PHONE)
+        attendance.mark_attendance(
+            host,
+            signup,
+            {"checked_in_at": shift_.starts_at, "checked_out_at": shift_.ends_at, "reason": FORGOT_PHONE},
+        )
     demo.travel(shift_.ends_at + timedelta(minutes=40))
     demo.created["credit records"] += attendance.confirm_attendance(host, shift_)
 
@@ -259,7 +263,7 @@ def union_training(demo: Demo) -> None:
     )
     demo.travel(demo.day(-23, "21:30"))
     positions.record_training_attendance(
-        staff, training, demo.rng("union training").sample(students(demo), 80)
+        staff, training, {"students": demo.rng("union training").sample(students(demo), 80)}
     )
     demo.created["trainings"] += 1
 
@@ -289,18 +293,22 @@ def community_teaching(demo: Demo) -> None:
     hosting.post_progress(
         host,
         project,
-        milestone="启动招募",
-        percent=10,
-        body="已与阳光社区确认三次集中支教的时间，每次下午两点到五点半：作业辅导一小时，兴趣课堂两小时。"
-        "志愿者招募已开放，每次 40 人，先到先得。",
+        {
+            "milestone": "启动招募",
+            "percent": 10,
+            "body": "已与阳光社区确认三次集中支教的时间，每次下午两点到五点半：作业辅导一小时，"
+            "兴趣课堂两小时。志愿者招募已开放，每次 40 人，先到先得。",
+        },
     )
     demo.travel(demo.day(-14, "09:00"))
     hosting.record_expenditure(
         host,
         project,
-        spent_on=demo.today - timedelta(days=14),
-        item="教具、文具和科学小实验材料",
-        amount=Decimal("1680"),
+        {
+            "spent_on": demo.today - timedelta(days=14),
+            "item": "教具、文具和科学小实验材料",
+            "amount": Decimal("1680"),
+        },
     )
     everyone = students(demo)
     volunteers = everyone[: len(everyone) // 2]
@@ -313,26 +321,28 @@ def community_teaching(demo: Demo) -> None:
         signups = sign_up(demo, shift_.starts_at - timedelta(days=2, hours=2), shift_, group)
         attend(demo, host, shift_, signups, by_hand=signups[-1:])
         demo.travel(shift_.ends_at + timedelta(hours=3))
-        hosting.post_progress(host, project, milestone=milestone, percent=percent, body=body)
+        hosting.post_progress(host, project, {"milestone": milestone, "percent": percent, "body": body})
     demo.travel(demo.day(-4, "11:00"))
     hosting.record_expenditure(
         host,
         project,
-        spent_on=demo.today - timedelta(days=5),
-        item="往返社区包车（三次）",
-        amount=Decimal("2400"),
+        {
+            "spent_on": demo.today - timedelta(days=5),
+            "item": "往返社区包车（三次）",
+            "amount": Decimal("2400"),
+        },
     )
 
     demo.travel(demo.day(-3, "20:00"))
     hosting.submit_completion(
         host,
         project,
-        outcomes=(
-            f"三次集中支教共 {len(volunteers)} 人次志愿者参加，服务社区小学生 62 名；"
-            "为每个孩子建立了学习档案，作业按时完成率明显提高。社区已同意下学期继续合作，按学期结对。"
-        ),
-        participants=len(volunteers) + 62,
-        spending_summary="教具和实验材料 1680 元，包车 2400 元，合计 4080 元，低于中标预算。",
+        {
+            "outcomes": f"三次集中支教共 {len(volunteers)} 人次志愿者参加，服务社区小学生 62 名；"
+            "为每个孩子建立了学习档案，作业按时完成率明显提高。社区已同意下学期继续合作，按学期结对。",
+            "participants": len(volunteers) + 62,
+            "spending_summary": "教具和实验材料 1680 元，包车 2400 元，合计 4080 元，低于中标预算。",
+        },
     )
     verify(demo, demo.day(-2, "10:00"), shifts)
 
@@ -397,7 +407,7 @@ def stall_afternoon(demo: Demo, host: User, stall: Shift, signups: list[Signup])
     confirm(demo, host, stall, [flat_phone])
     tasks.mark_no_shows()  # the periodic step
     demo.travel(stall.ends_at + timedelta(hours=5))
-    reliability.appeal_no_show(absent.user, absent, SICK)
+    reliability.appeal_no_show(absent.user, absent, {"reason": SICK})
     return late, flat_phone
 
 
@@ -429,10 +439,12 @@ def career_fair(demo: Demo) -> None:
     hosting.post_progress(
         host,
         project,
-        milestone="筹备启动",
-        percent=10,
-        body="与就业指导中心确认了展区划分和志愿者需求：场地布置约 120 人次，签到 6 人，引导 30 人，"
-        "翻译 4 人。招募通知已发布，岗前培训定在明晚。",
+        {
+            "milestone": "筹备启动",
+            "percent": 10,
+            "body": "与就业指导中心确认了展区划分和志愿者需求：场地布置约 120 人次，签到 6 人，引导 30 人，"
+            "翻译 4 人。招募通知已发布，岗前培训定在明晚。",
+        },
     )
     training = positions.save_training(
         host,
@@ -443,14 +455,12 @@ def career_fair(demo: Demo) -> None:
     demo.created["trainings"] += 1
     shifts = fair_shifts(demo, host, project, training)
     demo.travel(demo.day(-13, "21:00"))
-    positions.record_training_attendance(host, training, pool[47:97] + fixed)
+    positions.record_training_attendance(host, training, {"students": pool[47:97] + fixed})
     demo.travel(demo.day(-12, "10:00"))
     hosting.record_expenditure(
         host,
         project,
-        spent_on=demo.today - timedelta(days=12),
-        item="志愿者马甲 150 件",
-        amount=Decimal("2250"),
+        {"spent_on": demo.today - timedelta(days=12), "item": "志愿者马甲 150 件", "amount": Decimal("2250")},
     )
 
     for n, (shift_, group) in enumerate(
@@ -463,33 +473,42 @@ def career_fair(demo: Demo) -> None:
             hosting.post_progress(
                 host,
                 project,
-                milestone="第一批场地布置完成",
-                percent=35,
-                body="体育馆一楼 80 个展位的编号和指示牌全部就位，接下来布置二楼外企展区。",
+                {
+                    "milestone": "第一批场地布置完成",
+                    "percent": 35,
+                    "body": "体育馆一楼 80 个展位的编号和指示牌全部就位，接下来布置二楼外企展区。",
+                },
             )
             hosting.record_expenditure(
                 host,
                 project,
-                spent_on=local(shift_.starts_at).date(),
-                item="展位指示牌与易拉宝制作",
-                amount=Decimal("1380"),
+                {
+                    "spent_on": local(shift_.starts_at).date(),
+                    "item": "展位指示牌与易拉宝制作",
+                    "amount": Decimal("1380"),
+                },
             )
     stall_signups = sign_up(demo, demo.day(-4, "20:00"), shifts.stall, stall_crew)
     demo.travel(demo.day(-3, "10:00"))
     hosting.record_expenditure(
         host,
         project,
-        spent_on=demo.today - timedelta(days=3),
-        item="志愿者工作餐（场地布置三天）",
-        amount=Decimal("1560"),
-        note="每人每餐 14 元。",
+        {
+            "spent_on": demo.today - timedelta(days=3),
+            "item": "志愿者工作餐（场地布置三天）",
+            "amount": Decimal("1560"),
+            "note": "每人每餐 14 元。",
+        },
     )
     hosting.post_progress(
         host,
         project,
-        milestone="场地布置全部完成",
-        percent=60,
-        body="三批场地布置全部完成。招聘会当天的引导、签到、翻译岗位正在招募，签到岗报名截止后公开抽签。",
+        {
+            "milestone": "场地布置全部完成",
+            "percent": 60,
+            "body": "三批场地布置全部完成。招聘会当天的引导、签到、翻译岗位正在招募，"
+            "签到岗报名截止后公开抽签。",
+        },
     )
     sign_up(demo, demo.day(-3, "10:30"), shifts.sign_in, lottery)
     applications = sign_up(demo, demo.day(-3, "11:00"), shifts.translate, translators)
@@ -499,12 +518,12 @@ def career_fair(demo: Demo) -> None:
     late, flat_phone = stall_afternoon(demo, host, shifts.stall, stall_signups)
 
     demo.travel(demo.day(-2, "20:00"))
-    admission.decide(host, applications[0], accept=True)
+    admission.decide(host, applications[0], {"accept": True})
     verify(demo, demo.day(-1, "10:00"), shifts.setup)
     demo.travel(demo.day(-1, "10:30"))
     hand_marked = db.session.scalar(select(CreditRecord).where(CreditRecord.signup_id == flat_phone.id))
-    records.reject(cycle.account(cycle.LEAGUE_REVIEWER), hand_marked, UNCONFIRMED_BY_HAND)
+    records.reject(cycle.account(cycle.LEAGUE_REVIEWER), hand_marked, {"reason": UNCONFIRMED_BY_HAND})
     demo.travel(demo.day(-1, "12:00"))
-    records.file_appeal(late.user, shifts.stall, LATE_APPEAL, hours_claimed=Decimal("1.5"))
+    records.file_appeal(late.user, shifts.stall, {"reason": LATE_APPEAL, "hours_claimed": Decimal("1.5")})
     demo.travel(demo.day(-1, "20:10"))
     admission.draw_lottery(shifts.sign_in, host)

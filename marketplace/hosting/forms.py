@@ -24,7 +24,7 @@ from wtforms import (
 )
 
 from .. import clock
-from ..accounts.models import POLITICAL_STATUS_LABELS, AccountKind, User
+from ..accounts.models import AccountKind, PoliticalStatus, User
 from ..credits.models import CreditCategory
 from ..extensions import db
 from ..forms import Form, MultiCheckboxField, length, number_range, optional, required
@@ -126,7 +126,7 @@ class PositionForm(Form):
     )
     required_political = MultiCheckboxField(
         _l("政治面貌要求"),
-        choices=list(POLITICAL_STATUS_LABELS.items()),
+        choices=PoliticalStatus.choices(),
         description=_l("不勾选表示不限；勾选后只有所选政治面貌的同学可以报名"),
     )
 
@@ -255,6 +255,9 @@ class TrainingAttendanceForm(Form):
                 )
             )
 
+    def to_data(self) -> dict:
+        return {"students": self.students}
+
 
 # -- the roster -----------------------------------------------------------------------------------------
 
@@ -263,6 +266,9 @@ class DecisionForm(Form):
     """评审制: the host's accept / reject buttons (each button sends its value)."""
 
     decision = SelectField(choices=[("accept", _l("录用")), ("reject", _l("不录用"))])
+
+    def to_data(self) -> dict:
+        return {"accept": self.decision.data == "accept"}
 
 
 class MarkAttendanceForm(Form):
@@ -284,9 +290,19 @@ class MarkAttendanceForm(Form):
             "checked_out_at": to_local(attendance.checked_out_at),
         }
 
+    def to_data(self) -> dict:
+        return {
+            "checked_in_at": to_utc(self.checked_in_at.data),
+            "checked_out_at": to_utc(self.checked_out_at.data),
+            "reason": (self.reason.data or "").strip(),
+        }
+
 
 class RulingForm(Form):
     """The host's answer to a no-show appeal: uphold (clears the mark) or dismiss, with the reason."""
 
     ruling = TextAreaField(_l("处理意见"), [required(), length(2000)], render_kw={"rows": 2})
     decision = SelectField(choices=[("uphold", _l("申诉成立")), ("dismiss", _l("申诉不成立"))])
+
+    def to_data(self) -> dict:
+        return {"uphold": self.decision.data == "uphold", "ruling": (self.ruling.data or "").strip()}

@@ -60,10 +60,10 @@ def store_photo(upload) -> dict:
     return {"stored_name": stored_name, "width": image.width, "height": image.height}
 
 
-def post_progress(
-    actor, project: Project, *, milestone: str, percent: int, body: str, photos=()
-) -> ProgressUpdate:
+def post_progress(actor, project: Project, data: dict) -> ProgressUpdate:
+    """进展: ``milestone``, ``percent``, ``body`` and ``photos`` (uploads) on the public timeline."""
     require_host(actor, project)
+    milestone, percent, body = data["milestone"], data["percent"], data.get("body")
     if not 0 <= percent <= 100:
         raise DomainError(_("完成度应在 0 到 100 之间。"), field="percent")
     update = ProgressUpdate(
@@ -74,7 +74,7 @@ def post_progress(
         body=(body or "").strip(),
         created_at=clock.now(),
     )
-    for upload in photos:
+    for upload in data.get("photos") or ():
         if upload and upload.filename:
             update.photos.append(Photo(**store_photo(upload)))
     db.session.add(update)
@@ -107,24 +107,17 @@ def spent(project: Project) -> Decimal:
     ) or Decimal(0)
 
 
-def record_expenditure(
-    actor,
-    project: Project,
-    *,
-    spent_on,
-    item: str,
-    amount: Decimal,
-    note: str = "",
-    over_budget_reason: str | None = None,
-) -> Expenditure:
-    """支出登记. Going over the awarded budget needs a reason, and the union's staff are told."""
+def record_expenditure(actor, project: Project, data: dict) -> Expenditure:
+    """支出登记 (``spent_on``, ``item``, ``amount``, ``note``). Going over the awarded budget needs a
+    reason (``over_budget_reason``), and the union's staff are told."""
     require_host(actor, project)
+    amount = data["amount"]
     if amount is None or amount <= 0:
         raise DomainError(_("金额必须大于 0。"), field="amount")
     budget = awarded_budget(project)
     total = spent(project) + amount
     over = budget is not None and total > budget
-    reason = (over_budget_reason or "").strip() or None
+    reason = (data.get("over_budget_reason") or "").strip() or None
     if over and not reason:
         raise DomainError(
             _(
@@ -137,10 +130,10 @@ def record_expenditure(
     expense = Expenditure(
         project_id=project.id,
         author_id=actor.id,
-        spent_on=spent_on,
-        item=item.strip(),
+        spent_on=data["spent_on"],
+        item=data["item"].strip(),
         amount=amount,
-        note=(note or "").strip(),
+        note=(data.get("note") or "").strip(),
         over_budget_reason=reason if over else None,
         created_at=clock.now(),
     )
@@ -161,7 +154,7 @@ def record_expenditure(
             notify.send(
                 staff,
                 "hosting.overspent",
-                link=f"/projects/{project.id}",
+                link=project.url,
                 project=project,
                 total=total,
                 budget=budget,
@@ -177,10 +170,10 @@ def timeline(project: Project) -> list:
     return sorted([*updates, *expenses], key=lambda item: item.created_at, reverse=True)
 
 
-def submit_completion(
-    actor, project: Project, *, outcomes: str, participants: int, spending_summary: str, photos=()
-) -> CompletionReport:
-    """结项: the host's report (with photos on a final 100 % update); the project moves to evaluating."""
+def submit_completion(actor, project: Project, data: dict) -> CompletionReport:
+    """结项: the host's report (``outcomes``, ``participants``, ``spending_summary``, with ``photos`` on
+    a final 100 % update); the project moves to evaluating."""
+    outcomes, participants = data["outcomes"], data["participants"]
     from ..projects import lifecycle
 
     require_host(actor, project)
@@ -188,14 +181,15 @@ def submit_completion(
         raise DomainError(_("请填写项目成效。"), field="outcomes")
     if participants is None or participants < 0:
         raise DomainError(_("参与人数不能为负数。"), field="participants")
-    update = post_progress(actor, project, milestone=_("结项"), percent=100, body=outcomes, photos=photos)
+    final = {"milestone": _("结项"), "percent": 100, "body": outcomes, "photos": data.get("photos")}
+    update = post_progress(actor, project, final)
     report = CompletionReport(
         project_id=project.id,
         submitted_by_id=actor.id,
         submitted_at=clock.now(),
         outcomes=outcomes.strip(),
         participants=participants,
-        spending_summary=(spending_summary or "").strip(),
+        spending_summary=(data.get("spending_summary") or "").strip(),
         update_id=update.id,
     )
     db.session.add(report)

@@ -21,8 +21,7 @@ from sqlalchemy import select
 
 from .. import clock, permissions
 from ..extensions import db
-from ..forms import Form, attempt
-from ..projects.forms import ActionForm
+from ..forms import ActionForm, Form, attempt, flash_refusal
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
 from ..timeutil import local
@@ -40,7 +39,6 @@ from .forms import (
     ShiftForm,
     TrainingAttendanceForm,
     TrainingForm,
-    to_utc,
 )
 from .models import Photo, ProgressUpdate
 
@@ -76,8 +74,7 @@ def _button(form: Form, operation: Callable[[], object], target: str, done: Call
     (``done`` of the operation's result), or why not."""
     if outcome := attempt(form, operation):
         flash(done(outcome.result), "success")
-    for message in [*form.form_errors, *(e for errors in form.errors.values() for e in errors)]:
-        flash(message, "danger")
+    flash_refusal(form)
     return redirect(target)
 
 
@@ -135,17 +132,7 @@ def console(project_id: int):
 def post_progress(project_id: int):
     project = _hosted(project_id)
     form = ProgressForm()
-    if attempt(
-        form,
-        lambda: hosting.post_progress(
-            current_user,
-            project,
-            milestone=form.milestone.data,
-            percent=form.percent.data,
-            body=form.body.data,
-            photos=form.photos.data or [],
-        ),
-    ):
+    if attempt(form, lambda: hosting.post_progress(current_user, project, form.to_data())):
         flash(_("进展已发布，项目时间线上所有人都能看到。"), "success")
         return redirect(url_for(".console", project_id=project.id))
     return _console(project, progress=form)
@@ -156,18 +143,7 @@ def post_progress(project_id: int):
 def record_expenditure(project_id: int):
     project = _hosted(project_id)
     form = ExpenditureForm()
-    if attempt(
-        form,
-        lambda: hosting.record_expenditure(
-            current_user,
-            project,
-            spent_on=form.spent_on.data,
-            item=form.item.data,
-            amount=form.amount.data,
-            note=form.note.data,
-            over_budget_reason=form.over_budget_reason.data,
-        ),
-    ):
+    if attempt(form, lambda: hosting.record_expenditure(current_user, project, form.to_data())):
         flash(_("支出已登记，并在项目时间线上公开。"), "success")
         return redirect(url_for(".console", project_id=project.id, _anchor="spending"))
     return _console(project, expense=form)
@@ -200,7 +176,7 @@ def training(training_id: int):
         permissions.require(current_user, "project.post")
     form = TrainingAttendanceForm()
     if added := attempt(
-        form, lambda: positions.record_training_attendance(current_user, training, form.students)
+        form, lambda: positions.record_training_attendance(current_user, training, form.to_data())
     ):
         flash(_("已登记 %(n)s 名同学参加培训。", n=added.result), "success")
         return redirect(url_for(".training", training_id=training.id))
@@ -336,7 +312,7 @@ def decide(public_id: str):
     form = DecisionForm()
     return _button(
         form,
-        lambda: admission.decide(current_user, signup, accept=form.decision.data == "accept"),
+        lambda: admission.decide(current_user, signup, form.to_data()),
         url_for(".roster", shift_id=signup.shift_id),
         lambda _result: _("%(name)s：%(status)s", name=signup.user.name, status=signup.status.label),
     )
@@ -347,16 +323,7 @@ def decide(public_id: str):
 def mark_attendance(public_id: str):
     signup = _hosted_signup(public_id)
     form = MarkAttendanceForm(prefix=f"m{signup.id}")
-    if attempt(
-        form,
-        lambda: attendance.mark_attendance(
-            current_user,
-            signup,
-            to_utc(form.checked_in_at.data),
-            to_utc(form.checked_out_at.data),
-            form.reason.data,
-        ),
-    ):
+    if attempt(form, lambda: attendance.mark_attendance(current_user, signup, form.to_data())):
         flash(_("已更新 %(name)s 的考勤。", name=signup.user.name), "success")
         return redirect(url_for(".roster", shift_id=signup.shift_id))
     return _roster(signup.shift, marking=(signup.id, form))
@@ -428,12 +395,7 @@ def rule_appeal(appeal_id: int):
     appeal = db.get_or_404(NoShowAppeal, appeal_id)
     project = appeal.signup.shift.position.project
     form = RulingForm(prefix=f"a{appeal.id}")
-    if attempt(
-        form,
-        lambda: reliability.rule_appeal(
-            current_user, appeal, uphold=form.decision.data == "uphold", ruling=form.ruling.data
-        ),
-    ):
+    if attempt(form, lambda: reliability.rule_appeal(current_user, appeal, form.to_data())):
         flash(_("申诉已处理，结果已通知这位同学。"), "success")
         return redirect(url_for(".console", project_id=project.id, _anchor="appeals"))
     # The union's staff may rule too, but the console it re-renders is the host's.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -24,7 +24,7 @@ def set_language():
     if locale not in current_app.config["LANGUAGES"]:
         abort(400)
     session["locale"] = locale
-    return redirect(same_site_path(request.form.get("next")) or "/")
+    return redirect(same_site_path(request.form.get("next")) or url_for("main.index"))
 
 
 @bp.get("/healthz")

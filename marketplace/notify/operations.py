@@ -33,9 +33,10 @@ def render(kind: str, user, **context) -> tuple[str, str]:
 
 
 def absolute(link: str | None) -> str | None:
+    """A stored link (a path from ``url_for``, which already includes the app's root) for mail."""
     if not link or link.startswith(("http://", "https://")):
         return link
-    return urljoin(current_app.config["BASE_URL"].rstrip("/") + "/", link.lstrip("/"))
+    return urljoin(current_app.config["BASE_URL"], link)
 
 
 def email_wanted(user, kind: str) -> bool:
@@ -84,9 +85,15 @@ def queue_email(address: str, subject: str, body: str, *, kind: str, user=None) 
     return message
 
 
-def set_email_preference(user, kind: str, wanted: bool) -> None:
-    if not KINDS[kind].optional:
-        return
+def set_email_preferences(user, data: dict[str, bool]) -> None:
+    """Whether ``user`` wants each kind of notification (``{kind: wanted}``) by email too; the kinds
+    that may not be turned off are left as they are."""
+    for kind, wanted in data.items():
+        if KINDS[kind].optional:
+            _set_email_preference(user, kind, wanted)
+
+
+def _set_email_preference(user, kind: str, wanted: bool) -> None:
     pref = db.session.scalar(
         select(NotificationPreference).where(
             NotificationPreference.user_id == user.id, NotificationPreference.kind == kind

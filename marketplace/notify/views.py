@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db
+from ..forms import ActionForm, attempt, flash_refusal
 from . import operations
+from .forms import preferences_form
 from .kinds import optional_kinds
 from .models import Notification
 
@@ -35,16 +37,19 @@ def open_one(notification_id: int):
     item = db.session.get(Notification, notification_id)
     if item is None or item.user_id != current_user.id:
         abort(404)
-    operations.mark_read(current_user, notification_id)
-    db.session.commit()
-    return redirect(item.link or url_for(".centre"))
+    form = ActionForm()
+    if attempt(form, lambda: operations.mark_read(current_user, notification_id)):
+        return redirect(item.link or url_for(".centre"))
+    flash_refusal(form)
+    return redirect(url_for(".centre"))
 
 
 @bp.post("/read-all")
 @login_required
 def read_all():
-    operations.mark_read(current_user)
-    db.session.commit()
+    form = ActionForm()
+    attempt(form, lambda: operations.mark_read(current_user))
+    flash_refusal(form)
     return redirect(url_for(".centre"))
 
 
@@ -52,12 +57,8 @@ def read_all():
 @login_required
 def preferences():
     kinds = optional_kinds()
-    if request.method == "POST":
-        for kind in kinds:
-            operations.set_email_preference(current_user, kind.key, request.form.get(kind.key) == "on")
-        db.session.commit()
+    form = preferences_form(kinds, operations.email_preferences(current_user))
+    if attempt(form, lambda: operations.set_email_preferences(current_user, form.to_data())):
         flash(_("通知设置已保存。"), "success")
         return redirect(url_for(".preferences"))
-    return render_template(
-        "notify/preferences.html", kinds=kinds, chosen=operations.email_preferences(current_user)
-    )
+    return render_template("notify/preferences.html", kinds=kinds, form=form), form.status_code

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_type, utcnow
+from ..urls import path_for
 
 
 class College(db.Model):
@@ -26,16 +27,20 @@ class College(db.Model):
         return f"<College {self.name}>"
 
 
-class OrgKind(enum.StrEnum):
+class OrgKind(LabelledEnum):
+    __labels__ = {
+        "school_union": _l("校学生会"),
+        "graduate_union": _l("研究生会"),
+        "college_union": _l("院系学生会"),
+        "club": _l("社团"),
+        "class": _l("班级"),
+    }
+
     SCHOOL_UNION = "school_union"
     GRADUATE_UNION = "graduate_union"
     COLLEGE_UNION = "college_union"
     CLUB = "club"
     CLASS = "class"
-
-    @property
-    def label(self) -> str:
-        return str(ORG_KIND_LABELS[self.value])
 
     @property
     def is_school_level_union(self) -> bool:
@@ -50,14 +55,6 @@ class OrgKind(enum.StrEnum):
 SCHOOL_LEVEL_UNIONS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION)
 # The kinds of organization that bid on projects (DESIGN.md: 院系学生会、社团、班级).
 BIDDER_KINDS = (OrgKind.COLLEGE_UNION, OrgKind.CLUB, OrgKind.CLASS)
-
-ORG_KIND_LABELS = {
-    "school_union": _l("校学生会"),
-    "graduate_union": _l("研究生会"),
-    "college_union": _l("院系学生会"),
-    "club": _l("社团"),
-    "class": _l("班级"),
-}
 
 
 class Organization(db.Model):
@@ -83,16 +80,19 @@ class Organization(db.Model):
     def __repr__(self) -> str:
         return f"<Organization {self.name}>"
 
+    @property
+    def url(self) -> str:
+        return path_for("orgs.show", org_id=self.id)
 
-class MemberRole(enum.StrEnum):
+
+class MemberRole(LabelledEnum):
     """负责人 (may act for the organization) or 成员."""
+
+    __labels__ = {"manager": _l("负责人"), "member": _l("成员")}
+    __badges__ = {"manager": "text-bg-warning", "member": "text-bg-light border"}
 
     MANAGER = "manager"
     MEMBER = "member"
-
-    @property
-    def label(self) -> str:
-        return str({"manager": _l("负责人"), "member": _l("成员")}[self.value])
 
 
 class Membership(db.Model):

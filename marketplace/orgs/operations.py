@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from .. import audit, clock
+from .. import audit, clock, permissions
 from ..accounts.models import AccountStatus
 from ..accounts.operations import user_by_number
 from ..errors import DomainError
@@ -19,7 +19,9 @@ ORG_FIELDS = ["name", "kind", "college_id", "description", "is_active"]
 MEMBERSHIP_FIELDS = ["user_id", "org_id", "role", "title", "starts_on", "ends_on"]
 
 
-def save_college(actor, college: College, name: str, code: str | None) -> College:
+def save_college(actor, college: College, data: dict) -> College:
+    permissions.require(actor, "org.manage")
+    name, code = data["name"], data.get("code")
     clash = select(College.id).where(func.lower(College.name) == name.strip().lower())
     if college.id is not None:
         clash = clash.where(College.id != college.id)
@@ -35,17 +37,11 @@ def save_college(actor, college: College, name: str, code: str | None) -> Colleg
     return college
 
 
-def save_org(
-    actor,
-    org: Organization,
-    *,
-    name: str,
-    kind: OrgKind,
-    college_id: int | None,
-    description: str = "",
-    is_active: bool = True,
-) -> Organization:
-    kind = OrgKind(kind)
+def save_org(actor, org: Organization, data: dict) -> Organization:
+    """Create or edit an organization: ``name``, ``kind``, ``college_id``, ``description``,
+    ``is_active`` (new organizations are active unless it says otherwise)."""
+    permissions.require(actor, "org.manage")
+    name, kind, college_id = data["name"], OrgKind(data["kind"]), data.get("college_id")
     if kind.needs_college and not college_id:
         raise DomainError(_("院系学生会和班级必须属于一个学院。"), field="college_id")
     clash = select(Organization.id).where(func.lower(Organization.name) == name.strip().lower())
@@ -56,7 +52,7 @@ def save_org(
     creating = org.id is None
     before = None if creating else audit.snapshot(org, ORG_FIELDS)
     org.name, org.kind, org.college_id = name.strip(), kind, college_id or None
-    org.description, org.is_active = description or "", is_active
+    org.description, org.is_active = data.get("description") or "", data.get("is_active", True)
     db.session.add(org)
     db.session.flush()
     audit.record(
@@ -116,34 +112,36 @@ def save_membership(
         after=audit.snapshot(membership, MEMBERSHIP_FIELDS),
     )
     if creating and notify_member:
-        notify.send(user, "membership.granted", link=f"/orgs/{org.id}", org=org, membership=membership)
+        notify.send(user, "membership.granted", link=org.url, org=org, membership=membership)
     return membership
 
 
-def appoint(
-    actor,
-    org: Organization,
-    *,
-    number: str,
-    role: MemberRole,
-    title: str = "",
-    starts_on: date | None = None,
-    ends_on: date | None = None,
-) -> Membership:
-    """任命: make the account with this 学号/工号 a member or manager of ``org``."""
-    user = user_by_number(number)
+def appoint(actor, org: Organization, data: dict) -> Membership:
+    """任命: make the account with the 学号/工号 ``data["number"]`` a member or manager of ``org``
+    (``role``, ``title``, ``starts_on``, ``ends_on``)."""
+    permissions.require(actor, "org.manage")
+    user = user_by_number(data["number"])
     if user.status != AccountStatus.ACTIVE:
         message = _(
             "该账号（%(name)s）状态为“%(status)s”，不能任职。", name=user.name, status=user.status.label
         )
         raise DomainError(message, field="number")
     return save_membership(
-        actor, Membership(), user=user, org=org, role=role, title=title, starts_on=starts_on, ends_on=ends_on
+        actor,
+        Membership(),
+        user=user,
+        org=org,
+        role=data["role"],
+        title=data.get("title") or "",
+        starts_on=data.get("starts_on"),
+        ends_on=data.get("ends_on"),
     )
 
 
-def end_membership(actor, membership: Membership, ends_on: date | None = None) -> None:
-    ends_on = ends_on or clock.today_local()
+def end_membership(actor, membership: Membership, data: dict) -> None:
+    """End a membership on ``data["ends_on"]`` (today when empty)."""
+    permissions.require(actor, "org.manage")
+    ends_on = data.get("ends_on") or clock.today_local()
     if ends_on < membership.starts_on:
         raise DomainError(_("结束日期不能早于开始日期。"), field="ends_on")
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)

@@ -27,9 +27,9 @@ from ..admin.forms import ListFilter, MultiCheckboxField
 from ..credits.models import CreditCategory
 from ..extensions import db
 from ..forms import Form, length, number_range, optional, required
-from ..orgs.models import BIDDER_KINDS, ORG_KIND_LABELS
+from ..orgs.models import BIDDER_KINDS, OrgKind
 from ..timeutil import SCHOOL_TZ
-from .models import CATEGORY_LABELS, STATE_LABELS, ProjectCategory, ProjectState
+from .models import ProjectCategory, ProjectState
 from .operations import default_criteria
 from .queries import PUBLIC_STATES
 
@@ -38,11 +38,6 @@ from .queries import PUBLIC_STATES
 CRITERIA_ROWS = 6
 MAX_CRITERIA = 20
 DEADLINE_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _labelled(members, labels: dict) -> list[tuple[str, object]]:
-    # The lazy labels, so each request shows them in its own language.
-    return [(member.value, labels[member.value]) for member in members]
 
 
 def _int_or_none(value):
@@ -73,7 +68,7 @@ class ProjectForm(Form):
     from a stale tab is refused instead of overwriting someone else's change."""
 
     title = StringField(_l("项目名称"), [required(), length(200)])
-    category = SelectField(_l("项目类别"), choices=_labelled(ProjectCategory, CATEGORY_LABELS))
+    category = SelectField(_l("项目类别"), choices=ProjectCategory.choices())
     description = TextAreaField(
         _l("需求说明"),
         [required(), length(20000)],
@@ -86,9 +81,7 @@ class ProjectForm(Form):
     budget_cap = DecimalField(
         _l("预算上限（元）"), [required(), number_range(0.01, 99999999)], places=2, render_kw={"step": "0.01"}
     )
-    eligible_kinds = MultiCheckboxField(
-        _l("可以竞标的组织"), choices=_labelled(BIDDER_KINDS, ORG_KIND_LABELS)
-    )
+    eligible_kinds = MultiCheckboxField(_l("可以竞标的组织"), choices=OrgKind.choices(BIDDER_KINDS))
     bid_deadline = DateTimeLocalField(
         _l("竞标截止时间"), [required()], format=DEADLINE_FORMAT, description=_l("北京时间")
     )
@@ -169,7 +162,8 @@ class ProjectForm(Form):
             return None
 
     def to_data(self) -> dict:
-        """What the operations take: the deadline typed in Beijing time becomes UTC."""
+        """What the operations take: the deadline typed in Beijing time becomes UTC; ``version`` is
+        the project's version the user started from, ``reason`` the change's explanation."""
         kinds = set(self.eligible_kinds.data or [])
         deadline = self.bid_deadline.data.replace(tzinfo=SCHOOL_TZ).astimezone(UTC)
         return {
@@ -187,6 +181,8 @@ class ProjectForm(Form):
             "credit_category_id": self.credit_category_id.data,
             "flagged_major": self.flagged_major.data,
             "criteria": self.criteria.data,
+            "reason": (self.reason.data or "").strip(),
+            "version": self.version_number,
         }
 
 
@@ -204,25 +200,24 @@ class NewProjectForm(ProjectForm):
         }
         self.union_id.choices = sorted(unions.items(), key=lambda pair: pair[1])
 
+    def to_data(self) -> dict:
+        return {**super().to_data(), "union_id": self.union_id.data}
+
 
 class ProjectFilter(ListFilter):
     status = SelectField(
-        _l("状态"), choices=[("", _l("全部公开项目"))] + _labelled(PUBLIC_STATES, STATE_LABELS), default=""
+        _l("状态"), choices=[("", _l("全部公开项目"))] + ProjectState.choices(PUBLIC_STATES), default=""
     )
-    category = SelectField(
-        _l("类别"), choices=[("", _l("全部类别"))] + _labelled(ProjectCategory, CATEGORY_LABELS), default=""
-    )
+    category = SelectField(_l("类别"), choices=[("", _l("全部类别"))] + ProjectCategory.choices(), default="")
     kind = SelectField(
         _l("可竞标组织"),
-        choices=[("", _l("不限组织类型"))] + _labelled(BIDDER_KINDS, ORG_KIND_LABELS),
+        choices=[("", _l("不限组织类型"))] + OrgKind.choices(BIDDER_KINDS),
         default="",
     )
 
 
 class StaffFilter(ListFilter):
-    status = SelectField(
-        _l("状态"), choices=[("", _l("全部"))] + _labelled(ProjectState, STATE_LABELS), default=""
-    )
+    status = SelectField(_l("状态"), choices=[("", _l("全部"))] + ProjectState.choices(), default="")
 
 
 class QuestionForm(Form):
@@ -240,7 +235,3 @@ class AnswerForm(Form):
 
 class ReasonForm(Form):
     reason = TextAreaField(_l("理由"), [required(), length(2000)], render_kw={"rows": 2})
-
-
-class ActionForm(Form):
-    """A button that changes state: nothing to fill in but the CSRF token."""

@@ -21,6 +21,7 @@ from sqlalchemy import String, and_, case, literal, select, type_coerce, update
 from .. import audit, clock, draw, permissions
 from ..errors import Conflict, DomainError
 from ..extensions import db
+from ..models_base import enum_type
 from .models import Project
 from .models import ProjectState as S
 
@@ -161,6 +162,14 @@ def effective_state_in(*states: S, now: datetime | None = None):
     return effective_state_sql(now).in_([s.value for s in states])
 
 
+def effective_state_column(expression=None):
+    """A list's ``effective`` column (``expression`` or a fresh :func:`effective_state_sql`), read
+    back as a ProjectState so pages show its label and badge."""
+    return type_coerce(effective_state_sql() if expression is None else expression, enum_type(S)).label(
+        "effective"
+    )
+
+
 # -- changing state ----------------------------------------------------------------------------------
 
 
@@ -291,7 +300,7 @@ def _notify_union_staff_and_creator(project: Project, kind: str, reason: str | N
     from ..notify import operations as notify
 
     if project.created_by is not None:
-        notify.send(project.created_by, kind, link=f"/projects/{project.id}", project=project, reason=reason)
+        notify.send(project.created_by, kind, link=project.url, project=project, reason=reason)
 
 
 def _after_approve(project, actor, reason):

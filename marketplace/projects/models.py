@@ -20,14 +20,41 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_type, utcnow
 from ..orgs.models import OrgKind
+from ..urls import path_for
 
 
-class ProjectState(enum.StrEnum):
+class ProjectState(LabelledEnum):
     """The stored state. Pages read the *effective* state (projects.lifecycle.effective_state), which
     also applies the steps the clock has made due but nobody has persisted yet."""
+
+    __labels__ = {
+        "draft": _l("草稿"),
+        "pending_approval": _l("待团委审核"),
+        "open": _l("竞标中"),
+        "reviewing": _l("评标中"),
+        "award_notice": _l("结果公示"),
+        "hosting": _l("承办中"),
+        "evaluating": _l("评价中"),
+        "closed": _l("已结项"),
+        "failed": _l("流标"),
+        "cancelled": _l("已取消"),
+    }
+    __badges__ = {
+        "draft": "text-bg-secondary",
+        "pending_approval": "text-bg-warning",
+        "open": "text-bg-success",
+        "reviewing": "text-bg-info",
+        "award_notice": "text-bg-info",
+        "hosting": "text-bg-primary",
+        "evaluating": "text-bg-primary",
+        "closed": "text-bg-dark",
+        "failed": "text-bg-light border",
+        "cancelled": "text-bg-light border text-secondary",
+    }
 
     DRAFT = "draft"
     PENDING_APPROVAL = "pending_approval"
@@ -40,27 +67,21 @@ class ProjectState(enum.StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
 
-    @property
-    def label(self) -> str:
-        return str(STATE_LABELS[self.value])
 
-
-STATE_LABELS = {
-    "draft": _l("草稿"),
-    "pending_approval": _l("待团委审核"),
-    "open": _l("竞标中"),
-    "reviewing": _l("评标中"),
-    "award_notice": _l("结果公示"),
-    "hosting": _l("承办中"),
-    "evaluating": _l("评价中"),
-    "closed": _l("已结项"),
-    "failed": _l("流标"),
-    "cancelled": _l("已取消"),
-}
-
-
-class ProjectCategory(enum.StrEnum):
+class ProjectCategory(LabelledEnum):
     """项目类别."""
+
+    __labels__ = {
+        "academic": _l("学业发展"),
+        "career": _l("升学就业"),
+        "wellbeing": _l("身心健康"),
+        "social": _l("社会融入"),
+        "rights": _l("权益维护"),
+        "research": _l("学术科研"),
+        "innovation": _l("创新创业"),
+        "culture_sports": _l("文体素质"),
+        "other": _l("其他"),
+    }
 
     ACADEMIC = "academic"
     CAREER = "career"
@@ -71,23 +92,6 @@ class ProjectCategory(enum.StrEnum):
     INNOVATION = "innovation"
     CULTURE_SPORTS = "culture_sports"
     OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return str(CATEGORY_LABELS[self.value])
-
-
-CATEGORY_LABELS = {
-    "academic": _l("学业发展"),
-    "career": _l("升学就业"),
-    "wellbeing": _l("身心健康"),
-    "social": _l("社会融入"),
-    "rights": _l("权益维护"),
-    "research": _l("学术科研"),
-    "innovation": _l("创新创业"),
-    "culture_sports": _l("文体素质"),
-    "other": _l("其他"),
-}
 
 
 class Project(db.Model):
@@ -157,6 +161,10 @@ class Project(db.Model):
 
     def __repr__(self) -> str:
         return f"<Project {self.id} {self.state}>"
+
+    @property
+    def url(self) -> str:
+        return path_for("projects.show", project_id=self.id)
 
     @property
     def eligible_kinds(self) -> list[OrgKind]:

@@ -20,6 +20,7 @@ from ..models_base import claim_once
 from ..notify import operations as notify
 from ..orgs.models import MemberRole, Membership, Organization
 from ..timeutil import SCHOOL_TZ
+from ..urls import path_for
 from . import lifecycle
 from .models import Criterion, CriterionPurpose, Project, ProjectChange, ProjectState, Question
 
@@ -120,15 +121,15 @@ def _set_criteria(project: Project, criteria: list[dict]) -> None:
         project.criteria.append(Criterion(purpose=CriterionPurpose.BID, position=position, **c))
 
 
-def create_draft(actor, union: Organization, data: dict) -> Project:
-    """发榜第一步: a draft for one of the unions the actor works for."""
+def create_draft(actor, data: dict) -> Project:
+    """发榜第一步: a draft for one of the unions the actor works for (``data["union_id"]``)."""
     permissions.require(actor, "project.post")
-    if union.id not in permissions.staff_union_ids(actor):
+    if data["union_id"] not in permissions.staff_union_ids(actor):
         raise DomainError(_("只能以你所在的学生会（研究生会）名义发榜。"), field="union_id")
     _check_fields(data)
     _check_criteria(data["criteria"])
     _check_dates(data, clock.now())
-    project = Project(union_id=union.id, created_by_id=actor.id, state=ProjectState.DRAFT)
+    project = Project(union_id=data["union_id"], created_by_id=actor.id, state=ProjectState.DRAFT)
     for name in PROJECT_FIELDS:
         setattr(project, name, data[name])
     _set_criteria(project, data["criteria"])
@@ -140,9 +141,11 @@ def create_draft(actor, union: Organization, data: dict) -> Project:
     return project
 
 
-def update_project(actor, project: Project, data: dict, *, version: int | None, reason: str = "") -> Project:
+def update_project(actor, project: Project, data: dict) -> Project:
     """Edit a draft freely; edit an open project as a recorded change (变更) that every bidder hears of,
-    that asks submitted bids to be re-confirmed, and that moves a near deadline out."""
+    that asks submitted bids to be re-confirmed, and that moves a near deadline out. ``data["version"]``
+    is the version the editor started from (None: no check), ``data["reason"]`` the change's reason."""
+    version = data.get("version")
     lifecycle.lock(project)
     lifecycle.catch_up(project)
     permissions.require(actor, "project.edit", project)
@@ -150,7 +153,7 @@ def update_project(actor, project: Project, data: dict, *, version: int | None, 
         raise Conflict(_("这个项目刚被其他人修改过。你填写的内容仍保留在下面，请核对最新内容后再保存。"))
     if project.state not in EDITABLE_STATES:
         raise lifecycle.IllegalTransition(project.state, "edit")
-    reason = (reason or "").strip()
+    reason = (data.get("reason") or "").strip()
     if project.state == ProjectState.OPEN and not reason:
         raise DomainError(_("竞标期间修改项目，请填写变更说明，竞标方会看到它。"), field="reason")
     _check_fields(data)
@@ -280,8 +283,9 @@ def questions_close_at(project: Project) -> datetime:
     return project.bid_deadline - timedelta(hours=settings.get("question_cutoff_hours"))
 
 
-def ask_question(actor, project: Project, body: str) -> Question:
+def ask_question(actor, project: Project, data: dict) -> Question:
     permissions.require(actor, "project.ask", project)
+    body = data["body"]
     if not body.strip():
         raise DomainError(_("请填写问题。"), field="body")
     if project.effective_state != ProjectState.OPEN:
@@ -298,9 +302,10 @@ def ask_question(actor, project: Project, body: str) -> Question:
     return question
 
 
-def answer_question(actor, question: Question, answer: str) -> None:
+def answer_question(actor, question: Question, data: dict) -> None:
     project = db.session.get(Project, question.project_id)
     permissions.require(actor, "project.answer", project)
+    answer = data["answer"]
     if not answer.strip():
         raise DomainError(_("请填写答复。"), field="answer")
     first = question.answer is None
@@ -320,7 +325,7 @@ def answer_question(actor, question: Question, answer: str) -> None:
         notify.send(
             question.asker,
             "project.question_answered",
-            link=f"/projects/{project.id}#qa",
+            link=path_for("projects.show", project_id=project.id, _anchor="qa"),
             project=project,
             question=question,
         )
@@ -364,7 +369,7 @@ def send_deadline_reminders(now: datetime | None = None) -> int:
             notify.send(
                 membership.user,
                 "project.deadline_soon",
-                link=f"/projects/{project.id}",
+                link=project.url,
                 project=project,
                 org=membership.org,
             )

@@ -65,7 +65,7 @@ def public_projects(*, status: str = "", category: str = "", kind: str = "") -> 
     """Rows of (Project, effective state): published projects, open ones first, newest first."""
     effective = lifecycle.effective_state_sql()
     stmt = (
-        select(Project, effective.label("effective"))
+        select(Project, lifecycle.effective_state_column(effective))
         .options(lazyload(Project.criteria))
         .where(Project.published_at.is_not(None))
     )
@@ -83,7 +83,7 @@ def union_projects(union_ids: set[int], *, status: str = "") -> Select:
     """Rows of (Project, effective state) of the given unions, grouped by state in lifecycle order."""
     effective = lifecycle.effective_state_sql()
     stmt = (
-        select(Project, effective.label("effective"))
+        select(Project, lifecycle.effective_state_column(effective))
         .options(lazyload(Project.criteria))
         .where(Project.union_id.in_(union_ids))
     )

@@ -2,7 +2,7 @@
 project along its lifecycle, Q&A, the staff dashboard and the league reviewer's queue.
 
 Each view parses its form, calls one operation, commits, then redirects or re-renders with the refusal
-beside the field (status 422). Bid pages live in the bids area; they are linked by path.
+beside the field (status 422). Bid pages live in the bids area (linked with url_for).
 """
 
 from __future__ import annotations
@@ -16,14 +16,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import permissions, settings
-from ..errors import Conflict, DomainError
+from ..errors import Conflict
 from ..extensions import db
 from ..formatting import local_datetime
-from ..forms import Form, attempt
-from ..orgs.models import Organization
+from ..forms import ActionForm, Form, attempt, flash_refusal
 from . import lifecycle, operations, queries
 from .forms import (
-    ActionForm,
     AnswerForm,
     NewProjectForm,
     ProjectFilter,
@@ -32,28 +30,9 @@ from .forms import (
     ReasonForm,
     StaffFilter,
 )
-from .models import CATEGORY_LABELS, STATE_LABELS, Project, ProjectState, Question
+from .models import Project, ProjectCategory, ProjectState, Question
 
 bp = Blueprint("projects", __name__)
-
-STATE_BADGES = {
-    "draft": "text-bg-secondary",
-    "pending_approval": "text-bg-warning",
-    "open": "text-bg-success",
-    "reviewing": "text-bg-info",
-    "award_notice": "text-bg-info",
-    "hosting": "text-bg-primary",
-    "evaluating": "text-bg-primary",
-    "closed": "text-bg-dark",
-    "failed": "text-bg-light border",
-    "cancelled": "text-bg-light border text-secondary",
-}
-
-
-@bp.context_processor
-def _state_helpers():
-    return {"state_labels": STATE_LABELS, "state_badges": STATE_BADGES}
-
 
 # How the public timeline names each step of the lifecycle.
 TIMELINE_LABELS = {
@@ -109,7 +88,7 @@ def _shown_value(name: str, value) -> str:
     if name == "budget_cap":
         return _("%(amount)s 元", amount=Decimal(value).quantize(Decimal("0.01")))
     if name == "category":
-        return str(CATEGORY_LABELS.get(value, value))
+        return ProjectCategory(value).label
     if name == "criteria":
         return _("；").join(f"{c['name']} {c['weight']}%" for c in value)
     return str(value)
@@ -131,13 +110,12 @@ def _back(form: Form, target: str, done: str | None = None):
     """After a button: say on the page it came from what happened, or why not."""
     if done is not None:
         flash(done, "success")
-    for message in form.form_errors:
-        flash(message, "danger")
+    flash_refusal(form)
     return redirect(target)
 
 
 def _back_to_project(project: Project, form: Form, done: str | None = None):
-    return _back(form, url_for(".show", project_id=project.id), done)
+    return _back(form, project.url, done)
 
 
 def _visible_project(project_id: int) -> Project:
@@ -211,17 +189,9 @@ def show(project_id: int):
 def new():
     permissions.require(current_user, "project.post")
     form = NewProjectForm(current_user, data=ProjectForm.initial() if request.method == "GET" else None)
-    created: list[Project] = []
-    if attempt(
-        form,
-        lambda: created.append(
-            operations.create_draft(
-                current_user, db.get_or_404(Organization, form.union_id.data), form.to_data()
-            )
-        ),
-    ):
+    if created := attempt(form, lambda: operations.create_draft(current_user, form.to_data())):
         flash(_("草稿已保存。核对无误后即可发布。"), "success")
-        return redirect(url_for(".show", project_id=created[0].id))
+        return redirect(created.result.url)
     form.pad_criteria()
     return render_template("projects/edit.html", form=form, project=None), form.status_code
 
@@ -234,25 +204,15 @@ def edit(project_id: int):
     state = project.effective_state
     if state not in operations.EDITABLE_STATES:
         flash(_("项目处于「%(state)s」阶段，不能再修改。", state=state.label), "warning")
-        return redirect(url_for(".show", project_id=project.id))
+        return redirect(project.url)
     form = ProjectForm(data=ProjectForm.of(project) if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            operations.update_project(
-                current_user, project, form.to_data(), version=form.version_number, reason=form.reason.data
-            )
-        except Conflict as error:
-            db.session.rollback()
-            form.add_error(error)
-            # The user has been told and keeps what they typed; saving again from here is their call.
-            form.version.data = project.version
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(_("项目已保存。"), "success")
-            return redirect(url_for(".show", project_id=project.id))
+    saved = attempt(form, lambda: operations.update_project(current_user, project, form.to_data()))
+    if saved:
+        flash(_("项目已保存。"), "success")
+        return redirect(project.url)
+    if isinstance(saved.error, Conflict):
+        # The user has been told and keeps what they typed; saving again from here is their call.
+        form.version.data = project.version
     form.pad_criteria()
     return (
         render_template(
@@ -287,9 +247,8 @@ def publish(project_id: int):
 @login_required
 def cancel(project_id: int):
     project = _visible_project(project_id)
-    permissions.require(current_user, "project.cancel", project)
     form = ReasonForm()
-    if attempt(form, lambda: lifecycle.apply(project, "cancel", current_user, reason=form.reason.data)):
+    if attempt(form, lambda: lifecycle.apply(project, "cancel", current_user, **form.to_data())):
         return _back_to_project(project, form, _("项目已取消。"))
     return _project_page(project, cancel_form=form), 422
 
@@ -298,11 +257,8 @@ def cancel(project_id: int):
 @login_required
 def request_cancel(project_id: int):
     project = _visible_project(project_id)
-    permissions.require(current_user, "project.cancel", project)
     form = ReasonForm()
-    if attempt(
-        form, lambda: lifecycle.apply(project, "request_cancel", current_user, reason=form.reason.data)
-    ):
+    if attempt(form, lambda: lifecycle.apply(project, "request_cancel", current_user, **form.to_data())):
         return _back_to_project(project, form, _("取消申请已提交，等待校团委批准。"))
     return _project_page(project, request_cancel_form=form), 422
 
@@ -323,11 +279,10 @@ def approve_cancel(project_id: int):
 def repost(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = ActionForm()
-    copies: list[Project] = []
-    if not attempt(form, lambda: copies.append(operations.repost(current_user, project))):
+    if not (copied := attempt(form, lambda: operations.repost(current_user, project))):
         return _back_to_project(project, form)
     flash(_("已按原项目生成新的草稿，请调整截止时间和承办期后发布。"), "success")
-    return redirect(url_for(".edit", project_id=copies[0].id))
+    return redirect(url_for(".edit", project_id=copied.result.id))
 
 
 # -- Q&A -----------------------------------------------------------------------------------------------
@@ -337,9 +292,8 @@ def repost(project_id: int):
 @login_required
 def ask(project_id: int):
     project = _visible_project(project_id)
-    permissions.require(current_user, "project.ask", project)
     form = QuestionForm()
-    if attempt(form, lambda: operations.ask_question(current_user, project, form.body.data)):
+    if attempt(form, lambda: operations.ask_question(current_user, project, form.to_data())):
         flash(_("问题已提交。答复会公开在本页，不会显示你的名字。"), "success")
         return redirect(url_for(".show", project_id=project.id, _anchor="qa"))
     return _project_page(project, question_form=form), 422
@@ -352,9 +306,8 @@ def answer(project_id: int, question_id: int):
     question = db.get_or_404(Question, question_id)
     if question.project_id != project.id:
         abort(404)
-    permissions.require(current_user, "project.answer", project)
     form = AnswerForm(prefix=f"q{question.id}")
-    if attempt(form, lambda: operations.answer_question(current_user, question, form.answer.data)):
+    if attempt(form, lambda: operations.answer_question(current_user, question, form.to_data())):
         flash(_("答复已公开。"), "success")
         return redirect(url_for(".show", project_id=project.id, _anchor="qa"))
     return _project_page(project, answering=(question.id, form)), 422
@@ -432,9 +385,9 @@ def approve(project_id: int):
 @login_required
 def return_(project_id: int):
     project = db.get_or_404(Project, project_id)
-    permissions.require(current_user, "project.review_queue")
+    permissions.require(current_user, "project.review_queue")  # a refusal shows the queue again
     form = _return_form(project.id)
-    if attempt(form, lambda: lifecycle.apply(project, "return", current_user, reason=form.reason.data)):
+    if attempt(form, lambda: lifecycle.apply(project, "return", current_user, **form.to_data())):
         flash(_("已退回「%(title)s」，发榜方会收到退回理由。", title=project.title), "success")
         return redirect(url_for(".approvals"))
     return _approvals_page(returning=(project.id, form)), 422

@@ -86,7 +86,8 @@ class ScoreForm(Form):
         """(criterion, mark field, comment field) in the criteria's order."""
         return [(c, self[f"c{c.id}"], self[f"c{c.id}_comment"]) for c in self.criteria]
 
-    def values(self) -> dict[int, tuple[int, str]]:
+    def to_data(self) -> dict[int, tuple[int, str]]:
+        """{criterion id: (mark, comment)}, what ``review.save_scores`` takes."""
         return {c.id: (mark.data, comment.data or "") for c, mark, comment in self.rows()}
 
 
@@ -119,3 +120,6 @@ class RulingForm(Form):
     )
     uphold = SubmitField(_l("异议成立，重新评审"))
     dismiss = SubmitField(_l("异议不成立"))
+
+    def to_data(self) -> dict:
+        return {"ruling": (self.ruling.data or "").strip(), "uphold": bool(self.uphold.data)}

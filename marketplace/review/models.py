@@ -3,13 +3,13 @@ outcome evaluation (评价); and the award notice (公示) with its objections (
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_type, utcnow
 from ..projects.models import CriterionPurpose
@@ -74,22 +74,24 @@ class Score(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
-class NoticeStatus(enum.StrEnum):
+class NoticeStatus(LabelledEnum):
+    __labels__ = {
+        "active": _l("公示中"),
+        "final": _l("公示结束"),
+        "superseded": _l("已撤销"),
+        "declined": _l("中标方放弃"),
+    }
+    __badges__ = {
+        "active": "text-bg-info",
+        "final": "text-bg-success",
+        "superseded": "text-bg-secondary",
+        "declined": "text-bg-warning",
+    }
+
     ACTIVE = "active"  # the objection window is running (or has run with an objection pending)
     FINAL = "final"  # the window ended with nothing pending: the winner hosts
     SUPERSEDED = "superseded"  # an upheld objection reopened the review
     DECLINED = "declined"  # the winner declined; the award passed on or the project failed
-
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                "active": _l("公示中"),
-                "final": _l("公示结束"),
-                "superseded": _l("已撤销"),
-                "declined": _l("中标方放弃"),
-            }[self.value]
-        )
 
 
 class AwardNotice(db.Model):
@@ -119,14 +121,13 @@ class AwardNotice(db.Model):
     round = relationship("ReviewRound")
 
 
-class ObjectionStatus(enum.StrEnum):
+class ObjectionStatus(LabelledEnum):
+    __labels__ = {"pending": _l("待处理"), "upheld": _l("成立"), "dismissed": _l("不成立")}
+    __badges__ = {"upheld": "text-bg-warning"}
+
     PENDING = "pending"
     UPHELD = "upheld"
     DISMISSED = "dismissed"
-
-    @property
-    def label(self) -> str:
-        return str({"pending": _l("待处理"), "upheld": _l("成立"), "dismissed": _l("不成立")}[self.value])
 
 
 class Objection(db.Model):

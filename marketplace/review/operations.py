@@ -27,6 +27,7 @@ from ..notify import operations as notify
 from ..projects import lifecycle
 from ..projects.models import CriterionPurpose, Project, ProjectState
 from ..statuses import StatusTable, ruled
+from ..urls import path_for
 from . import scoring
 from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, PanelSeat, ReviewRound, Score
 
@@ -107,9 +108,13 @@ def eligible_panelists(project: Project) -> list[User]:
     return [u for u in evaluators if u.is_active and not u.is_read_only and u.id not in recused]
 
 
-def assign_panelist(actor, project: Project, user: User) -> PanelSeat:
+def assign_panelist(actor, project: Project, data: dict) -> PanelSeat:
+    """Seat the evaluator whose id is ``data["user"]`` on the current round."""
     round_ = _require_reviewing(project)
     permissions.require(actor, "project.award", project)
+    user = db.session.get(User, data["user"]) if data.get("user") else None
+    if user is None:
+        raise DomainError(_("请选择评议人。"), field="user")
     if not user.has_role(SiteRole.EVALUATOR) or not user.is_active:
         raise DomainError(_("只能选择评议会成员（评议人）。"), field="user")
     if is_recused(user, project):
@@ -127,7 +132,12 @@ def assign_panelist(actor, project: Project, user: User) -> PanelSeat:
     audit.record(
         actor, "review.assign", seat, after={"user": user.id, "round": round_.number}, project_id=project.id
     )
-    notify.send(user, "review.panel_assigned", link=f"/review/projects/{project.id}", project=project)
+    notify.send(
+        user,
+        "review.panel_assigned",
+        link=path_for("review.overview", project_id=project.id),
+        project=project,
+    )
     return seat
 
 
@@ -143,6 +153,7 @@ def remove_panelist(actor, project: Project, seat: PanelSeat) -> None:
 def declare_no_conflict(user, project: Project) -> PanelSeat:
     """利益冲突声明: before seeing any bid, the panelist declares having no conflict of interest."""
     round_ = _require_reviewing(project)
+    permissions.require(user, "review.panel", project)
     seat = seat_of(round_, user)
     if seat is None:
         abort(403)
@@ -154,9 +165,12 @@ def declare_no_conflict(user, project: Project) -> PanelSeat:
     return seat
 
 
-def declare_conflict(user, project: Project, reason: str) -> None:
-    """The panelist has a conflict: they leave the panel, and the staff are told to name another."""
+def declare_conflict(user, project: Project, data: dict) -> None:
+    """The panelist has a conflict (``data["reason"]``): they leave the panel, and the staff are told
+    to name another."""
     round_ = _require_reviewing(project)
+    permissions.require(user, "review.panel", project)
+    reason = data.get("reason")
     seat = seat_of(round_, user)
     if seat is None:
         abort(403)
@@ -168,6 +182,7 @@ def declare_conflict(user, project: Project, reason: str) -> None:
 
 def _declared_seat(user, project: Project) -> tuple[ReviewRound, PanelSeat]:
     round_ = _require_reviewing(project)
+    permissions.require(user, "review.panel", project)
     seat = seat_of(round_, user)
     if seat is None:
         abort(403)
@@ -231,7 +246,12 @@ def remind(actor, project: Project) -> int:
     waiting = [s for s in round_.seats if s.submitted_at is None]
     for seat in waiting:
         seat.reminded_at = clock.now()
-        notify.send(seat.user, "review.reminder", link=f"/review/projects/{project.id}", project=project)
+        notify.send(
+            seat.user,
+            "review.reminder",
+            link=path_for("review.overview", project_id=project.id),
+            project=project,
+        )
     return len(waiting)
 
 
@@ -333,7 +353,7 @@ def _notify_result(project: Project, notice: AwardNotice, entry) -> None:
         notify.send(
             membership.user,
             "review.award_result",
-            link=f"/projects/{project.id}/notice",
+            link=path_for("review.notice", project_id=project.id),
             project=project,
             org=membership.org,
             won=won,
@@ -343,10 +363,15 @@ def _notify_result(project: Project, notice: AwardNotice, entry) -> None:
         )
 
 
-def award(actor, project: Project, bid: Bid, justification: str | None = None) -> AwardNotice:
-    """定标: award the top bid, or another with a written justification, and publish the notice."""
+def award(actor, project: Project, data: dict) -> AwardNotice:
+    """定标: award the top bid (``data["bid"]``, its public id), or another with a written
+    ``justification``, and publish the notice."""
     round_ = _require_reviewing(project)
     permissions.require(actor, "project.award", project)
+    bid = db.session.scalar(select(Bid).where(Bid.project_id == project.id, Bid.public_id == data.get("bid")))
+    if bid is None:
+        raise DomainError(_("请选择中标的标书。"), field="bid")
+    justification = data.get("justification")
     if not panel_complete(round_):
         done, seated = progress(round_)
         raise DomainError(
@@ -376,9 +401,10 @@ def award(actor, project: Project, bid: Bid, justification: str | None = None) -
     return notice
 
 
-def object_to(student, project: Project, reason: str) -> Objection:
-    """异议: any student, once per notice, during the window."""
+def object_to(student, project: Project, data: dict) -> Objection:
+    """异议: any student, once per notice, during the window, for ``data["reason"]``."""
     permissions.require(student, "review.object", project)
+    reason = data["reason"]
     notice = active_notice(project)
     if (
         project.effective_state != ProjectState.AWARD_NOTICE
@@ -402,12 +428,16 @@ def object_to(student, project: Project, reason: str) -> Objection:
         select(User).where(User.site_roles.any(role=SiteRole.LEAGUE_REVIEWER))
     ):
         if not is_recused(reviewer, project):
-            notify.send(reviewer, "review.objection_received", link="/review/objections", project=project)
+            notify.send(
+                reviewer, "review.objection_received", link=path_for("review.objections"), project=project
+            )
     return objection
 
 
-def rule_on(reviewer, objection: Objection, *, uphold: bool, ruling: str) -> None:
-    """The league reviewer upholds (a new review round) or dismisses an objection, with reasons."""
+def rule_on(reviewer, objection: Objection, data: dict) -> None:
+    """The league reviewer upholds (a new review round) or dismisses an objection (``data["uphold"]``),
+    with reasons (``data["ruling"]``)."""
+    uphold, ruling = data["uphold"], data["ruling"]
     notice = objection.notice
     project = db.session.get(Project, notice.project_id)
     lifecycle.lock(project)
@@ -436,14 +466,16 @@ def _close(objection: Objection, project: Project, reviewer, action: str, ruling
     notify.send(
         objection.student,
         "review.objection_ruled",
-        link=f"/projects/{project.id}/notice",
+        link=path_for("review.notice", project_id=project.id),
         project=project,
         objection=objection,
     )
 
 
-def decline(actor, project: Project, reason: str) -> None:
-    """The winner declines during the notice; the staff then pass the award on (or the project fails)."""
+def decline(actor, project: Project, data: dict) -> None:
+    """The winner declines during the notice (``data["reason"]``); the staff then pass the award on
+    (or the project fails)."""
+    reason = data["reason"]
     lifecycle.lock(project)
     lifecycle.catch_up(project)
     notice = active_notice(project)
@@ -455,7 +487,11 @@ def decline(actor, project: Project, reason: str) -> None:
     move_notice(notice, "decline", actor, reason=reason.strip())
     for staff in union_staff(project):
         notify.send(
-            staff, "review.declined", link=f"/review/projects/{project.id}", project=project, reason=reason
+            staff,
+            "review.declined",
+            link=path_for("review.overview", project_id=project.id),
+            project=project,
+            reason=reason,
         )
 
 
@@ -484,8 +520,10 @@ def next_in_line(project: Project) -> Bid | None:
     return next((bids[pid] for pid in ranked_ids if bids[pid].id not in declined), None)
 
 
-def pass_award(actor, project: Project, reason: str) -> AwardNotice | None:
-    """After a decline: a new notice for the next-ranked bid, or 流标 when none is left."""
+def pass_award(actor, project: Project, data: dict) -> AwardNotice | None:
+    """After a decline: a new notice for the next-ranked bid, or 流标 when none is left
+    (``data["reason"]`` says why)."""
+    reason = data["reason"]
     lifecycle.lock(project)
     lifecycle.catch_up(project)
     if project.state != ProjectState.AWARD_NOTICE or active_notice(project) is not None:

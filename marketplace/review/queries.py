@@ -9,7 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload
 from ..accounts.models import User
 from ..bids.models import Bid
 from ..extensions import db
-from ..projects.lifecycle import effective_state_sql
+from ..projects.lifecycle import effective_state_column
 from ..projects.models import Project
 from .models import AwardNotice, Objection, ObjectionStatus, PanelSeat, ReviewRound, Score
 
@@ -17,7 +17,7 @@ from .models import AwardNotice, Objection, ObjectionStatus, PanelSeat, ReviewRo
 def panels_of(user) -> Select:
     """Rows of (PanelSeat with its round, Project, effective state): the user's seats, newest first."""
     return (
-        select(PanelSeat, Project, effective_state_sql().label("effective"))
+        select(PanelSeat, Project, effective_state_column())
         .join(PanelSeat.round)
         .join(Project, Project.id == ReviewRound.project_id)
         .options(contains_eager(PanelSeat.round).lazyload(ReviewRound.seats), lazyload(Project.criteria))

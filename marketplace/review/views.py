@@ -4,7 +4,8 @@ phone — the public award notice with objections and declining, and the league 
 queue.
 
 Each view parses its form, calls one operation, commits, then redirects or re-renders with the
-refusal beside the field (422). Project and bid pages live in their own areas and are linked by path.
+refusal beside the field (422). Project and bid pages live in their own areas and are linked by
+their ``url``.
 """
 
 from __future__ import annotations
@@ -14,18 +15,15 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from .. import clock, permissions
-from ..accounts.models import User
 from ..bids.models import Bid
 from ..bids.queries import valid_bids
 from ..bids.visibility import hidden_bid_projects
-from ..errors import DomainError
 from ..extensions import db
 from ..formatting import local_datetime
-from ..forms import Form, attempt
-from ..projects.forms import ActionForm, ReasonForm
+from ..forms import ActionForm, Form, attempt, flash_refusal
+from ..projects.forms import ReasonForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public, paginate_rows
 from . import operations as review
@@ -127,32 +125,22 @@ def _to_overview(project: Project):
     return redirect(url_for(".overview", project_id=project.id))
 
 
-def _panelist(project: Project, user_id: int | None) -> User:
-    user = db.session.get(User, user_id) if user_id else None
-    if user is None:
-        raise DomainError(_("请选择评议人。"), field="user")
-    return review.assign_panelist(current_user, project, user).user
-
-
 @bp.post("/review/projects/<int:project_id>/panel")
 @login_required
 def add_panelist(project_id: int):
     project = _staff_project(project_id)
     form = PanelistForm()
-    ok, user = attempt(form, lambda: _panelist(project, form.user.data))
-    if ok:
-        flash(_("已邀请%(name)s加入评审组，并通知了本人。", name=user.name), "success")
+    if seated := attempt(form, lambda: review.assign_panelist(current_user, project, form.to_data())):
+        flash(_("已邀请%(name)s加入评审组，并通知了本人。", name=seated.result.user.name), "success")
         return _to_overview(project)
     return _overview(project, panel_form=form, status=422)
 
 
 def _button(form: Form, operation: Callable[[], object], project: Project, done: Callable[[object], str]):
     """A button on the review page: say on the page what happened, or why not."""
-    ok, result = attempt(form, operation)
-    if ok:
-        flash(done(result), "success")
-    for message in form.form_errors:
-        flash(message, "danger")
+    if outcome := attempt(form, operation):
+        flash(done(outcome.result), "success")
+    flash_refusal(form)
     return _to_overview(project)
 
 
@@ -184,26 +172,14 @@ def remind(project_id: int):
     )
 
 
-def _bid_of(project: Project, public_id: str | None) -> Bid:
-    bid = db.session.scalar(select(Bid).where(Bid.project_id == project.id, Bid.public_id == public_id))
-    if bid is None:
-        raise DomainError(_("请选择中标的标书。"), field="bid")
-    return bid
-
-
 @bp.post("/review/projects/<int:project_id>/award")
 @login_required
 def award(project_id: int):
     project = _staff_project(project_id)
     form = AwardForm()
-    ok, published = attempt(
-        form,
-        lambda: review.award(current_user, project, _bid_of(project, form.bid.data), form.justification.data),
-    )
-    if ok:
-        flash(
-            _("已定标并发布公示，公示期至 %(at)s。", at=local_datetime(published.window_ends_at)), "success"
-        )
+    if published := attempt(form, lambda: review.award(current_user, project, form.to_data())):
+        window_ends_at = local_datetime(published.result.window_ends_at)
+        flash(_("已定标并发布公示，公示期至 %(at)s。", at=window_ends_at), "success")
         return redirect(url_for(".notice", project_id=project.id))
     return _overview(project, award_form=form, status=422)
 
@@ -213,12 +189,12 @@ def award(project_id: int):
 def pass_award(project_id: int):
     project = _staff_project(project_id)
     form = ReasonForm(prefix="pass")
-    ok, published = attempt(form, lambda: review.pass_award(current_user, project, form.reason.data))
-    if not ok:
+    passed = attempt(form, lambda: review.pass_award(current_user, project, form.to_data()))
+    if not passed:
         return _overview(project, pass_form=form, status=422)
-    if published is None:
+    if (published := passed.result) is None:
         flash(_("没有可以顺延的标书，项目已流标。"), "warning")
-        return redirect(f"/projects/{project.id}")
+        return redirect(project.url)
     flash(_("已顺延给「%(org)s」，新的公示已发布。", org=published.bid.org.name), "success")
     return redirect(url_for(".notice", project_id=project.id))
 
@@ -251,15 +227,12 @@ def declare(project_id: int):
     round_, seat = _seat(project)
     form = DeclarationForm()
     if form.has_conflict:
-        ok, _result = attempt(form, lambda: review.declare_conflict(current_user, project, form.reason.data))
-        if ok:
+        if attempt(form, lambda: review.declare_conflict(current_user, project, form.to_data())):
             flash(_("已登记利益冲突，你已退出本项目的评审组，学生会将另请评议人。"), "success")
             return redirect(url_for(".mine"))
-    else:
-        ok, _result = attempt(form, lambda: review.declare_no_conflict(current_user, project))
-        if ok:
-            flash(_("已声明无利益冲突，可以开始评分。"), "success")
-            return redirect(url_for(".start", project_id=project.id))
+    elif attempt(form, lambda: review.declare_no_conflict(current_user, project)):
+        flash(_("已声明无利益冲突，可以开始评分。"), "success")
+        return redirect(url_for(".start", project_id=project.id))
     return render_template(
         "review/declare.html",
         project=project,
@@ -365,8 +338,7 @@ def score(project_id: int, public_id: str):
     if bid is None:
         abort(404)
     form = _scores_form(project, seat, bid, posted=request.method == "POST")
-    ok, _result = attempt(form, lambda: review.save_scores(current_user, project, bid, form.values()))
-    if ok:
+    if attempt(form, lambda: review.save_scores(current_user, project, bid, form.to_data())):
         flash(_("已保存对「%(org)s」的评分。", org=bid.org.name), "success")
         position = bids.index(bid)
         if request.form.get("go") == "next" and position + 1 < len(bids):
@@ -382,8 +354,7 @@ def submit(project_id: int):
     project = _project_or_404(project_id)
     round_, seat = _declared_seat(project)
     form = ActionForm()
-    ok, _result = attempt(form, lambda: review.submit_scores(current_user, project))
-    if ok:
+    if attempt(form, lambda: review.submit_scores(current_user, project)):
         flash(_("评分已提交，不能再修改。现在可以看到其他已提交评议人的评分。"), "success")
         return redirect(url_for(".start", project_id=project.id))
     bids = valid_bids(project)
@@ -450,8 +421,7 @@ def notice(project_id: int):
 def object_to(project_id: int):
     project = _project_or_404(project_id)
     form = ObjectionForm()
-    ok, _result = attempt(form, lambda: review.object_to(current_user, project, form.reason.data))
-    if ok:
+    if attempt(form, lambda: review.object_to(current_user, project, form.to_data())):
         flash(_("异议已提交。校团委会尽快处理，结果会通知你。"), "success")
         return redirect(url_for(".notice", project_id=project.id))
     return _notice_page(project, objection_form=form, status=422)
@@ -463,8 +433,7 @@ def decline(project_id: int):
     """放弃承办: the winner's manager, during the notice."""
     project = _project_or_404(project_id)
     form = ReasonForm(prefix="decline")
-    ok, _result = attempt(form, lambda: review.decline(current_user, project, form.reason.data))
-    if ok:
+    if attempt(form, lambda: review.decline(current_user, project, form.to_data())):
         flash(_("已放弃承办。学生会将把中标资格顺延给下一名。"), "success")
         return redirect(url_for(".notice", project_id=project.id))
     return _notice_page(project, decline_form=form, status=422)
@@ -505,12 +474,8 @@ def rule(objection_id: int):
         flash(_("这条异议已经处理过了。"), "warning")
         return redirect(url_for(".objections"))
     form = RulingForm(prefix=f"o{objection.id}")
-    uphold = bool(form.uphold.data)
-    ok, _result = attempt(
-        form, lambda: review.rule_on(current_user, objection, uphold=uphold, ruling=form.ruling.data)
-    )
-    if ok:
-        if uphold:
+    if attempt(form, lambda: review.rule_on(current_user, objection, form.to_data())):
+        if form.uphold.data:
             flash(_("已认定异议成立：公示撤销，项目重新评审，原评审记录保留。"), "success")
         else:
             flash(_("已认定异议不成立，处理意见已通知提出异议的同学。"), "success")

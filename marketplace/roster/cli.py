@@ -86,7 +86,7 @@ def register_roster_cli(app: Flask) -> None:
     def import_roster(path: Path, yes: bool):
         """Import users and memberships from a roster (.xlsx or .csv): every row, or none."""
         try:
-            job = operations.start_import(None, path.name, path.read_bytes())
+            job = operations.start_import(None, {"filename": path.name, "content": path.read_bytes()})
         except DomainError as error:
             raise click.ClickException(error.message) from None
         db.session.commit()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 
-from ..accounts.models import POLITICAL_STATUS_LABELS
+from ..accounts.models import PoliticalStatus
 from ..forms import Form
 from . import files
 
@@ -14,6 +14,9 @@ class UploadForm(Form):
         [FileRequired(_l("请选择要上传的文件。"))],
         description=_l("Excel 工作簿（.xlsx）或 CSV 文件（UTF-8 或 Excel 默认的 GBK 编码均可）。"),
     )
+
+    def to_data(self) -> dict:
+        return {"filename": self.file.data.filename or "", "content": self.file.data.read()}
 
 
 def column_help() -> list[tuple[str, str]]:
@@ -28,7 +31,7 @@ def column_help() -> list[tuple[str, str]]:
         (files.EMAIL, _l("选填，不能与其他账号重复。已认领的账号保留本人设置的邮箱。")),
         (
             files.POLITICAL,
-            _l("选填：%(choices)s。", choices="、".join(map(str, POLITICAL_STATUS_LABELS.values()))),
+            _l("选填：%(choices)s。", choices="、".join(status.label for status in PoliticalStatus)),
         ),
         (files.STATUS, _l("选填：正常、已毕业或已停用；新账号留空即为正常。")),
         (

@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+from ..urls import path_for
 
 
-class ImportStatus(enum.StrEnum):
+class ImportStatus(LabelledEnum):
+    __labels__ = {
+        "queued": _l("排队中"),
+        "checking": _l("检查中"),
+        "invalid": _l("未通过检查"),
+        "ready": _l("待确认导入"),
+        "importing": _l("导入中"),
+        "done": _l("已导入"),
+        "failed": _l("出错"),
+    }
+    __badges__ = {
+        "queued": "text-bg-secondary",
+        "checking": "text-bg-info",
+        "invalid": "text-bg-danger",
+        "ready": "text-bg-warning",
+        "importing": "text-bg-info",
+        "done": "text-bg-success",
+        "failed": "text-bg-danger",
+    }
+
     QUEUED = "queued"  # uploaded, waiting for the worker to check it
     CHECKING = "checking"
     INVALID = "invalid"  # some rows have errors: nothing will be written
@@ -23,24 +43,9 @@ class ImportStatus(enum.StrEnum):
     FAILED = "failed"  # an unexpected error; nothing was written
 
     @property
-    def label(self) -> str:
-        return str(IMPORT_STATUS_LABELS[self.value])
-
-    @property
     def is_running(self) -> bool:
         """Waiting for or inside a background task: the job page follows its progress."""
         return self in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.IMPORTING)
-
-
-IMPORT_STATUS_LABELS = {
-    "queued": _l("排队中"),
-    "checking": _l("检查中"),
-    "invalid": _l("未通过检查"),
-    "ready": _l("待确认导入"),
-    "importing": _l("导入中"),
-    "done": _l("已导入"),
-    "failed": _l("出错"),
-}
 
 
 class ImportJob(db.Model):
@@ -66,6 +71,10 @@ class ImportJob(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     created_by = relationship("User")
+
+    @property
+    def url(self) -> str:
+        return path_for("roster.show", public_id=self.public_id)
 
     @property
     def percent(self) -> int:

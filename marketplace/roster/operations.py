@@ -35,10 +35,11 @@ from .checking import CHUNK, Appointment, CheckResult, Person, Progress, check_t
 from .models import ImportJob, ImportStatus
 
 
-def start_import(actor, filename: str, data: bytes) -> ImportJob:
-    """Accept an uploaded roster: its content must be what its name says (.xlsx or CSV). The file is
-    kept under ``UPLOAD_DIR/imports/``, outside the static folder. The caller commits, then queues
-    the check."""
+def start_import(actor, data: dict) -> ImportJob:
+    """Accept an uploaded roster (``filename``, ``content``, the file's bytes): its content must be
+    what its name says (.xlsx or CSV). The file is kept under ``UPLOAD_DIR/imports/``, outside the
+    static folder. The caller commits, then queues the check. ``actor`` is None from the command line."""
+    filename, data = data["filename"], data["content"]
     file_format = files.file_format(filename, data)
     job = ImportJob(
         public_id=public_id(),
@@ -122,7 +123,7 @@ def apply_job(job: ImportJob, actor, progress: Progress | None = None) -> None:
         raise RuntimeError(f"import job {job.public_id} was finished by another run")
     audit.record(actor, "roster.import", job, after={"filename": job.filename, **summary})
     if actor is not None:
-        notify.send(actor, "roster.import_done", link=f"/admin/imports/{job.public_id}", job=job)
+        notify.send(actor, "roster.import_done", link=job.url, job=job)
 
 
 def fail_job(job: ImportJob, message: str) -> None:

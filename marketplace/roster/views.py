@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, jsonify, redirect, render_template, send_file
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import permissions
-from ..errors import DomainError
 from ..extensions import db
+from ..forms import ActionForm, attempt, flash_refusal
 from . import files, operations, tasks
 from .forms import UploadForm, column_help
 from .models import ImportJob
@@ -45,16 +45,9 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = UploadForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            job = operations.start_import(current_user, upload.filename or "", upload.read())
-        except DomainError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
-            tasks.check_import(job.id)  # after the commit, so that the worker finds the job
-            return redirect(url_for(".show", public_id=job.public_id))
+    if started := attempt(form, lambda: operations.start_import(current_user, form.to_data())):
+        tasks.check_import(started.result.id)  # after the commit, so that the worker finds the job
+        return redirect(started.result.url)
     return render_template("roster/new.html", form=form, column_help=column_help()), form.status_code
 
 
@@ -82,11 +75,8 @@ def status(public_id: str):
 @bp.post("/<public_id>/confirm")
 def confirm(public_id: str):
     job = _job_or_404(public_id)
-    try:
-        operations.confirm_import(job)
-    except DomainError as error:
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        tasks.apply_import(job.id, current_user.id)
-    return redirect(url_for(".show", public_id=public_id))
+    form = ActionForm()
+    if attempt(form, lambda: operations.confirm_import(job)):
+        tasks.apply_import(job.id, current_user.id)  # after the commit, so that the worker finds the job
+    flash_refusal(form)
+    return redirect(job.url)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit
+from .. import audit, permissions
 from ..errors import DomainError
 from ..extensions import db
 from .models import AcademicYear, Term
@@ -38,9 +38,11 @@ def _span(obj) -> dict[str, str]:
     return {"name": obj.name, "start": obj.starts_on.isoformat(), "end": obj.ends_on.isoformat()}
 
 
-def save_year(actor, year: AcademicYear, *, name: str, starts_on: date, ends_on: date) -> AcademicYear:
-    """Create or edit a 学年. Its terms must still fit inside the new dates."""
-    name = name.strip()
+def save_year(actor, year: AcademicYear, data: dict) -> AcademicYear:
+    """Create or edit a 学年 (``name``, ``starts_on``, ``ends_on``). Its terms must still fit inside
+    the new dates."""
+    permissions.require(actor, "calendar.edit")
+    name, starts_on, ends_on = data["name"].strip(), data["starts_on"], data["ends_on"]
     _check_order(starts_on, ends_on)
     clash = select(AcademicYear.id).where(func.lower(AcademicYear.name) == name.lower())
     if year.id is not None:
@@ -74,9 +76,11 @@ def save_year(actor, year: AcademicYear, *, name: str, starts_on: date, ends_on:
     return year
 
 
-def save_term(actor, term: Term, *, year: AcademicYear, name: str, starts_on: date, ends_on: date) -> Term:
-    """Create or edit a 学期 inside ``year``, overlapping no other term."""
-    name = name.strip()
+def save_term(actor, term: Term, year: AcademicYear, data: dict) -> Term:
+    """Create or edit a 学期 inside ``year`` (``name``, ``starts_on``, ``ends_on``), overlapping no
+    other term."""
+    permissions.require(actor, "calendar.edit")
+    name, starts_on, ends_on = data["name"].strip(), data["starts_on"], data["ends_on"]
     _check_order(starts_on, ends_on)
     if starts_on < year.starts_on:
         raise DomainError(
@@ -127,6 +131,7 @@ def _delete(actor, obj, action: str, fields: list[str], refusal: str) -> None:
 
 
 def delete_term(actor, term: Term) -> None:
+    permissions.require(actor, "calendar.edit")
     _delete(
         actor,
         term,
@@ -138,6 +143,7 @@ def delete_term(actor, term: Term) -> None:
 
 def delete_year(actor, year: AcademicYear) -> None:
     """Only an empty year goes: removing its terms first is a deliberate step of its own."""
+    permissions.require(actor, "calendar.edit")
     if year.terms:
         raise DomainError(_("请先删除该学年下的学期。"))
     _delete(

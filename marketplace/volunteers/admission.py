@@ -16,23 +16,24 @@ from ..extensions import db
 from ..notify import operations as notify
 from .models import Admission, Shift, Signup, SignupStatus
 from .seats import take_seat
-from .signups import link, move_signup, own, signup_closes_at
+from .signups import move_signup, own, signup_closes_at
 
 
-def decide(actor, signup: Signup, *, accept: bool) -> None:
-    shift = signup.shift
+def decide(actor, signup: Signup, data: dict) -> None:
+    """评审制: accept (``data["accept"]``) or reject an application."""
+    accept, shift = data["accept"], signup.shift
     permissions.require(actor, "project.host", shift.position.project)
     if signup.status != SignupStatus.APPLIED or shift.position.admission != Admission.APPROVAL:
         raise DomainError(_("这条报名不在待审核状态。"))
     if not accept:
         move_signup(signup, "reject", actor)
-        notify.send(signup.user, "volunteer.rejected", link=link(shift), shift=shift)
+        notify.send(signup.user, "volunteer.rejected", link=shift.url, shift=shift)
     elif take_seat(shift):
         move_signup(signup, "accept", actor)
-        notify.send(signup.user, "volunteer.accepted", link=link(shift), shift=shift)
+        notify.send(signup.user, "volunteer.accepted", link=shift.url, shift=shift)
     else:
         move_signup(signup, "wait", actor)
-        notify.send(signup.user, "volunteer.waiting", link=link(shift), shift=shift)
+        notify.send(signup.user, "volunteer.waiting", link=shift.url, shift=shift)
 
 
 def draw_lottery(shift: Shift, actor=None) -> bool:
@@ -66,7 +67,7 @@ def draw_lottery(shift: Shift, actor=None) -> bool:
         signup = by_id[public_id]
         won = take_seat(shift)
         move_signup(signup, "accept" if won else "wait", actor, queue_key=draw.draw_key(seed, public_id))
-        notify.send(signup.user, "volunteer.lottery_result", link=link(shift), shift=shift, won=won)
+        notify.send(signup.user, "volunteer.lottery_result", link=shift.url, shift=shift, won=won)
     audit.record(
         actor,
         "shift.lottery",

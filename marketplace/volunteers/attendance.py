@@ -64,9 +64,10 @@ def credited_hours(shift: Shift, checked_in_at: datetime, checked_out_at: dateti
     return min(Decimal(halves) / 2, shift.credit_hours)
 
 
-def check_in_or_out(student, shift: Shift, code: str, *, scanned_at: datetime | None = None) -> Attendance:
-    """签到/签退 with the host's code. ``scanned_at`` is when the code was read (a scan survives a
-    login in between, for ``SCAN_KEPT_MINUTES``); the code must be valid at that moment."""
+def check_in_or_out(student, shift: Shift, data: dict, *, scanned_at: datetime | None = None) -> Attendance:
+    """签到/签退 with the host's code (``data["code"]``). ``scanned_at`` is when the code was read (a
+    scan survives a login in between, for ``SCAN_KEPT_MINUTES``); the code must be valid at that moment."""
+    code = data["code"]
     at = scanned_at or clock.now()
     if clock.now() - at > timedelta(minutes=SCAN_KEPT_MINUTES):
         raise DomainError(
@@ -98,10 +99,10 @@ def check_in_or_out(student, shift: Shift, code: str, *, scanned_at: datetime | 
     return attendance
 
 
-def mark_attendance(
-    actor, signup: Signup, checked_in_at: datetime, checked_out_at: datetime | None, reason: str
-) -> Attendance:
-    """The host marks or corrects attendance by hand, always with a reason."""
+def mark_attendance(actor, signup: Signup, data: dict) -> Attendance:
+    """The host marks or corrects attendance by hand (``checked_in_at``, ``checked_out_at``), always
+    with a ``reason``."""
+    checked_in_at, checked_out_at, reason = data["checked_in_at"], data["checked_out_at"], data["reason"]
     shift = signup.shift
     permissions.require(actor, "project.host", shift.position.project)
     if shift.attendance_confirmed_at is not None:

@@ -7,25 +7,19 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 
 from ..admin.forms import ListFilter
 from ..forms import Form, length, optional, required
-from ..projects.models import CATEGORY_LABELS, ProjectCategory
+from ..projects.models import ProjectCategory
 from .models import Admission
-
-ADMISSION_LABELS = {
-    Admission.FIRST_COME.value: _l("报名制（先到先得）"),
-    Admission.APPROVAL.value: _l("评审制（承办方审核）"),
-    Admission.LOTTERY.value: _l("中签制（截止后抽签）"),
-}
 
 
 class OpenShiftFilter(ListFilter):
     category = SelectField(
         _l("类别"),
-        choices=[("", _l("全部类别"))] + [(c.value, CATEGORY_LABELS[c.value]) for c in ProjectCategory],
+        choices=[("", _l("全部类别"))] + ProjectCategory.choices(),
         default="",
     )
     day = DateField(_l("日期"), [optional()])
     admission = SelectField(
-        _l("录取方式"), choices=[("", _l("不限录取方式"))] + list(ADMISSION_LABELS.items()), default=""
+        _l("录取方式"), choices=[("", _l("不限录取方式"))] + Admission.choices(), default=""
     )
     seats = BooleanField(_l("只看还有名额的"))
 

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -23,23 +22,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..accounts.models import PoliticalStatus
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+from ..urls import path_for
 
 
-class Admission(enum.StrEnum):
+class Admission(LabelledEnum):
     """How a position admits volunteers."""
+
+    __labels__ = {
+        "first_come": _l("报名制（先到先得）"),
+        "approval": _l("评审制（承办方审核）"),
+        "lottery": _l("中签制（截止后抽签）"),
+    }
 
     FIRST_COME = "first_come"  # 报名制: accepted in order up to capacity
     APPROVAL = "approval"  # 评审制: the host decides
     LOTTERY = "lottery"  # 中签制: a recorded draw after sign-up closes
-
-    @property
-    def label(self) -> str:
-        return str(
-            {"first_come": _l("报名制"), "approval": _l("评审制"), "lottery": _l("中签制")}[self.value]
-        )
 
 
 class Training(db.Model):
@@ -98,6 +99,10 @@ class Position(db.Model):
     required_college = relationship("College")
     credit_category = relationship("CreditCategory")
 
+    @property
+    def political_requirements(self) -> list[PoliticalStatus]:
+        return [PoliticalStatus(value) for value in self.required_political or []]
+
 
 class Shift(db.Model):
     """班次: a time and place with a capacity and the hours it credits."""
@@ -132,8 +137,35 @@ class Shift(db.Model):
     def is_full(self) -> bool:
         return self.taken >= self.capacity
 
+    @property
+    def url(self) -> str:
+        return path_for("volunteers.shift", shift_id=self.id)
 
-class SignupStatus(enum.StrEnum):
+
+class SignupStatus(LabelledEnum):
+    __labels__ = {
+        "applied": _l("待录取"),
+        "accepted": _l("已录用"),
+        "offered": _l("候补递补待确认"),
+        "waiting": _l("候补中"),
+        "cancelled": _l("已取消"),
+        "rejected": _l("未录用"),
+        "leave": _l("已请假"),
+        "no_show": _l("缺勤"),
+        "excused": _l("缺勤已撤销"),
+    }
+    __badges__ = {
+        "applied": "text-bg-secondary",
+        "accepted": "text-bg-success",
+        "offered": "text-bg-warning",
+        "waiting": "text-bg-info",
+        "cancelled": "text-bg-light border text-secondary",
+        "rejected": "text-bg-light border",
+        "leave": "text-bg-light border",
+        "no_show": "text-bg-danger",
+        "excused": "text-bg-light border",
+    }
+
     APPLIED = "applied"  # waiting for the host's decision or the draw
     ACCEPTED = "accepted"
     OFFERED = "offered"  # promoted close to the shift: holds a seat until confirmed
@@ -145,25 +177,8 @@ class SignupStatus(enum.StrEnum):
     EXCUSED = "excused"  # a no-show cleared on appeal
 
     @property
-    def label(self) -> str:
-        return str(SIGNUP_LABELS[self.value])
-
-    @property
     def holds_seat(self) -> bool:
         return self in (SignupStatus.ACCEPTED, SignupStatus.OFFERED)
-
-
-SIGNUP_LABELS = {
-    "applied": _l("待录取"),
-    "accepted": _l("已录用"),
-    "offered": _l("候补递补待确认"),
-    "waiting": _l("候补中"),
-    "cancelled": _l("已取消"),
-    "rejected": _l("未录用"),
-    "leave": _l("已请假"),
-    "no_show": _l("缺勤"),
-    "excused": _l("缺勤已撤销"),
-}
 
 
 class Signup(db.Model):

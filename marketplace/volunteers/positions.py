@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import audit, permissions
-from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
 from ..hosting.operations import require_host
@@ -109,7 +108,9 @@ def save_training(actor, project: Project | None, training: Training, data: dict
     return training
 
 
-def record_training_attendance(actor, training: Training, users: list[User]) -> int:
+def record_training_attendance(actor, training: Training, data: dict) -> int:
+    """Record the ``students`` (accounts) who attended ``training``; returns how many were new."""
+    users = data["students"]
     if training.project_id is not None:
         permissions.require(actor, "project.host", db.session.get(Project, training.project_id))
     else:

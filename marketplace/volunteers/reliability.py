@@ -17,6 +17,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
 from ..statuses import StatusTable, ruled
+from ..urls import path_for
 from .models import AppealStatus, NoShowAppeal, Signup, SignupStatus
 from .signups import blocked_until, move_signup, own
 
@@ -35,7 +36,8 @@ def move_no_show_appeal(appeal: NoShowAppeal, action: str, actor, *, reason: str
     )
 
 
-def appeal_no_show(student, signup: Signup, reason: str) -> NoShowAppeal:
+def appeal_no_show(student, signup: Signup, data: dict) -> NoShowAppeal:
+    reason = data["reason"]
     own(student, signup)
     if signup.status != SignupStatus.NO_SHOW:
         raise DomainError(_("只有缺勤记录可以申诉。"))
@@ -52,8 +54,10 @@ def appeal_no_show(student, signup: Signup, reason: str) -> NoShowAppeal:
     return appeal
 
 
-def rule_appeal(actor, appeal: NoShowAppeal, *, uphold: bool, ruling: str) -> None:
-    """The host (or the union's staff) answers; an upheld appeal clears the no-show."""
+def rule_appeal(actor, appeal: NoShowAppeal, data: dict) -> None:
+    """The host (or the union's staff) answers (``uphold``, ``ruling``); an upheld appeal clears the
+    no-show."""
+    uphold, ruling = data["uphold"], data["ruling"]
     project = appeal.signup.shift.position.project
     if not (
         permissions.can(actor, "project.host", project) or permissions.can(actor, "project.edit", project)
@@ -66,7 +70,9 @@ def rule_appeal(actor, appeal: NoShowAppeal, *, uphold: bool, ruling: str) -> No
     move_no_show_appeal(appeal, "uphold" if uphold else "dismiss", actor, reason=ruling.strip())
     if uphold:
         move_signup(appeal.signup, "excuse", actor, reason=ruling.strip())
-    notify.send(appeal.signup.user, "volunteer.appeal_answered", link="/volunteer/mine", appeal=appeal)
+    notify.send(
+        appeal.signup.user, "volunteer.appeal_answered", link=path_for("volunteers.mine"), appeal=appeal
+    )
 
 
 RECORDED = (SignupStatus.NO_SHOW, SignupStatus.EXCUSED, SignupStatus.LEAVE)

@@ -68,10 +68,6 @@ def move_signup(signup: Signup, action: str, actor, *, reason: str | None = None
     SIGNUPS.move(signup, action, actor, reason=reason, project_id=signup.shift.position.project_id, **facts)
 
 
-def link(shift: Shift) -> str:
-    return f"/volunteer/shifts/{shift.id}"
-
-
 # -- the waiting list -----------------------------------------------------------------------------------
 
 
@@ -93,10 +89,10 @@ def promote(shift: Shift) -> None:
         if near:
             expires = min(now + timedelta(hours=settings.get("offer_hours")), shift.starts_at)
             move_signup(waiting, "offer", None, offer_expires_at=expires)
-            notify.send(waiting.user, "volunteer.offered", link=link(shift), shift=shift, signup=waiting)
+            notify.send(waiting.user, "volunteer.offered", link=shift.url, shift=shift, signup=waiting)
         else:
             move_signup(waiting, "promote", None)
-            notify.send(waiting.user, "volunteer.promoted", link=link(shift), shift=shift)
+            notify.send(waiting.user, "volunteer.promoted", link=shift.url, shift=shift)
 
 
 # -- the student's side -------------------------------------------------------------------------------
@@ -205,16 +201,16 @@ def sign_up(student, shift: Shift) -> Signup:
     if position.admission == Admission.FIRST_COME:
         if take_seat(shift):
             move_signup(signup, "accept", student)
-            notify.send(student, "volunteer.accepted", link=link(shift), shift=shift)
+            notify.send(student, "volunteer.accepted", link=shift.url, shift=shift)
         else:
             move_signup(signup, "wait", student)
-            notify.send(student, "volunteer.waiting", link=link(shift), shift=shift)
+            notify.send(student, "volunteer.waiting", link=shift.url, shift=shift)
     elif position.admission == Admission.LOTTERY and shift.lottery_drawn_at is not None:
         # After the draw: behind everyone drawn ("~" sorts after the hex draw keys).
         move_signup(signup, "wait", student, queue_key="~" + queue_key)
-        notify.send(student, "volunteer.waiting", link=link(shift), shift=shift)
+        notify.send(student, "volunteer.waiting", link=shift.url, shift=shift)
     else:
-        notify.send(student, "volunteer.applied", link=link(shift), shift=shift, position=position)
+        notify.send(student, "volunteer.applied", link=shift.url, shift=shift, position=position)
     return signup
 
 
@@ -242,8 +238,10 @@ def cancel(student, signup: Signup) -> None:
         promote(shift)
 
 
-def request_leave(student, signup: Signup, reason: str) -> None:
-    """请假 before the shift starts: the seat goes to the waiting list and no no-show is marked."""
+def request_leave(student, signup: Signup, data: dict) -> None:
+    """请假 before the shift starts, for ``data["reason"]``: the seat goes to the waiting list and no
+    no-show is marked."""
+    reason = data["reason"]
     own(student, signup)
     if not signup.status.holds_seat:
         raise DomainError(_("只有已录用的班次可以请假。"))

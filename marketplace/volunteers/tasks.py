@@ -14,11 +14,12 @@ from .. import clock
 from ..extensions import db
 from ..models_base import claim_once
 from ..notify import operations as notify
+from ..urls import path_for
 from .admission import draw_lottery
 from .models import Admission, Position, Shift, Signup, SignupStatus
 from .queries import roster
 from .seats import release_seat
-from .signups import link, move_signup, promote
+from .signups import move_signup, promote
 
 
 def draw_due_lotteries(now: datetime | None = None) -> int:
@@ -71,7 +72,7 @@ def send_shift_reminders(now: datetime | None = None) -> int:
         shift = db.session.get(Shift, shift_id)
         for signup in roster(shift):
             if signup.status == SignupStatus.ACCEPTED:
-                notify.send(signup.user, "volunteer.shift_tomorrow", link=link(shift), shift=shift)
+                notify.send(signup.user, "volunteer.shift_tomorrow", link=shift.url, shift=shift)
                 sent += 1
         db.session.commit()
     return sent
@@ -94,7 +95,7 @@ def mark_no_shows(now: datetime | None = None) -> int:
                 move_signup(signup, "lapse", None)
             elif signup.status == SignupStatus.ACCEPTED and signup.attendance is None:
                 move_signup(signup, "no_show", None)
-                notify.send(signup.user, "volunteer.no_show", link="/volunteer/mine", shift=shift)
+                notify.send(signup.user, "volunteer.no_show", link=path_for("volunteers.mine"), shift=shift)
                 marked += 1
         db.session.commit()
     return marked

@@ -29,17 +29,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import clock
-from ..accounts.models import POLITICAL_STATUS_LABELS, User
-from ..errors import DomainError
+from ..accounts.models import User
 from ..extensions import db
 from ..formatting import local_datetime
-from ..forms import attempt
-from ..projects.forms import ActionForm
+from ..forms import ActionForm, attempt
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
-from . import admission, calendar, positions, queries, reliability, signups
-from .attendance import SCAN_KEPT_MINUTES, check_code, check_in_or_out
-from .forms import ADMISSION_LABELS, AppealForm, CheckinForm, LeaveForm, OpenShiftFilter
+from . import admission, attendance, calendar, positions, queries, reliability, signups
+from .forms import AppealForm, CheckinForm, LeaveForm, OpenShiftFilter
 from .models import Attendance, Shift, Signup, SignupStatus
 
 bp = Blueprint("volunteers", __name__)
@@ -50,8 +47,6 @@ SCAN_KEY = "checkin_scan"  # the session's memory of a scan made before logging 
 @bp.app_context_processor
 def _volunteer_helpers():
     return {
-        "admission_labels": ADMISSION_LABELS,
-        "political_labels": POLITICAL_STATUS_LABELS,
         "signup_closes_at": signups.signup_closes_at,
     }
 
@@ -149,7 +144,7 @@ def sign_up(shift_id: int):
     form = ActionForm()
     if signed := attempt(form, lambda: signups.sign_up(current_user, shift)):
         flash(str(SIGNED_UP[signed.result.status]), "success")
-        return redirect(url_for(".shift", shift_id=shift.id))
+        return redirect(shift.url)
     return _shift_page(shift, action=form)
 
 
@@ -160,7 +155,7 @@ def _act_on_mine(shift_id: int, operation, done: str):
     form = ActionForm()
     if attempt(form, lambda: operation(current_user, signup)):
         flash(done, "success")
-        return redirect(url_for(".shift", shift_id=shift.id))
+        return redirect(shift.url)
     return _shift_page(shift, action=form)
 
 
@@ -182,9 +177,9 @@ def request_leave(shift_id: int):
     shift = _visible_shift(shift_id)
     signup = _my_signup(shift)
     form = LeaveForm()
-    if attempt(form, lambda: signups.request_leave(current_user, signup, form.reason.data)):
+    if attempt(form, lambda: signups.request_leave(current_user, signup, form.to_data())):
         flash(_("已请假，名额已让给候补的同学，不计缺勤。"), "success")
-        return redirect(url_for(".shift", shift_id=shift.id))
+        return redirect(shift.url)
     return _shift_page(shift, leave=form)
 
 
@@ -229,7 +224,7 @@ def mine():
 def appeal(shift_id: int):
     signup = _my_signup(_visible_shift(shift_id))
     form = AppealForm(prefix=f"s{shift_id}")
-    if attempt(form, lambda: reliability.appeal_no_show(current_user, signup, form.reason.data)):
+    if attempt(form, lambda: reliability.appeal_no_show(current_user, signup, form.to_data())):
         flash(_("申诉已提交，承办方处理后会通知你。"), "success")
         return redirect(url_for(".mine", _anchor="records"))
     return _mine(appealing=(shift_id, form))
@@ -293,15 +288,12 @@ def _checked(attendance: Attendance) -> str:
 def _remember_scan(shift: Shift, code: str):
     """Signed out: check the code now, remember when it was read, and finish after the login."""
     now = clock.now()
-    try:
-        check_code(shift, code, now)
-    except DomainError as error:
-        form = CheckinForm(formdata=None, code=code)
-        form.add_error(error)
+    form = CheckinForm(formdata=None, code=code)
+    if not attempt(form, lambda: attendance.check_code(shift, code, now), validate=False):
         return _checkin_page(shift, form, 422)
     session[SCAN_KEY] = {"shift": shift.id, "code": code.strip(), "at": now.isoformat()}
     flash(
-        _("签到码有效。请在 %(n)s 分钟内登录，登录后自动为你完成签到。", n=SCAN_KEPT_MINUTES),
+        _("签到码有效。请在 %(n)s 分钟内登录，登录后自动为你完成签到。", n=attendance.SCAN_KEPT_MINUTES),
         "info",
     )
     return redirect(url_for("accounts.login", next=url_for(".resume", shift_id=shift.id)))
@@ -326,7 +318,7 @@ def checkin_submit(shift_id: int):
         if form.validate_on_submit():
             return _remember_scan(shift, form.code.data)
         return _checkin_page(shift, form, 422)
-    if checked := attempt(form, lambda: check_in_or_out(current_user, shift, form.code.data)):
+    if checked := attempt(form, lambda: attendance.check_in_or_out(current_user, shift, form.to_data())):
         flash(_checked(checked.result), "success")
         return redirect(url_for(".checkin", shift_id=shift.id))
     return _checkin_page(shift, form, form.status_code)
@@ -342,14 +334,14 @@ def resume(shift_id: int):
         flash(_("没有找到待完成的签到，请重新扫描现场的二维码。"), "warning")
         return redirect(url_for(".checkin", shift_id=shift.id))
     form = CheckinForm(formdata=None, code=scan["code"])
-    try:
-        attendance = check_in_or_out(
-            current_user, shift, scan["code"], scanned_at=datetime.fromisoformat(scan["at"])
-        )
-    except DomainError as error:
-        db.session.rollback()
-        form.add_error(error)
+    checked = attempt(
+        form,
+        lambda: attendance.check_in_or_out(
+            current_user, shift, form.to_data(), scanned_at=datetime.fromisoformat(scan["at"])
+        ),
+        validate=False,
+    )
+    if not checked:
         return _checkin_page(shift, form, 422)
-    db.session.commit()
-    flash(_checked(attendance), "success")
+    flash(_checked(checked.result), "success")
     return redirect(url_for(".checkin", shift_id=shift.id))

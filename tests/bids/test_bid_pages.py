@@ -33,7 +33,7 @@ def change_requirements(world, project, reason="预算调整", **changes):
         hosting_ends_on=project.hosting_ends_on,
         **changes,
     )
-    project_ops.update_project(world.staff, project, data, version=project.version, reason=reason)
+    project_ops.update_project(world.staff, project, {**data, "version": project.version, "reason": reason})
     db.session.commit()
 
 
@@ -105,7 +105,7 @@ def test_only_managers_of_bidding_organizations_reach_the_bid_form(app, world, p
 
 
 def test_a_draft_project_has_no_bid_page(app, world):
-    draft = project_ops.create_draft(world.staff, world.union, project_data())
+    draft = project_ops.create_draft(world.staff, {**project_data(), "union_id": world.union.id})
     db.session.commit()
     assert signed_in(app, world.manager_a).get(f"/projects/{draft.id}/bid").status_code == 404
 

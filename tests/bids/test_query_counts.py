@@ -18,7 +18,7 @@ from tests.bids.helpers import PDF, signed_in
 
 def bid_with_attachment(world, project, manager, org):
     bid = world.bid(project, manager, org)
-    bid_ops.add_attachment(manager, bid, FileStorage(io.BytesIO(PDF), "标书.pdf"))
+    bid_ops.add_attachment(manager, bid, {"file": FileStorage(io.BytesIO(PDF), "标书.pdf")})
     db.session.commit()
     return bid
 

@@ -82,9 +82,11 @@ def build_scene(world) -> Scene:
     project = world.open_project()
     bid = world.bid(project, summary="初稿")
     bid = bid_ops.submit_bid(
-        world.manager_a, project, world.club_a, bid_data(summary=SECRET), version=bid.version
+        world.manager_a, project, world.club_a, {**bid_data(summary=SECRET), "version": bid.version}
     )
-    attachment = bid_ops.add_attachment(world.manager_a, bid, FileStorage(io.BytesIO(PDF), "标书.pdf"))
+    attachment = bid_ops.add_attachment(
+        world.manager_a, bid, {"file": FileStorage(io.BytesIO(PDF), "标书.pdf")}
+    )
     db.session.commit()
     world.bid(project, world.manager_b, world.club_b, summary="乙方案")
     recused = factories.staff_member(world.union, name="钱干事")

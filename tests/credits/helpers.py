@@ -40,11 +40,11 @@ class CreditWorld(HostingWorld):
         clock.set(self.shift_.starts_at)
         code = attendance.checkin_code(self.shift_)
         for student in self.volunteers:
-            attendance.check_in_or_out(student, self.shift_, code)
+            attendance.check_in_or_out(student, self.shift_, {"code": code})
         clock.set(self.shift_.ends_at - timedelta(seconds=30))
         code = attendance.checkin_code(self.shift_)
         for student in self.volunteers:
-            attendance.check_in_or_out(student, self.shift_, code)
+            attendance.check_in_or_out(student, self.shift_, {"code": code})
         db.session.commit()
         clock.set(self.shift_.ends_at + timedelta(minutes=5))
         attendance.confirm_attendance(self.host, self.shift_)

@@ -174,7 +174,7 @@ def test_other_unions_staff_neither_see_nor_answer_the_appeal(app, world, appeal
 
 
 def test_an_appeal_answered_in_another_tab_is_not_answered_twice(app, world, appeal):
-    credit_records.resolve_appeal(world.staff, appeal, accept=False, ruling="已答复")
+    credit_records.resolve_appeal(world.staff, appeal, {"accept": False, "ruling": "已答复"})
     db.session.commit()
     prefix = f"a-{appeal.public_id}"
     response = signed_in(app, world.reviewer).post(

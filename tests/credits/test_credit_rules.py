@@ -66,8 +66,8 @@ def test_the_verifying_role_is_a_setting(world):
 def test_a_rejected_record_carries_its_reason_to_the_student(world):
     record = _records(world.volunteers[0])[0]
     with pytest.raises(DomainError):
-        credit_records.reject(world.reviewer, record, "")
-    credit_records.reject(world.reviewer, record, "签到记录与现场照片不符")
+        credit_records.reject(world.reviewer, record, {"reason": ""})
+    credit_records.reject(world.reviewer, record, {"reason": "签到记录与现场照片不符"})
     db.session.commit()
     assert record.rejection_reason == "签到记录与现场照片不符"
     from marketplace.notify.models import Notification
@@ -86,9 +86,11 @@ def test_an_accepted_appeal_corrects_a_verified_record_with_history(world):
     credit_records.verify(world.reviewer, [record])
     db.session.commit()
     appeal = credit_records.file_appeal(
-        student, world.shift_, "我一直待到结束，签退晚了", hours_claimed=Decimal("4")
+        student, world.shift_, {"reason": "我一直待到结束，签退晚了", "hours_claimed": Decimal("4")}
     )
-    credit_records.resolve_appeal(world.staff, appeal, accept=True, ruling="核实现场照片，按 4 学时认定")
+    credit_records.resolve_appeal(
+        world.staff, appeal, {"accept": True, "ruling": "核实现场照片，按 4 学时认定"}
+    )
     db.session.commit()
     assert record.hours == Decimal("4") and record.status == CreditStatus.CONFIRMED
     correction = record.history[-1]
@@ -103,8 +105,12 @@ def test_an_accepted_appeal_creates_a_missing_record(world):
     signup = Signup(shift_id=world.shift_.id, user_id=late.id, status="accepted")
     db.session.add(signup)
     db.session.commit()
-    appeal = credit_records.file_appeal(late, world.shift_, "现场签到码扫不出来，负责人手写登记了")
-    credit_records.resolve_appeal(world.staff, appeal, accept=True, ruling="有手写签到表", hours=Decimal("3"))
+    appeal = credit_records.file_appeal(
+        late, world.shift_, {"reason": "现场签到码扫不出来，负责人手写登记了"}
+    )
+    credit_records.resolve_appeal(
+        world.staff, appeal, {"accept": True, "ruling": "有手写签到表", "hours": Decimal("3")}
+    )
     db.session.commit()
     record = _records(late)[0]
     assert record.hours == Decimal("3") and record.history[0].action == "appeal"
@@ -115,7 +121,7 @@ def test_appeals_close_after_the_period(world, clock):
 
     clock.set(world.shift_.ends_at + timedelta(days=settings.get("credit_appeal_days"), seconds=1))
     with pytest.raises(DomainError, match="申诉期限"):
-        credit_records.file_appeal(world.volunteers[0], world.shift_, "理由")
+        credit_records.file_appeal(world.volunteers[0], world.shift_, {"reason": "理由"})
 
 
 def _issued(world, name="张小三"):
@@ -171,7 +177,7 @@ def test_staff_export_of_thousands_of_records_runs_as_a_task_with_the_configured
     )
     settings.put("credit_export_columns", "学号=student_no\n姓名=name\n学时=hours", None)
     db.session.commit()
-    job = export.request_export(world.staff, world.term, "csv")
+    job = export.request_export(world.staff, {"term_id": world.term.id, "file_format": "csv"})
     db.session.commit()
     export.run_export(job.id)
     db.session.expire_all()

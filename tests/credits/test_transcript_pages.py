@@ -26,7 +26,7 @@ def _student_with_three_kinds(world):
     db.session.commit()
     extra = add_records(world, 3, user=student, hours="4")
     credit_records.verify(world.reviewer, [records_of(student)[0], extra[0]])
-    credit_records.reject(world.reviewer, extra[2], "活动当天未签到，现场照片中也没有本人")
+    credit_records.reject(world.reviewer, extra[2], {"reason": "活动当天未签到，现场照片中也没有本人"})
     db.session.commit()
     return student, extra
 
@@ -56,7 +56,7 @@ def test_the_transcript_lists_completed_trainings_and_the_volunteer_record(app, 
     training = positions.save_training(
         world.host, world.project, Training(), {"title": "急救培训", "held_at": world.shift_.starts_at}
     )
-    positions.record_training_attendance(world.host, training, [student])
+    positions.record_training_attendance(world.host, training, {"students": [student]})
     db.session.commit()
     page = signed_in(app, student).get("/transcript").get_data(as_text=True)
     assert "急救培训" in page

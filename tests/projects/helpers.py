@@ -65,12 +65,16 @@ class World:
         self.reviewer = factories.user(name="赵老师", kind="faculty", roles=("league_reviewer",))
 
     def draft(self, **overrides):
-        project = project_ops.create_draft(self.staff, self.union, project_data(**overrides))
+        project = project_ops.create_draft(
+            self.staff, {**project_data(**overrides), "union_id": self.union.id}
+        )
         db.session.commit()
         return project
 
     def open_project(self, **overrides):
-        project = project_ops.create_draft(self.staff, self.union, project_data(**overrides))
+        project = project_ops.create_draft(
+            self.staff, {**project_data(**overrides), "union_id": self.union.id}
+        )
         project_ops.publish(self.staff, project)
         db.session.commit()
         return project

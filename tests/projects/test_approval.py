@@ -100,9 +100,11 @@ def test_changes_to_a_major_project_are_shown_to_the_league_reviewer(client, wor
     project_ops.update_project(
         world.staff,
         project,
-        project_data(budget_cap=60000, title="迎新晚会"),
-        version=project.version,
-        reason="增加场地租赁费用",
+        {
+            **project_data(budget_cap=60000, title="迎新晚会"),
+            "version": project.version,
+            "reason": "增加场地租赁费用",
+        },
     )
     db.session.commit()
     factories.login(client, world.reviewer)

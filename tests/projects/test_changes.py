@@ -74,7 +74,9 @@ def test_a_save_from_a_stale_tab_is_refused_and_keeps_what_was_typed(client, wor
     project = world.open_project()
     stale = edit_form(project, title="我在旧标签页改的标题", reason="改标题")
     project_ops.update_project(
-        world.staff, project, project_data(title="别人先改好的标题"), version=project.version, reason="先改"
+        world.staff,
+        project,
+        {**project_data(title="别人先改好的标题"), "version": project.version, "reason": "先改"},
     )
     db.session.commit()
     factories.login(client, world.staff)

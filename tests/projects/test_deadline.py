@@ -61,9 +61,11 @@ def test_an_unconfirmed_bid_does_not_count_at_the_deadline(world, db, clock):
     project_ops.update_project(
         world.staff,
         project,
-        project_data(description="服务对象扩大到全体本科生。"),
-        version=project.version,
-        reason="扩大服务对象",
+        {
+            **project_data(description="服务对象扩大到全体本科生。"),
+            "version": project.version,
+            "reason": "扩大服务对象",
+        },
     )
     db.session.commit()
     clock.set(project.bid_deadline)

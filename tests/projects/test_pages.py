@@ -130,14 +130,16 @@ def test_the_project_page_queries_do_not_grow_with_criteria_questions_and_change
         criteria[0]["weight"] += 100 - sum(c["weight"] for c in criteria)
         project = world.open_project(criteria=criteria)
         for i in range(n):
-            project_ops.ask_question(world.manager_a, project, f"问题{i}")
+            project_ops.ask_question(world.manager_a, project, {"body": f"问题{i}"})
             db.session.commit()
             project_ops.update_project(
                 world.staff,
                 project,
-                project_data(criteria=criteria, title=f"标题{i}"),
-                version=project.version,
-                reason="改",
+                {
+                    **project_data(criteria=criteria, title=f"标题{i}"),
+                    "version": project.version,
+                    "reason": "改",
+                },
             )
             db.session.commit()
         return project

@@ -53,7 +53,7 @@ class ReviewWorld(World):
 def seat(staff, project, evaluators):
     """Put ``evaluators`` on the project's panel, each declaring no conflict."""
     for evaluator in evaluators:
-        review.assign_panelist(staff, project, evaluator)
+        review.assign_panelist(staff, project, {"user": evaluator.id})
         db.session.commit()
         review.declare_no_conflict(evaluator, project)
         db.session.commit()
@@ -73,6 +73,6 @@ def awarded(world: ReviewWorld):
     """The world's project scored by its panel (club A first) and awarded to club A."""
     world.seat_everyone()
     world.score_all({world.bid_a: [90, 85, 88], world.bid_b: [70, 75, 72]})
-    review.award(world.staff, world.project, world.bid_a)
+    review.award(world.staff, world.project, {"bid": world.bid_a.public_id})
     db.session.commit()
     return world

@@ -135,8 +135,8 @@ def test_an_upheld_objection_reopens_the_review_and_staff_still_see_round_one(ap
 
 def test_upholding_one_objection_answers_every_other_pending_on_that_notice(app, world):
     first, second = factories.user(), factories.user()
-    review.object_to(first, world.project, "理由一")
-    review.object_to(second, world.project, "理由二")
+    review.object_to(first, world.project, {"reason": "理由一"})
+    review.object_to(second, world.project, {"reason": "理由二"})
     db.session.commit()
     objection = db.session.scalars(select(Objection).where(Objection.student_id == first.id)).one()
     signed_in(app, world.reviewer).post(
@@ -189,10 +189,10 @@ def test_the_objection_queue_and_its_record_cost_the_same_queries_for_1_or_3_obj
 
     def object_and_rule(n):
         for i in range(n):
-            review.object_to(factories.user(), world.project, f"待处理的异议{i}")
-            ruled = review.object_to(factories.user(), world.project, f"已处理的异议{i}")
+            review.object_to(factories.user(), world.project, {"reason": f"待处理的异议{i}"})
+            ruled = review.object_to(factories.user(), world.project, {"reason": f"已处理的异议{i}"})
             db.session.commit()
-            review.rule_on(world.reviewer, ruled, uphold=False, ruling="不成立")
+            review.rule_on(world.reviewer, ruled, {"uphold": False, "ruling": "不成立"})
             db.session.commit()
 
     def both_tabs():

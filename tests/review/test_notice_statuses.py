@@ -80,9 +80,9 @@ def test_each_objection_action_moves_from_its_sources_and_is_refused_from_every_
 
 def test_an_upheld_objection_supersedes_the_notice_with_the_ruling_on_record(app, clock):
     world = awarded(ReviewWorld())
-    objection = review.object_to(factories.user(), world.project, "评分标准执行不一致")
+    objection = review.object_to(factories.user(), world.project, {"reason": "评分标准执行不一致"})
     db.session.commit()
-    review.rule_on(world.reviewer, objection, uphold=True, ruling="一位评议人漏评，重新评审")
+    review.rule_on(world.reviewer, objection, {"uphold": True, "ruling": "一位评议人漏评，重新评审"})
     db.session.commit()
     upheld, superseded = last_entry("objection.uphold"), last_entry("notice.supersede")
     assert (upheld.actor_id, upheld.reason) == (world.reviewer.id, "一位评议人漏评，重新评审")

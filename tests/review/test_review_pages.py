@@ -90,7 +90,7 @@ def test_a_seat_that_has_submitted_cannot_be_removed_but_one_still_scoring_can(a
 
 def test_a_panelist_declares_before_seeing_any_bid(app, world):
     evaluator = world.evaluators[0]
-    review.assign_panelist(world.staff, world.project, evaluator)
+    review.assign_panelist(world.staff, world.project, {"user": evaluator.id})
     db.session.commit()
     client = signed_in(app, evaluator)
 
@@ -111,7 +111,7 @@ def test_a_panelist_declares_before_seeing_any_bid(app, world):
 
 def test_a_declared_conflict_needs_a_reason_and_then_leaves_the_panel(app, world):
     evaluator = world.evaluators[0]
-    review.assign_panelist(world.staff, world.project, evaluator)
+    review.assign_panelist(world.staff, world.project, {"user": evaluator.id})
     db.session.commit()
     client = signed_in(app, evaluator)
 
@@ -321,7 +321,7 @@ def test_recused_staff_cannot_award(app, world):
 
 def test_a_recused_league_reviewer_cannot_rule_on_the_projects_objections(app, world):
     awarded(world)
-    objection = review.object_to(factories.user(), world.project, "评分有疑问")
+    objection = review.object_to(factories.user(), world.project, {"reason": "评分有疑问"})
     db.session.commit()
     insider = factories.user(name="兼任社员的老师", kind="faculty", roles=("league_reviewer",))
     factories.membership(insider, world.club_a, MemberRole.MEMBER)

@@ -61,7 +61,7 @@ def test_a_panelist_sees_no_other_scores_before_submitting_and_cannot_change_aft
 def test_scoring_needs_a_declaration_first(app):
     world = ReviewWorld()
     evaluator = world.evaluators[0]
-    review.assign_panelist(world.staff, world.project, evaluator)
+    review.assign_panelist(world.staff, world.project, {"user": evaluator.id})
     db.session.commit()
     with pytest.raises(DomainError, match="利益冲突"):
         world.score(evaluator, world.bid_a, 80)
@@ -72,7 +72,7 @@ def test_a_member_of_a_bidding_org_cannot_join_the_panel(app):
     insider = factories.user(name="社员评议人", roles=("evaluator",))
     factories.membership(insider, world.club_a, MemberRole.MEMBER)
     with pytest.raises(DomainError, match="回避"):
-        review.assign_panelist(world.staff, world.project, insider)
+        review.assign_panelist(world.staff, world.project, {"user": insider.id})
     assert insider not in review.eligible_panelists(world.project)
 
 
@@ -80,7 +80,7 @@ def test_recused_staff_cannot_award_or_form_the_panel(app):
     world = ReviewWorld()
     factories.membership(world.staff, world.club_b, MemberRole.MEMBER)
     with pytest.raises(Forbidden):
-        review.assign_panelist(world.staff, world.project, world.evaluators[0])
+        review.assign_panelist(world.staff, world.project, {"user": world.evaluators[0].id})
 
 
 def test_award_waits_for_a_complete_panel_of_three(app):
@@ -89,7 +89,7 @@ def test_award_waits_for_a_complete_panel_of_three(app):
     world.score(world.evaluators[0], world.bid_a, 80)
     world.score(world.evaluators[0], world.bid_b, 70, submit=True)
     with pytest.raises(DomainError, match="评审尚未完成"):
-        review.award(world.staff, world.project, world.bid_a)
+        review.award(world.staff, world.project, {"bid": world.bid_a.public_id})
 
 
 def test_award_to_a_bid_that_is_not_top_needs_a_justification(app):
@@ -97,9 +97,11 @@ def test_award_to_a_bid_that_is_not_top_needs_a_justification(app):
     world.seat_everyone()
     world.score_all({world.bid_a: [90, 85, 88], world.bid_b: [70, 75, 72]})
     with pytest.raises(DomainError, match="理由"):
-        review.award(world.staff, world.project, world.bid_b)
+        review.award(world.staff, world.project, {"bid": world.bid_b.public_id})
     notice = review.award(
-        world.staff, world.project, world.bid_b, "第一名预算明细缺失，经评议会复核改授第二名"
+        world.staff,
+        world.project,
+        {"bid": world.bid_b.public_id, "justification": "第一名预算明细缺失，经评议会复核改授第二名"},
     )
     db.session.commit()
     assert world.project.state == ProjectState.AWARD_NOTICE
@@ -138,9 +140,11 @@ def _awarded():
 def test_an_upheld_objection_opens_round_two_and_keeps_round_one(app, clock):
     world = _awarded()
     student = factories.user(name="提异议的同学")
-    objection = review.object_to(student, world.project, "评分标准执行不一致")
+    objection = review.object_to(student, world.project, {"reason": "评分标准执行不一致"})
     db.session.commit()
-    review.rule_on(world.reviewer, objection, uphold=True, ruling="评分记录显示一位评议人漏评，重新评审")
+    review.rule_on(
+        world.reviewer, objection, {"uphold": True, "ruling": "评分记录显示一位评议人漏评，重新评审"}
+    )
     db.session.commit()
     assert world.project.state == ProjectState.REVIEWING
     rounds = review.rounds_of(world.project)
@@ -153,20 +157,20 @@ def test_an_upheld_objection_opens_round_two_and_keeps_round_one(app, clock):
 def test_one_objection_per_student_per_notice(app):
     world = _awarded()
     student = factories.user()
-    review.object_to(student, world.project, "理由一")
+    review.object_to(student, world.project, {"reason": "理由一"})
     db.session.commit()
     with pytest.raises(DomainError, match="已对本次公示提出过异议"):
-        review.object_to(student, world.project, "理由二")
+        review.object_to(student, world.project, {"reason": "理由二"})
 
 
 def test_a_dismissed_objection_lets_the_window_close_into_hosting_by_tick(app, clock):
     world = _awarded()
-    objection = review.object_to(factories.user(), world.project, "有疑问")
+    objection = review.object_to(factories.user(), world.project, {"reason": "有疑问"})
     db.session.commit()
     notice = review.active_notice(world.project)
     clock.set(notice.window_ends_at + timedelta(seconds=1))
     assert world.project.effective_state == ProjectState.AWARD_NOTICE  # an objection is pending
-    review.rule_on(world.reviewer, objection, uphold=False, ruling="评分程序合规，异议不成立")
+    review.rule_on(world.reviewer, objection, {"uphold": False, "ruling": "评分程序合规，异议不成立"})
     db.session.commit()
     assert world.project.effective_state == ProjectState.HOSTING
     assert lifecycle.run_due_transitions() == 1
@@ -185,14 +189,14 @@ def test_a_request_after_the_window_persists_hosting_without_tick(app, clock):
 
 def test_a_declining_winner_passes_the_award_to_the_next_then_the_project_fails(app):
     world = _awarded()
-    review.decline(world.manager_a, world.project, "主要成员临时有实习安排")
+    review.decline(world.manager_a, world.project, {"reason": "主要成员临时有实习安排"})
     db.session.commit()
-    notice = review.pass_award(world.staff, world.project, "按排名顺延")
+    notice = review.pass_award(world.staff, world.project, {"reason": "按排名顺延"})
     db.session.commit()
     assert notice.bid_id == world.bid_b.id and notice.number == 2
-    review.decline(world.manager_b, world.project, "无法承办")
+    review.decline(world.manager_b, world.project, {"reason": "无法承办"})
     db.session.commit()
-    assert review.pass_award(world.staff, world.project, "无人可顺延") is None
+    assert review.pass_award(world.staff, world.project, {"reason": "无人可顺延"}) is None
     db.session.commit()
     assert world.project.state == ProjectState.FAILED
 
@@ -203,7 +207,7 @@ def test_panelists_see_bids_only_after_declaring(app):
     world = ReviewWorld()
     lifecycle.run_due_transitions()
     evaluator = world.evaluators[0]
-    review.assign_panelist(world.staff, world.project, evaluator)
+    review.assign_panelist(world.staff, world.project, {"user": evaluator.id})
     db.session.commit()
     assert not permissions.can(evaluator, "bid.view", world.bid_a)
     review.declare_no_conflict(evaluator, world.project)

@@ -28,10 +28,10 @@ def test_previous_minute_code_is_accepted_and_older_ones_are_not(staffed, clock)
     clock.set(shift.starts_at)
     old = attendance.checkin_code(shift)
     clock.shift(timedelta(seconds=61))
-    attendance.check_in_or_out(volunteer, shift, old)  # previous minute: fine
+    attendance.check_in_or_out(volunteer, shift, {"code": old})  # previous minute: fine
     clock.shift(timedelta(minutes=2))
     with pytest.raises(DomainError, match="过期"):
-        attendance.check_in_or_out(volunteer, shift, old)
+        attendance.check_in_or_out(volunteer, shift, {"code": old})
 
 
 def test_codes_of_another_shift_and_unaccepted_students_are_refused(staffed, clock):
@@ -39,9 +39,9 @@ def test_codes_of_another_shift_and_unaccepted_students_are_refused(staffed, clo
     other = world.shift(world.position(), starts_in=timedelta(days=3))
     clock.set(shift.starts_at)
     with pytest.raises(DomainError, match="签到码"):
-        attendance.check_in_or_out(volunteer, shift, attendance.checkin_code(other))
+        attendance.check_in_or_out(volunteer, shift, {"code": attendance.checkin_code(other)})
     with pytest.raises(DomainError, match="没有被录用"):
-        attendance.check_in_or_out(outsider, shift, attendance.checkin_code(shift))
+        attendance.check_in_or_out(outsider, shift, {"code": attendance.checkin_code(shift)})
 
 
 def test_credited_hours_are_the_overlap_rounded_down_to_half_hours_and_capped(staffed):
@@ -59,13 +59,21 @@ def test_credited_hours_are_the_overlap_rounded_down_to_half_hours_and_capped(st
 def test_a_missing_checkout_waits_for_the_host(staffed, clock):
     world, shift, volunteer, _ = staffed
     clock.set(shift.starts_at)
-    attendance.check_in_or_out(volunteer, shift, attendance.checkin_code(shift))
+    attendance.check_in_or_out(volunteer, shift, {"code": attendance.checkin_code(shift)})
     db.session.commit()
     clock.set(shift.ends_at + timedelta(hours=1))
     with pytest.raises(DomainError, match="没有签退"):
         attendance.confirm_attendance(world.host, shift)
     signup = queries.roster(shift)[0]
-    attendance.mark_attendance(world.host, signup, shift.starts_at, shift.ends_at, "忘记扫码签退，现场核实")
+    attendance.mark_attendance(
+        world.host,
+        signup,
+        {
+            "checked_in_at": shift.starts_at,
+            "checked_out_at": shift.ends_at,
+            "reason": "忘记扫码签退，现场核实",
+        },
+    )
     assert attendance.confirm_attendance(world.host, shift) == 1
     assert signup.attendance.credited_hours == Decimal("2.5")
 
@@ -86,8 +94,8 @@ def test_no_shows_are_marked_after_the_shift_and_block_signups_until_appealed(wo
     later = world.shift(world.position(), starts_in=timedelta(days=5))
     with pytest.raises(DomainError, match="缺勤"):
         signups.sign_up(student, later)
-    appeal = reliability.appeal_no_show(student, signup, "当天发烧，有校医院证明")
-    reliability.rule_appeal(world.host, appeal, uphold=True, ruling="证明属实")
+    appeal = reliability.appeal_no_show(student, signup, {"reason": "当天发烧，有校医院证明"})
+    reliability.rule_appeal(world.host, appeal, {"uphold": True, "ruling": "证明属实"})
     db.session.commit()
     assert signup.status == SignupStatus.EXCUSED
     assert world.sign_up(student, later).status == SignupStatus.ACCEPTED
@@ -98,9 +106,9 @@ def test_checking_in_and_out_in_one_session_keeps_one_attendance(world, clock):
     student = world.students(1)[0]
     signup = signups.sign_up(student, shift)
     clock.set(shift.starts_at)
-    attendance.check_in_or_out(student, shift, attendance.checkin_code(shift))
+    attendance.check_in_or_out(student, shift, {"code": attendance.checkin_code(shift)})
     clock.set(shift.ends_at)
-    attendance.check_in_or_out(student, shift, attendance.checkin_code(shift))
+    attendance.check_in_or_out(student, shift, {"code": attendance.checkin_code(shift)})
     db.session.commit()
     assert signup.attendance.checked_out_at == shift.ends_at
 
@@ -116,7 +124,7 @@ def test_completed_trainings_show_on_the_students_profile(world, client):
         Training(),
         {"title": "急救与安全培训", "held_at": world.project.bid_deadline},
     )
-    positions.record_training_attendance(world.host, training, [student])
+    positions.record_training_attendance(world.host, training, {"students": [student]})
     db.session.commit()
     factories.login(client, student)
     assert "急救与安全培训" in client.get("/account").get_data(as_text=True)

@@ -59,7 +59,7 @@ def test_the_student_appeals_a_no_show_and_the_host_upholding_it_clears_the_mark
 
 def test_another_manager_cannot_answer_an_appeal(app, absent):
     world, shift, student = absent
-    appeal = reliability.appeal_no_show(student, db.session.scalar(select(Signup)), "生病")
+    appeal = reliability.appeal_no_show(student, db.session.scalar(select(Signup)), {"reason": "生病"})
     db.session.commit()
     response = signed_in(app, world.manager_b).post(
         f"/hosting/appeals/{appeal.id}",

@@ -85,7 +85,7 @@ def test_a_sign_up_not_yet_stored_can_only_be_signed_up(world, signup):
 
 def test_a_leave_entry_records_that_a_reason_was_given_never_the_reason(world, signup):
     reason = "家里老人住院，需要回家照顾"
-    signups.request_leave(signup.user, signup, reason)
+    signups.request_leave(signup.user, signup, {"reason": reason})
     db.session.commit()
     assert signup.leave_reason == reason  # the host still reads it on the roster
     entry = last_entry("signup.leave")
@@ -105,7 +105,7 @@ def test_promotions_lapsed_offers_and_no_shows_are_audited_as_the_systems_moves(
     assert _actions_on(promoted)[-1] == ("signup.promote", None, "waiting", "accepted")
 
     clock.set(shift.starts_at - timedelta(hours=30))  # close to the shift: a seat freed is offered
-    signups.request_leave(second, staying, "临时有考试")
+    signups.request_leave(second, staying, {"reason": "临时有考试"})
     db.session.commit()
     assert _actions_on(offered)[-1] == ("signup.offer", None, "waiting", "offered")
 
@@ -123,7 +123,7 @@ def test_an_offer_left_when_the_shift_ends_lapses_through_the_table(world, clock
     shift = world.shift(world.position(), capacity=1, starts_in=timedelta(days=1))
     first, second = world.students(2)
     taken, waiting = world.sign_up(first, shift), world.sign_up(second, shift)
-    signups.request_leave(first, taken, "临时有考试")
+    signups.request_leave(first, taken, {"reason": "临时有考试"})
     db.session.commit()
     db.session.refresh(waiting)
     assert waiting.status == SignupStatus.OFFERED
