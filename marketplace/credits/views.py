@@ -33,6 +33,7 @@ from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms import attempt
 from ..hosting import operations as hosting
+from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from ..school.models import Term
 from ..volunteers.operations import completed_trainings, reliability
@@ -443,7 +444,7 @@ def completion(project_id: int):
         "credits/completion.html",
         form=form,
         project=project,
-        hosting=project.effective_state == ProjectState.HOSTING,
+        hosting=lifecycle.effective_state(project) == ProjectState.HOSTING,
         budget=hosting.awarded_budget(project),
         spent=hosting.spent(project),
     ), form.status_code

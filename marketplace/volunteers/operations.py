@@ -22,11 +22,13 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit, clock, draw, permissions, settings
 from ..accounts.models import AccountKind, User
+from ..credits.records import create_from_attendance
 from ..errors import DomainError
 from ..extensions import db
 from ..hosting.operations import require_host
 from ..models_base import claim_once
 from ..notify import operations as notify
+from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from ..school.models import term_containing
 from ..timeutil import SCHOOL_TZ, start_of_local_day
@@ -296,7 +298,7 @@ def sign_up(student, shift: Shift) -> Signup:
     if not permissions.can(student, "account.write") or student.kind != AccountKind.STUDENT:
         abort(403)
     position = shift.position
-    if position.project.effective_state != ProjectState.HOSTING:
+    if lifecycle.effective_state(position.project) != ProjectState.HOSTING:
         raise DomainError(_("项目不在承办阶段，暂不招募。"))
     now = clock.now()
     if now >= signup_closes_at(shift):
@@ -607,8 +609,6 @@ def confirm_attendance(actor, shift: Shift) -> int:
             )
             confirmed += 1
     shift.attendance_confirmed_at, shift.attendance_confirmed_by_id = clock.now(), actor.id
-    from ..credits.records import create_from_attendance
-
     create_from_attendance(actor, shift, [s for s in roster(shift) if s.status == SignupStatus.ACCEPTED])
     audit.record(
         actor,

@@ -34,6 +34,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..formatting import local_datetime
 from ..forms import attempt
+from ..projects import lifecycle
 from ..projects.forms import ActionForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
@@ -87,7 +88,7 @@ def recruitment(project_id: int):
     return render_template(
         "volunteers/project.html",
         project=project,
-        recruiting=project.effective_state == ProjectState.HOSTING,
+        recruiting=lifecycle.effective_state(project) == ProjectState.HOSTING,
         positions=positions,
         applied=queries.applied_counts(ids),
         mine=queries.signups_by_shift(current_user, ids),
@@ -119,7 +120,7 @@ def _shift_page(shift: Shift, *, action: ActionForm | None = None, leave: LeaveF
         shift=shift,
         position=shift.position,
         project=shift.position.project,
-        recruiting=shift.position.project.effective_state == ProjectState.HOSTING,
+        recruiting=lifecycle.effective_state(shift.position.project) == ProjectState.HOSTING,
         applied=queries.applied_counts([shift.id]).get(shift.id, 0),
         signup=signup,
         place=queries.waiting_place(signup) if signup else None,
