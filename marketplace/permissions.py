@@ -95,7 +95,7 @@ def rule(*actions: str) -> Callable[[Rule], Rule]:
             if action in RULES:
                 owner = RULES[action]
                 raise ValueError(f"{action!r} already has a rule: {owner.__module__}.{owner.__qualname__}")
-            RULES[action] = fn
+        RULES.update(dict.fromkeys(actions, fn))
         return fn
 
     return register
