@@ -55,12 +55,11 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from . import models  # noqa: F401 — every table registered before anything queries
     from .notify import delivery  # noqa: F401 — registers the mail tasks with Huey
-
-    _load_rules()
-    _connect_receivers()
     from .projects import tasks  # noqa: F401 — registers the periodic tick
     from .queue import bind_app
 
+    _load_rules()
+    _connect_receivers()
     bind_app(app)
     _register_blueprints(app)
     _register_template_helpers(app)
