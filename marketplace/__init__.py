@@ -64,6 +64,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     from .projects import tasks  # noqa: F401 — registers the periodic tick
     from .queue import bind_app
 
+    _load_rules()
+    _connect_receivers()
     bind_app(app)
     _register_blueprints(app)
     _register_template_helpers(app)
@@ -88,6 +90,35 @@ def _build_urls_for_base_url(app: Flask) -> None:
     if app.config["SERVER_NAME"] is None:
         app.config["SERVER_NAME"] = base.netloc
         app.config["APPLICATION_ROOT"] = base.path.rstrip("/") or "/"
+
+
+def _load_rules() -> None:
+    """Every area's permission rules: ``@permissions.rule`` registers them when their module is first
+    imported (so a second app registers nothing twice)."""
+    from .bids import rules as bid_rules  # noqa: F401
+    from .credits import rules as credit_rules  # noqa: F401
+    from .projects import rules as project_rules  # noqa: F401
+    from .review import rules as review_rules  # noqa: F401
+    from .volunteers import rules as volunteer_rules  # noqa: F401
+
+
+def _connect_receivers() -> None:
+    """What a project's step implies in other areas, connected in the order it happens. Blinker keys a
+    receiver by identity, so a second app connects nothing twice."""
+    from .bids import receivers as bids
+    from .projects import receivers as projects
+    from .projects.lifecycle import project_moved
+    from .review import receivers as review
+
+    for receiver in (
+        bids.record_recusals_at_deadline,  # close_bidding
+        review.open_review_round,  # close_bidding
+        review.finalise_notice,  # start_hosting
+        review.withdraw_notice,  # cancel: the notice is withdrawn before
+        bids.tell_bidders_of_cancel,  # cancel: the bidders hear of it
+        projects.tell_creator,  # approve, return
+    ):
+        project_moved.connect(receiver, weak=False)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -41,7 +41,8 @@ class AuditEntry(db.Model):
     actor = relationship("User", lazy="joined")
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """``value`` in JSON-ready form (enums by value, dates in ISO form, decimals as strings)."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -49,20 +50,20 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
 def snapshot(obj, fields: list[str]) -> dict[str, Any]:
     """The named attributes of ``obj`` as JSON-ready values, for ``before``/``after``."""
-    return {name: _plain(getattr(obj, name)) for name in fields}
+    return {name: plain(getattr(obj, name)) for name in fields}
 
 
 def content_hash(payload: Any) -> str:
     """SHA-256 of a canonical JSON form: lets the log prove what sealed content was without showing it."""
-    data = json.dumps(_plain(payload), sort_keys=True, ensure_ascii=False).encode()
+    data = json.dumps(plain(payload), sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(data).hexdigest()
 
 
@@ -90,8 +91,8 @@ def record(
         subject_type=subject_type,
         subject_id=str(subject_id),
         project_id=project_id,
-        before=_plain(before) if before is not None else None,
-        after=_plain(after) if after is not None else None,
+        before=plain(before) if before is not None else None,
+        after=plain(after) if after is not None else None,
         reason=reason,
     )
     db.session.add(entry)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+from .timeutil import SCHOOL_TZ
+
 _lock = threading.Lock()
 _frozen: datetime | None = None
 _offset = timedelta(0)
@@ -49,6 +51,4 @@ def reset() -> None:
 
 def today_local():
     """Today's date on the school's calendar (Asia/Shanghai)."""
-    from .timeutil import SCHOOL_TZ
-
     return now().astimezone(SCHOOL_TZ).date()

@@ -6,9 +6,10 @@ import enum
 import secrets
 
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import String
+from sqlalchemy import String, update
 
 from . import clock
+from .extensions import db
 from .timeutil import UTCDateTime
 
 __all__ = ["UTCDateTime", "enum_type", "public_id", "utcnow"]
@@ -42,10 +43,6 @@ def claim_once(model, row_id: int, marker: str, value) -> bool:
 
     Periodic steps (reminders, no-show marking) claim each row this way before acting on it, so two
     workers running the same step at once never act twice: the database lets one UPDATE win."""
-    from sqlalchemy import update
-
-    from .extensions import db
-
     column = getattr(model, marker)
     result = db.session.execute(
         update(model)

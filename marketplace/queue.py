@@ -15,14 +15,14 @@ from pathlib import Path
 from flask import Flask, current_app, has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 
+from config import Config
+
 
 def _make_huey():
     if os.environ.get("APP_ENV") == "testing":
         return MemoryHuey("jiebang", immediate=True)
     if os.environ.get("REDIS_URL"):
         return RedisHuey("jiebang", url=os.environ["REDIS_URL"])
-    from config import Config
-
     Path(Config.HUEY_SQLITE_PATH).parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("jiebang", filename=Config.HUEY_SQLITE_PATH)
 
@@ -43,7 +43,7 @@ def _app() -> Flask:
     if has_app_context():
         return current_app._get_current_object()
     if _worker_app is None:
-        from . import create_app
+        from . import create_app  # the factory imports this module: the consumer makes its app late
 
         bind_app(create_app())
     return _worker_app

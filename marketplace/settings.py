@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from . import audit
 from .extensions import db
 from .models_base import UTCDateTime, utcnow
 
@@ -171,8 +172,6 @@ def all_values() -> dict[str, Any]:
 
 def put(key: str, value: Any, actor) -> None:
     """Change a setting and write the audit log. Does not commit."""
-    from . import audit
-
     spec = SETTINGS[key]
     if not isinstance(value, spec.kind):
         raise TypeError(f"setting {key} takes {spec.kind.__name__}")

@@ -212,7 +212,7 @@ def test_the_history_holds_a_project_in_every_state_of_the_cycle(app, db, clock)
     assert {s.submitted_at is None for s in seats} == {True, False}
     notice = projects["考研经验分享会"]
     assert count(db, Objection, Objection.status == ObjectionStatus.PENDING) == 1
-    assert notice.effective_state == ProjectState.AWARD_NOTICE
+    assert effective_state(notice) == ProjectState.AWARD_NOTICE
 
     fair = projects["校园招聘会志愿服务"]
     assert states["校园招聘会志愿服务"] == ProjectState.HOSTING and fair.host_org.name == "青年志愿者协会"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -151,8 +151,6 @@ def spend_password_check(password: str) -> None:
 
 def find_by_identifier(identifier: str):
     """The user whose 学号, 工号 or email (any case) is ``identifier``, as a select()."""
-    from sqlalchemy import or_, select
-
     ident = identifier.strip()
     return select(User).where(
         or_(User.student_no == ident, User.staff_no == ident, func.lower(User.email) == ident.lower())

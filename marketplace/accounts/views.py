@@ -13,6 +13,7 @@ from ..extensions import db, limiter, login_manager
 from ..forms import attempt
 from ..orgs.models import College
 from ..security import same_site_path
+from ..volunteers.positions import completed_trainings
 from . import operations
 from .forms import ChangePasswordForm, ClaimForm, ForgotForm, LoginForm, ProfileForm, RegisterForm, ResetForm
 from .models import User
@@ -160,8 +161,6 @@ def profile():
         session["locale"] = form.locale.data
         flash(_("个人资料已保存。"), "success")
         return redirect(url_for(".profile"))
-    from ..volunteers.positions import completed_trainings
-
     return render_template(
         "accounts/profile.html", form=form, user=current_user, trainings=completed_trainings(current_user)
     ), form.status_code

@@ -16,7 +16,8 @@ from .. import audit, clock, permissions
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..notify import operations as notify
-from ..orgs.models import MemberRole, Membership, Organization
+from ..orgs.models import Membership, Organization
+from ..orgs.queries import managers_of
 from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from . import files
@@ -202,20 +203,8 @@ def ask_bidders_to_reconfirm(project: Project) -> int:
     return len(bids)
 
 
-def _managers_of(org_ids) -> list[Membership]:
-    if not org_ids:
-        return []
-    return db.session.scalars(
-        select(Membership).where(
-            Membership.org_id.in_(org_ids),
-            Membership.role == MemberRole.MANAGER,
-            Membership.active_on(clock.today_local()),
-        )
-    ).all()
-
-
 def _notify_own_managers(bid: Bid, kind: str, **context) -> None:
-    for membership in _managers_of([bid.org_id]):
+    for membership in managers_of([bid.org_id]):
         notify.send(
             membership.user,
             kind,
@@ -232,7 +221,7 @@ def notify_bidders(project: Project, kind: str, **context) -> None:
     org_ids = db.session.scalars(
         select(Bid.org_id).where(Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED)
     ).all()
-    for membership in _managers_of(org_ids):
+    for membership in managers_of(org_ids):
         notify.send(
             membership.user,
             kind,

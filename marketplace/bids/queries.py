@@ -1,57 +1,17 @@
-"""Which bids count: the validity rule at the deadline, in SQL and for one project; and what the bid
-pages list."""
+"""What the bid pages list, and why one bid does not count (the rule itself, in SQL, is
+``bids.validity``)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..enums import LabelledEnum
 from ..extensions import db
-from ..orgs.models import Organization, OrgKind
 from ..projects.lifecycle import effective_state_column
 from ..projects.models import Project
 from .models import Bid, BidStatus
-
-
-def valid_bid_clause():
-    """A bid is valid when submitted, confirmed, within the cap and from an eligible, active
-    organization (DESIGN.md 竞标). Used with Bid, Organization and Project in the query."""
-    return and_(
-        Bid.status == BidStatus.SUBMITTED,
-        Bid.confirmed.is_(True),
-        Bid.requested_budget <= Project.budget_cap,
-        Organization.is_active.is_(True),
-        or_(
-            and_(Organization.kind == OrgKind.COLLEGE_UNION, Project.allow_college_union.is_(True)),
-            and_(Organization.kind == OrgKind.CLUB, Project.allow_club.is_(True)),
-            and_(Organization.kind == OrgKind.CLASS, Project.allow_class.is_(True)),
-        ),
-    )
-
-
-def has_valid_bid():
-    """SQL condition on Project: at least one valid bid (correlated to the outer Project)."""
-    return exists(
-        select(Bid.id)
-        .join(Organization, Organization.id == Bid.org_id)
-        .where(Bid.project_id == Project.id, valid_bid_clause())
-    )
-
-
-def valid_bids(project: Project) -> list[Bid]:
-    return db.session.scalars(
-        select(Bid)
-        .join(Organization, Organization.id == Bid.org_id)
-        .join(Project, Project.id == Bid.project_id)
-        .where(Bid.project_id == project.id, valid_bid_clause())
-        .order_by(Bid.public_id)
-    ).all()
-
-
-def project_has_valid_bid(project: Project) -> bool:
-    return bool(db.session.scalar(select(has_valid_bid()).where(Project.id == project.id)))
 
 
 class Validity(LabelledEnum):
@@ -80,7 +40,7 @@ class Validity(LabelledEnum):
 
 
 def validity(bid: Bid) -> Validity:
-    """``valid_bid_clause`` for one loaded bid, naming the first reason it does not count."""
+    """``validity.valid_bid_clause`` for one loaded bid, naming the first reason it does not count."""
     if bid.status != BidStatus.SUBMITTED:
         return Validity.WITHDRAWN
     if not bid.org.is_active or not bid.project.admits(bid.org.kind):
@@ -128,12 +88,3 @@ def submitted_counts(project_ids) -> dict[int, int]:
         .group_by(Bid.project_id)
     )
     return dict(rows.all())
-
-
-def bidding_org_ids(project: Project) -> set[int]:
-    """Organizations with a submitted bid: their members are recused from the project."""
-    return set(
-        db.session.scalars(
-            select(Bid.org_id).where(Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED)
-        )
-    )

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..forms import ActionForm, attempt
 from ..orgs.models import BIDDER_KINDS, MemberRole, Organization
 from ..orgs.operations import current_members
+from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from ..projects.queries import paginate_rows
 from . import files, operations, queries
@@ -63,7 +64,7 @@ def _names(user_ids) -> list[str]:
 
 
 def _bidding_open(project: Project) -> bool:
-    return project.effective_state == ProjectState.OPEN
+    return lifecycle.effective_state(project) == ProjectState.OPEN
 
 
 @bp.route("/projects/<int:project_id>/bid", methods=["GET", "POST"])

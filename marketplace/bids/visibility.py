@@ -1,14 +1,12 @@
-"""Sealing (密封) and recusal (回避): who may see a bid, and who is kept out of a project.
+"""Sealing (密封): who may see a bid, and the record of who was recused (回避) when bidding closed.
 
 Before the deadline a bid is visible to the managers of the bidding organization only. After it,
 the panel, the posting union's staff and the league reviewer see the project's bids — except anyone
-recused: a person whose membership of a bidding organization was active on the deadline's date.
-Other bidders are always recused, so they never see a competitor's plan.
+recused (``projects.recusal``): a person whose membership of a bidding organization was active on the
+deadline's date. Other bidders are always recused, so they never see a competitor's plan.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from sqlalchemy import and_, or_, select
 
@@ -16,40 +14,21 @@ from .. import permissions
 from ..extensions import db
 from ..orgs.models import Membership
 from ..permissions import Role
+from ..projects.lifecycle import effective_state, effective_state_in
 from ..projects.models import Project, ProjectState
+from ..projects.recusal import is_recused, recused_memberships
+from ..review.models import PanelSeat, ReviewRound
 from ..timeutil import SCHOOL_TZ
 from .models import Bid, BidStatus, Recusal
-from .queries import bidding_org_ids
 
 SEALED_STATES = frozenset({ProjectState.DRAFT, ProjectState.PENDING_APPROVAL, ProjectState.OPEN})
-
-
-def deadline_day(project: Project) -> date:
-    return project.bid_deadline.astimezone(SCHOOL_TZ).date()
 
 
 def is_sealed(project: Project) -> bool:
     """Sealed until bidding closes. A project cancelled while bidding was open never closed bidding,
     so its bids stay sealed even once the old deadline has passed."""
-    state = project.effective_state
+    state = effective_state(project)
     return state in SEALED_STATES or (state == ProjectState.CANCELLED and project.bidding_closed_at is None)
-
-
-def recused_memberships(project: Project, user_id: int | None = None) -> list[Membership]:
-    """Memberships, active on the deadline's date, in organizations bidding on ``project``."""
-    orgs = bidding_org_ids(project)
-    if not orgs:
-        return []
-    stmt = select(Membership).where(Membership.org_id.in_(orgs), Membership.active_on(deadline_day(project)))
-    if user_id is not None:
-        stmt = stmt.where(Membership.user_id == user_id)
-    return db.session.scalars(stmt).all()
-
-
-def is_recused(user, project: Project) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(recused_memberships(project, user.id))
 
 
 def record_recusals(project: Project) -> None:
@@ -69,8 +48,6 @@ def record_recusals(project: Project) -> None:
 
 def is_declared_panelist(user, project: Project) -> bool:
     """On a review panel of the project, having declared no conflict of interest."""
-    from ..review.models import PanelSeat, ReviewRound
-
     return (
         db.session.scalar(
             select(PanelSeat.id)
@@ -116,8 +93,6 @@ def can_view_bids_of(user, project: Project) -> bool:
 
 def hidden_bid_projects(user) -> set[int]:
     """Projects whose bid audit entries ``user`` may not read: still sealed, or recused from."""
-    from ..projects.lifecycle import effective_state_in
-
     sealed = set(
         db.session.scalars(
             select(Project.id).where(

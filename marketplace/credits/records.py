@@ -16,9 +16,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import audit, clock, permissions, settings
+from ..bids import files
 from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
+from ..orgs.queries import union_staff
 from ..school.models import term_containing
 from ..statuses import StatusTable, ruled
 from ..urls import path_for
@@ -250,8 +252,6 @@ def file_appeal(student, shift, data: dict) -> CreditAppeal:
         created_at=clock.now(),
     )
     if evidence is not None and getattr(evidence, "filename", ""):
-        from ..bids import files
-
         try:
             stored = files.check_and_store(evidence)
         except DomainError as error:  # beside the evidence field, not the bid form's "file"
@@ -261,10 +261,11 @@ def file_appeal(student, shift, data: dict) -> CreditAppeal:
     db.session.flush()
     project = shift.position.project
     audit.record(student, "credit.appeal", appeal, project_id=project.id)
-    from ..review.operations import union_staff
-
     notify.send_to_many(
-        union_staff(project), "credit.appeal_received", link=path_for("credits.appeals"), appeal=appeal
+        union_staff(project.union_id),
+        "credit.appeal_received",
+        link=path_for("credits.appeals"),
+        appeal=appeal,
     )
     return appeal
 

@@ -147,6 +147,7 @@ def _font_path() -> str:
 
 
 def _register_font() -> None:
+    # reportlab is slow to import (0.1 s): loaded when a PDF is made, not by every process
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -166,6 +167,7 @@ def render_pdf(
 ) -> bytes:
     """The transcript as PDF: Chinese text in an embedded TrueType font (no unembedded Helvetica: the
     canvas starts in our font), a verification code and a QR code to the public check."""
+    # reportlab and qrcode are slow to import: loaded when a PDF is made, not by every process
     import qrcode
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -228,7 +230,7 @@ def render_pdf(
 
 
 def render_xlsx(user, issued: TranscriptIssue, records: list[CreditRecord], school: str) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # slow to import (0.15 s): loaded by the xlsx transcript only
 
     book = Workbook()
     sheet = book.active

@@ -32,6 +32,7 @@ from ..bids import files
 from ..extensions import db, limiter
 from ..forms import attempt
 from ..hosting import operations as hosting
+from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from ..volunteers.positions import completed_trainings
 from ..volunteers.reliability import reliability
@@ -405,7 +406,7 @@ def completion(project_id: int):
         "credits/completion.html",
         form=form,
         project=project,
-        hosting=project.effective_state == ProjectState.HOSTING,
+        hosting=lifecycle.effective_state(project) == ProjectState.HOSTING,
         budget=hosting.awarded_budget(project),
         spent=hosting.spent(project),
     ), form.status_code

@@ -16,7 +16,10 @@ from .. import audit, clock, permissions
 from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
+from ..orgs.queries import union_staff
+from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
+from ..review.models import AwardNotice, NoticeStatus
 from .models import CompletionReport, Expenditure, Photo, ProgressUpdate
 
 MAX_SIDE = 1600  # phone photos are resized to at most this many pixels on the long side
@@ -26,8 +29,6 @@ MAX_PHOTO_BYTES = 15 * 1024 * 1024
 def require_host(actor, project: Project) -> None:
     """The host acting on its project in hosting. Persists first a hosting start that the end of the
     notice window made due (a write persists due steps), so the host is recorded before it acts."""
-    from ..projects import lifecycle
-
     lifecycle.lock(project)
     lifecycle.catch_up(project)
     permissions.require(actor, "project.host", project)
@@ -91,8 +92,6 @@ def post_progress(actor, project: Project, data: dict) -> ProgressUpdate:
 
 def awarded_budget(project: Project) -> Decimal | None:
     """The budget the host won with: the requested budget of the final notice's bid."""
-    from ..review.models import AwardNotice, NoticeStatus
-
     notice = db.session.scalar(
         select(AwardNotice).where(
             AwardNotice.project_id == project.id, AwardNotice.status == NoticeStatus.FINAL
@@ -148,9 +147,7 @@ def record_expenditure(actor, project: Project, data: dict) -> Expenditure:
         project_id=project.id,
     )
     if over:
-        from ..review.operations import union_staff
-
-        for staff in union_staff(project):
+        for staff in union_staff(project.union_id):
             notify.send(
                 staff,
                 "hosting.overspent",
@@ -174,8 +171,6 @@ def submit_completion(actor, project: Project, data: dict) -> CompletionReport:
     """结项: the host's report (``outcomes``, ``participants``, ``spending_summary``, with ``photos`` on
     a final 100 % update); the project moves to evaluating."""
     outcomes, participants = data["outcomes"], data["participants"]
-    from ..projects import lifecycle
-
     require_host(actor, project)
     if not (outcomes or "").strip():
         raise DomainError(_("请填写项目成效。"), field="outcomes")

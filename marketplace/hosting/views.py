@@ -22,6 +22,7 @@ from sqlalchemy import select
 from .. import clock, permissions
 from ..extensions import db
 from ..forms import ActionForm, Form, attempt, flash_refusal
+from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
 from ..timeutil import local
@@ -104,7 +105,7 @@ def _console(
     return render_template(
         "hosting/console.html",
         project=project,
-        hosting_now=project.effective_state == ProjectState.HOSTING,
+        hosting_now=lifecycle.effective_state(project) == ProjectState.HOSTING,
         budget=budget,
         spent=spent,
         # Once the budget is used up every further expense needs a reason: ask for it straight away.

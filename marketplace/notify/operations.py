@@ -13,11 +13,12 @@ from urllib.parse import urljoin
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..extensions import db
+from . import delivery
 from .kinds import KINDS
 from .models import Channel, Notification, NotificationPreference, OutboxMessage
 
@@ -110,8 +111,6 @@ def email_preferences(user) -> dict[str, bool]:
 
 
 def unread_count(user) -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(
         select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     )
@@ -131,9 +130,7 @@ def _schedule_delivery(session):
     if session.in_nested_transaction():
         return
     if session.info.pop(_PENDING_FLAG, False):
-        from .delivery import deliver_outbox
-
-        deliver_outbox()
+        delivery.deliver_outbox()
 
 
 @event.listens_for(Session, "after_rollback")

@@ -6,22 +6,27 @@ project's state; ``catch_up`` persists the steps the clock has made due (``DUE_R
 ``effective_state`` — the same rules evaluated against ``clock.now()``, in Python for one project and
 in SQL (``effective_state_sql``) for lists, so an expired project never shows as open even if no
 background job has run. ``move`` performs every step as a conditional UPDATE (``WHERE state =
-:source``), so two workers never apply the same step twice, and writes the audit log.
+:source``), so two workers never apply the same step twice, writes the audit log, and sends
+``project_moved``: what a step implies in other areas (a review round, recusals, the notice,
+notifications) is done by that signal's receivers, in those areas' ``receivers.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableSet
 from dataclasses import dataclass
 from datetime import datetime
 
+from blinker import Signal
 from flask_babel import gettext as _
 from sqlalchemy import String, and_, case, literal, select, type_coerce, update
 
 from .. import audit, clock, draw, permissions
+from ..bids.validity import has_valid_bid, project_has_valid_bid, valid_bids
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..models_base import enum_type
+from ..review.window import window_over, window_over_sql, winner_org_id
 from .models import Project
 from .models import ProjectState as S
 
@@ -32,6 +37,11 @@ class IllegalTransition(DomainError):
         self.state, self.action = state, action
 
 
+# The columns a step sets together with the state, from (project, actor, now, reason): the CHECK
+# constraints hold them together.
+Facts = Callable[[Project, object, datetime, str | None], dict]
+
+
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset[S]
@@ -40,6 +50,7 @@ class Transition:
     needs_reason: bool = False
     # A fact the project must have besides its state: returns the refusal, or None when it holds.
     guard: Callable[[Project], str | None] | None = None
+    facts: Facts | None = None
 
 
 def _cancel_requested(project: Project) -> str | None:
@@ -47,15 +58,56 @@ def _cancel_requested(project: Project) -> str | None:
     return None if project.cancel_requested_at is not None else _("这个项目没有待批准的取消申请。")
 
 
+def tiebreak_seed(project: Project) -> str:
+    """The award draw's seed, fixed when bidding closes, over the valid bids (see marketplace.draw)."""
+    return draw.seed_for(project.id, (bid.public_id for bid in valid_bids(project)))
+
+
+def _published(project, actor, now, reason) -> dict:
+    return {"published_at": now, "return_reason": None}
+
+
+def _returned(project, actor, now, reason) -> dict:
+    return {"return_reason": reason}
+
+
+def _bidding_closed(project, actor, now, reason) -> dict:
+    return {"bidding_closed_at": now, "tiebreak_seed": tiebreak_seed(project)}
+
+
+def _failed_at_deadline(project, actor, now, reason) -> dict:
+    return {"bidding_closed_at": now}
+
+
+def _hosted_by_winner(project, actor, now, reason) -> dict:
+    return {"host_org_id": winner_org_id(project)}
+
+
+def _cancelled(project, actor, now, reason) -> dict:
+    # Approving a request keeps the reason given with the request.
+    return {"cancel_reason": reason or project.cancel_reason}
+
+
+def _cancel_request(project, actor, now, reason) -> dict:
+    return {
+        "cancel_requested_at": now,
+        "cancel_requested_by_id": getattr(actor, "id", None),
+        "cancel_reason": reason,
+    }
+
+
 BEFORE_HOSTING = frozenset({S.DRAFT, S.PENDING_APPROVAL, S.OPEN, S.REVIEWING, S.AWARD_NOTICE})
 
 TRANSITIONS: dict[str, Transition] = {
-    "publish": Transition(frozenset({S.DRAFT}), S.OPEN, "project.publish"),  # not major
+    "publish": Transition(frozenset({S.DRAFT}), S.OPEN, "project.publish", facts=_published),  # not major
     "submit": Transition(frozenset({S.DRAFT}), S.PENDING_APPROVAL, "project.publish"),  # major
-    "approve": Transition(frozenset({S.PENDING_APPROVAL}), S.OPEN, "project.approve"),
-    "return": Transition(frozenset({S.PENDING_APPROVAL}), S.DRAFT, "project.approve", needs_reason=True),
-    "close_bidding": Transition(frozenset({S.OPEN}), S.REVIEWING, None),
-    "fail": Transition(frozenset({S.OPEN}), S.FAILED, None),  # 流标: no valid bid at the deadline
+    "approve": Transition(frozenset({S.PENDING_APPROVAL}), S.OPEN, "project.approve", facts=_published),
+    "return": Transition(
+        frozenset({S.PENDING_APPROVAL}), S.DRAFT, "project.approve", needs_reason=True, facts=_returned
+    ),
+    "close_bidding": Transition(frozenset({S.OPEN}), S.REVIEWING, None, facts=_bidding_closed),
+    # 流标: no valid bid at the deadline.
+    "fail": Transition(frozenset({S.OPEN}), S.FAILED, None, facts=_failed_at_deadline),
     "award": Transition(frozenset({S.REVIEWING}), S.AWARD_NOTICE, "project.award"),
     "uphold_objection": Transition(
         frozenset({S.AWARD_NOTICE}), S.REVIEWING, "project.rule_objection", needs_reason=True
@@ -65,15 +117,19 @@ TRANSITIONS: dict[str, Transition] = {
     "fail_after_decline": Transition(
         frozenset({S.AWARD_NOTICE}), S.FAILED, "project.award", needs_reason=True
     ),
-    "start_hosting": Transition(frozenset({S.AWARD_NOTICE}), S.HOSTING, None),
+    "start_hosting": Transition(frozenset({S.AWARD_NOTICE}), S.HOSTING, None, facts=_hosted_by_winner),
     "complete": Transition(frozenset({S.HOSTING}), S.EVALUATING, "project.host"),
     "close": Transition(frozenset({S.EVALUATING}), S.CLOSED, "project.close"),
-    "cancel": Transition(BEFORE_HOSTING, S.CANCELLED, "project.cancel", needs_reason=True),
+    "cancel": Transition(BEFORE_HOSTING, S.CANCELLED, "project.cancel", needs_reason=True, facts=_cancelled),
     "request_cancel": Transition(
-        frozenset({S.HOSTING, S.EVALUATING}), None, "project.cancel", needs_reason=True
+        frozenset({S.HOSTING, S.EVALUATING}), None, "project.cancel", needs_reason=True, facts=_cancel_request
     ),
     "approve_cancel": Transition(
-        frozenset({S.HOSTING, S.EVALUATING}), S.CANCELLED, "project.approve_cancel", guard=_cancel_requested
+        frozenset({S.HOSTING, S.EVALUATING}),
+        S.CANCELLED,
+        "project.approve_cancel",
+        guard=_cancel_requested,
+        facts=_cancelled,
     ),
 }
 
@@ -93,45 +149,21 @@ def _deadline_passed(project: Project, now: datetime) -> bool:
     return now >= project.bid_deadline
 
 
-def _has_valid_bid(project: Project) -> bool:
-    from ..bids.queries import project_has_valid_bid
-
-    return project_has_valid_bid(project)
-
-
-def _has_valid_bid_sql():
-    from ..bids.queries import has_valid_bid
-
-    return has_valid_bid()
-
-
-def _notice_window_over(project: Project, now: datetime) -> bool:
-    from ..review.operations import window_over
-
-    return window_over(project, now)
-
-
-def _notice_window_over_sql(now: datetime):
-    from ..review.operations import window_over_sql
-
-    return window_over_sql(now)
-
-
 DUE_RULES: list[DueRule] = [
     DueRule(
         S.OPEN,
         "close_bidding",
-        lambda p, now: _deadline_passed(p, now) and _has_valid_bid(p),
-        lambda now: and_(Project.bid_deadline <= now, _has_valid_bid_sql()),
+        lambda p, now: _deadline_passed(p, now) and project_has_valid_bid(p),
+        lambda now: and_(Project.bid_deadline <= now, has_valid_bid()),
     ),
     DueRule(
         S.OPEN,
         "fail",
-        lambda p, now: _deadline_passed(p, now) and not _has_valid_bid(p),
-        lambda now: and_(Project.bid_deadline <= now, ~_has_valid_bid_sql()),
+        lambda p, now: _deadline_passed(p, now) and not project_has_valid_bid(p),
+        lambda now: and_(Project.bid_deadline <= now, ~has_valid_bid()),
     ),
     # 公示期满且无待处理异议: the winner becomes the host.
-    DueRule(S.AWARD_NOTICE, "start_hosting", _notice_window_over, _notice_window_over_sql),
+    DueRule(S.AWARD_NOTICE, "start_hosting", window_over, window_over_sql),
 ]
 
 
@@ -173,6 +205,42 @@ def effective_state_column(expression=None):
 # -- changing state ----------------------------------------------------------------------------------
 
 
+class _ConnectionOrder(MutableSet):
+    """A receiver set that keeps the order of connection (blinker's plain set leaves it undefined)."""
+
+    def __init__(self, items=()):
+        self._items = dict.fromkeys(items)
+
+    def __contains__(self, item) -> bool:
+        return item in self._items
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, item) -> None:
+        self._items[item] = None
+
+    def discard(self, item) -> None:
+        self._items.pop(item, None)
+
+    def copy(self) -> _ConnectionOrder:
+        return _ConnectionOrder(self._items)
+
+
+class _OrderedSignal(Signal):
+    set_class = _ConnectionOrder
+
+
+project_moved = _OrderedSignal(
+    doc="""Sent by ``move`` after each step, inside its transaction, as
+    ``project_moved.send(project, action=, actor=, reason=, source=, target=)``. The app factory
+    connects the receivers, in the order they run; a receiver that raises aborts the step."""
+)
+
+
 def lock(project: Project) -> None:
     """SELECT … FOR UPDATE on the project row (a no-op on SQLite), then read it afresh."""
     db.session.execute(select(Project.id).where(Project.id == project.id).with_for_update())
@@ -187,9 +255,9 @@ def move(
     transition = TRANSITIONS[action]
     source = project.state
     target = transition.target or source
-    now = clock.now()
     values = dict(values or {})
-    values.update(_facts_of(project, action, actor, now, reason))
+    if transition.facts is not None:
+        values.update(transition.facts(project, actor, clock.now(), reason))
     result = db.session.execute(
         update(Project)
         .where(Project.id == project.id, Project.state == source)
@@ -209,42 +277,8 @@ def move(
         reason=reason,
         project_id=project.id,
     )
-    effect = EFFECTS.get(action)
-    if effect is not None:
-        effect(project, actor, reason)
+    project_moved.send(project, action=action, actor=actor, reason=reason, source=source, target=target)
     return True
-
-
-def _facts_of(project: Project, action: str, actor, now: datetime, reason: str | None) -> dict:
-    """Columns that must change together with the state (the CHECK constraints hold them together)."""
-    if action in ("publish", "approve"):
-        return {"published_at": now, "return_reason": None}
-    if action == "return":
-        return {"return_reason": reason}
-    if action == "close_bidding":
-        return {"bidding_closed_at": now, "tiebreak_seed": tiebreak_seed(project)}
-    if action == "fail":
-        return {"bidding_closed_at": now} if project.state == S.OPEN else {}
-    if action == "start_hosting":
-        from ..review.operations import hosting_facts
-
-        return hosting_facts(project)
-    if action in ("cancel", "approve_cancel"):
-        return {"cancel_reason": reason or project.cancel_reason}
-    if action == "request_cancel":
-        return {
-            "cancel_requested_at": now,
-            "cancel_requested_by_id": getattr(actor, "id", None),
-            "cancel_reason": reason,
-        }
-    return {}
-
-
-def tiebreak_seed(project: Project) -> str:
-    """The award draw's seed, fixed when bidding closes, over the valid bids (see marketplace.draw)."""
-    from ..bids.queries import valid_bids
-
-    return draw.seed_for(project.id, (bid.public_id for bid in valid_bids(project)))
 
 
 def catch_up(project: Project, now: datetime | None = None) -> int:
@@ -291,52 +325,3 @@ def run_due_transitions(now: datetime | None = None) -> int:
         taken += catch_up(project, now)
         db.session.commit()
     return taken
-
-
-# -- what follows a step -------------------------------------------------------------------------------
-
-
-def _notify_union_staff_and_creator(project: Project, kind: str, reason: str | None) -> None:
-    from ..notify import operations as notify
-
-    if project.created_by is not None:
-        notify.send(project.created_by, kind, link=project.url, project=project, reason=reason)
-
-
-def _after_approve(project, actor, reason):
-    _notify_union_staff_and_creator(project, "project.approved", reason)
-
-
-def _after_return(project, actor, reason):
-    _notify_union_staff_and_creator(project, "project.returned", reason)
-
-
-def _after_close_bidding(project, actor, reason):
-    from ..bids.visibility import record_recusals
-    from ..review.operations import after_bidding_closed
-
-    record_recusals(project)
-    after_bidding_closed(project)
-
-
-def _after_hosting_starts(project, actor, reason):
-    from ..review.operations import after_hosting_starts
-
-    after_hosting_starts(project, actor, reason)
-
-
-def _after_cancel(project, actor, reason):
-    from ..bids.operations import notify_bidders
-    from ..review.operations import withdraw_notice
-
-    withdraw_notice(project, actor, reason)
-    notify_bidders(project, "project.cancelled", reason=reason)
-
-
-EFFECTS: dict[str, Callable] = {
-    "approve": _after_approve,
-    "return": _after_return,
-    "close_bidding": _after_close_bidding,
-    "start_hosting": _after_hosting_starts,
-    "cancel": _after_cancel,
-}

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import settings
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_type, utcnow
@@ -181,15 +182,7 @@ class Project(db.Model):
     @property
     def is_major(self) -> bool:
         """重大项目: flagged, or a budget over the configured threshold; needs the league's approval."""
-        from .. import settings
-
         return self.flagged_major or self.budget_cap > Decimal(str(settings.get("major_budget_threshold")))
-
-    @property
-    def effective_state(self) -> ProjectState:
-        from .lifecycle import effective_state
-
-        return effective_state(self)
 
     @property
     def bid_criteria(self) -> list[Criterion]:

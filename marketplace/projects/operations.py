@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
 from .. import audit, clock, permissions, settings
+from ..bids.models import Bid, BidStatus
+from ..bids.operations import ask_bidders_to_reconfirm, notify_bidders
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..models_base import claim_once
@@ -190,8 +192,6 @@ def update_project(actor, project: Project, data: dict) -> Project:
 
 
 def _record_change(actor, project: Project, changes: dict, reason: str, now: datetime) -> None:
-    from ..bids.operations import ask_bidders_to_reconfirm, notify_bidders
-
     moved_to = None
     requirements_changed = bool(REQUIREMENT_FIELDS & changes.keys())
     if requirements_changed:
@@ -206,7 +206,7 @@ def _record_change(actor, project: Project, changes: dict, reason: str, now: dat
         project_id=project.id,
         actor_id=actor.id,
         at=now,
-        changes=audit._plain(changes),
+        changes=audit.plain(changes),
         reason=reason or "",
         deadline_moved_to=moved_to,
     )
@@ -288,7 +288,7 @@ def ask_question(actor, project: Project, data: dict) -> Question:
     body = data["body"]
     if not body.strip():
         raise DomainError(_("请填写问题。"), field="body")
-    if project.effective_state != ProjectState.OPEN:
+    if lifecycle.effective_state(project) != ProjectState.OPEN:
         raise DomainError(_("项目不在竞标期，不能提问。"), field="body")
     if clock.now() >= questions_close_at(project):
         raise DomainError(
@@ -337,8 +337,6 @@ def answer_question(actor, question: Question, data: dict) -> None:
 def send_deadline_reminders(now: datetime | None = None) -> int:
     """24 h before the deadline, tell the managers of eligible organizations that have not bid.
     A conditional UPDATE marks the project first, so two workers never send the reminder twice."""
-    from ..bids.models import Bid, BidStatus
-
     now = now or clock.now()
     due = db.session.scalars(
         select(Project.id).where(

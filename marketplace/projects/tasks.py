@@ -8,13 +8,12 @@ from __future__ import annotations
 from huey import crontab
 
 from ..queue import periodic_task
+from ..volunteers.tasks import tick as volunteers_tick
 from .lifecycle import run_due_transitions
 from .operations import send_deadline_reminders
 
 
 def tick() -> dict:
-    from ..volunteers.tasks import tick as volunteers_tick
-
     return {
         "transitions": run_due_transitions(),
         "deadline_reminders": send_deadline_reminders(),

@@ -153,7 +153,7 @@ def _project_page(
     if answering is not None:
         answer_forms.update([answering])
     sees_bid_count = permissions.can(current_user, "project.view_bid_count", project)
-    state = project.effective_state
+    state = lifecycle.effective_state(project)
     return render_template(
         "projects/show.html",
         project=project,
@@ -201,7 +201,7 @@ def new():
 def edit(project_id: int):
     project = db.get_or_404(Project, project_id)
     permissions.require(current_user, "project.edit", project)
-    state = project.effective_state
+    state = lifecycle.effective_state(project)
     if state not in operations.EDITABLE_STATES:
         flash(_("项目处于「%(state)s」阶段，不能再修改。", state=state.label), "warning")
         return redirect(project.url)

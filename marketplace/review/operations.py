@@ -12,24 +12,26 @@ from datetime import timedelta
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, clock, permissions, settings
 from ..accounts.models import SiteRole, User
 from ..bids.models import Bid
 from ..bids.operations import notify_bidders
-from ..bids.queries import valid_bids
-from ..bids.visibility import is_recused, recused_memberships
+from ..bids.validity import valid_bids
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..notify import operations as notify
+from ..orgs.queries import managers_of, union_staff
 from ..projects import lifecycle
 from ..projects.models import CriterionPurpose, Project, ProjectState
+from ..projects.recusal import is_recused, recused_memberships
 from ..statuses import StatusTable, ruled
 from ..urls import path_for
 from . import scoring
 from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, PanelSeat, ReviewRound, Score
+from .window import active_notice
 
 MIN_PANEL = 3
 
@@ -297,14 +299,6 @@ def move_objection(objection: Objection, action: str, actor, *, reason: str | No
     OBJECTIONS.move(objection, action, actor, reason=reason, project_id=objection.notice.project_id)
 
 
-def active_notice(project: Project) -> AwardNotice | None:
-    return db.session.scalar(
-        select(AwardNotice).where(
-            AwardNotice.project_id == project.id, AwardNotice.status == NoticeStatus.ACTIVE
-        )
-    )
-
-
 def notices_of(project: Project) -> list[AwardNotice]:
     return db.session.scalars(
         select(AwardNotice).where(AwardNotice.project_id == project.id).order_by(AwardNotice.number)
@@ -346,10 +340,8 @@ def _publish_notice(project: Project, round_: ReviewRound, ranked, bid: Bid, jus
 
 
 def _notify_result(project: Project, notice: AwardNotice, entry) -> None:
-    from ..bids.operations import _managers_of
-
     won = entry.bid.id == notice.bid_id
-    for membership in _managers_of([entry.bid.org_id]):
+    for membership in managers_of([entry.bid.org_id]):
         notify.send(
             membership.user,
             "review.award_result",
@@ -407,7 +399,7 @@ def object_to(student, project: Project, data: dict) -> Objection:
     reason = data["reason"]
     notice = active_notice(project)
     if (
-        project.effective_state != ProjectState.AWARD_NOTICE
+        lifecycle.effective_state(project) != ProjectState.AWARD_NOTICE
         or notice is None
         or clock.now() >= notice.window_ends_at
     ):
@@ -485,7 +477,7 @@ def decline(actor, project: Project, data: dict) -> None:
     if not (reason or "").strip():
         raise DomainError(_("请写明放弃承办的原因。"), field="reason")
     move_notice(notice, "decline", actor, reason=reason.strip())
-    for staff in union_staff(project):
+    for staff in union_staff(project.union_id):
         notify.send(
             staff,
             "review.declined",
@@ -493,20 +485,6 @@ def decline(actor, project: Project, data: dict) -> None:
             project=project,
             reason=reason,
         )
-
-
-def union_staff(project: Project) -> list[User]:
-    from ..orgs.models import Membership
-
-    return (
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.org_id == project.union_id, Membership.active_on(clock.today_local()))
-        )
-        .unique()
-        .all()
-    )
 
 
 def next_in_line(project: Project) -> Bid | None:
@@ -540,17 +518,7 @@ def pass_award(actor, project: Project, data: dict) -> AwardNotice | None:
     return _publish_notice(project, round_, scoring.rank(round_, project), bid, reason)
 
 
-# -- the clock's step at the end of the window -----------------------------------------------------------
-
-
-def host_org_id(project: Project) -> int | None:
-    """承办方: recorded when hosting starts; between the end of the notice window and the first write
-    or tick that records it, the winner of the notice."""
-    if project.host_org_id is not None:
-        return project.host_org_id
-    if project.state == ProjectState.AWARD_NOTICE and project.effective_state == ProjectState.HOSTING:
-        return active_notice(project).bid.org_id
-    return None
+# -- what the project's steps do to its notice (called by review.receivers) -------------------------------
 
 
 def withdraw_notice(project: Project, actor, reason: str | None) -> None:
@@ -560,43 +528,8 @@ def withdraw_notice(project: Project, actor, reason: str | None) -> None:
         move_notice(notice, "withdraw", actor, reason=reason)
 
 
-def window_over(project: Project, now) -> bool:
-    notice = active_notice(project)
-    if notice is None or now < notice.window_ends_at:
-        return False
-    pending = db.session.scalar(
-        select(func.count())
-        .select_from(Objection)
-        .where(Objection.notice_id == notice.id, Objection.status == ObjectionStatus.PENDING)
-    )
-    return pending == 0
-
-
-def window_over_sql(now):
-    pending = exists(
-        select(Objection.id).where(
-            Objection.notice_id == AwardNotice.id, Objection.status == ObjectionStatus.PENDING
-        )
-    )
-    return exists(
-        select(AwardNotice.id).where(
-            AwardNotice.project_id == Project.id,
-            AwardNotice.status == NoticeStatus.ACTIVE,
-            AwardNotice.window_ends_at <= now,
-            ~pending,
-        )
-    )
-
-
-def hosting_facts(project: Project) -> dict:
-    return {"host_org_id": active_notice(project).bid.org_id}
-
-
 def after_hosting_starts(project: Project, actor, reason) -> None:
+    """The window ended without a pending objection: the notice is final, and the bidders hear who hosts."""
     notice = active_notice(project)
     move_notice(notice, "finalize", actor)
     notify_bidders(project, "review.hosting_begins", host=notice.bid.org)
-
-
-def after_bidding_closed(project: Project) -> None:
-    open_round(project)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from .. import draw
 from ..bids.models import Bid
-from ..bids.queries import valid_bids
+from ..bids.validity import valid_bids
 from ..extensions import db
 from .models import PanelSeat, ReviewRound, Score
 

@@ -18,11 +18,12 @@ from flask_login import current_user, login_required
 
 from .. import clock, permissions
 from ..bids.models import Bid
-from ..bids.queries import valid_bids
+from ..bids.validity import valid_bids
 from ..bids.visibility import hidden_bid_projects
 from ..extensions import db
 from ..formatting import local_datetime
 from ..forms import ActionForm, Form, attempt, flash_refusal
+from ..projects import lifecycle
 from ..projects.forms import ReasonForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public, paginate_rows
@@ -58,7 +59,7 @@ def _overview(
     pass_form: ReasonForm | None = None,
     status: int = 200,
 ):
-    state = project.effective_state
+    state = lifecycle.effective_state(project)
     may_act = permissions.can(current_user, "project.award", project)
     rounds = review.rounds_of(project)
     current = rounds[-1] if rounds else None
@@ -240,7 +241,7 @@ def declare(project_id: int):
         seat=seat,
         form=form,
         bidders=[bid.org for bid in valid_bids(project)],
-        reviewing=project.effective_state == ProjectState.REVIEWING,
+        reviewing=lifecycle.effective_state(project) == ProjectState.REVIEWING,
     ), form.status_code
 
 
@@ -306,7 +307,7 @@ def _score_page(project, round_, seat, bids, bid, form, *, submit_form=None):
         team=queries.team_names(bid),
         form=form,
         submit_form=submit_form or ActionForm(formdata=None),
-        locked=seat.submitted_at is not None or project.effective_state != ProjectState.REVIEWING,
+        locked=seat.submitted_at is not None or lifecycle.effective_state(project) != ProjectState.REVIEWING,
     )
 
 
@@ -383,7 +384,7 @@ def _notice_page(project: Project, *, objection_form=None, decline_form=None, st
     if not notices:
         abort(404)
     notice = notices[-1]
-    state = project.effective_state
+    state = lifecycle.effective_state(project)
     running = state == ProjectState.AWARD_NOTICE and notice.status == NoticeStatus.ACTIVE
     window_open = running and clock.now() < notice.window_ends_at
     mine = queries.objection_of(notice, current_user)

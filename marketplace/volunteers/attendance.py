@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import audit, clock, permissions, settings
+from ..credits.records import create_from_attendance
 from ..errors import DomainError
 from ..extensions import db
 from .models import Attendance, Shift, Signup, SignupStatus
@@ -164,8 +165,6 @@ def confirm_attendance(actor, shift: Shift) -> int:
             )
             confirmed += 1
     shift.attendance_confirmed_at, shift.attendance_confirmed_by_id = clock.now(), actor.id
-    from ..credits.records import create_from_attendance
-
     create_from_attendance(actor, shift, [s for s in roster(shift) if s.status == SignupStatus.ACCEPTED])
     audit.record(
         actor,

@@ -23,6 +23,7 @@ from ..accounts.models import AccountKind
 from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
+from ..projects import lifecycle
 from ..projects.models import ProjectState
 from ..school.models import term_containing
 from ..statuses import NEW, StatusTable
@@ -168,7 +169,7 @@ def sign_up(student, shift: Shift) -> Signup:
     if not permissions.can(student, "account.write") or student.kind != AccountKind.STUDENT:
         abort(403)
     position = shift.position
-    if position.project.effective_state != ProjectState.HOSTING:
+    if lifecycle.effective_state(position.project) != ProjectState.HOSTING:
         raise DomainError(_("项目不在承办阶段，暂不招募。"))
     now = clock.now()
     if now >= signup_closes_at(shift):

@@ -33,6 +33,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..formatting import local_datetime
 from ..forms import ActionForm, attempt
+from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
 from . import admission, attendance, calendar, positions, queries, reliability, signups
@@ -82,7 +83,7 @@ def recruitment(project_id: int):
     return render_template(
         "volunteers/project.html",
         project=project,
-        recruiting=project.effective_state == ProjectState.HOSTING,
+        recruiting=lifecycle.effective_state(project) == ProjectState.HOSTING,
         positions=positions,
         applied=queries.applied_counts(ids),
         mine=queries.signups_by_shift(current_user, ids),
@@ -114,7 +115,7 @@ def _shift_page(shift: Shift, *, action: ActionForm | None = None, leave: LeaveF
         shift=shift,
         position=shift.position,
         project=shift.position.project,
-        recruiting=shift.position.project.effective_state == ProjectState.HOSTING,
+        recruiting=lifecycle.effective_state(shift.position.project) == ProjectState.HOSTING,
         applied=queries.applied_counts([shift.id]).get(shift.id, 0),
         signup=signup,
         place=queries.waiting_place(signup) if signup else None,

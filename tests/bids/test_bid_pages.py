@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from marketplace.audit import AuditEntry
 from marketplace.bids.models import Bid, BidStatus
-from marketplace.bids.queries import Validity, valid_bids, validity
+from marketplace.bids.queries import Validity, validity
+from marketplace.bids.validity import valid_bids
 from marketplace.extensions import db
 from marketplace.orgs.models import MemberRole, OrgKind
 from marketplace.projects import operations as project_ops

@@ -10,6 +10,7 @@ import pytest
 from marketplace.bids import operations as bid_ops
 from marketplace.bids.models import Bid
 from marketplace.errors import DomainError
+from marketplace.projects import lifecycle
 from marketplace.projects import operations as project_ops
 from marketplace.projects.models import ProjectState
 from marketplace.projects.tasks import tick
@@ -28,7 +29,7 @@ def test_a_bid_one_second_after_the_deadline_is_refused(tick_ran, world, db, clo
     db.session.rollback()
 
     assert db.session.scalar(db.select(db.func.count()).select_from(Bid)) == 0
-    assert project.effective_state == ProjectState.FAILED
+    assert lifecycle.effective_state(project) == ProjectState.FAILED
 
 
 def test_an_expired_project_is_not_listed_as_open(client, world, clock):
@@ -49,7 +50,7 @@ def test_a_deadline_with_no_valid_bid_fails_the_project_when_the_only_bid_is_ove
     db.session.commit()
     clock.set(project.bid_deadline)
 
-    assert project.effective_state == ProjectState.FAILED
+    assert lifecycle.effective_state(project) == ProjectState.FAILED
     tick()
     db.session.refresh(project)
     assert project.state == ProjectState.FAILED and project.tiebreak_seed is None

@@ -24,7 +24,7 @@ def test_deadline_with_a_valid_bid_moves_to_reviewing_and_fixes_the_seed(world, 
     project = world.open_project()
     world.bid(project)
     clock.set(project.bid_deadline + timedelta(seconds=1))
-    assert project.effective_state == ProjectState.REVIEWING
+    assert lifecycle.effective_state(project) == ProjectState.REVIEWING
     assert lifecycle.run_due_transitions() == 1
     db.session.refresh(project)
     assert project.state == ProjectState.REVIEWING and len(project.tiebreak_seed) == 64
@@ -34,7 +34,7 @@ def test_deadline_with_a_valid_bid_moves_to_reviewing_and_fixes_the_seed(world, 
 def test_deadline_without_a_valid_bid_fails_the_project(world, db, clock):
     project = world.open_project()
     clock.set(project.bid_deadline)
-    assert project.effective_state == ProjectState.FAILED
+    assert lifecycle.effective_state(project) == ProjectState.FAILED
     open_ids = db.session.scalars(
         db.select(Project.id).where(lifecycle.effective_state_in(ProjectState.OPEN))
     ).all()

@@ -93,7 +93,7 @@ def test_a_pending_objection_holds_the_window_open(app, world):
     clock.set(review.active_notice(world.project).window_ends_at + timedelta(days=1))
     page = notice_page(app, world)
     assert "尚有异议在处理" in page and "目前有 1 条异议待处理" in page
-    assert world.project.effective_state == ProjectState.AWARD_NOTICE
+    assert lifecycle.effective_state(world.project) == ProjectState.AWARD_NOTICE
 
 
 def test_no_objection_after_the_window_and_none_from_faculty(app, world):

@@ -169,10 +169,10 @@ def test_a_dismissed_objection_lets_the_window_close_into_hosting_by_tick(app, c
     db.session.commit()
     notice = review.active_notice(world.project)
     clock.set(notice.window_ends_at + timedelta(seconds=1))
-    assert world.project.effective_state == ProjectState.AWARD_NOTICE  # an objection is pending
+    assert lifecycle.effective_state(world.project) == ProjectState.AWARD_NOTICE  # an objection is pending
     review.rule_on(world.reviewer, objection, {"uphold": False, "ruling": "评分程序合规，异议不成立"})
     db.session.commit()
-    assert world.project.effective_state == ProjectState.HOSTING
+    assert lifecycle.effective_state(world.project) == ProjectState.HOSTING
     assert lifecycle.run_due_transitions() == 1
     db.session.refresh(world.project)
     assert world.project.state == ProjectState.HOSTING and world.project.host_org_id == world.club_a.id
