@@ -172,6 +172,24 @@ def test_a_message_the_server_refuses_is_logged_and_tried_again_after_its_back_o
     assert [m["Message-ID"] for m in smtp.messages] == [row.message_id]
 
 
+def test_a_connection_lost_in_the_middle_of_a_message_leaves_it_unsent_and_it_is_tried_again(smtp, clock):
+    rows = [waiting_row(clock) for _ in range(2)]
+    smtp.hang_up = True
+
+    report = deliver_pending()
+
+    assert (report.sent, report.failed) == (0, 2)  # the second one found the connection gone too
+    for row in rows:
+        db.session.refresh(row)
+        assert row.status == OutboxStatus.PENDING and row.sent_at is None
+        assert attempts_of(row) == [False]
+    assert smtp.accepted == []
+
+    clock.shift(timedelta(seconds=60))
+    assert deliver_pending().sent == 2
+    assert sorted(m["Message-ID"] for m in smtp.messages) == sorted(row.message_id for row in rows)
+
+
 def test_a_claim_left_by_a_worker_that_died_is_taken_again_after_ten_minutes(smtp, clock):
     row = waiting_row(clock, status=OutboxStatus.SENDING, claimed_at=clock.now(), attempts=1)
 
