@@ -53,6 +53,7 @@ def _postgres_url() -> str | None:
 
 DATABASE_URL = _postgres_url()
 ON_POSTGRES = DATABASE_URL is not None
+isolation.SHARING = ON_POSTGRES  # on SQLite every test commits for real (see _commits)
 
 
 def pytest_report_header(config):
@@ -139,6 +140,8 @@ def _build_schema(db):
 
 
 def _commits(item) -> bool:
+    # On SQLite, which has one writer at a time, the code's own short transactions (progress
+    # reports) would wait for the test's: there every test commits for real.
     return not ON_POSTGRES or any(item.get_closest_marker(m) for m in ("commits", "browser"))
 
 
@@ -146,6 +149,7 @@ def _commits(item) -> bool:
 def _clean_world(request, app):
     """Every test starts at TEST_NOW with empty tables, default categories and fresh rate limits:
     rolled back after it, or, for a test that commits, emptied (see tests/isolation.py)."""
+    shared = isolation.shared_connection(request.fixturenames)
     if _commits(request.node):
         isolation.forget_writes()
         with isolation.bound_to(app, None):
@@ -154,7 +158,6 @@ def _clean_world(request, app):
             isolation.end_test()
         isolation.delete_written(app)
         return
-    shared = isolation.shared_connection(request.fixturenames)
     with isolation.rolled_back(app, shared) as connection, isolation.bound_to(app, connection):
         isolation.begin_test()
         yield

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from flask import current_app
 from flask_sqlalchemy.session import Session
@@ -155,30 +156,52 @@ _SHARED: dict[str, sa.Connection] = {}
 
 def shared_connection(fixturenames) -> sa.Connection | None:
     """The connection of the shared world a test uses, if it uses one."""
-    return next((_SHARED[name] for name in fixturenames if name in _SHARED), None)
+    used = [_SHARED[name] for name in fixturenames if name in _SHARED]
+    if _SHARED and not used:
+        # Its open transaction would hide its rows from this test and make it wait on their locks.
+        raise RuntimeError(
+            f"this test runs while the shared world {', '.join(_SHARED)} is open: scope that fixture "
+            "to a class holding only the tests that use it"
+        )
+    return used[0] if used else None
 
 
-def shared_world(build):
-    """Decorate the body of a class- or module-scoped fixture, ``build(app) -> world``: the world is
-    built once, in a transaction that the tests using the fixture share (each in a SAVEPOINT rolled
-    back after it) and that is rolled back after the last of them. For costly worlds that several
-    tests only read."""
-    name = build.__name__
+SHARING = True  # conftest turns it off where tests commit for real (the SQLite fallback)
 
-    @functools.wraps(build)
-    def fixture(app):
-        with rolled_back(app) as connection:
-            with bound_to(app, connection), app.app_context():
-                begin_test()
-                world = build(app)
-                end_test()
-            _SHARED[name] = connection
-            try:
-                yield world
-            finally:
-                del _SHARED[name]
 
-    return fixture
+def shared_world(**fixture_options):
+    """Make ``build(app, …) -> world`` a class-scoped fixture: the world is built once, in a
+    transaction that the tests using the fixture share (each in a SAVEPOINT rolled back after it)
+    and that is rolled back after the last of them. For costly worlds that several tests only read;
+    put those tests in a class of their own. Hand them ids or plain values: the objects ``build``
+    loaded leave with its session. Where tests commit for real, the world is built for each test."""
+
+    def decorate(build):
+        name = build.__name__
+
+        @functools.wraps(build)
+        def for_each_test(app, **fixtures):
+            with app.app_context():
+                return build(app, **fixtures)
+
+        @functools.wraps(build)
+        def for_the_class(app, **fixtures):
+            with rolled_back(app) as connection:
+                with bound_to(app, connection), app.app_context():
+                    begin_test()
+                    world = build(app, **fixtures)
+                    end_test()
+                _SHARED[name] = connection
+                try:
+                    yield world
+                finally:
+                    del _SHARED[name]
+
+        if not SHARING:
+            return pytest.fixture(**fixture_options)(for_each_test)
+        return pytest.fixture(scope="class", **fixture_options)(for_the_class)
+
+    return decorate
 
 
 # The tables to empty after a test: those written through any connection but the rolled-back one.

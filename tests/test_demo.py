@@ -172,8 +172,7 @@ class Seeded:
     clock_after: datetime
 
 
-@pytest.fixture(scope="class")
-@shared_world
+@shared_world()
 def seeded(app) -> Seeded:
     """The full demo, seeded once for the tests that only read it (each one is rolled back)."""
     before = clock.now()
