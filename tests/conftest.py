@@ -149,7 +149,7 @@ def _commits(item) -> bool:
 def _clean_world(request, app):
     """Every test starts at TEST_NOW with empty tables, default categories and fresh rate limits:
     rolled back after it, or, for a test that commits, emptied (see tests/isolation.py)."""
-    shared = isolation.shared_connection(request.fixturenames)
+    shared = isolation.shared(request.fixturenames)
     if _commits(request.node):
         isolation.forget_writes()
         with isolation.bound_to(app, None):
@@ -158,8 +158,11 @@ def _clean_world(request, app):
             isolation.end_test()
         isolation.delete_written(app)
         return
-    with isolation.rolled_back(app, shared) as connection, isolation.bound_to(app, connection):
-        isolation.begin_test()
+    with (
+        isolation.rolled_back(app, shared and shared.connection) as connection,
+        isolation.bound_to(app, connection),
+    ):
+        isolation.begin_test(shared.now if shared else isolation.TEST_NOW)
         yield
         isolation.end_test()
 

@@ -16,36 +16,40 @@ that world's transaction.
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from flask import current_app
 from flask_sqlalchemy.session import Session
+from sqlalchemy.orm.state import InstanceState
+
+from marketplace import clock
 
 TEST_NOW = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)  # 10:00 on a Monday of the spring term, Beijing time
 
 
-def begin_test() -> None:
-    """What every test starts from besides the tables: TEST_NOW, default categories, no rate limits."""
-    from marketplace import clock
+def begin_test(now: datetime = TEST_NOW) -> None:
+    """What every test starts from besides the tables: the clock frozen (at TEST_NOW unless a shared
+    world left it elsewhere), default categories, no rate limits."""
     from marketplace.credits.operations import ensure_default_categories
     from marketplace.extensions import db, limiter
 
-    clock.set(TEST_NOW)
+    clock.set(now)
     limiter.reset()
     ensure_default_categories()
     db.session.commit()
 
 
 def end_test() -> None:
-    from marketplace import clock
     from marketplace.extensions import db
 
     clock.reset()
@@ -151,17 +155,23 @@ def rolled_back(app, shared: sa.Connection | None = None) -> Iterator[sa.Connect
             delete_written(app)
 
 
-_SHARED: dict[str, sa.Connection] = {}
+@dataclass(frozen=True)
+class Shared:
+    connection: sa.Connection
+    now: datetime  # where building the world left the clock: where each of its tests starts
 
 
-def shared_connection(fixturenames) -> sa.Connection | None:
-    """The connection of the shared world a test uses, if it uses one."""
+_SHARED: dict[str, Shared] = {}
+
+
+def shared(fixturenames) -> Shared | None:
+    """The shared world a test uses, if it uses one."""
     used = [_SHARED[name] for name in fixturenames if name in _SHARED]
     if _SHARED and not used:
         # Its open transaction would hide its rows from this test and make it wait on their locks.
         raise RuntimeError(
             f"this test runs while the shared world {', '.join(_SHARED)} is open: scope that fixture "
-            "to a class holding only the tests that use it"
+            "to a class (or module) holding only the tests that use it"
         )
     return used[0] if used else None
 
@@ -169,12 +179,14 @@ def shared_connection(fixturenames) -> sa.Connection | None:
 SHARING = True  # conftest turns it off where tests commit for real (the SQLite fallback)
 
 
-def shared_world(**fixture_options):
-    """Make ``build(app, …) -> world`` a class-scoped fixture: the world is built once, in a
-    transaction that the tests using the fixture share (each in a SAVEPOINT rolled back after it)
-    and that is rolled back after the last of them. For costly worlds that several tests only read;
-    put those tests in a class of their own. Hand them ids or plain values: the objects ``build``
-    loaded leave with its session. Where tests commit for real, the world is built for each test."""
+def shared_world(scope: str = "class", **fixture_options):
+    """Make ``build(app, …) -> world`` a class-scoped (or module-scoped) fixture: the world is built
+    once, in a transaction that the tests using the fixture share (each in a SAVEPOINT rolled back
+    after it) and that is rolled back after the last of them. For costly worlds that several tests
+    start from; put those tests in a class of their own, or use ``scope="module"`` when every test of
+    the module does. Hand them ids or plain values: the objects ``build`` loaded leave with its session
+    (or :func:`in_this_session` brings them back). Where tests commit for real, the world is built for
+    each test."""
 
     def decorate(build):
         name = build.__name__
@@ -190,8 +202,9 @@ def shared_world(**fixture_options):
                 with bound_to(app, connection), app.app_context():
                     begin_test()
                     world = build(app, **fixtures)
+                    now = clock.now()
                     end_test()
-                _SHARED[name] = connection
+                _SHARED[name] = Shared(connection, now)
                 try:
                     yield world
                 finally:
@@ -199,9 +212,30 @@ def shared_world(**fixture_options):
 
         if not SHARING:
             return pytest.fixture(**fixture_options)(for_each_test)
-        return pytest.fixture(scope="class", **fixture_options)(for_the_class)
+        return pytest.fixture(scope=scope, **fixture_options)(for_the_class)
 
     return decorate
+
+
+def in_this_session(world):
+    """A copy of a shared world whose database objects (attributes, or in lists and dicts) are
+    loaded again in the test's own session."""
+    from marketplace.extensions import db
+
+    def again(value):
+        if isinstance(value, list | tuple):
+            return type(value)(again(v) for v in value)
+        if isinstance(value, dict):
+            return {k: again(v) for k, v in value.items()}
+        state = sa.inspect(value, raiseerr=False)
+        if isinstance(state, InstanceState) and state.key is not None:
+            return db.session.get(state.class_, state.identity)
+        return value
+
+    copied = copy.copy(world)
+    for name, value in vars(world).items():
+        setattr(copied, name, again(value))
+    return copied
 
 
 # The tables to empty after a test: those written through any connection but the rolled-back one.
