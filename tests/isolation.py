@@ -9,9 +9,9 @@ A test whose data other connections must see (threads with their own connections
 tests' live server) is marked ``commits``: it commits for real, and afterwards the tables it wrote
 are emptied, children before parents.
 
-A world that is costly to build and that several tests only read is built once by a class- or
+A world that is costly to build and that several tests start from is built once by a class- or
 module-scoped fixture made with :func:`shared_world`; each of its tests then runs in a SAVEPOINT of
-that world's transaction.
+that world's transaction, rolled back at its end.
 """
 
 from __future__ import annotations
