@@ -33,7 +33,7 @@ test: translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@bash scripts/ensure-services.sh
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --durations=15
 
 lint:
 	$(VENV)/bin/ruff check .

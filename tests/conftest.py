@@ -1,7 +1,9 @@
 """Test fixtures: the app on a real database, a clock, users of each role, and clean tables.
 
 The suite runs on PostgreSQL (``TEST_DATABASE_URL``, by default the local server's ``jiebang_test``
-database, created if missing, its schema built by the migrations). Where no PostgreSQL answers, the
+database, created if missing, its schema built by the migrations). Each test runs in a transaction
+rolled back after it; the few marked ``commits`` (and the browser tests) commit for real and have the
+tables they wrote emptied after them (tests/isolation.py). Where no PostgreSQL answers, the
 suite falls back to an SQLite file and skips the tests marked ``postgres`` — unless
 ``REQUIRE_PREREQUISITES=1`` (set by CI), which turns every such skip into a failure.
 """
@@ -12,7 +14,6 @@ import contextvars
 import os
 import re
 import tempfile
-from datetime import UTC, datetime
 
 os.environ["APP_ENV"] = "testing"
 
@@ -21,11 +22,11 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from config import TestingConfig
+from tests import isolation
 
 pytest_plugins = ["tests.browser.fixtures"]
 
 REQUIRE = os.environ.get("REQUIRE_PREREQUISITES") == "1"
-TEST_NOW = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)  # 10:00 on a Monday of the spring term, Beijing time
 
 
 def _postgres_url() -> str | None:
@@ -52,6 +53,7 @@ def _postgres_url() -> str | None:
 
 DATABASE_URL = _postgres_url()
 ON_POSTGRES = DATABASE_URL is not None
+isolation.SHARING = ON_POSTGRES  # on SQLite every test commits for real (see _commits)
 
 
 def pytest_report_header(config):
@@ -96,6 +98,7 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app():
     from marketplace import create_app
+    from marketplace.extensions import db
 
     if ON_POSTGRES:
         url = DATABASE_URL
@@ -104,6 +107,8 @@ def app():
     upload_dir = tempfile.mkdtemp(prefix="jiebang-uploads-")
     # Room for the concurrency tests' dozens of simultaneous connections.
     engine_options = {"pool_pre_ping": True, "pool_size": 40, "max_overflow": 10} if ON_POSTGRES else {}
+    # Every session (the test's, each request's, each task's) joins the test's transaction.
+    db.session = db._make_scoped_session(dict(isolation.SESSION_OPTIONS))
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -114,10 +119,8 @@ def app():
     app.config["WTF_CSRF_ENABLED"] = False  # tests/test_security.py turns it back on to prove it
     app.test_client_class = IsolatedClient
     with app.app_context():
-        from marketplace.extensions import db
-
         _build_schema(db)
-        sa.event.listen(db.engine, "before_cursor_execute", _note_writes)
+        sa.event.listen(db.engine, "before_cursor_execute", isolation.note_writes)
     return app
 
 
@@ -136,48 +139,32 @@ def _build_schema(db):
     upgrade()
 
 
-_INSERT = re.compile(r'^\s*INSERT\s+INTO\s+"?(\w+)"?', re.IGNORECASE)
-_written: set[str] = set()
-
-
-def _note_writes(conn, cursor, statement, parameters, context, executemany):
-    match = _INSERT.match(statement)
-    if match:
-        _written.add(match.group(1))
-
-
-def truncate_all(db) -> None:
-    """Empty the tables this test wrote to (every connection of the engine is watched, threads
-    included); truncating only those keeps the per-test clean-up cheap."""
-    db.session.remove()
-    tables = [t.name for t in db.metadata.sorted_tables if t.name in _written]
-    _written.clear()
-    if not tables:
-        return
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(
-                sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
-            )
-        else:
-            for table in reversed([t.name for t in db.metadata.sorted_tables]):
-                conn.execute(sa.text(f'DELETE FROM "{table}"'))
+def _commits(item) -> bool:
+    # On SQLite, which has one writer at a time, the code's own short transactions (progress
+    # reports) would wait for the test's: there every test commits for real.
+    return not ON_POSTGRES or any(item.get_closest_marker(m) for m in ("commits", "browser"))
 
 
 @pytest.fixture(autouse=True)
-def _clean_world(app):
-    """Every test starts at TEST_NOW with empty tables, default categories and fresh rate limits."""
-    from marketplace import clock
-    from marketplace.credits.operations import ensure_default_categories
-    from marketplace.extensions import db, limiter
-
-    clock.set(TEST_NOW)
-    limiter.reset()
-    ensure_default_categories()
-    db.session.commit()
-    yield
-    clock.reset()
-    truncate_all(db)
+def _clean_world(request, app):
+    """Every test starts at TEST_NOW with empty tables, default categories and fresh rate limits:
+    rolled back after it, or, for a test that commits, emptied (see tests/isolation.py)."""
+    shared = isolation.shared(request.fixturenames)
+    if _commits(request.node):
+        isolation.forget_writes()
+        with isolation.bound_to(app, None):
+            isolation.begin_test()
+            yield
+            isolation.end_test()
+        isolation.delete_written(app)
+        return
+    with (
+        isolation.rolled_back(app, shared and shared.connection) as connection,
+        isolation.bound_to(app, connection),
+    ):
+        isolation.begin_test(shared.now if shared else isolation.TEST_NOW)
+        yield
+        isolation.end_test()
 
 
 @pytest.fixture
@@ -211,15 +198,20 @@ def as_admin(client, admin):
     return client
 
 
+SAVEPOINT = re.compile(r"^\s*(RELEASE |ROLLBACK TO )?SAVEPOINT\b", re.IGNORECASE)
+
+
 @pytest.fixture
 def count_queries(db):
-    """count_queries(fn) -> how many SQL statements fn() issued (on any connection of the engine)."""
+    """count_queries(fn) -> how many SQL statements fn() issued (on any connection of the engine).
+    The SAVEPOINTs of a rolled-back test are not counted: outside tests there are none."""
 
     def run(fn):
         statements = []
 
         def before(conn, cursor, statement, *args):
-            statements.append(statement)
+            if not SAVEPOINT.match(statement):
+                statements.append(statement)
 
         sa.event.listen(db.engine, "before_cursor_execute", before)
         try:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from marketplace import clock
 from marketplace.accounts.models import AccountStatus, User
 from marketplace.bids.models import Bid
 from marketplace.credits.models import AppealStatus as CreditAppealStatus
@@ -33,6 +35,7 @@ from marketplace.volunteers.models import (
 )
 from marketplace.volunteers.models import AppealStatus as NoShowAppealStatus
 from tests import factories
+from tests.isolation import shared_world
 
 PASSWORD = "demo1234"
 
@@ -49,16 +52,6 @@ def row_counts(db) -> dict[str, int]:
 
 def count(db, model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def test_seeding_twice_changes_nothing(app, db):
-    first = run(app)
-    after_first = row_counts(db)
-    second = run(app)
-
-    assert row_counts(db) == after_first
-    assert "demo data created" in first.output
-    assert "nothing changed" in second.output
 
 
 def test_the_demo_school_has_colleges_unions_clubs_classes_and_students(app, db):
@@ -172,82 +165,100 @@ EXPECTED = {
 }
 
 
-def test_every_demo_login_works_and_finds_what_its_role_should(app, db):
-    run(app)
-    assert set(EXPECTED) == {a.identifier for a in DEMO_ACCOUNTS if a.claimed}
-    ids = {p.title: p.id for p in db.session.scalars(select(Project))}
-
-    for identifier, pages in EXPECTED.items():
-        client = app.test_client()
-        login = client.post("/login", data={"identifier": identifier, "password": PASSWORD})
-        assert login.status_code == 302, identifier
-        for page, shown, hidden in pages:
-            page = page.format_map(ids)
-            response = client.get(page)
-            html = response.get_data(as_text=True)
-            assert response.status_code == 200, f"{identifier} on {page}"
-            for text in shown:
-                assert text in html, f"{identifier} should see {text} on {page}"
-            for text in hidden:
-                assert text not in html, f"{identifier} should not see {text} on {page}"
+@dataclass
+class Seeded:
+    output: str
+    clock_before: datetime
+    clock_after: datetime
 
 
-def test_the_history_holds_a_project_in_every_state_of_the_cycle(app, db, clock):
+@shared_world()
+def seeded(app) -> Seeded:
+    """The full demo, seeded once for the tests that only read it (each one is rolled back)."""
     before = clock.now()
-    run(app)
-
-    projects = {p.title: p for p in db.session.scalars(select(Project))}
-    states = {title: effective_state(p) for title, p in projects.items()}
-    assert set(states.values()) >= set(ProjectState) - {ProjectState.CLOSED}
-    assert clock.now() == before  # the history moved the clock and put it back
-
-    open_ = projects["期末心理减压周"]
-    assert open_.bid_deadline > clock.now()
-    bidders = db.session.scalars(select(Organization).join(Bid).where(Bid.project_id == open_.id)).all()
-    assert {o.kind for o in bidders} == {OrgKind.CLUB, OrgKind.COLLEGE_UNION} and len(bidders) >= 3
-    questions = db.session.scalars(select(Question).where(Question.project_id == open_.id)).all()
-    assert questions and all(q.answer for q in questions)
-
-    seats = current_round(projects["新生学业互助计划"]).seats
-    assert {s.submitted_at is None for s in seats} == {True, False}
-    notice = projects["考研经验分享会"]
-    assert count(db, Objection, Objection.status == ObjectionStatus.PENDING) == 1
-    assert effective_state(notice) == ProjectState.AWARD_NOTICE
-
-    fair = projects["校园招聘会志愿服务"]
-    assert states["校园招聘会志愿服务"] == ProjectState.HOSTING and fair.host_org.name == "青年志愿者协会"
-    assert count(db, ProgressUpdate, ProgressUpdate.project_id == fair.id) >= 2
-    assert count(db, Expenditure, Expenditure.project_id == fair.id) >= 2
-    shifts = db.session.scalars(select(Shift).join(Position).where(Position.project_id == fair.id)).all()
-    upcoming = [s for s in shifts if clock.now() < s.starts_at < clock.now() + timedelta(weeks=3)]
-    waiting = select(Signup.shift_id).where(Signup.status == SignupStatus.WAITING)
-    assert any(s.is_full and s.id in db.session.scalars(waiting).all() for s in upcoming)
-    assert any(s.lottery_drawn_at is not None for s in upcoming)
-    assert any(s.position.admission == Admission.APPROVAL and s.taken < s.capacity for s in upcoming)
-    assert count(db, Signup, Signup.status == SignupStatus.APPLIED) > 0
-    assert any(s.position.admission == Admission.FIRST_COME and not s.is_full for s in upcoming)
-
-    teaching = projects["社区支教行动"]
-    assert count(db, CompletionReport, CompletionReport.project_id == teaching.id) == 1
-    past = db.session.scalars(select(Shift).join(Position).where(Position.project_id == teaching.id)).all()
-    assert past and all(s.ends_at < clock.now() and s.attendance_confirmed_at for s in past)
+    output = run(app).output
+    return Seeded(output, before, clock.now())
 
 
-def test_every_demo_student_has_verified_credits_and_the_reviewers_have_work(app, db):
-    run(app)
+class TestTheSeededDemo:
+    def test_seeding_twice_changes_nothing(self, app, db, seeded):
+        after_first = row_counts(db)
+        second = run(app)
 
-    demo_students = [s.number for s in roster_plan(Demo(school_name="示例大学"))] + [
-        a.identifier for a in DEMO_ACCOUNTS if a.grade and a.claimed and a.status == AccountStatus.ACTIVE
-    ]
-    verified = select(CreditRecord.user_id).where(CreditRecord.status == CreditStatus.VERIFIED)
-    students = User.student_no.in_(demo_students)
-    assert count(db, User, students) == len(demo_students) >= 200
-    assert count(db, User, students, User.id.not_in(verified)) == 0
-    assert count(db, CreditRecord, CreditRecord.status == CreditStatus.CONFIRMED) >= 3
-    assert count(db, CreditRecord, CreditRecord.status == CreditStatus.REJECTED) == 1
-    assert count(db, CreditAppeal, CreditAppeal.status == CreditAppealStatus.PENDING) == 1
-    assert count(db, NoShowAppeal, NoShowAppeal.status == NoShowAppealStatus.PENDING) == 1
-    assert count(db, Training) == 2 and count(db, TrainingAttendance) > 100
+        assert row_counts(db) == after_first
+        assert "demo data created" in seeded.output
+        assert "nothing changed" in second.output
+
+    def test_every_demo_login_works_and_finds_what_its_role_should(self, app, db, seeded):
+        assert set(EXPECTED) == {a.identifier for a in DEMO_ACCOUNTS if a.claimed}
+        ids = {p.title: p.id for p in db.session.scalars(select(Project))}
+
+        for identifier, pages in EXPECTED.items():
+            client = app.test_client()
+            login = client.post("/login", data={"identifier": identifier, "password": PASSWORD})
+            assert login.status_code == 302, identifier
+            for page, shown, hidden in pages:
+                page = page.format_map(ids)
+                response = client.get(page)
+                html = response.get_data(as_text=True)
+                assert response.status_code == 200, f"{identifier} on {page}"
+                for text in shown:
+                    assert text in html, f"{identifier} should see {text} on {page}"
+                for text in hidden:
+                    assert text not in html, f"{identifier} should not see {text} on {page}"
+
+    def test_the_history_holds_a_project_in_every_state_of_the_cycle(self, db, clock, seeded):
+        projects = {p.title: p for p in db.session.scalars(select(Project))}
+        states = {title: effective_state(p) for title, p in projects.items()}
+        assert set(states.values()) >= set(ProjectState) - {ProjectState.CLOSED}
+        assert seeded.clock_after == seeded.clock_before  # the history moved the clock and put it back
+
+        open_ = projects["期末心理减压周"]
+        assert open_.bid_deadline > clock.now()
+        bidders = db.session.scalars(select(Organization).join(Bid).where(Bid.project_id == open_.id)).all()
+        assert {o.kind for o in bidders} == {OrgKind.CLUB, OrgKind.COLLEGE_UNION} and len(bidders) >= 3
+        questions = db.session.scalars(select(Question).where(Question.project_id == open_.id)).all()
+        assert questions and all(q.answer for q in questions)
+
+        seats = current_round(projects["新生学业互助计划"]).seats
+        assert {s.submitted_at is None for s in seats} == {True, False}
+        notice = projects["考研经验分享会"]
+        assert count(db, Objection, Objection.status == ObjectionStatus.PENDING) == 1
+        assert effective_state(notice) == ProjectState.AWARD_NOTICE
+
+        fair = projects["校园招聘会志愿服务"]
+        assert states["校园招聘会志愿服务"] == ProjectState.HOSTING and fair.host_org.name == "青年志愿者协会"
+        assert count(db, ProgressUpdate, ProgressUpdate.project_id == fair.id) >= 2
+        assert count(db, Expenditure, Expenditure.project_id == fair.id) >= 2
+        shifts = db.session.scalars(select(Shift).join(Position).where(Position.project_id == fair.id)).all()
+        upcoming = [s for s in shifts if clock.now() < s.starts_at < clock.now() + timedelta(weeks=3)]
+        waiting = select(Signup.shift_id).where(Signup.status == SignupStatus.WAITING)
+        assert any(s.is_full and s.id in db.session.scalars(waiting).all() for s in upcoming)
+        assert any(s.lottery_drawn_at is not None for s in upcoming)
+        assert any(s.position.admission == Admission.APPROVAL and s.taken < s.capacity for s in upcoming)
+        assert count(db, Signup, Signup.status == SignupStatus.APPLIED) > 0
+        assert any(s.position.admission == Admission.FIRST_COME and not s.is_full for s in upcoming)
+
+        teaching = projects["社区支教行动"]
+        assert count(db, CompletionReport, CompletionReport.project_id == teaching.id) == 1
+        past = db.session.scalars(
+            select(Shift).join(Position).where(Position.project_id == teaching.id)
+        ).all()
+        assert past and all(s.ends_at < clock.now() and s.attendance_confirmed_at for s in past)
+
+    def test_every_demo_student_has_verified_credits_and_the_reviewers_have_work(self, db, seeded):
+        demo_students = [s.number for s in roster_plan(Demo(school_name="示例大学"))] + [
+            a.identifier for a in DEMO_ACCOUNTS if a.grade and a.claimed and a.status == AccountStatus.ACTIVE
+        ]
+        verified = select(CreditRecord.user_id).where(CreditRecord.status == CreditStatus.VERIFIED)
+        students = User.student_no.in_(demo_students)
+        assert count(db, User, students) == len(demo_students) >= 200
+        assert count(db, User, students, User.id.not_in(verified)) == 0
+        assert count(db, CreditRecord, CreditRecord.status == CreditStatus.CONFIRMED) >= 3
+        assert count(db, CreditRecord, CreditRecord.status == CreditStatus.REJECTED) == 1
+        assert count(db, CreditAppeal, CreditAppeal.status == CreditAppealStatus.PENDING) == 1
+        assert count(db, NoShowAppeal, NoShowAppeal.status == NoShowAppealStatus.PENDING) == 1
+        assert count(db, Training) == 2 and count(db, TrainingAttendance) > 100
 
 
 def test_early_in_the_academic_year_histories_older_than_its_posts_are_left_out(app, db, clock):

@@ -9,6 +9,8 @@ worker that dies mid-send leaves rows in ``sending``; they are claimed again aft
 from __future__ import annotations
 
 import logging
+import smtplib
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -109,7 +111,9 @@ def deliver_pending(limit: int = 100) -> DeliveryReport:
                 log.info("mail %s (%s) sent to %s", row.message_id, row.kind, row.recipient)
             db.session.commit()
     finally:
-        connection.__exit__(None, None, None)
+        # QUIT on a connection the server already dropped fails; each row has recorded its failure.
+        with suppress(smtplib.SMTPServerDisconnected):
+            connection.__exit__(None, None, None)
     return report
 
 

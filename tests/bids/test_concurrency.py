@@ -18,7 +18,7 @@ from marketplace.projects.models import Project
 from tests import factories
 from tests.projects.helpers import bid_data
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.commits]
 
 
 def test_two_concurrent_first_bids_by_one_club_leave_exactly_one_bid(app, world, project):

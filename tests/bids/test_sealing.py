@@ -15,7 +15,8 @@ from datetime import timedelta
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from marketplace.accounts.models import AccountKind
+from marketplace import clock
+from marketplace.accounts.models import AccountKind, User
 from marketplace.audit import AuditEntry
 from marketplace.bids import operations as bid_ops
 from marketplace.bids.models import Bid, BidAttachment, BidRevision
@@ -23,10 +24,12 @@ from marketplace.bids.visibility import hidden_bid_projects
 from marketplace.extensions import db
 from marketplace.orgs.models import MemberRole
 from marketplace.projects import lifecycle
+from marketplace.projects.models import Project
 from marketplace.projects.tasks import tick
 from tests import factories
 from tests.bids.helpers import PDF, signed_in
-from tests.projects.helpers import bid_data
+from tests.isolation import shared_world
+from tests.projects.helpers import World, bid_data
 
 SECRET = "甲方案：密封内容，截止前只有本社负责人可见"
 
@@ -128,25 +131,49 @@ def refused_status(role: str, page: str) -> int:
     return 404
 
 
-@pytest.mark.parametrize("after_deadline", [False, True], ids=["before-deadline", "after-deadline"])
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("page", PAGES)
-def test_a_bid_is_seen_only_by_those_the_sealing_rule_allows(app, world, clock, page, role, after_deadline):
-    scene = build_scene(world)
-    if after_deadline:
+@shared_world(params=[False, True], ids=["before-deadline", "after-deadline"])
+def sealed_scene(app, request) -> tuple[bool, dict]:
+    """One scene on each side of the deadline, shared by every page and role (each test is rolled
+    back): whether it is after the deadline, and the ids of what it holds."""
+    scene = build_scene(World())
+    if request.param:
         clock.set(scene.project.bid_deadline + timedelta(minutes=1))
         tick()
-    client = signed_in(app, scene.users[role])
+    return request.param, {
+        "project": scene.project.id,
+        "bid": scene.bid.id,
+        "revision": scene.revision.id,
+        "attachment": scene.attachment.id,
+        "users": {role: user and user.id for role, user in scene.users.items()},
+    }
 
-    response = client.get(scene.url(page))
 
-    if may_see(role, page, after_deadline):
-        assert response.status_code == 200
-        assert scene.marker(page) in response.data
-    else:
-        assert response.status_code == refused_status(role, page)
-        assert scene.marker(page) not in response.data
-        assert SECRET.encode() not in response.data
+class TestTheSealingMatrix:
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("page", PAGES)
+    def test_a_bid_is_seen_only_by_those_the_sealing_rule_allows(self, app, clock, sealed_scene, page, role):
+        after_deadline, ids = sealed_scene
+        get = db.session.get
+        scene = Scene(
+            get(Project, ids["project"]),
+            get(Bid, ids["bid"]),
+            get(BidRevision, ids["revision"]),
+            get(BidAttachment, ids["attachment"]),
+            {r: user_id and get(User, user_id) for r, user_id in ids["users"].items()},
+        )
+        if after_deadline:
+            clock.set(scene.project.bid_deadline + timedelta(minutes=1))
+        client = signed_in(app, scene.users[role])
+
+        response = client.get(scene.url(page))
+
+        if may_see(role, page, after_deadline):
+            assert response.status_code == 200
+            assert scene.marker(page) in response.data
+        else:
+            assert response.status_code == refused_status(role, page)
+            assert scene.marker(page) not in response.data
+            assert SECRET.encode() not in response.data
 
 
 def test_recusal_holds_for_a_membership_active_on_the_deadline_even_if_it_ended_since(app, world, clock):

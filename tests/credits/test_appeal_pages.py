@@ -19,6 +19,14 @@ from marketplace.volunteers.models import Signup, SignupStatus
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import records_of
+from tests.isolation import in_this_session
+
+
+@pytest.fixture
+def world(credit_world):
+    """Every test here starts from the credits world built once for the module (and is rolled back)."""
+    return in_this_session(credit_world)
+
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

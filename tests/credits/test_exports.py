@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -18,6 +19,14 @@ from marketplace.notify.models import Notification
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import add_records, records_of
+from tests.isolation import in_this_session
+
+
+@pytest.fixture
+def world(credit_world):
+    """Every test here starts from the credits world built once for the module (and is rolled back)."""
+    return in_this_session(credit_world)
+
 
 COLUMNS = "学号=student_no\n姓名=name\n活动=project\n学分=credits"
 

@@ -3,6 +3,7 @@ one with a reason; nobody else may."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from marketplace import settings
@@ -12,6 +13,13 @@ from marketplace.notify.models import Notification
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import add_records, records_of
+from tests.isolation import in_this_session
+
+
+@pytest.fixture
+def world(credit_world):
+    """Every test here starts from the credits world built once for the module (and is rolled back)."""
+    return in_this_session(credit_world)
 
 
 def test_the_verifier_verifies_ticked_records_in_bulk_and_the_students_are_told(app, world):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import email
-import smtplib
+import logging
 import threading
-import time
 import uuid
 from datetime import timedelta
 
@@ -13,49 +11,28 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import SiteRole
-from marketplace.extensions import db, mail
+from marketplace.extensions import db
 from marketplace.notify import operations as notify
 from marketplace.notify.delivery import deliver_pending
 from marketplace.notify.models import DeliveryAttempt, OutboxMessage, OutboxStatus
 from tests import factories
 from tests.notify import outbox
+from tests.notify.loopback_smtp import LoopbackSMTP
 
-
-class FakeSMTP:
-    """Stands in for the SMTP server behind ``mail.connect()``: records what it accepts, and can be
-    down (connecting fails) or refuse each message."""
-
-    def __init__(self):
-        self.down = False
-        self.refusing = False
-        self.delay = 0.0
-        self.tried: list[str] = []  # Message-IDs handed over, accepted or not
-        self.accepted = []
-
-    def connect(self):
-        if self.down:
-            raise ConnectionRefusedError("SMTP server is down")
-        return self
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return None
-
-    def send(self, message):
-        self.tried.append(message.msgId)
-        time.sleep(self.delay)
-        if self.refusing:
-            raise smtplib.SMTPServerDisconnected("connection lost")
-        self.accepted.append(message)
+REFUSALS = ["550 5.1.1 mailbox unavailable", "451 4.3.0 try again later"]
 
 
 @pytest.fixture
-def smtp(monkeypatch):
-    server = FakeSMTP()
-    monkeypatch.setattr(mail, "connect", server.connect)
-    return server
+def smtp(app, monkeypatch):
+    """A real SMTP server on loopback, the one ``mail`` sends to here (elsewhere tests send nothing)."""
+    server = LoopbackSMTP()
+    state = app.extensions["mail"]
+    monkeypatch.setattr(state, "server", "127.0.0.1")
+    monkeypatch.setattr(state, "port", server.port)
+    monkeypatch.setattr(state, "suppress", False)
+    server.down = False
+    yield server
+    server.down = True
 
 
 def notify_someone() -> OutboxMessage:
@@ -106,7 +83,10 @@ def test_mail_leaves_once_the_change_commits(smtp):
     assert row.status == OutboxStatus.SENT
     assert row.attempts == 1
     assert attempts_of(row) == [True]
-    assert [m.recipients for m in smtp.accepted] == [[row.recipient]]
+    assert [recipients for recipients, _ in smtp.accepted] == [[row.recipient]]
+    [arrived] = smtp.messages
+    assert arrived["Message-ID"] == row.message_id
+    assert arrived["Subject"] and row.body in arrived.get_payload(decode=True).decode()
 
 
 def test_smtp_failure_keeps_the_message_pending_and_a_later_run_sends_it(smtp, clock):
@@ -117,7 +97,7 @@ def test_smtp_failure_keeps_the_message_pending_and_a_later_run_sends_it(smtp, c
     assert row.status == OutboxStatus.PENDING
     assert row.attempts == 1
     assert row.next_attempt_at == failed_at + timedelta(seconds=60)
-    assert "SMTP server is down" in row.last_error
+    assert "ConnectionRefusedError" in row.last_error
     assert attempts_of(row) == [False]
 
     smtp.down = False
@@ -132,7 +112,7 @@ def test_smtp_failure_keeps_the_message_pending_and_a_later_run_sends_it(smtp, c
 
 
 def test_each_failure_doubles_the_wait_before_the_next_attempt(smtp, clock):
-    smtp.refusing = True
+    smtp.reply = REFUSALS[0]
     row = notify_someone()
     waits = [row.next_attempt_at - clock.now()]
     for _ in range(2):
@@ -159,15 +139,55 @@ def test_after_outbox_max_attempts_the_message_is_left_as_failed(app, smtp, cloc
 
 
 def test_the_message_id_is_the_same_on_every_attempt_and_the_only_one_in_the_mail(smtp, clock):
-    smtp.refusing = True
+    smtp.reply = REFUSALS[1]
     row = notify_someone()
-    smtp.refusing = False
+    smtp.reply = None
     clock.shift(timedelta(minutes=1))
     deliver_pending()
 
     assert smtp.tried == [row.message_id, row.message_id]
-    sent = email.message_from_bytes(smtp.accepted[0].as_bytes())
+    [sent] = smtp.messages
     assert sent.get_all("Message-ID") == [row.message_id]
+
+
+@pytest.mark.parametrize("reply", REFUSALS)
+def test_a_message_the_server_refuses_is_logged_and_tried_again_after_its_back_off(
+    smtp, clock, caplog, reply
+):
+    smtp.reply = reply
+    with caplog.at_level(logging.WARNING, logger="marketplace.notify.delivery"):
+        row = notify_someone()
+
+    assert row.status == OutboxStatus.PENDING and row.sent_at is None
+    assert row.next_attempt_at == clock.now() + timedelta(seconds=60)
+    assert reply.split()[0] in row.last_error
+    assert any(row.message_id in r.getMessage() and "retrying" in r.getMessage() for r in caplog.records)
+    assert smtp.accepted == []
+
+    smtp.reply = None
+    clock.shift(timedelta(seconds=60))
+    assert deliver_pending().sent == 1
+    db.session.refresh(row)
+    assert row.status == OutboxStatus.SENT and attempts_of(row) == [False, True]
+    assert [m["Message-ID"] for m in smtp.messages] == [row.message_id]
+
+
+def test_a_connection_lost_in_the_middle_of_a_message_leaves_it_unsent_and_it_is_tried_again(smtp, clock):
+    rows = [waiting_row(clock) for _ in range(2)]
+    smtp.hang_up = True
+
+    report = deliver_pending()
+
+    assert (report.sent, report.failed) == (0, 2)  # the second one found the connection gone too
+    for row in rows:
+        db.session.refresh(row)
+        assert row.status == OutboxStatus.PENDING and row.sent_at is None
+        assert attempts_of(row) == [False]
+    assert smtp.accepted == []
+
+    clock.shift(timedelta(seconds=60))
+    assert deliver_pending().sent == 2
+    assert sorted(m["Message-ID"] for m in smtp.messages) == sorted(row.message_id for row in rows)
 
 
 def test_a_claim_left_by_a_worker_that_died_is_taken_again_after_ten_minutes(smtp, clock):
@@ -196,6 +216,7 @@ def test_the_send_mail_command_delivers_what_is_due(app, smtp, clock):
 
 
 @pytest.mark.postgres
+@pytest.mark.commits
 def test_two_workers_at_once_never_send_the_same_message_twice(app, smtp, clock):
     rows = [waiting_row(clock) for _ in range(30)]
     smtp.delay = 0.005

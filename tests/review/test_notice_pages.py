@@ -16,12 +16,19 @@ from marketplace.review import operations as review
 from marketplace.review.models import NoticeStatus, Objection, ObjectionStatus
 from tests import factories
 from tests.bids.helpers import signed_in
+from tests.isolation import in_this_session, shared_world
 from tests.review.helpers import ReviewWorld, awarded
 
 
-@pytest.fixture
-def world(app):
+@shared_world(scope="module")
+def awarded_world(app):
+    """Built once for the module: every test here starts from it, and is rolled back."""
     return awarded(ReviewWorld())
+
+
+@pytest.fixture
+def world(awarded_world):
+    return in_this_session(awarded_world)
 
 
 def notice_page(app, world, user=None) -> str:

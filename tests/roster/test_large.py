@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
@@ -58,6 +59,7 @@ def test_checking_costs_the_same_queries_for_few_rows_as_for_a_chunk_of_them(sch
     assert check(checking.CHUNK) == check(10)
 
 
+@pytest.mark.commits
 def test_progress_is_visible_to_other_connections_while_the_work_runs(as_admin, school, monkeypatch):
     from marketplace.roster import tasks
     from marketplace.roster.models import ImportJob

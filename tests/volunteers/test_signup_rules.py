@@ -31,6 +31,7 @@ def test_first_come_fills_capacity_then_waits(world):
 
 
 @pytest.mark.postgres
+@pytest.mark.commits
 def test_dozens_of_concurrent_signups_never_exceed_capacity(app, world):
     shift = world.shift(world.position(), capacity=5)
     ids = [s.id for s in world.students(30)]
