@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from flask import has_request_context
 from sqlalchemy import select
 
@@ -35,6 +36,7 @@ def outside_a_request(app, step):
     return result["value"]
 
 
+@pytest.mark.commits  # the job runs in a thread of its own, as the worker does
 def test_a_periodic_job_stores_the_relative_link_url_for_builds_and_mail_makes_it_absolute(app, clock):
     world = World()
     project = world.open_project()

@@ -136,6 +136,7 @@ def test_an_offer_left_when_the_shift_ends_lapses_through_the_table(world, clock
 
 
 @pytest.mark.postgres
+@pytest.mark.commits  # the other request runs on a connection of its own
 def test_a_sign_up_another_request_moved_meanwhile_is_refused_and_left_as_it_is(world, signup):
     assert signup.status == SignupStatus.ACCEPTED  # as this request read it
     with db.engine.begin() as other_request:
