@@ -139,7 +139,7 @@ def visible_audit_entries(user) -> Select:
     """The audit entries ``user`` may read, newest first. Every page that lists entries starts here.
 
     Bid entries stay out of sight while their project's bids are sealed, and always for anyone
-    recused from the project (DESIGN.md 竞标, 回避).
+    recused from the project (docs/sealing-and-recusal.md).
     """
     stmt = (
         select(AuditEntry)

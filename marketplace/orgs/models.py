@@ -53,7 +53,7 @@ class OrgKind(LabelledEnum):
 
 
 SCHOOL_LEVEL_UNIONS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION)
-# The kinds of organization that bid on projects (DESIGN.md: 院系学生会、社团、班级).
+# The kinds of organization that bid on projects (院系学生会、社团、班级).
 BIDDER_KINDS = (OrgKind.COLLEGE_UNION, OrgKind.CLUB, OrgKind.CLASS)
 
 

@@ -49,7 +49,7 @@ PROJECT_FIELDS = [
     "credit_category_id",
     "flagged_major",
 ]
-# Changing any of these while bidding is open asks every bidder to re-confirm (DESIGN.md 发榜).
+# Changing any of these while bidding is open asks every bidder to re-confirm (docs/lifecycle.md).
 REQUIREMENT_FIELDS = {
     "description",
     "budget_cap",

@@ -143,7 +143,7 @@ def awaiting_cancel_approval() -> list[Project]:
 
 
 def recent_major_changes(limit: int = 20) -> list[tuple[ProjectChange, str]]:
-    """The latest changes to major projects, with the project's title (DESIGN.md 发榜)."""
+    """The latest changes to major projects, with the project's title (docs/lifecycle.md)."""
     return db.session.execute(
         select(ProjectChange, Project.title)
         .join(Project, Project.id == ProjectChange.project_id)

@@ -1,6 +1,6 @@
 """An organization's reputation (信誉) as a bid review panel sees it: how its hosted projects scored.
 
-DESIGN.md: the recency-weighted mean of the final scores of the projects it hosted. Final scores come
+It is the recency-weighted mean of the final scores of the projects it hosted. Final scores come
 with outcome evaluation (评价); until that work fills this function in, no organization has a record,
 and the panel reads "暂无承办记录". Panels call this one function and nothing else, so filling it in
 changes every page that shows a reputation at once.
