@@ -1,5 +1,6 @@
-"""Writing a bid changes nothing the public or other bidders can see (docs/sealing-and-recusal.md: bid activity must
-not be inferable): the pages are byte-identical before and after, and the project row is untouched."""
+"""Writing a bid changes nothing the public or other bidders can see (docs/sealing-and-recusal.md:
+bid activity must not be inferable): the pages are byte-identical before and after, and the project row
+is untouched."""
 
 from __future__ import annotations
 
