@@ -97,6 +97,9 @@ class Config:
     # Failed logins: strict per account, generous per address (a dormitory shares one IP).
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "100 per 15 minutes")
+    # Failed claims (a 学号 and name the roster does not match): per 学号, and per address.
+    CLAIM_LIMIT_PER_STUDENT_NO = os.environ.get("CLAIM_LIMIT_PER_STUDENT_NO", "5 per hour")
+    CLAIM_LIMIT_PER_IP = os.environ.get("CLAIM_LIMIT_PER_IP", "50 per hour")
 
     HUEY_IMMEDIATE = False
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_PATH / "huey.sqlite3"))

@@ -1,13 +1,16 @@
-"""Template filters: times in Asia/Shanghai, masked phone numbers, Markdown made safe."""
+"""Template filters: times in Asia/Shanghai, masked phone numbers, Markdown made safe, a bid's budget
+and volunteers (zero said in words)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import bleach
 import markdown as md
 from flask import Flask
 from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 ALLOWED_TAGS = [
@@ -37,8 +40,22 @@ def mask_phone(phone: str | None) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 11 else "****"
 
 
+def budget(amount) -> str:
+    """A bid's requested budget; zero is a bid that asks for no money (it pays its own way)."""
+    if amount is None:
+        return ""
+    return _("零经费（自筹）") if Decimal(str(amount)) == 0 else _("%(amount)s 元", amount=amount)
+
+
+def volunteers(count: int | None) -> str:
+    """How many volunteers a bid expects to recruit; zero says it recruits none."""
+    return _("不招募志愿者") if not count else _("%(n)s 人", n=count)
+
+
 def register_filters(app: Flask) -> None:
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(mask_phone, "mask_phone")
+    app.add_template_filter(budget, "budget")
+    app.add_template_filter(volunteers, "volunteers")

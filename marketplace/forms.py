@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from flask import flash
+from flask import current_app, flash
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, validators, widgets
+from wtforms import SelectMultipleField, fields, validators, widgets
+from wtforms.validators import StopValidation
 
 from .errors import DomainError
 from .extensions import db
@@ -22,7 +24,9 @@ def optional():
     return validators.Optional()
 
 
-def length(maximum: int, minimum: int = -1):
+def length(maximum: int, minimum: int | None = None):
+    if minimum is None:
+        return validators.Length(max=maximum, message=_l("最多 %(max)d 个字符。"))
     return validators.Length(min=minimum, max=maximum, message=_l("长度应在 %(min)d 到 %(max)d 个字符之间。"))
 
 
@@ -34,6 +38,55 @@ def number_range(minimum=None, maximum=None):
     return validators.NumberRange(
         min=minimum, max=maximum, message=_l("请输入 %(min)s 到 %(max)s 之间的数。")
     )
+
+
+class _OneMessageForBadNumbers:
+    """A number field that answers text which is not a number with one Chinese message and nothing
+    else: WTForms' own message is English outside a FlaskForm (a sub-form's rows), and the validators
+    would add a second one (a range, "required") about the same mistake. An empty box is left to the
+    validators, which say "必填" or let it pass."""
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors and (self.raw_data or [""])[0].strip():
+            raise StopValidation()
+        self.errors.clear()
+
+
+class IntegerField(_OneMessageForBadNumbers, fields.IntegerField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_value_message", _l("请输入整数。"))
+        super().__init__(label, validators, **kwargs)
+
+
+class DecimalField(_OneMessageForBadNumbers, fields.DecimalField):
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_value_message", _l("请输入数字。"))
+        super().__init__(label, validators, **kwargs)
+
+
+MB = 1024 * 1024
+
+
+def request_limit_mb() -> int:
+    """The most one request may carry (``MAX_CONTENT_LENGTH``), in MB: beyond it the answer is 413."""
+    return current_app.config["MAX_CONTENT_LENGTH"] // MB
+
+
+def limit_upload(field, each_mb: int | None = None) -> int:
+    """Let the browser refuse a file the server would (``static/js/upload-limit.js``, before anything
+    is sent, so nothing typed in the form is lost): any file over ``each_mb``, and files adding up to
+    more than a request may carry. Returns the limit of one file in MB, for the field's help text."""
+    total = request_limit_mb()
+    each = min(each_mb or total, total)
+    field.render_kw = {
+        **(field.render_kw or {}),
+        "data-max-bytes": each * MB,
+        "data-max-total-bytes": total * MB,
+        # {name} and {size} are filled in by the script.
+        "data-too-large": _("“{name}”有 {size} MB，超过了每个文件 %(mb)s MB 的上限。", mb=each),
+        "data-too-much": _("所选文件共 {size} MB，超过了一次上传 %(mb)s MB 的上限，请分几次上传。", mb=total),
+    }
+    return each
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -4,14 +4,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
-    IntegerField,
     PasswordField,
     SelectField,
     StringField,
     validators,
 )
 
-from ..forms import Form, email, length, optional, required
+from ..forms import Form, IntegerField, email, length, optional, required
 from .models import PoliticalStatus
 
 

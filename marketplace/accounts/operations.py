@@ -98,6 +98,11 @@ def send_verification(user: User) -> None:
     notify.send(user, "account.verify_email", link=link, in_app=False)
 
 
+class NotOnRoster(DomainError):
+    """No roster row has this 学号 and name. One answer whether the 学号 is unknown or the name is
+    wrong, so a guess learns nothing about who is on the roster; the claim limits count these."""
+
+
 def claim_roster_entry(data: dict) -> User:
     """认领账号: a student takes over the roster row whose 学号 and name match, and verifies the email."""
     student_no, name, email, password = data["student_no"], data["name"], data["email"], data["password"]
@@ -105,7 +110,7 @@ def claim_roster_entry(data: dict) -> User:
         select(User).where(User.student_no == student_no.strip(), User.kind == AccountKind.STUDENT)
     )
     if user is None or _without_spaces(user.name) != _without_spaces(name):
-        raise DomainError(
+        raise NotOnRoster(
             _("名册中没有与该学号和姓名相符的学生，请核对后再试，或联系学院。"), field="student_no"
         )
     if user.is_claimed:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -72,11 +72,34 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _claim_student_no_key() -> str:
+    return "claim-student-no:" + (request.form.get("student_no") or "").strip().lower()
+
+
+def _not_on_roster(response) -> bool:
+    return g.get("not_on_roster", False)
+
+
 @bp.route("/claim", methods=["GET", "POST"])
+# Only claims the roster does not match count: they are how one would guess who is on it.
+@limiter.limit(
+    lambda: current_app.config["CLAIM_LIMIT_PER_IP"],
+    methods=["POST"],
+    deduct_when=_not_on_roster,
+    scope="claim-ip",
+)
+@limiter.limit(
+    lambda: current_app.config["CLAIM_LIMIT_PER_STUDENT_NO"],
+    methods=["POST"],
+    deduct_when=_not_on_roster,
+    key_func=_claim_student_no_key,
+    scope="claim-student-no",
+)
 def claim():
     form = ClaimForm()
     if claimed := attempt(form, lambda: operations.claim_roster_entry(form.to_data())):
         return render_template("accounts/check_mail.html", email=claimed.result.email)
+    g.not_on_roster = isinstance(claimed.error, operations.NotOnRoster)
     return render_template("accounts/claim.html", form=form), form.status_code
 
 

@@ -7,10 +7,8 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -21,7 +19,17 @@ from .. import settings
 from ..accounts.forms import political_choices
 from ..accounts.models import AccountKind, AccountStatus, SiteRole
 from ..extensions import db
-from ..forms import Form, MultiCheckboxField, email, length, number_range, optional, required
+from ..forms import (
+    DecimalField,
+    Form,
+    IntegerField,
+    MultiCheckboxField,
+    email,
+    length,
+    number_range,
+    optional,
+    required,
+)
 from ..orgs.models import College, MemberRole, OrgKind
 from .queries import SUBJECT_LABELS
 

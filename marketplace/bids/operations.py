@@ -135,9 +135,7 @@ def submit_bid(actor, project: Project, org: Organization, data: dict) -> Bid:
         if version is None and bid.status == BidStatus.SUBMITTED:
             raise Conflict(_("本组织已经提交过这个项目的标书，请在“我的标书”中修改。"))
         if version is not None and version != bid.version:
-            raise Conflict(
-                _("这份标书刚被另一位负责人修改过。你填写的内容仍保留在下面，请对照最新版本后再保存。")
-            )
+            raise Conflict(_("这份标书刚在别处被修改过。你填写的内容仍保留在下面，请对照最新版本后再保存。"))
         action = "resubmit" if bid.status == BidStatus.WITHDRAWN else "update"
         for name, value in content.items():
             setattr(bid, name, value)

@@ -3,11 +3,10 @@ public check of a transcript's code, and the host's completion report."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
-    DecimalField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -17,9 +16,11 @@ from wtforms import (
     ValidationError,
 )
 
+from .. import settings
 from ..admin.forms import ListFilter, _int_or_none
 from ..bids.files import accepted_extensions
-from ..forms import Form, length, number_range, optional, required
+from ..forms import DecimalField, Form, IntegerField, length, limit_upload, number_range, optional, required
+from ..hosting.forms import photos_help
 
 
 def _hours(label, *, description=None) -> DecimalField:
@@ -75,10 +76,15 @@ class AppealForm(Form):
         render_kw={"rows": 4},
     )
     hours_claimed = _hours(_l("申请认定的时长（小时）"), description=_l("不超过班次的认定时长"))
-    evidence = FileField(
-        _l("证明材料（选填）"),
-        description=_l("签到表照片、负责人证明等，支持 %(types)s", types=accepted_extensions()),
-    )
+    evidence = FileField(_l("证明材料（选填）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evidence.description = _(
+            "签到表照片、负责人证明等，不超过 %(mb)s MB，支持 %(types)s",
+            mb=limit_upload(self.evidence, settings.get("attachment_max_mb")),
+            types=accepted_extensions(),
+        )
 
 
 class AppealRulingForm(Form):
@@ -141,8 +147,8 @@ class CompletionForm(Form):
         description=_l("概述支出与中标预算的对比；逐笔支出已在项目进展中登记"),
         render_kw={"rows": 4},
     )
-    photos = MultipleFileField(
-        _l("活动照片"),
-        description=_l("可一次选多张。上传时自动缩小，并去掉拍摄地点等位置信息。"),
-        render_kw={"accept": "image/*"},
-    )
+    photos = MultipleFileField(_l("活动照片"), render_kw={"accept": "image/*"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photos.description = photos_help(self.photos)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import or_, select
 from wtforms import (
     DateField,
     DateTimeLocalField,
-    DecimalField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -27,10 +26,23 @@ from .. import clock
 from ..accounts.models import AccountKind, PoliticalStatus, User
 from ..credits.models import CreditCategory
 from ..extensions import db
-from ..forms import Form, MultiCheckboxField, length, number_range, optional, required
+from ..forms import (
+    MB,
+    DecimalField,
+    Form,
+    IntegerField,
+    MultiCheckboxField,
+    length,
+    limit_upload,
+    number_range,
+    optional,
+    request_limit_mb,
+    required,
+)
 from ..orgs.models import College
 from ..timeutil import SCHOOL_TZ
 from ..volunteers.models import Admission, Training
+from .operations import MAX_PHOTO_BYTES
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 ADMISSION_CHOICES = [
@@ -61,6 +73,16 @@ def _local_time(label, *validators, **kwargs) -> DateTimeLocalField:
 # -- progress and spending ------------------------------------------------------------------------------
 
 
+def photos_help(field) -> str:
+    """The help under a photo upload (progress posts, the completion report), with its limits."""
+    return _(
+        "可一次选多张，每张不超过 %(each)s MB，合计不超过 %(total)s MB。"
+        "上传时自动缩小，并去掉拍摄地点等位置信息。",
+        each=limit_upload(field, MAX_PHOTO_BYTES // MB),
+        total=request_limit_mb(),
+    )
+
+
 class ProgressForm(Form):
     milestone = StringField(
         _l("阶段"), [required(), length(100)], description=_l("例如：完成志愿者招募、第一场讲座举办")
@@ -69,11 +91,11 @@ class ProgressForm(Form):
         _l("完成度（%）"), [required(), number_range(0, 100)], render_kw={"inputmode": "numeric"}
     )
     body = TextAreaField(_l("进展说明"), [optional(), length(5000)], render_kw={"rows": 4})
-    photos = MultipleFileField(
-        _l("现场照片"),
-        description=_l("可一次选多张。上传时自动缩小，并去掉拍摄地点等位置信息。"),
-        render_kw={"accept": "image/*"},
-    )
+    photos = MultipleFileField(_l("现场照片"), render_kw={"accept": "image/*"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photos.description = photos_help(self.photos)
 
 
 class ExpenditureForm(Form):
@@ -137,8 +159,8 @@ class PositionForm(Form):
             .where(CreditCategory.is_active.is_(True))
             .order_by(CreditCategory.position, CreditCategory.id)
         ).all()
-        default = project.credit_category.name if project.credit_category else _l("未指定")
-        self.credit_category_id.choices = [("", _l("同项目（%(name)s）", name=default))] + [
+        default = project.credit_category.name if project.credit_category else _("未指定")
+        self.credit_category_id.choices = [("", _("同项目（%(name)s）", name=default))] + [
             (c.id, c.name) for c in categories
         ]
         # The project's own trainings and the union's school-wide ones.
@@ -249,7 +271,7 @@ class TrainingAttendanceForm(Form):
         unknown = set(numbers) - {s.student_no for s in self.students}
         if unknown:
             raise ValidationError(
-                _l(
+                _(
                     "以下学号没有对应的学生：%(numbers)s",
                     numbers="、".join(n for n in numbers if n in unknown),
                 )

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    DecimalField,
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -26,7 +25,7 @@ from .. import clock, permissions, settings
 from ..admin.forms import ListFilter, MultiCheckboxField
 from ..credits.models import CreditCategory
 from ..extensions import db
-from ..forms import Form, length, number_range, optional, required
+from ..forms import DecimalField, Form, IntegerField, length, number_range, optional, required
 from ..orgs.models import BIDDER_KINDS, OrgKind
 from ..timeutil import SCHOOL_TZ
 from .models import ProjectCategory, ProjectState
@@ -108,7 +107,7 @@ class ProjectForm(Form):
             .order_by(CreditCategory.position, CreditCategory.id)
         ).all()
         self.credit_category_id.choices = [("", _l("（暂不指定）"))] + [(c.id, c.name) for c in categories]
-        self.flagged_major.description = _l(
+        self.flagged_major.description = _(
             "预算上限超过 %(n)s 元的项目自动视为重大项目；重大项目须经校团委审核后才能发布。",
             n=settings.get("major_budget_threshold"),
         )

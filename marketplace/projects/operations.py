@@ -152,7 +152,7 @@ def update_project(actor, project: Project, data: dict) -> Project:
     lifecycle.catch_up(project)
     permissions.require(actor, "project.edit", project)
     if version is not None and version != project.version:
-        raise Conflict(_("这个项目刚被其他人修改过。你填写的内容仍保留在下面，请核对最新内容后再保存。"))
+        raise Conflict(_("这个项目刚在别处被修改过。你填写的内容仍保留在下面，请核对最新内容后再保存。"))
     if project.state not in EDITABLE_STATES:
         raise lifecycle.IllegalTransition(project.state, "edit")
     reason = (data.get("reason") or "").strip()

@@ -4,9 +4,9 @@ objecting and ruling. Buttons that carry only a reason or nothing reuse the proj
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectField, SubmitField, TextAreaField, ValidationError
+from wtforms import RadioField, SelectField, SubmitField, TextAreaField, ValidationError
 
-from ..forms import Form, length, number_range, optional, required
+from ..forms import Form, IntegerField, length, number_range, optional, required
 
 
 def _int_or_none(value):

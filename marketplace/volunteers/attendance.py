@@ -12,12 +12,13 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
+from limits import RateLimitItemPerMinute
 from sqlalchemy import select
 
 from .. import audit, clock, permissions, settings
 from ..credits.records import create_from_attendance
 from ..errors import DomainError
-from ..extensions import db
+from ..extensions import db, limiter
 from .models import Attendance, Shift, Signup, SignupStatus
 from .queries import roster
 from .signups import move_signup
@@ -25,6 +26,10 @@ from .signups import move_signup
 CODE_STEP = 60  # seconds: the check-in code rotates every minute
 STALE_CODE_MINUTES = 30  # how far back a refused code is recognised as this shift's, only older
 SCAN_KEPT_MINUTES = 10  # a scan made before logging in still counts for this long
+# Wrong codes one volunteer may type for one shift: two codes of a million are valid at a time, so
+# guessing must stay hopeless. Counted in the rate limiter's storage (shared by every process).
+WRONG_CODE_MINUTES = 10
+WRONG_CODES = RateLimitItemPerMinute(10, WRONG_CODE_MINUTES)
 
 
 def checkin_code(shift: Shift, at: datetime | None = None) -> str:
@@ -48,11 +53,24 @@ def code_is_current(shift: Shift, code: str, at: datetime) -> bool:
     return _matches(shift, code, at, range(2))
 
 
-def check_code(shift: Shift, code: str, at: datetime) -> None:
+def check_code(student, shift: Shift, code: str, at: datetime) -> None:
     """Refuse a code that does not open ``shift`` at ``at``, saying whether it is merely old (a
-    screenshot, a page left open) or not this shift's at all (another shift's QR, a typo)."""
+    screenshot, a page left open) or not this shift's at all (another shift's QR, a typo). Only for
+    a volunteer accepted on the shift; after ``WRONG_CODES`` wrong ones every code is refused until
+    the window has passed (the host can still mark the attendance by hand)."""
+    counter = ("checkin-wrong-code", str(student.id), str(shift.id))
+    if limiter.enabled and not limiter.limiter.test(WRONG_CODES, *counter):
+        raise DomainError(
+            _(
+                "签到码输错次数太多，请 %(n)s 分钟后再试，或请承办方为你登记签到。",
+                n=WRONG_CODE_MINUTES,
+            ),
+            field="code",
+        )
     if code_is_current(shift, code, at):
         return
+    if limiter.enabled:
+        limiter.limiter.hit(WRONG_CODES, *counter)
     if _matches(shift, code, at, range(2, STALE_CODE_MINUTES + 1)):
         raise DomainError(_("签到码已过期（每分钟更换一次），请扫描承办方现在展示的二维码。"), field="code")
     raise DomainError(_("签到码不对：请确认扫描的是本班次现场展示的二维码，或重新输入。"), field="code")
@@ -67,14 +85,16 @@ def credited_hours(shift: Shift, checked_in_at: datetime, checked_out_at: dateti
 
 def check_in_or_out(student, shift: Shift, data: dict, *, scanned_at: datetime | None = None) -> Attendance:
     """签到/签退 with the host's code (``data["code"]``). ``scanned_at`` is when the code was read (a
-    scan survives a login in between, for ``SCAN_KEPT_MINUTES``); the code must be valid at that moment."""
+    scan survives a login in between, for ``SCAN_KEPT_MINUTES``); the code must be valid at that moment.
+
+    The sign-up and the time are checked before the code: whoever may not check in learns nothing
+    about a code, not even that a guess was a recent one ("已过期")."""
     code = data["code"]
     at = scanned_at or clock.now()
     if clock.now() - at > timedelta(minutes=SCAN_KEPT_MINUTES):
         raise DomainError(
             _("扫码已超过 %(n)s 分钟，请重新扫描现场的二维码。", n=SCAN_KEPT_MINUTES), field="code"
         )
-    check_code(shift, code, at)
     signup = db.session.scalar(
         select(Signup).where(Signup.shift_id == shift.id, Signup.user_id == student.id)
     )
@@ -83,6 +103,7 @@ def check_in_or_out(student, shift: Shift, data: dict, *, scanned_at: datetime |
     early = timedelta(minutes=settings.get("checkin_early_minutes"))
     if not shift.starts_at - early <= at <= shift.ends_at + early:
         raise DomainError(_("不在签到时间内。"), field="code")
+    check_code(student, shift, code, at)
     attendance = signup.attendance
     if attendance is None:
         attendance = Attendance(signup=signup, checked_in_at=at)

@@ -287,14 +287,12 @@ def _checked(attendance: Attendance) -> str:
 
 
 def _remember_scan(shift: Shift, code: str):
-    """Signed out: check the code now, remember when it was read, and finish after the login."""
-    now = clock.now()
-    form = CheckinForm(formdata=None, code=code)
-    if not attempt(form, lambda: attendance.check_code(shift, code, now), validate=False):
-        return _checkin_page(shift, form, 422)
-    session[SCAN_KEY] = {"shift": shift.id, "code": code.strip(), "at": now.isoformat()}
+    """Signed out: remember the code and when it was read, and check it after the login — only
+    then can it be checked together with the sign-up (docs/volunteers.md), so a scan made signed
+    out says nothing about the code."""
+    session[SCAN_KEY] = {"shift": shift.id, "code": code.strip(), "at": clock.now().isoformat()}
     flash(
-        _("签到码有效。请在 %(n)s 分钟内登录，登录后自动为你完成签到。", n=attendance.SCAN_KEPT_MINUTES),
+        _("请在 %(n)s 分钟内登录，登录后自动核对签到码并为你签到。", n=attendance.SCAN_KEPT_MINUTES),
         "info",
     )
     return redirect(url_for("accounts.login", next=url_for(".resume", shift_id=shift.id)))
@@ -303,7 +301,7 @@ def _remember_scan(shift: Shift, code: str):
 @bp.get("/checkin/<int:shift_id>")
 def checkin(shift_id: int):
     """The QR code's link carries the code: signed in, it waits in the form for one tap; signed out,
-    the scan is checked and remembered across the login."""
+    the scan is remembered across the login and checked after it."""
     shift = _visible_shift(shift_id)
     code = request.args.get("code")
     if code and not current_user.is_authenticated:

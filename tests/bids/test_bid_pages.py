@@ -173,7 +173,7 @@ def test_a_stale_tab_is_refused_nothing_is_lost_and_every_revision_is_kept(app, 
     assert saved.status_code == 302
     page = stale.get_data(as_text=True)
     assert stale.status_code == 409
-    assert "这份标书刚被另一位负责人修改过" in page
+    assert "这份标书刚在别处被修改过" in page
     assert "副社长在旧页面上的修改</textarea>" in page  # the typed text stays in the field
     latest = page.split('data-testid="latest-version"')[1].split("</details>")[0]
     assert "社长的修改" in latest

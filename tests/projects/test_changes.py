@@ -85,7 +85,7 @@ def test_a_save_from_a_stale_tab_is_refused_and_keeps_what_was_typed(client, wor
 
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "这个项目刚被其他人修改过" in html and 'value="我在旧标签页改的标题"' in html
+    assert "这个项目刚在别处被修改过" in html and 'value="我在旧标签页改的标题"' in html
     db.session.refresh(project)
     assert project.title == "别人先改好的标题"
 
