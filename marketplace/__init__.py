@@ -109,14 +109,20 @@ def _connect_receivers() -> None:
     from .projects import receivers as projects
     from .projects.lifecycle import project_moved
     from .review import receivers as review
+    from .volunteers import receivers as volunteers
 
     for receiver in (
         bids.record_recusals_at_deadline,  # close_bidding
         review.open_review_round,  # close_bidding
+        bids.tell_unconfirmed_bidders,  # close_bidding, fail: a bid never re-confirmed does not count
         review.finalise_notice,  # start_hosting
         review.withdraw_notice,  # cancel: the notice is withdrawn before
-        bids.tell_bidders_of_cancel,  # cancel: the bidders hear of it
+        volunteers.end_signups_with_project,  # cancel, approve_cancel: the shifts to come are off
+        bids.tell_bidders_of_cancel,  # cancel, approve_cancel: the bidders hear of it
         projects.tell_creator,  # approve, return
+        projects.tell_of_cancel_request,  # request_cancel: the league reviewers, staff and host hear
+        projects.tell_of_cancel_approval,  # approve_cancel: the staff and the host hear
+        projects.tell_staff_of_failure,  # fail, fail_after_decline
     ):
         project_moved.connect(receiver, weak=False)
 

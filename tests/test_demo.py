@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -165,6 +167,29 @@ EXPECTED = {
 }
 
 
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_accounts() -> tuple[list[str], list[tuple[str, str]]]:
+    """What the README promises: the logins of its demo table and of its sentence on other students'
+    numbers, and the (number, name) of each unclaimed account it says to claim."""
+    text = README.read_text(encoding="utf-8")
+    table = text.split("| 账号 login |", 1)[1].split("\n\n", 1)[0]
+    logins, to_claim = [], []
+    for line in table.splitlines():
+        if not line.startswith("| `"):
+            continue
+        cells = [cell.strip() for cell in line.split("|")[1:-1]]
+        identifiers = re.findall(r"`([^`]+)`", cells[0])
+        if "未认领" in line:
+            to_claim += [(identifier, cells[1]) for identifier in identifiers]
+        else:
+            logins += identifiers
+    others = re.findall(r"学号形如 `(\d+)`", text) + re.findall(r"numbers look like `(\d+)`", text)
+    assert len(logins) >= 10 and to_claim and len(others) == 2, "the README's demo section moved"
+    return logins + others, to_claim
+
+
 @dataclass
 class Seeded:
     output: str
@@ -206,6 +231,26 @@ class TestTheSeededDemo:
                     assert text in html, f"{identifier} should see {text} on {page}"
                 for text in hidden:
                     assert text not in html, f"{identifier} should not see {text} on {page}"
+
+    def test_every_account_the_readme_names_logs_in_or_is_claimed(self, app, seeded):
+        logins, to_claim = readme_accounts()
+
+        for identifier in logins:
+            client = app.test_client()
+            login = client.post("/login", data={"identifier": identifier, "password": PASSWORD})
+            assert login.status_code == 302, identifier
+        for number, name in to_claim:
+            claimed = app.test_client().post(
+                "/claim",
+                data={
+                    "student_no": number,
+                    "name": name,
+                    "email": f"{number}@example.edu.cn",
+                    "password": "claimed2025",
+                    "confirm": "claimed2025",
+                },
+            )
+            assert claimed.status_code == 200 and f"{number}@example.edu.cn" in claimed.get_data(as_text=True)
 
     def test_the_history_holds_a_project_in_every_state_of_the_cycle(self, db, clock, seeded):
         projects = {p.title: p for p in db.session.scalars(select(Project))}

@@ -110,6 +110,7 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("project.rule_objection", S.AWARD_NOTICE, {REVIEWER}),
     ("project.host", S.AWARD_NOTICE, NOBODY),  # the window is still open
     ("project.host", S.HOSTING, {OWN_MANAGER}),
+    ("project.request_cancel", S.HOSTING, POSTING_STAFF | {OWN_MANAGER}),  # staff, or the host's managers
     ("project.approve_cancel", S.HOSTING, {REVIEWER}),
     ("project.close", S.EVALUATING, POSTING_STAFF),
     # bids

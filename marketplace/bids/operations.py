@@ -214,10 +214,13 @@ def _notify_own_managers(bid: Bid, kind: str, **context) -> None:
         )
 
 
-def notify_bidders(project: Project, kind: str, **context) -> None:
-    """Tell the managers of every organization with a submitted bid (never anyone else)."""
+def notify_bidders(project: Project, kind: str, *, except_org_id: int | None = None, **context) -> None:
+    """Tell the managers of every organization with a submitted bid (never anyone else), but those of
+    ``except_org_id``, who are told otherwise."""
     org_ids = db.session.scalars(
-        select(Bid.org_id).where(Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED)
+        select(Bid.org_id).where(
+            Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED, Bid.org_id != except_org_id
+        )
     ).all()
     for membership in managers_of(org_ids):
         notify.send(
@@ -228,3 +231,15 @@ def notify_bidders(project: Project, kind: str, **context) -> None:
             org=membership.org,
             **context,
         )
+
+
+def tell_unconfirmed_at_deadline(project: Project) -> None:
+    """Bidding closed: an organization whose bid was never re-confirmed after a change of the
+    requirements hears that it does not count."""
+    unconfirmed = db.session.scalars(
+        select(Bid).where(
+            Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED, Bid.confirmed.is_(False)
+        )
+    ).all()
+    for bid in unconfirmed:
+        _notify_own_managers(bid, "bid.unconfirmed")

@@ -21,6 +21,7 @@ from ..admin.forms import ListFilter, _int_or_none
 from ..bids.files import accepted_extensions
 from ..forms import DecimalField, Form, IntegerField, length, limit_upload, number_range, optional, required
 from ..hosting.forms import photos_help
+from .models import AppealStatus
 
 
 def _hours(label, *, description=None) -> DecimalField:
@@ -68,6 +69,16 @@ class RejectForm(Form):
 # -- appeals ------------------------------------------------------------------------------------------------
 
 
+class AppealFilter(ListFilter):
+    """Which appeals the queue lists: those waiting (by default), those decided either way, or all."""
+
+    status = SelectField(
+        _l("状态"),
+        choices=[*AppealStatus.choices(), ("all", _l("全部"))],
+        default=AppealStatus.PENDING.value,
+    )
+
+
 class AppealForm(Form):
     reason = TextAreaField(
         _l("申诉理由"),
@@ -91,7 +102,9 @@ class AppealRulingForm(Form):
     ruling = TextAreaField(
         _l("处理意见"),
         [required(), length(2000)],
-        description=_l("会通知申诉的同学，并记入该记录的变更历史"),
+        description=_l(
+            "会通知申诉的同学，并记入该记录的变更历史（对缺失记录的申诉不予采纳时，没有记录可记，只通知本人）"
+        ),
         render_kw={"rows": 2},
     )
     hours = _hours(_l("认定时长（小时）"), description=_l("采纳时按此时长补录或更正；不填则按同学申请的时长"))

@@ -144,6 +144,7 @@ class CreditAppeal(db.Model):
     user = relationship("User", foreign_keys=[user_id])
     shift = relationship("Shift")
     record = relationship("CreditRecord")
+    ruled_by = relationship("User", foreign_keys=[ruled_by_id])
 
 
 class TranscriptIssue(db.Model):

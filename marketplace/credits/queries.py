@@ -87,20 +87,24 @@ def waiting_records(user, public_ids: list[str]) -> list[CreditRecord]:
 _APPEAL_PROJECT = joinedload(CreditAppeal.shift).joinedload(Shift.position).joinedload(Position.project)
 
 
-def pending_appeals(user) -> Select:
+def appeals(user, status: str = AppealStatus.PENDING.value) -> Select:
+    """The appeals ``user`` answers, of one status (``"all"``: any): those waiting first, oldest first,
+    then the decided ones, latest ruling first."""
     stmt = (
         select(CreditAppeal)
         .join(Shift, Shift.id == CreditAppeal.shift_id)
         .join(Position, Position.id == Shift.position_id)
         .join(Project, Project.id == Position.project_id)
-        .where(CreditAppeal.status == AppealStatus.PENDING)
         .options(
             joinedload(CreditAppeal.user).joinedload(User.college),
             _APPEAL_PROJECT,
             joinedload(CreditAppeal.record),
+            joinedload(CreditAppeal.ruled_by),
         )
-        .order_by(CreditAppeal.created_at, CreditAppeal.id)
+        .order_by(CreditAppeal.ruled_at.desc().nulls_first(), CreditAppeal.created_at, CreditAppeal.id)
     )
+    if status != "all":
+        stmt = stmt.where(CreditAppeal.status == status)
     return _in_unions(stmt, appeal_scope(user))
 
 

@@ -272,7 +272,8 @@ def file_appeal(student, shift, data: dict) -> CreditAppeal:
 
 def resolve_appeal(actor, appeal: CreditAppeal, data: dict) -> None:
     """Staff (or the verifying role) accept (``data["accept"]``) — the record is created or corrected
-    for ``hours``, with history — or reject, with a ``ruling`` either way that the student is told."""
+    for ``hours`` — or reject, with a ``ruling`` either way that the student is told. Where a record
+    exists, its history keeps the ruling either way (a rejected appeal changes nothing else)."""
     accept, ruling, hours = data["accept"], data["ruling"], data.get("hours")
     permissions.require(actor, "credit.rule_appeal", appeal)
     if appeal.status != AppealStatus.PENDING:
@@ -280,24 +281,26 @@ def resolve_appeal(actor, appeal: CreditAppeal, data: dict) -> None:
     ruling = (ruling or "").strip()
     if not ruling:
         raise DomainError(_("请填写处理意见。"), field="ruling")
+    signup = db.session.scalar(
+        select(Signup).where(Signup.shift_id == appeal.shift_id, Signup.user_id == appeal.user_id)
+    )
+    # The host may have confirmed the attendance after a missing record was appealed.
+    record = appeal.record or db.session.scalar(
+        select(CreditRecord).where(CreditRecord.signup_id == signup.id)
+    )
     if accept:
         hours = hours if hours is not None else appeal.hours_claimed
         if hours is None or hours <= 0 or hours > appeal.shift.credit_hours:
             raise DomainError(
                 _("认定时长应大于 0 且不超过班次的 %(h)s 小时。", h=appeal.shift.credit_hours), field="hours"
             )
-        signup = db.session.scalar(
-            select(Signup).where(Signup.shift_id == appeal.shift_id, Signup.user_id == appeal.user_id)
-        )
-        # The host may have confirmed the attendance after a missing record was appealed.
-        record = appeal.record or db.session.scalar(
-            select(CreditRecord).where(CreditRecord.signup_id == signup.id)
-        )
         if record is not None:
             correct(actor, record, hours, ruling)
-            appeal.record = record
         else:
-            appeal.record = _new_record(actor, signup, appeal.user, appeal.shift, hours, "appeal", ruling)
+            record = _new_record(actor, signup, appeal.user, appeal.shift, hours, "appeal", ruling)
+    elif record is not None:
+        _log(record, actor, "appeal_rejected", audit.snapshot(record, RECORD_FIELDS), ruling)
+    appeal.record = record
     move_credit_appeal(appeal, "accept" if accept else "reject", actor, reason=ruling)
     notify.send(
         appeal.user, "credit.appeal_answered", link=path_for("credits.transcript_page"), appeal=appeal

@@ -38,6 +38,7 @@ from ..volunteers.positions import completed_trainings
 from ..volunteers.reliability import reliability
 from . import export, queries, records, transcript
 from .forms import (
+    AppealFilter,
     AppealForm,
     AppealRulingForm,
     BulkVerifyForm,
@@ -62,6 +63,7 @@ ACTION_LABELS = {
     "verify": _l("认定"),
     "reject": _l("不予认定"),
     "correct": _l("更正"),
+    "appeal_rejected": _l("申诉未采纳，记录不变"),
 }
 FIELD_LABELS = {
     "hours": _l("学时"),
@@ -286,13 +288,17 @@ def _appeal_or_404(public_id: str) -> CreditAppeal:
 
 
 def _appeals_page(ruled: tuple[str, AppealRulingForm] | None = None):
-    page = db.paginate(queries.pending_appeals(current_user), per_page=PER_PAGE, error_out=False)
+    filters = AppealFilter(formdata=request.args)
+    page = db.paginate(queries.appeals(current_user, **filters.values()), per_page=PER_PAGE, error_out=False)
     forms = {
-        a.public_id: AppealRulingForm(formdata=None, prefix=_prefix("a", a.public_id)) for a in page.items
+        a.public_id: AppealRulingForm(formdata=None, prefix=_prefix("a", a.public_id))
+        for a in page.items
+        if a.status == AppealStatus.PENDING
     }
     if ruled is not None:
         forms[ruled[0]] = ruled[1]
-    return render_template("credits/appeals.html", page=page, forms=forms), 422 if ruled else 200
+    status = 422 if ruled else 200
+    return render_template("credits/appeals.html", page=page, forms=forms, filters=filters), status
 
 
 @bp.get("/credits/appeals")

@@ -261,7 +261,7 @@ def _student(
 
 
 class Numbering:
-    """学号 = 入学年份 + 学院代码 (研究生加 50) + 四位序号, e.g. 2024010017 or 2025530003."""
+    """学号 = 入学年份 + 学院代码 (研究生加 50) + 四位序号, e.g. 2024010003 or 2025530003."""
 
     def __init__(self, start_after_existing: bool = False):
         self.last: Counter = Counter()

@@ -23,6 +23,7 @@ from .. import clock, permissions
 from ..extensions import db
 from ..forms import ActionForm, Form, attempt, flash_refusal
 from ..projects import lifecycle
+from ..projects.forms import ReasonForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
 from ..timeutil import local
@@ -102,10 +103,13 @@ def _console(
     refused = any(f.status_code == 422 for f in [*forms.values(), *ruling_forms.values()])
     budget, spent = hosting.awarded_budget(project), hosting.spent(project)
     expense_form = forms["expense_form"]
+    state = lifecycle.effective_state(project)
     return render_template(
         "hosting/console.html",
         project=project,
-        hosting_now=lifecycle.effective_state(project) == ProjectState.HOSTING,
+        hosting_now=state == ProjectState.HOSTING,
+        cancel_requestable=state in lifecycle.TRANSITIONS["request_cancel"].sources,
+        request_cancel_form=ReasonForm(formdata=None),
         budget=budget,
         spent=spent,
         # Once the budget is used up every further expense needs a reason: ask for it straight away.

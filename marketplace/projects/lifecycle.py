@@ -122,7 +122,11 @@ TRANSITIONS: dict[str, Transition] = {
     "close": Transition(frozenset({S.EVALUATING}), S.CLOSED, "project.close"),
     "cancel": Transition(BEFORE_HOSTING, S.CANCELLED, "project.cancel", needs_reason=True, facts=_cancelled),
     "request_cancel": Transition(
-        frozenset({S.HOSTING, S.EVALUATING}), None, "project.cancel", needs_reason=True, facts=_cancel_request
+        frozenset({S.HOSTING, S.EVALUATING}),
+        None,
+        "project.request_cancel",
+        needs_reason=True,
+        facts=_cancel_request,
     ),
     "approve_cancel": Transition(
         frozenset({S.HOSTING, S.EVALUATING}),

@@ -169,6 +169,13 @@ def changes_of(project: Project) -> list[ProjectChange]:
     ).all()
 
 
+def reposts_of(project: Project) -> list[Project]:
+    """The projects reposted from this failed one (重新发榜), oldest first."""
+    return db.session.scalars(
+        select(Project).where(Project.reposted_from_id == project.id).order_by(Project.id)
+    ).all()
+
+
 def timeline_of(project: Project) -> list[AuditEntry]:
     return db.session.scalars(
         select(AuditEntry)

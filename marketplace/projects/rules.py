@@ -79,6 +79,13 @@ def _hosts(user, project=None) -> bool:
     return org_id is not None and may_write(user) and org_id in managed_org_ids(user)
 
 
+@rule("project.request_cancel")
+def _requests_cancel(user, project=None) -> bool:
+    """Asking the league to cancel a project under way: the posting union's staff, or the host's
+    managers."""
+    return _staff_of_posting_union(user, project) or _hosts(user, project)
+
+
 @rule("project.ask")
 def _may_ask(user, project=None) -> bool:
     """Eligible bidders ask questions: managers of an active organization of an admitted kind."""

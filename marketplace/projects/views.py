@@ -154,6 +154,12 @@ def _project_page(
         answer_forms.update([answering])
     sees_bid_count = permissions.can(current_user, "project.view_bid_count", project)
     state = lifecycle.effective_state(project)
+    # A repost starts as a draft: linked for those who may see it, and for everyone once published.
+    reposts = [
+        repost
+        for repost in (queries.reposts_of(project) if state == ProjectState.FAILED else [])
+        if queries.is_public(repost) or permissions.can(current_user, "project.view_unpublished", repost)
+    ]
     return render_template(
         "projects/show.html",
         project=project,
@@ -168,6 +174,7 @@ def _project_page(
         questions_close_at=operations.questions_close_at(project),
         changes=[(change, change_lines(change.changes)) for change in queries.changes_of(project)],
         timeline=queries.timeline_of(project),
+        reposts=reposts,
         timeline_labels=TIMELINE_LABELS,
         bid_count=queries.bid_count(project) if sees_bid_count else None,
         question_form=question_form or QuestionForm(formdata=None),

@@ -153,6 +153,7 @@ class SignupStatus(LabelledEnum):
         "leave": _l("已请假"),
         "no_show": _l("缺勤"),
         "excused": _l("缺勤已撤销"),
+        "project_cancelled": _l("项目已取消"),
     }
     __badges__ = {
         "applied": "text-bg-secondary",
@@ -164,6 +165,7 @@ class SignupStatus(LabelledEnum):
         "leave": "text-bg-light border",
         "no_show": "text-bg-danger",
         "excused": "text-bg-light border",
+        "project_cancelled": "text-bg-light border text-secondary",
     }
 
     APPLIED = "applied"  # waiting for the host's decision or the draw
@@ -175,6 +177,8 @@ class SignupStatus(LabelledEnum):
     LEAVE = "leave"  # 请假
     NO_SHOW = "no_show"  # 缺勤
     EXCUSED = "excused"  # a no-show cleared on appeal
+    # The project was cancelled before the shift: nobody's choice, never a no-show.
+    PROJECT_CANCELLED = "project_cancelled"
 
     @property
     def holds_seat(self) -> bool:

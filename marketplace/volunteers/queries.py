@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .. import clock, draw, permissions
+from ..audit import AuditEntry
 from ..extensions import db
 from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
@@ -133,6 +134,24 @@ def waiting_place(signup: Signup) -> int | None:
         )
     )
     return ahead + 1
+
+
+# The steps that end a sign-up for the student when an offer is not confirmed in time.
+LAPSING = ("signup.expire", "signup.lapse")
+
+
+def offer_lapsed(signup: Signup) -> bool:
+    """Whether a cancelled sign-up was ended by the clock — an offer left unconfirmed — rather than by
+    the student: the status is the same, the audit entry of the last step says which."""
+    if signup.status != SignupStatus.CANCELLED:
+        return False
+    last = db.session.scalar(
+        select(AuditEntry.action)
+        .where(AuditEntry.subject_type == Signup.__tablename__, AuditEntry.subject_id == signup.public_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return last in LAPSING
 
 
 def drawn_order(shift: Shift, signups: list[Signup]) -> list[Signup]:

@@ -50,6 +50,7 @@ SIGNUP_TRANSITIONS = {
     "no_show": (frozenset({S.ACCEPTED}), S.NO_SHOW),  # 缺勤
     "mark_present": (frozenset({S.NO_SHOW}), S.ACCEPTED),  # the host corrects a wrong no-show
     "excuse": (frozenset({S.NO_SHOW}), S.EXCUSED),  # a no-show appeal upheld
+    "end_with_project": (frozenset(ACTIVE), S.PROJECT_CANCELLED),  # the project was cancelled
 }
 
 

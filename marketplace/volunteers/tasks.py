@@ -1,7 +1,8 @@
 """What the clock makes due for volunteers (the periodic step, run by ``projects.tasks.tick``): draws
-whose sign-up has closed, offers not confirmed in time, the day-before reminders, and no-shows after a
-shift. Each shift is processed once (a conditional UPDATE claims it), so concurrent runs are safe;
-unlike the operations, these commit as they go.
+whose sign-up has closed, offers not confirmed in time (the student is told), the day-before
+reminders, and no-shows after a shift (none for a cancelled project's shift). Each shift is processed
+once (a conditional UPDATE claims it), so concurrent runs are safe; unlike the operations, these
+commit as they go.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from .. import clock
 from ..extensions import db
 from ..models_base import claim_once
 from ..notify import operations as notify
+from ..projects.models import ProjectState
 from ..urls import path_for
 from .admission import draw_lottery
 from .models import Admission, Position, Shift, Signup, SignupStatus
@@ -50,9 +52,14 @@ def expire_offers(now: datetime | None = None) -> int:
     ).all()
     for signup in lapsed:
         move_signup(signup, "expire", None)
+        _tell_offer_lapsed(signup)
         release_seat(signup.shift)
         promote(signup.shift)
     return len(lapsed)
+
+
+def _tell_offer_lapsed(signup: Signup) -> None:
+    notify.send(signup.user, "volunteer.offer_lapsed", link=signup.shift.url, shift=signup.shift)
 
 
 def send_shift_reminders(now: datetime | None = None) -> int:
@@ -80,7 +87,8 @@ def send_shift_reminders(now: datetime | None = None) -> int:
 
 def mark_no_shows(now: datetime | None = None) -> int:
     """After a shift: accepted volunteers who neither checked in nor took leave are marked absent;
-    unconfirmed offers lapse without penalty. Each shift is processed once (conditional UPDATE)."""
+    unconfirmed offers lapse without penalty. A cancelled project's shift was not held as planned:
+    nobody is absent from it. Each shift is processed once (conditional UPDATE)."""
     now = now or clock.now()
     due = db.session.scalars(
         select(Shift.id).where(Shift.ends_at <= now, Shift.no_shows_marked_at.is_(None))
@@ -90,10 +98,12 @@ def mark_no_shows(now: datetime | None = None) -> int:
         if not claim_once(Shift, shift_id, "no_shows_marked_at", now):
             continue
         shift = db.session.get(Shift, shift_id)
+        held = shift.position.project.state != ProjectState.CANCELLED
         for signup in roster(shift):
             if signup.status == SignupStatus.OFFERED:
                 move_signup(signup, "lapse", None)
-            elif signup.status == SignupStatus.ACCEPTED and signup.attendance is None:
+                _tell_offer_lapsed(signup)
+            elif held and signup.status == SignupStatus.ACCEPTED and signup.attendance is None:
                 move_signup(signup, "no_show", None)
                 notify.send(signup.user, "volunteer.no_show", link=path_for("volunteers.mine"), shift=shift)
                 marked += 1

@@ -110,15 +110,18 @@ def open_shifts():
 def _shift_page(shift: Shift, *, action: ActionForm | None = None, leave: LeaveForm | None = None):
     signup = queries.signups_by_shift(current_user, [shift.id]).get(shift.id)
     action, leave = action or ActionForm(formdata=None), leave or LeaveForm(formdata=None)
+    state = lifecycle.effective_state(shift.position.project)
     return render_template(
         "volunteers/shift.html",
         shift=shift,
         position=shift.position,
         project=shift.position.project,
-        recruiting=lifecycle.effective_state(shift.position.project) == ProjectState.HOSTING,
+        recruiting=state == ProjectState.HOSTING,
+        cancelled=state == ProjectState.CANCELLED,
         applied=queries.applied_counts([shift.id]).get(shift.id, 0),
         signup=signup,
         place=queries.waiting_place(signup) if signup else None,
+        lapsed=bool(signup and queries.offer_lapsed(signup)),
         in_draw=bool(signup and queries.drawn_order(shift, [signup])),
         cancel_cutoff=signups.cancel_cutoff(shift),
         action_form=action,

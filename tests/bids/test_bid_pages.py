@@ -14,8 +14,10 @@ from marketplace.bids.models import Bid, BidStatus
 from marketplace.bids.queries import Validity, validity
 from marketplace.bids.validity import valid_bids
 from marketplace.extensions import db
+from marketplace.notify.models import Notification
 from marketplace.orgs.models import MemberRole, OrgKind
 from marketplace.projects import operations as project_ops
+from marketplace.projects.models import ProjectState
 from marketplace.projects.tasks import tick
 from tests import factories
 from tests.bids.helpers import bid_form, signed_in, version_on
@@ -276,3 +278,38 @@ def test_the_project_bid_list_names_why_each_bid_does_or_does_not_count(app, wor
         row = page.split(f"/bids/{bid.public_id}")[1].split("</tr>")[0]
         assert str(verdict.label) in row
     assert valid_bids(project) == [bids[0]]  # the SQL rule agrees with the labels
+
+
+def told(kind: str) -> list[int]:
+    return sorted(db.session.scalars(select(Notification.user_id).where(Notification.kind == kind)))
+
+
+def test_after_the_deadline_an_unconfirmed_bid_says_it_does_not_count_and_its_managers_are_told(
+    app, world, project, clock
+):
+    bid = world.bid(project, requested_budget=Decimal("3000"))
+    rival = world.bid(project, world.manager_b, world.club_b, requested_budget=Decimal("3000"))
+    change_requirements(world, project, budget_cap=Decimal("4500.00"))
+    signed_in(app, world.manager_b).post(f"/bids/{rival.public_id}/confirm")
+    clock.set(project.bid_deadline + timedelta(minutes=1))
+    tick()
+
+    client = signed_in(app, world.manager_a)
+    for page in (f"/bids/{bid.public_id}", "/bids/mine"):
+        shown = client.get(page).get_data(as_text=True)
+        assert "未重新确认，不计为有效标书" in shown and "需要重新确认" not in shown, page
+    assert told("bid.unconfirmed") == [world.manager_a.id]
+
+
+def test_a_project_that_fails_for_want_of_a_confirmed_bid_tells_every_unconfirmed_bidder(
+    world, project, clock
+):
+    world.bid(project)
+    world.bid(project, world.manager_b, world.club_b)
+    change_requirements(world, project, allow_class=True)
+    clock.set(project.bid_deadline + timedelta(minutes=1))
+    tick()
+
+    db.session.refresh(project)
+    assert project.state == ProjectState.FAILED
+    assert told("bid.unconfirmed") == sorted([world.manager_a.id, world.manager_b.id])

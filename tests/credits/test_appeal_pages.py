@@ -192,3 +192,59 @@ def test_an_appeal_answered_in_another_tab_is_not_answered_twice(app, world, app
     assert response.status_code == 302
     db.session.refresh(appeal)
     assert appeal.ruling == "已答复"
+
+
+def rule(app, world, appeal, ruling: str, *, accept: bool, by=None):
+    prefix = f"a-{appeal.public_id}"
+    button = {f"{prefix}-accept": "采纳"} if accept else {f"{prefix}-reject": "不予采纳"}
+    return signed_in(app, by or world.staff).post(
+        f"/credits/appeals/{appeal.public_id}/rule", data={f"{prefix}-ruling": ruling, **button}
+    )
+
+
+def test_a_rejected_appeal_about_a_record_is_written_to_its_history_with_the_ruling(app, world, appeal):
+    rule(app, world, appeal, "签到表上没有你的签名", accept=False)
+
+    record = records_of(world.volunteers[0])[0]
+    assert str(record.hours) == "3.5"  # nothing else changes
+    page = signed_in(app, world.volunteers[0]).get(f"/transcript/records/{record.public_id}")
+    text = page.get_data(as_text=True)
+    assert "申诉未采纳" in text and "签到表上没有你的签名" in text and world.staff.name in text
+    assert [entry.action for entry in record.history][-1] == "appeal_rejected"
+
+
+def test_a_rejected_appeal_about_a_missing_record_leaves_no_record_and_the_form_says_so(app, world):
+    late = factories.user(name="没有记录的同学")
+    db.session.add(Signup(shift_id=world.shift_.id, user_id=late.id, status=SignupStatus.ACCEPTED))
+    db.session.commit()
+    file(app, world, late, hours_claimed="3")
+    appeal = db.session.scalar(select(CreditAppeal))
+    form_text = signed_in(app, world.staff).get("/credits/appeals").get_data(as_text=True)
+    assert "对缺失记录的申诉不予采纳时，没有记录可记，只通知本人" in form_text
+
+    assert rule(app, world, appeal, "当天名单里没有你", accept=False).status_code == 302
+
+    assert records_of(late) == []
+    assert [n.user_id for n in notes("credit.appeal_answered")] == [late.id]
+
+
+def test_the_appeals_page_filters_by_status_and_shows_each_ruling_and_who_made_it(app, world, appeal):
+    rule(app, world, appeal, "签到表上没有你的签名", accept=False, by=world.reviewer)
+    file(app, world, world.volunteers[1], reason="签到码过期，没签上")
+    staff = signed_in(app, world.staff)
+
+    def listed(query: str) -> str:
+        response = staff.get(f"/credits/appeals{query}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    pending = listed("")
+    assert "签到码过期" in pending and "签退时手机没电" not in pending
+    rejected = listed("?status=rejected")
+    assert "签退时手机没电" in rejected and "签到码过期" not in rejected
+    assert "签到表上没有你的签名" in rejected and world.reviewer.name in rejected
+    assert f"/credits/appeals/{appeal.public_id}/rule" not in rejected  # decided: nothing to answer
+    assert "没有符合条件的申诉" in listed("?status=accepted")
+    both = listed("?status=all")
+    assert "签到码过期" in both and "签退时手机没电" in both
+    assert "签到码过期" in listed("?status=nonsense")  # an unknown filter falls back to the pending

@@ -14,15 +14,21 @@ from marketplace.projects import receivers as projects
 from marketplace.projects.lifecycle import project_moved
 from marketplace.projects.models import ProjectState
 from marketplace.review import receivers as review
+from marketplace.volunteers import receivers as volunteers
 
 # What a step implies elsewhere, in the order it happens (see marketplace.create_app).
 RECEIVERS = [
     bids.record_recusals_at_deadline,
     review.open_review_round,
+    bids.tell_unconfirmed_bidders,
     review.finalise_notice,
     review.withdraw_notice,
+    volunteers.end_signups_with_project,
     bids.tell_bidders_of_cancel,
     projects.tell_creator,
+    projects.tell_of_cancel_request,
+    projects.tell_of_cancel_approval,
+    projects.tell_staff_of_failure,
 ]
 
 

@@ -15,11 +15,15 @@ from tests.projects.helpers import World
 
 
 class HostingWorld(World):
-    """World whose project is hosted by club A (its manager is the host)."""
+    """World whose project is hosted by club A (its manager is the host); with ``bids``, both clubs bid
+    on it first."""
 
-    def __init__(self):
+    def __init__(self, *, bids: bool = False):
         super().__init__()
         self.project = self.open_project()
+        if bids:
+            self.bid(self.project)
+            self.bid(self.project, self.manager_b, self.club_b)
         # Straight to hosting: the review and award steps are tested in tests/review.
         self.project.state = ProjectState.HOSTING
         self.project.tiebreak_seed = "0" * 64
