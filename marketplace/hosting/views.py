@@ -1,6 +1,6 @@
 """The host's pages (承办): the console of a hosted project (progress, spending, positions and shifts,
-trainings, no-show appeals), a shift's roster with its Excel export, the live check-in code, and the
-project's public timeline with its photos.
+trainings, no-show appeals), a shift's roster with its Excel export (and, for a 补登 shift, entering
+who took part), the live check-in code, and the project's public timeline with its photos.
 
 Each view parses its form, calls one operation, commits, then redirects or re-renders with the refusal
 beside the field (422). The students' side of volunteering lives in ``marketplace.volunteers.views``.
@@ -26,11 +26,12 @@ from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
 from ..timeutil import local
-from ..volunteers import admission, attendance, exports, positions, queries, reliability
+from ..volunteers import admission, attendance, backfill, exports, positions, queries, reliability
 from ..volunteers.models import Admission, NoShowAppeal, Position, Shift, Signup, SignupStatus, Training
 from ..volunteers.signups import ACTIVE, signup_closes_at
 from . import operations as hosting
 from .forms import (
+    BackfillForm,
     DecisionForm,
     ExpenditureForm,
     MarkAttendanceForm,
@@ -223,7 +224,12 @@ def position_edit(position_id: int):
 def shift_new(position_id: int):
     position = _hosted_position(position_id)
     form = ShiftForm()
-    if attempt(form, lambda: positions.save_shift(current_user, position, Shift(), form.to_data())):
+    if created := attempt(
+        form, lambda: positions.save_shift(current_user, position, Shift(), form.to_data())
+    ):
+        if created.result.is_backfill:
+            flash(_("补登班次已创建。请在名单页按学号登记参加的同学，再确认考勤。"), "success")
+            return redirect(url_for(".roster", shift_id=created.result.id))
         flash(_("班次已创建，同学们现在可以报名了。"), "success")
         return redirect(
             url_for(".console", project_id=position.project_id, _anchor=f"position-{position.id}")
@@ -252,16 +258,23 @@ def shift_edit(shift_id: int):
 # -- the roster -----------------------------------------------------------------------------------------
 
 
-def _roster(shift: Shift, *, marking: tuple[int, MarkAttendanceForm] | None = None):
+def _roster(
+    shift: Shift,
+    *,
+    marking: tuple[int, MarkAttendanceForm] | None = None,
+    registering: BackfillForm | None = None,
+):
     signups = queries.roster(shift)
+    now = clock.now()
     markable = [s for s in signups if s.status in (SignupStatus.ACCEPTED, SignupStatus.NO_SHOW)]
+    # Attendance is marked from the shift's start (a 补登 shift has started already).
     mark_forms = {
         s.id: MarkAttendanceForm(formdata=None, prefix=f"m{s.id}", data=MarkAttendanceForm.of(s))
         for s in markable
+        if now >= shift.starts_at
     }
     if marking is not None:
         mark_forms.update([marking])
-    now = clock.now()
     position = shift.position
     return render_template(
         "hosting/roster.html",
@@ -282,7 +295,8 @@ def _roster(shift: Shift, *, marking: tuple[int, MarkAttendanceForm] | None = No
             s for s in markable if s.attendance is not None and s.attendance.checked_out_at is None
         ],
         mark_forms=mark_forms,
-    ), (422 if marking is not None else 200)
+        backfill_form=registering or BackfillForm(formdata=None),
+    ), (422 if marking is not None or registering is not None else 200)
 
 
 @bp.get("/hosting/shifts/<int:shift_id>/roster")
@@ -328,6 +342,18 @@ def mark_attendance(public_id: str):
         flash(_("已更新 %(name)s 的考勤。", name=signup.user.name), "success")
         return redirect(url_for(".roster", shift_id=signup.shift_id))
     return _roster(signup.shift, marking=(signup.id, form))
+
+
+@bp.post("/hosting/shifts/<int:shift_id>/register")
+@login_required
+def register(shift_id: int):
+    """补登: enter who took part in a 补登 shift by 学号."""
+    shift = _hosted_shift(shift_id)
+    form = BackfillForm()
+    if added := attempt(form, lambda: backfill.register(current_user, shift, form.to_data())):
+        flash(_("已登记 %(n)s 名同学，出勤按整个班次记录。核对无误后请确认考勤。", n=added.result), "success")
+        return redirect(url_for(".roster", shift_id=shift.id))
+    return _roster(shift, registering=form)
 
 
 @bp.post("/hosting/shifts/<int:shift_id>/draw")

@@ -52,6 +52,7 @@ KINDS: dict[str, Kind] = {
         Kind("volunteer.offered", _l("候补递补待确认")),
         Kind("volunteer.lottery_result", _l("抽签结果")),
         Kind("volunteer.shift_tomorrow", _l("班次提醒")),
+        Kind("volunteer.shift_moved", _l("班次时间调整")),
         Kind("volunteer.no_show", _l("缺勤记录")),
         Kind("volunteer.appeal_answered", _l("缺勤申诉结果")),
         Kind("credit.verified", _l("学分已认定")),
