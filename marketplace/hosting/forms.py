@@ -61,7 +61,9 @@ def _local_time(label, *validators, **kwargs) -> DateTimeLocalField:
 # -- progress and spending ------------------------------------------------------------------------------
 
 
-class ProgressForm(Form):
+class ProgressEditForm(Form):
+    """A progress update's text, as posted or corrected within the edit window (photos stay)."""
+
     milestone = StringField(
         _l("阶段"), [required(), length(100)], description=_l("例如：完成志愿者招募、第一场讲座举办")
     )
@@ -69,6 +71,13 @@ class ProgressForm(Form):
         _l("完成度（%）"), [required(), number_range(0, 100)], render_kw={"inputmode": "numeric"}
     )
     body = TextAreaField(_l("进展说明"), [optional(), length(5000)], render_kw={"rows": 4})
+
+    @staticmethod
+    def of(update) -> dict:
+        return {"milestone": update.milestone, "percent": update.percent, "body": update.body}
+
+
+class ProgressForm(ProgressEditForm):
     photos = MultipleFileField(
         _l("现场照片"),
         description=_l("可一次选多张。上传时自动缩小，并去掉拍摄地点等位置信息。"),

@@ -1,6 +1,7 @@
-"""The host's pages (承办): the console of a hosted project (progress, spending, positions and shifts,
-trainings, no-show appeals), a shift's roster with its Excel export (and, for a 补登 shift, entering
-who took part), the live check-in code, and the project's public timeline with its photos.
+"""The host's pages (承办): the console of a hosted project (progress with the posts still open to
+correction, spending, positions and shifts, trainings, no-show appeals), a shift's roster with its
+Excel export (and, for a 补登 shift, entering who took part), the live check-in code, and the
+project's public timeline with its photos.
 
 Each view parses its form, calls one operation, commits, then redirects or re-renders with the refusal
 beside the field (422). The students' side of volunteering lives in ``marketplace.volunteers.views``.
@@ -19,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions
+from .. import clock, permissions, settings
 from ..extensions import db
 from ..forms import ActionForm, Form, attempt, flash_refusal
 from ..projects import lifecycle
@@ -36,6 +37,7 @@ from .forms import (
     ExpenditureForm,
     MarkAttendanceForm,
     PositionForm,
+    ProgressEditForm,
     ProgressForm,
     RulingForm,
     ShiftForm,
@@ -90,23 +92,43 @@ def _console(
     expense: ExpenditureForm | None = None,
     training: TrainingForm | None = None,
     ruling: tuple[int, RulingForm] | None = None,
+    editing: tuple[int, ProgressEditForm] | None = None,
 ):
     appeals = queries.pending_appeals(project)
     ruling_forms = {a.id: RulingForm(formdata=None, prefix=f"a{a.id}") for a in appeals}
     if ruling is not None:
         ruling_forms.update([ruling])
+    hosting_now = lifecycle.effective_state(project) == ProjectState.HOSTING
+    posts = hosting.progress_updates(project)
+    now = clock.now()
+    editable_until = {
+        u.id: until for u in posts if hosting_now and now < (until := hosting.progress_editable_until(u))
+    }
+    edit_forms = {
+        u.id: ProgressEditForm(formdata=None, prefix=f"p{u.id}", data=ProgressEditForm.of(u))
+        for u in posts
+        if u.id in editable_until
+    }
+    if editing is not None:
+        edit_forms.update([editing])
     forms = {
         "progress_form": progress or ProgressForm(formdata=None),
         "expense_form": expense or ExpenditureForm(formdata=None),
         "training_form": training or TrainingForm(formdata=None),
     }
-    refused = any(f.status_code == 422 for f in [*forms.values(), *ruling_forms.values()])
+    refused = any(
+        f.status_code == 422 for f in [*forms.values(), *ruling_forms.values(), *edit_forms.values()]
+    )
     budget, spent = hosting.awarded_budget(project), hosting.spent(project)
     expense_form = forms["expense_form"]
     return render_template(
         "hosting/console.html",
         project=project,
-        hosting_now=lifecycle.effective_state(project) == ProjectState.HOSTING,
+        hosting_now=hosting_now,
+        posts=posts,
+        editable_until=editable_until,
+        edit_forms=edit_forms,
+        edit_minutes=settings.get("progress_edit_minutes"),
         budget=budget,
         spent=spent,
         # Once the budget is used up every further expense needs a reason: ask for it straight away.
@@ -138,6 +160,34 @@ def post_progress(project_id: int):
         flash(_("进展已发布，项目时间线上所有人都能看到。"), "success")
         return redirect(url_for(".console", project_id=project.id))
     return _console(project, progress=form)
+
+
+def _hosted_update(update_id: int) -> tuple[ProgressUpdate, Project]:
+    update = db.get_or_404(ProgressUpdate, update_id)
+    return update, _hosted(update.project_id)
+
+
+@bp.post("/hosting/progress/<int:update_id>/edit")
+@login_required
+def edit_progress(update_id: int):
+    update, project = _hosted_update(update_id)
+    form = ProgressEditForm(prefix=f"p{update.id}")
+    if attempt(form, lambda: hosting.edit_progress(current_user, update, form.to_data())):
+        flash(_("进展已修改。"), "success")
+        return redirect(url_for(".console", project_id=project.id, _anchor="posts"))
+    return _console(project, editing=(update.id, form))
+
+
+@bp.post("/hosting/progress/<int:update_id>/delete")
+@login_required
+def delete_progress(update_id: int):
+    update, project = _hosted_update(update_id)
+    return _button(
+        ActionForm(),
+        lambda: hosting.delete_progress(current_user, update),
+        url_for(".console", project_id=project.id, _anchor="posts"),
+        lambda _result: _("进展已删除，不再出现在公开时间线上。"),
+    )
 
 
 @bp.post("/hosting/projects/<int:project_id>/expenditures")
