@@ -160,11 +160,14 @@ def unmet_requirement(user, position: Position) -> str | None:
 def overlapping(user_ids, starts_at: datetime, ends_at: datetime, *, besides: Shift) -> list[Signup]:
     """The active sign-ups of these students, on shifts other than ``besides``, that overlap the time
     from ``starts_at`` to ``ends_at`` (one query): a student cannot hold overlapping shifts."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return []
     return db.session.scalars(
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
         .where(
-            Signup.user_id.in_(list(user_ids)),
+            Signup.user_id.in_(user_ids),
             Signup.shift_id != besides.id,
             Signup.status.in_(ACTIVE),
             Shift.starts_at < ends_at,
