@@ -120,6 +120,14 @@ SETTINGS: dict[str, SettingSpec] = {
             minimum=0,
         ),
         SettingSpec(
+            "progress_edit_minutes",
+            int,
+            30,
+            _l("进展可修改时限（分钟）"),
+            _l("承办方发布进展后这么多分钟内可以修改或删除；之后的更正请发布新的进展。"),
+            minimum=0,
+        ),
+        SettingSpec(
             "credit_appeal_days",
             int,
             30,

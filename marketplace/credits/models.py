@@ -82,6 +82,8 @@ class CreditRecord(db.Model):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rejection_reason: Mapped[str | None] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the shift's start
+    # Of a 补登 shift: entered by the host after the activity, attendance marked by hand.
+    is_backfill: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user = relationship("User", foreign_keys=[user_id])
     project = relationship("Project")

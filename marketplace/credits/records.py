@@ -113,6 +113,7 @@ def _new_record(actor, signup_or_none, user, shift, hours: Decimal, source: str,
         confirmed_by_id=getattr(actor, "id", None),
         confirmed_at=clock.now(),
         occurred_at=shift.starts_at,
+        is_backfill=shift.is_backfill,
     )
     db.session.add(record)
     _log(record, actor, source, None, reason)

@@ -83,7 +83,9 @@ def photos_help(field) -> str:
     )
 
 
-class ProgressForm(Form):
+class ProgressEditForm(Form):
+    """A progress update's text, as posted or corrected within the edit window (photos stay)."""
+
     milestone = StringField(
         _l("阶段"), [required(), length(100)], description=_l("例如：完成志愿者招募、第一场讲座举办")
     )
@@ -91,6 +93,13 @@ class ProgressForm(Form):
         _l("完成度（%）"), [required(), number_range(0, 100)], render_kw={"inputmode": "numeric"}
     )
     body = TextAreaField(_l("进展说明"), [optional(), length(5000)], render_kw={"rows": 4})
+
+    @staticmethod
+    def of(update) -> dict:
+        return {"milestone": update.milestone, "percent": update.percent, "body": update.body}
+
+
+class ProgressForm(ProgressEditForm):
     photos = MultipleFileField(_l("现场照片"), render_kw={"accept": "image/*"})
 
     def __init__(self, *args, **kwargs):
@@ -206,7 +215,14 @@ class PositionForm(Form):
 class ShiftForm(Form):
     """班次: when, where, how many, and the hours it credits."""
 
-    starts_at = _local_time(_l("开始时间"), required(), description=_l("北京时间"))
+    starts_at = _local_time(
+        _l("开始时间"),
+        required(),
+        description=_l(
+            "北京时间。开始时间早于现在的是补登班次：不接受报名，由承办方按学号登记参加的同学。"
+            "班次开始后只能延后结束时间。"
+        ),
+    )
     ends_at = _local_time(_l("结束时间"), required(), description=_l("北京时间"))
     place = StringField(_l("地点"), [required(), length(200)])
     capacity = IntegerField(
@@ -216,7 +232,7 @@ class ShiftForm(Form):
         _l("认定时长（小时）"),
         [required(), number_range(0.5, 24)],
         places=1,
-        description=_l("签到签退与班次重叠的时间按半小时向下取整，最多认定这么多小时"),
+        description=_l("签到签退与班次重叠的时间按半小时向下取整，最多认定这么多小时（不超过班次时长）"),
         render_kw={"step": "0.5", "inputmode": "decimal"},
     )
 
@@ -279,6 +295,25 @@ class TrainingAttendanceForm(Form):
 
     def to_data(self) -> dict:
         return {"students": self.students}
+
+
+class BackfillForm(TrainingAttendanceForm):
+    """补登: who took part in an activity already held, by 学号, and what the host goes by."""
+
+    student_nos = TextAreaField(
+        _l("参加的同学学号"),
+        [required(), length(20000)],
+        description=_l("每行一个，也可以用空格或逗号隔开；登记后按整个班次计出勤，可在名单中逐人更正"),
+        render_kw={"rows": 4},
+    )
+    reason = StringField(
+        _l("登记依据"),
+        [required(), length(500)],
+        description=_l("例如：现场纸质签到表、活动照片"),
+    )
+
+    def to_data(self) -> dict:
+        return {"students": self.students, "reason": (self.reason.data or "").strip()}
 
 
 # -- the roster -----------------------------------------------------------------------------------------

@@ -1,18 +1,21 @@
-"""The host's public record: progress updates with photos, and spending against the awarded budget."""
+"""The host's public record: progress updates with photos (editable for a short while after posting,
+then corrected only by new posts), and spending against the awarded budget."""
 
 from __future__ import annotations
 
 import io
 import secrets
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
-from .. import audit, clock, permissions
+from .. import audit, clock, permissions, settings
 from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
@@ -24,6 +27,8 @@ from .models import CompletionReport, Expenditure, Photo, ProgressUpdate
 
 MAX_SIDE = 1600  # phone photos are resized to at most this many pixels on the long side
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
+PROGRESS_FIELDS = ["milestone", "percent", "body"]
+_DOOMED_PHOTOS = "photos_to_remove"  # the session's list of photo files to remove after the commit
 
 
 def require_host(actor, project: Project) -> None:
@@ -61,19 +66,22 @@ def store_photo(upload) -> dict:
     return {"stored_name": stored_name, "width": image.width, "height": image.height}
 
 
+def _progress_values(data: dict) -> dict:
+    """``milestone``, ``percent`` and ``body`` of a progress update, checked and tidied."""
+    if not 0 <= data["percent"] <= 100:
+        raise DomainError(_("完成度应在 0 到 100 之间。"), field="percent")
+    return {
+        "milestone": data["milestone"].strip(),
+        "percent": data["percent"],
+        "body": (data.get("body") or "").strip(),
+    }
+
+
 def post_progress(actor, project: Project, data: dict) -> ProgressUpdate:
     """进展: ``milestone``, ``percent``, ``body`` and ``photos`` (uploads) on the public timeline."""
     require_host(actor, project)
-    milestone, percent, body = data["milestone"], data["percent"], data.get("body")
-    if not 0 <= percent <= 100:
-        raise DomainError(_("完成度应在 0 到 100 之间。"), field="percent")
     update = ProgressUpdate(
-        project_id=project.id,
-        author_id=actor.id,
-        milestone=milestone.strip(),
-        percent=percent,
-        body=(body or "").strip(),
-        created_at=clock.now(),
+        project_id=project.id, author_id=actor.id, created_at=clock.now(), **_progress_values(data)
     )
     for upload in data.get("photos") or ():
         if upload and upload.filename:
@@ -84,10 +92,89 @@ def post_progress(actor, project: Project, data: dict) -> ProgressUpdate:
         actor,
         "hosting.progress",
         update,
-        after={"percent": percent, "photos": len(update.photos)},
+        after={"percent": update.percent, "photos": len(update.photos)},
         project_id=project.id,
     )
     return update
+
+
+def progress_updates(project: Project) -> list[ProgressUpdate]:
+    """The project's progress updates, newest first, with their photos and authors (two queries)."""
+    return db.session.scalars(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.project_id == project.id)
+        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+    ).all()
+
+
+def progress_editable_until(update: ProgressUpdate) -> datetime:
+    """Until when the host may still edit or delete ``update``; later corrections are new posts."""
+    return update.created_at + timedelta(minutes=settings.get("progress_edit_minutes"))
+
+
+def _require_editable(actor, update: ProgressUpdate) -> Project:
+    project = db.session.get(Project, update.project_id)
+    require_host(actor, project)
+    if clock.now() >= progress_editable_until(update):
+        raise DomainError(
+            _(
+                "这条进展发布已超过 %(n)s 分钟，不能再修改或删除；如需更正，请发布一条新的进展。",
+                n=settings.get("progress_edit_minutes"),
+            )
+        )
+    return project
+
+
+def edit_progress(actor, update: ProgressUpdate, data: dict) -> ProgressUpdate:
+    """Correct a progress update's ``milestone``, ``percent`` and ``body`` within the edit window."""
+    project = _require_editable(actor, update)
+    values = _progress_values(data)
+    before = audit.snapshot(update, PROGRESS_FIELDS)
+    for name, value in values.items():
+        setattr(update, name, value)
+    audit.record(
+        actor,
+        "hosting.progress_edit",
+        update,
+        before=before,
+        after=audit.snapshot(update, PROGRESS_FIELDS),
+        project_id=project.id,
+    )
+    return update
+
+
+def delete_progress(actor, update: ProgressUpdate) -> None:
+    """Take a progress update off the timeline within the edit window, its photos with it. The audit
+    entry keeps what it said (the host's public text, no personal data)."""
+    project = _require_editable(actor, update)
+    audit.record(
+        actor,
+        "hosting.progress_delete",
+        update,
+        before={**audit.snapshot(update, PROGRESS_FIELDS), "photos": len(update.photos)},
+        project_id=project.id,
+    )
+    _remove_after_commit([photo.stored_name for photo in update.photos])
+    db.session.delete(update)
+
+
+def _remove_after_commit(stored_names: list[str]) -> None:
+    """Photo files go once the deletion is committed (a rolled-back one keeps them)."""
+    db.session.info.setdefault(_DOOMED_PHOTOS, []).extend(stored_names)
+
+
+@event.listens_for(Session, "after_commit")
+def _remove_doomed_photos(session):
+    # Releasing a SAVEPOINT fires after_commit too; only the real commit makes the deletion final.
+    if session.in_nested_transaction():
+        return
+    for stored_name in session.info.pop(_DOOMED_PHOTOS, []):
+        (photo_dir() / stored_name).unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _keep_doomed_photos(session):
+    session.info.pop(_DOOMED_PHOTOS, None)
 
 
 def awarded_budget(project: Project) -> Decimal | None:

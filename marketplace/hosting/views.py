@@ -1,5 +1,6 @@
-"""The host's pages (承办): the console of a hosted project (progress, spending, positions and shifts,
-trainings, no-show appeals), a shift's roster with its Excel export, the live check-in code, and the
+"""The host's pages (承办): the console of a hosted project (progress with the posts still open to
+correction, spending, positions and shifts, trainings, no-show appeals), a shift's roster with its
+Excel export (and, for a 补登 shift, entering who took part), the live check-in code, and the
 project's public timeline with its photos.
 
 Each view parses its form, calls one operation, commits, then redirects or re-renders with the refusal
@@ -19,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions
+from .. import clock, permissions, settings
 from ..extensions import db
 from ..forms import ActionForm, Form, attempt, flash_refusal
 from ..projects import lifecycle
@@ -27,15 +28,17 @@ from ..projects.forms import ReasonForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
 from ..timeutil import local
-from ..volunteers import admission, attendance, exports, positions, queries, reliability
+from ..volunteers import admission, attendance, backfill, exports, positions, queries, reliability
 from ..volunteers.models import Admission, NoShowAppeal, Position, Shift, Signup, SignupStatus, Training
 from ..volunteers.signups import ACTIVE, signup_closes_at
 from . import operations as hosting
 from .forms import (
+    BackfillForm,
     DecisionForm,
     ExpenditureForm,
     MarkAttendanceForm,
     PositionForm,
+    ProgressEditForm,
     ProgressForm,
     RulingForm,
     ShiftForm,
@@ -90,26 +93,46 @@ def _console(
     expense: ExpenditureForm | None = None,
     training: TrainingForm | None = None,
     ruling: tuple[int, RulingForm] | None = None,
+    editing: tuple[int, ProgressEditForm] | None = None,
 ):
     appeals = queries.pending_appeals(project)
     ruling_forms = {a.id: RulingForm(formdata=None, prefix=f"a{a.id}") for a in appeals}
     if ruling is not None:
         ruling_forms.update([ruling])
+    state = lifecycle.effective_state(project)
+    hosting_now = state == ProjectState.HOSTING
+    posts = hosting.progress_updates(project)
+    now = clock.now()
+    editable_until = {
+        u.id: until for u in posts if hosting_now and now < (until := hosting.progress_editable_until(u))
+    }
+    edit_forms = {
+        u.id: ProgressEditForm(formdata=None, prefix=f"p{u.id}", data=ProgressEditForm.of(u))
+        for u in posts
+        if u.id in editable_until
+    }
+    if editing is not None:
+        edit_forms.update([editing])
     forms = {
         "progress_form": progress or ProgressForm(formdata=None),
         "expense_form": expense or ExpenditureForm(formdata=None),
         "training_form": training or TrainingForm(formdata=None),
     }
-    refused = any(f.status_code == 422 for f in [*forms.values(), *ruling_forms.values()])
+    refused = any(
+        f.status_code == 422 for f in [*forms.values(), *ruling_forms.values(), *edit_forms.values()]
+    )
     budget, spent = hosting.awarded_budget(project), hosting.spent(project)
     expense_form = forms["expense_form"]
-    state = lifecycle.effective_state(project)
     return render_template(
         "hosting/console.html",
         project=project,
-        hosting_now=state == ProjectState.HOSTING,
+        hosting_now=hosting_now,
         cancel_requestable=state in lifecycle.TRANSITIONS["request_cancel"].sources,
         request_cancel_form=ReasonForm(formdata=None),
+        posts=posts,
+        editable_until=editable_until,
+        edit_forms=edit_forms,
+        edit_minutes=settings.get("progress_edit_minutes"),
         budget=budget,
         spent=spent,
         # Once the budget is used up every further expense needs a reason: ask for it straight away.
@@ -141,6 +164,34 @@ def post_progress(project_id: int):
         flash(_("进展已发布，项目时间线上所有人都能看到。"), "success")
         return redirect(url_for(".console", project_id=project.id))
     return _console(project, progress=form)
+
+
+def _hosted_update(update_id: int) -> tuple[ProgressUpdate, Project]:
+    update = db.get_or_404(ProgressUpdate, update_id)
+    return update, _hosted(update.project_id)
+
+
+@bp.post("/hosting/progress/<int:update_id>/edit")
+@login_required
+def edit_progress(update_id: int):
+    update, project = _hosted_update(update_id)
+    form = ProgressEditForm(prefix=f"p{update.id}")
+    if attempt(form, lambda: hosting.edit_progress(current_user, update, form.to_data())):
+        flash(_("进展已修改。"), "success")
+        return redirect(url_for(".console", project_id=project.id, _anchor="posts"))
+    return _console(project, editing=(update.id, form))
+
+
+@bp.post("/hosting/progress/<int:update_id>/delete")
+@login_required
+def delete_progress(update_id: int):
+    update, project = _hosted_update(update_id)
+    return _button(
+        ActionForm(),
+        lambda: hosting.delete_progress(current_user, update),
+        url_for(".console", project_id=project.id, _anchor="posts"),
+        lambda _result: _("进展已删除，不再出现在公开时间线上。"),
+    )
 
 
 @bp.post("/hosting/projects/<int:project_id>/expenditures")
@@ -227,7 +278,12 @@ def position_edit(position_id: int):
 def shift_new(position_id: int):
     position = _hosted_position(position_id)
     form = ShiftForm()
-    if attempt(form, lambda: positions.save_shift(current_user, position, Shift(), form.to_data())):
+    if created := attempt(
+        form, lambda: positions.save_shift(current_user, position, Shift(), form.to_data())
+    ):
+        if created.result.is_backfill:
+            flash(_("补登班次已创建。请在名单页按学号登记参加的同学，再确认考勤。"), "success")
+            return redirect(url_for(".roster", shift_id=created.result.id))
         flash(_("班次已创建，同学们现在可以报名了。"), "success")
         return redirect(
             url_for(".console", project_id=position.project_id, _anchor=f"position-{position.id}")
@@ -256,16 +312,23 @@ def shift_edit(shift_id: int):
 # -- the roster -----------------------------------------------------------------------------------------
 
 
-def _roster(shift: Shift, *, marking: tuple[int, MarkAttendanceForm] | None = None):
+def _roster(
+    shift: Shift,
+    *,
+    marking: tuple[int, MarkAttendanceForm] | None = None,
+    registering: BackfillForm | None = None,
+):
     signups = queries.roster(shift)
+    now = clock.now()
     markable = [s for s in signups if s.status in (SignupStatus.ACCEPTED, SignupStatus.NO_SHOW)]
+    # Attendance is marked from the shift's start (a 补登 shift has started already).
     mark_forms = {
         s.id: MarkAttendanceForm(formdata=None, prefix=f"m{s.id}", data=MarkAttendanceForm.of(s))
         for s in markable
+        if now >= shift.starts_at
     }
     if marking is not None:
         mark_forms.update([marking])
-    now = clock.now()
     position = shift.position
     return render_template(
         "hosting/roster.html",
@@ -286,7 +349,8 @@ def _roster(shift: Shift, *, marking: tuple[int, MarkAttendanceForm] | None = No
             s for s in markable if s.attendance is not None and s.attendance.checked_out_at is None
         ],
         mark_forms=mark_forms,
-    ), (422 if marking is not None else 200)
+        backfill_form=registering or BackfillForm(formdata=None),
+    ), (422 if marking is not None or registering is not None else 200)
 
 
 @bp.get("/hosting/shifts/<int:shift_id>/roster")
@@ -332,6 +396,18 @@ def mark_attendance(public_id: str):
         flash(_("已更新 %(name)s 的考勤。", name=signup.user.name), "success")
         return redirect(url_for(".roster", shift_id=signup.shift_id))
     return _roster(signup.shift, marking=(signup.id, form))
+
+
+@bp.post("/hosting/shifts/<int:shift_id>/register")
+@login_required
+def register(shift_id: int):
+    """补登: enter who took part in a 补登 shift by 学号."""
+    shift = _hosted_shift(shift_id)
+    form = BackfillForm()
+    if added := attempt(form, lambda: backfill.register(current_user, shift, form.to_data())):
+        flash(_("已登记 %(n)s 名同学，出勤按整个班次记录。核对无误后请确认考勤。", n=added.result), "success")
+        return redirect(url_for(".roster", shift_id=shift.id))
+    return _roster(shift, registering=form)
 
 
 @bp.post("/hosting/shifts/<int:shift_id>/draw")

@@ -57,6 +57,7 @@ KINDS: dict[str, Kind] = {
         Kind("volunteer.offer_lapsed", _l("递补名额失效")),
         Kind("volunteer.lottery_result", _l("抽签结果")),
         Kind("volunteer.shift_tomorrow", _l("班次提醒")),
+        Kind("volunteer.shift_moved", _l("班次时间调整")),
         Kind("volunteer.no_show", _l("缺勤记录")),
         Kind("volunteer.project_cancelled", _l("志愿项目取消")),
         Kind("volunteer.appeal_answered", _l("缺勤申诉结果")),

@@ -111,9 +111,12 @@ def eligible_panelists(project: Project) -> list[User]:
 
 
 def assign_panelist(actor, project: Project, data: dict) -> PanelSeat:
-    """Seat the evaluator whose id is ``data["user"]`` on the current round."""
+    """Seat the evaluator whose id is ``data["user"]`` on the current round — until every panelist
+    has submitted: nobody joins a panel whose scores are out."""
     round_ = _require_reviewing(project)
     permissions.require(actor, "project.award", project)
+    if panel_complete(round_):
+        raise DomainError(_("评审组全部成员已提交评分，不能再添加评议人。"))
     user = db.session.get(User, data["user"]) if data.get("user") else None
     if user is None:
         raise DomainError(_("请选择评议人。"), field="user")

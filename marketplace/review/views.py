@@ -69,8 +69,12 @@ def _overview(
     }
     ranked = results.get(current.id) if current else None
 
+    # Once every panelist has submitted the panel is closed: nobody joins after the scores show.
+    may_add_panelist = (
+        may_act and state == ProjectState.REVIEWING and not (current and review.panel_complete(current))
+    )
     panel_form = panel_form or PanelistForm(formdata=None)
-    if may_act and state == ProjectState.REVIEWING:
+    if may_add_panelist:
         seated = {s.user_id for s in current.seats} if current else set()
         panel_form.offer([u for u in review.eligible_panelists(project) if u.id not in seated])
     award_form = award_form or AwardForm(formdata=None, bid=ranked[0].bid.public_id if ranked else None)
@@ -92,6 +96,7 @@ def _overview(
         done=done,
         seated_count=seated_count,
         min_panel=review.MIN_PANEL,
+        may_add_panelist=may_add_panelist,
         active=active,
         declined=declined,
         next_bid=review.next_in_line(project) if declined and may_act else None,

@@ -122,11 +122,13 @@ def check_in_or_out(student, shift: Shift, data: dict, *, scanned_at: datetime |
 
 
 def mark_attendance(actor, signup: Signup, data: dict) -> Attendance:
-    """The host marks or corrects attendance by hand (``checked_in_at``, ``checked_out_at``), always
-    with a ``reason``."""
+    """The host marks or corrects attendance by hand (``checked_in_at``, ``checked_out_at``), from the
+    shift's start and always with a ``reason``."""
     checked_in_at, checked_out_at, reason = data["checked_in_at"], data["checked_out_at"], data["reason"]
     shift = signup.shift
     permissions.require(actor, "project.host", shift.position.project)
+    if clock.now() < shift.starts_at:
+        raise DomainError(_("班次还没有开始，开始后才能登记考勤。"))
     if shift.attendance_confirmed_at is not None:
         raise DomainError(_("该班次考勤已确认，不能再修改。"))
     if not (reason or "").strip():

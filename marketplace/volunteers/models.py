@@ -12,6 +12,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Integer,
@@ -124,6 +125,9 @@ class Shift(db.Model):
     # Seats held by accepted (or offered) volunteers; moved only by conditional UPDATEs.
     taken: Mapped[int] = mapped_column(Integer, default=0)
     credit_hours: Mapped[Decimal] = mapped_column(Numeric(4, 1))
+    # 补登: created after it had started (an activity already held). Nobody signs up; the host enters
+    # who took part (``backfill.py``), and its credit records carry the mark.
+    is_backfill: Mapped[bool] = mapped_column(Boolean, default=False)
     lottery_seed: Mapped[str | None] = mapped_column(String(64))
     lottery_drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -201,6 +205,9 @@ class Signup(db.Model):
     queue_key: Mapped[str] = mapped_column(String(64), default="")
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     leave_reason: Mapped[str | None] = mapped_column(Text)
+    # When the host moved the shift after this volunteer was accepted: they may then cancel until it
+    # starts, past the cut-off (the new time may not suit them).
+    moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from .. import clock, permissions, settings
 from ..accounts.models import AccountKind
@@ -37,6 +38,7 @@ ACTIVE = (S.APPLIED, S.ACCEPTED, S.OFFERED, S.WAITING)
 # action -> (statuses it may start from, status it leads to)
 SIGNUP_TRANSITIONS = {
     "sign_up": (frozenset({NEW, S.CANCELLED}), S.APPLIED),  # signing up again reuses the sign-up
+    "register": (frozenset({NEW}), S.ACCEPTED),  # 补登: the host enters who took part (backfill.py)
     "accept": (frozenset({S.APPLIED}), S.ACCEPTED),  # a seat: first come, the host's yes, the draw
     "wait": (frozenset({S.APPLIED}), S.WAITING),  # 候补: the shift is full, or drawn already
     "reject": (frozenset({S.APPLIED}), S.REJECTED),  # 评审制: the host's no
@@ -110,6 +112,12 @@ def cancel_cutoff(shift: Shift) -> datetime:
     return shift.starts_at - timedelta(hours=settings.get("cancel_cutoff_hours"))
 
 
+def cancel_closes_at(signup: Signup) -> datetime:
+    """Until when ``signup``, holding a seat, may be cancelled: the cut-off — or the shift's start when
+    the host moved the shift after the volunteer was accepted (the new time may not suit them)."""
+    return signup.shift.starts_at if signup.moved_at is not None else cancel_cutoff(signup.shift)
+
+
 def blocked_until(user) -> datetime | None:
     """诚信记录: this many no-shows within the current term block new sign-ups for a while."""
     now = clock.now()
@@ -150,19 +158,25 @@ def unmet_requirement(user, position: Position) -> str | None:
     return None
 
 
-def _overlapping(user, shift: Shift) -> Signup | None:
-    return db.session.scalar(
+def overlapping(user_ids, starts_at: datetime, ends_at: datetime, *, besides: Shift) -> list[Signup]:
+    """The active sign-ups of these students, on shifts other than ``besides``, that overlap the time
+    from ``starts_at`` to ``ends_at`` (one query): a student cannot hold overlapping shifts."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return []
+    return db.session.scalars(
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
         .where(
-            Signup.user_id == user.id,
-            Signup.shift_id != shift.id,
+            Signup.user_id.in_(user_ids),
+            Signup.shift_id != besides.id,
             Signup.status.in_(ACTIVE),
-            Shift.starts_at < shift.ends_at,
-            Shift.ends_at > shift.starts_at,
+            Shift.starts_at < ends_at,
+            Shift.ends_at > starts_at,
         )
-        .limit(1)
-    )
+        .options(selectinload(Signup.user))
+        .order_by(Signup.user_id, Shift.starts_at)
+    ).all()
 
 
 def sign_up(student, shift: Shift) -> Signup:
@@ -172,6 +186,8 @@ def sign_up(student, shift: Shift) -> Signup:
     position = shift.position
     if lifecycle.effective_state(position.project) != ProjectState.HOSTING:
         raise DomainError(_("项目不在承办阶段，暂不招募。"))
+    if shift.is_backfill:
+        raise DomainError(_("这是补登班次（活动已经举行），不接受报名；参加的同学由承办方登记。"))
     now = clock.now()
     if now >= signup_closes_at(shift):
         raise DomainError(_("这个班次的报名已经截止。"))
@@ -184,8 +200,8 @@ def sign_up(student, shift: Shift) -> Signup:
         )
     if (reason := unmet_requirement(student, position)) is not None:
         raise DomainError(reason)
-    if (other := _overlapping(student, shift)) is not None:
-        raise DomainError(_("与你已报名的班次时间冲突（%(p)s）。", p=other.shift.position.title))
+    if clash := overlapping([student.id], shift.starts_at, shift.ends_at, besides=shift):
+        raise DomainError(_("与你已报名的班次时间冲突（%(p)s）。", p=clash[0].shift.position.title))
     signup = db.session.scalar(
         select(Signup).where(Signup.shift_id == shift.id, Signup.user_id == student.id)
     )
@@ -197,7 +213,8 @@ def sign_up(student, shift: Shift) -> Signup:
             if signup is None:
                 signup = Signup(shift=shift, user_id=student.id, created_at=now)
                 db.session.add(signup)
-            move_signup(signup, "sign_up", student, queue_key=queue_key)
+            # Signing up again knows of any earlier move: it no longer excuses a late cancel.
+            move_signup(signup, "sign_up", student, queue_key=queue_key, moved_at=None)
     except IntegrityError:
         raise DomainError(_("你已经报过这个班次了。")) from None
     if position.admission == Admission.FIRST_COME:
@@ -223,13 +240,13 @@ def own(student, signup: Signup) -> None:
 
 
 def cancel(student, signup: Signup) -> None:
-    """取消报名, until the cut-off before the shift; a freed seat goes to the waiting list."""
+    """取消报名, until the cut-off before the shift (or its start, once the host moved it after the
+    volunteer was accepted); a freed seat goes to the waiting list."""
     own(student, signup)
     shift = signup.shift
-    cutoff = cancel_cutoff(shift)
     if signup.status not in ACTIVE:
         raise DomainError(_("这条报名已经不能取消。"))
-    if signup.status.holds_seat and clock.now() >= cutoff:
+    if signup.status.holds_seat and clock.now() >= cancel_closes_at(signup):
         raise DomainError(
             _("班次开始前 %(h)s 小时内不能取消；如有急事请请假。", h=settings.get("cancel_cutoff_hours"))
         )

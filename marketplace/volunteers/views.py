@@ -124,6 +124,7 @@ def _shift_page(shift: Shift, *, action: ActionForm | None = None, leave: LeaveF
         lapsed=bool(signup and queries.offer_lapsed(signup)),
         in_draw=bool(signup and queries.drawn_order(shift, [signup])),
         cancel_cutoff=signups.cancel_cutoff(shift),
+        cancel_closes=signups.cancel_closes_at(signup) if signup else None,
         action_form=action,
         leave_form=leave,
     ), max(action.status_code, leave.status_code)

@@ -253,6 +253,26 @@ def test_the_ranked_result_shows_after_everyone_submitted_with_each_panelists_to
     assert world.project.tiebreak_seed in page
 
 
+def test_the_panel_form_is_gone_once_every_panelist_has_submitted_and_nobody_joins_after(app, world):
+    latecomer = factories.user(name="迟到评议人", roles=("evaluator",))
+    world.seat_everyone()
+    staff = signed_in(app, world.staff)
+    world.score(world.evaluators[0], world.bid_a, 90)
+    world.score(world.evaluators[0], world.bid_b, 70, submit=True)
+    assert "添加评议人" in staff.get(f"/review/projects/{world.project.id}").get_data(as_text=True)
+
+    for evaluator in world.evaluators[1:]:
+        world.score(evaluator, world.bid_a, 80)
+        world.score(evaluator, world.bid_b, 75, submit=True)
+    page = staff.get(f"/review/projects/{world.project.id}").get_data(as_text=True)
+    assert "已完成 3/3" in page and 'data-testid="ranking"' in page
+    assert "添加评议人" not in page and "邀请加入评审组" not in page
+    refused = staff.post(f"/review/projects/{world.project.id}/panel", data={"user": latecomer.id})
+    assert refused.status_code == 422
+    assert "全部成员已提交评分" in refused.get_data(as_text=True)
+    assert db.session.scalars(select(PanelSeat).where(PanelSeat.user_id == latecomer.id)).all() == []
+
+
 def test_the_league_reviewer_reads_the_review_without_the_forms(app, world):
     world.seat_everyone()
     page = signed_in(app, world.reviewer).get(f"/review/projects/{world.project.id}")
