@@ -2,9 +2,9 @@
 
 A notification is rendered in the recipient's language from ``templates/notify/<kind>.txt``, stored
 in the centre, and, unless the user turned that kind's email off, put in the outbox in the same
-transaction. The template's ``{{ link }}`` is the absolute address (``BASE_URL``) in mail and empty in
-the centre, which opens the stored path with a button instead. When that transaction commits, a background delivery is scheduled (never before: a
-rolled-back change sends nothing).
+transaction. When that transaction commits, a background delivery is scheduled (never before: a
+rolled-back change sends nothing). The template's ``{{ link }}`` is the absolute address (``BASE_URL``)
+in mail and empty in the centre, which opens the stored path with a button instead.
 """
 
 from __future__ import annotations
