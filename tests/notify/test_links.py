@@ -118,9 +118,16 @@ def test_make_run_hands_its_port_to_the_app_and_the_worker(tmp_path, port, given
     """``make run`` with stand-ins for the virtualenv's commands, which note what they see."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for command in ("flask", "pybabel"):
+    seen = tmp_path / "seen"
+    # `make run` ends the worker as soon as the server stops: the stand-in server waits for its line.
+    wait_for_worker = (
+        f'if [ "$3" = run ]; then\n'
+        f'  for i in $(seq 200); do grep -q " worker" {seen} && break; sleep .05; done\n'
+        "fi\n"
+    )
+    for command, then in (("flask", wait_for_worker), ("pybabel", "")):
         script = bin_dir / command
-        script.write_text(f'#!/bin/sh\necho "{command} PORT=$PORT $*" >> {tmp_path}/seen\n')
+        script.write_text(f'#!/bin/sh\necho "{command} PORT=$PORT $*" >> {seen}\n{then}')
         script.chmod(0o755)
     (tmp_path / ".installed").touch()  # newer than pyproject.toml: nothing to install
     subprocess.run(
@@ -129,8 +136,8 @@ def test_make_run_hands_its_port_to_the_app_and_the_worker(tmp_path, port, given
         capture_output=True, timeout=60, start_new_session=True,  # its `kill 0` ends its own group only
     )  # fmt: skip
 
-    seen = [line.split(" ", 2) for line in (tmp_path / "seen").read_text().splitlines()]
-    flask = {args.removeprefix("--app marketplace "): env for cmd, env, args in seen if cmd == "flask"}
+    noted = [line.split(" ", 2) for line in seen.read_text().splitlines()]
+    flask = {args.removeprefix("--app marketplace "): env for cmd, env, args in noted if cmd == "flask"}
     assert flask == {
         "db upgrade": f"PORT={port}",
         "seed-demo --if-empty": f"PORT={port}",
