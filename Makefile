@@ -23,6 +23,8 @@ extract-messages: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
 	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
+# The app's BASE_URL follows PORT when it is not set, so that mail links lead back here.
+run: export PORT := $(PORT)
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty

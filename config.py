@@ -60,8 +60,9 @@ class Config:
 
     # The school's name as shown in the header, mail and documents.
     SCHOOL_NAME = os.environ.get("SCHOOL_NAME", "示例大学")
-    # Absolute base for links in mail (the request host is unknown in a worker).
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Absolute base for links in mail (the request host is unknown in a worker). Unset, it is where
+    # `make run PORT=…` serves, so that mail written in development leads back to the running app.
+    BASE_URL = os.environ.get("BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
 
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

@@ -12,10 +12,14 @@ import hashlib
 from collections.abc import Iterable
 
 
+def seed_text(scope_id: int | str, public_ids: Iterable[str]) -> str:
+    """What the seed is the hash of: ``"<scope id>:<sorted public ids, comma-separated>"``."""
+    return f"{scope_id}:{','.join(sorted(public_ids))}"
+
+
 def seed_for(scope_id: int | str, public_ids: Iterable[str]) -> str:
-    """SHA-256 of ``"<scope id>:<sorted public ids, comma-separated>"``."""
-    joined = ",".join(sorted(public_ids))
-    return hashlib.sha256(f"{scope_id}:{joined}".encode()).hexdigest()
+    """SHA-256 of :func:`seed_text`."""
+    return hashlib.sha256(seed_text(scope_id, public_ids).encode()).hexdigest()
 
 
 def draw_key(seed: str, public_id: str) -> str:

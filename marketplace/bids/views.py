@@ -7,13 +7,16 @@ exist, so a bid's URL reveals nothing to a rival or to staff before the deadline
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from pathlib import PurePath
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import permissions
 from ..accounts.models import User
+from ..downloads import send_download
 from ..errors import Conflict
 from ..extensions import db
 from ..forms import ActionForm, attempt
@@ -175,15 +178,13 @@ def _attachment_or_404(public_id: str) -> BidAttachment:
 @login_required
 def attachment(public_id: str):
     attachment = _attachment_or_404(public_id)
-    response = send_file(
+    # Sealed content: private (the default), so no shared cache keeps a copy for the next person.
+    return send_download(
         files.stored_path(attachment.stored_name),
+        name=attachment.filename,
+        fallback=f"bid-attachment-{public_id}{PurePath(attachment.filename).suffix}",
         mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
     )
-    # Sealed content: no shared cache may keep a copy for the next person.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.post("/attachments/<public_id>/remove")

@@ -19,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,6 +28,7 @@ from sqlalchemy import select
 
 from .. import clock, permissions
 from ..bids import files
+from ..downloads import send_download
 from ..extensions import db, limiter
 from ..forms import attempt
 from ..hosting import operations as hosting
@@ -109,7 +109,8 @@ def _issued_files(kind: str):
     issued, mine = transcript.issue(current_user)
     db.session.commit()
     school = current_app.config["SCHOOL_NAME"]
-    name = _("第二课堂成绩单-%(name)s-%(date)s", name=current_user.name, date=clock.today_local().isoformat())
+    today = clock.today_local().isoformat()
+    name = _("第二课堂成绩单-%(name)s-%(date)s", name=current_user.name, date=today)
     if kind == "pdf":
         verify_url = current_app.config["BASE_URL"].rstrip("/") + url_for(".verify_code", code=issued.code)
         data, mimetype = (
@@ -118,11 +119,12 @@ def _issued_files(kind: str):
         )
     else:
         data, mimetype = transcript.render_xlsx(current_user, issued, mine, school), XLSX_MIMETYPE
-    response = send_file(
-        io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=f"{name}.{kind}"
+    return send_download(
+        io.BytesIO(data),
+        name=f"{name}.{kind}",
+        fallback=f"transcript-{current_user.identifier}-{today}.{kind}",
+        mimetype=mimetype,
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("/transcript.pdf")
@@ -333,14 +335,12 @@ def evidence(public_id: str):
     if not appeal.evidence_stored:
         abort(404)
     extension = appeal.evidence_name.rsplit(".", 1)[-1].lower()
-    response = send_file(
+    return send_download(
         files.stored_path(appeal.evidence_stored),
+        name=appeal.evidence_name,
+        fallback=f"appeal-evidence-{public_id}.{extension}",
         mimetype=files.ACCEPTED[extension][1],
-        as_attachment=True,
-        download_name=appeal.evidence_name,
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 # -- staff exports -----------------------------------------------------------------------------------------
@@ -385,14 +385,12 @@ def export_download(public_id: str):
     if job.status != ExportStatus.DONE:
         abort(404)
     name = _("第二课堂学分-%(term)s", term=job.term.full_name).replace(" ", "-")
-    response = send_file(
+    return send_download(
         export.export_dir() / job.stored_name,
+        name=f"{name}.{job.file_format}",
+        fallback=f"credits-{job.term.starts_on:%Y-%m}.{job.file_format}",
         mimetype=XLSX_MIMETYPE if job.file_format == "xlsx" else "text/csv",
-        as_attachment=True,
-        download_name=f"{name}.{job.file_format}",
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 # -- the host's completion report ----------------------------------------------------------------------------

@@ -15,12 +15,13 @@ from collections.abc import Callable
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import clock, permissions, settings
+from ..downloads import send_download
 from ..extensions import db
 from ..forms import ActionForm, Form, attempt, flash_refusal
 from ..projects import lifecycle
@@ -364,14 +365,12 @@ def roster(shift_id: int):
 def roster_xlsx(shift_id: int):
     shift = _hosted_shift(shift_id)
     day = local(shift.starts_at).strftime("%Y%m%d")
-    response = send_file(
+    return send_download(  # private: it holds phone numbers
         io.BytesIO(exports.roster_workbook(queries.roster(shift))),
+        name=f"志愿者名单-{shift.position.title}-{day}.xlsx",
+        fallback=f"volunteers-shift-{shift.id}-{day}.xlsx",
         mimetype=exports.XLSX_MIMETYPE,
-        as_attachment=True,
-        download_name=f"志愿者名单-{shift.position.title}-{day}.xlsx",
     )
-    response.headers["Cache-Control"] = "private, no-store"  # it holds phone numbers
-    return response
 
 
 @bp.post("/hosting/signups/<public_id>/decide")
@@ -512,4 +511,12 @@ def photo(public_id: str):
     ).first()
     if found is None or not is_public(found.Project):
         abort(404)
-    return send_file(hosting.photo_dir() / found.Photo.stored_name, mimetype="image/jpeg", max_age=86400)
+    return send_download(
+        hosting.photo_dir() / found.Photo.stored_name,
+        name=f"photo-{public_id}.jpg",
+        fallback=f"photo-{public_id}.jpg",
+        mimetype="image/jpeg",
+        inline=True,
+        private=False,
+        max_age=86400,
+    )

@@ -3,7 +3,8 @@
 A notification is rendered in the recipient's language from ``templates/notify/<kind>.txt``, stored
 in the centre, and, unless the user turned that kind's email off, put in the outbox in the same
 transaction. When that transaction commits, a background delivery is scheduled (never before: a
-rolled-back change sends nothing).
+rolled-back change sends nothing). The template's ``{{ link }}`` is the absolute address (``BASE_URL``)
+in mail and empty in the centre, which opens the stored path with a button instead.
 """
 
 from __future__ import annotations
@@ -57,10 +58,12 @@ def send(user, kind: str, *, link: str | None = None, in_app: bool = True, **con
     """Notify ``user`` of ``kind``: in the centre and, if wanted, by email. Does not commit."""
     if kind not in KINDS:
         raise KeyError(f"unknown notification kind {kind!r}; declare it in notify/kinds.py")
-    title, body = render(kind, user, link=absolute(link), **context)
     if in_app:
+        # The centre opens the link with a button of its own: its text carries no address.
+        title, body = render(kind, user, link="", **context)
         db.session.add(Notification(user_id=user.id, kind=kind, title=title, body=body, link=link))
     if email_wanted(user, kind):
+        title, body = render(kind, user, link=absolute(link), **context)
         queue_email(user.email, title, body, kind=kind, user=user)
 
 

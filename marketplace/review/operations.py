@@ -320,18 +320,7 @@ def _publish_notice(project: Project, round_: ReviewRound, ranked, bid: Bid, jus
         number=number,
         bid_id=bid.id,
         justification=justification,
-        ranking=[
-            {
-                "public_id": r.bid.public_id,
-                "org": r.bid.org.name,
-                "org_id": r.bid.org_id,
-                "score": r.score_text,
-                "requested_budget": str(r.bid.requested_budget),
-                "rank": r.rank,
-                "tie_key": r.tie_key,
-            }
-            for r in ranked
-        ],
+        ranking=[r.snapshot() for r in ranked],
         published_at=now,
         window_ends_at=now + timedelta(days=settings.get("notice_window_days")),
     )

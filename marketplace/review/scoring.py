@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 from sqlalchemy import select
 
@@ -55,10 +56,26 @@ class RankedBid:
     rank: int = 0
     # panelist user id -> their total for this bid (shown once everyone has submitted)
     totals: dict[int, Fraction] = field(default_factory=dict)
+    # When another bid has the same score and requested budget, the draw put them in order: the rank
+    # of the first of them names the group. None when score or budget decided.
+    draw_group: int | None = None
 
     @property
     def score_text(self) -> str:
         return shown(self.score)
+
+    def snapshot(self) -> dict:
+        """The entry kept in an award notice, which reads the same for ever."""
+        return {
+            "public_id": self.bid.public_id,
+            "org": self.bid.org.name,
+            "org_id": self.bid.org_id,
+            "score": self.score_text,
+            "requested_budget": str(self.bid.requested_budget),
+            "rank": self.rank,
+            "tie_key": self.tie_key,
+            "draw_group": self.draw_group,
+        }
 
 
 def submitted_seats(round_: ReviewRound) -> list[PanelSeat]:
@@ -94,4 +111,32 @@ def rank(round_: ReviewRound, project) -> list[RankedBid]:
     )
     for position, entry in enumerate(ranked, start=1):
         entry.rank = position
+    for previous, entry in pairwise(ranked):
+        if (previous.score, previous.bid.requested_budget) == (entry.score, entry.bid.requested_budget):
+            previous.draw_group = previous.draw_group or previous.rank
+            entry.draw_group = previous.draw_group
     return ranked
+
+
+@dataclass(frozen=True)
+class DrawnTies:
+    """The runs of a ranking whose order the draw decided, with what anyone needs to recompute it."""
+
+    groups: list[list[dict]]  # RankedBid.snapshot() entries, in drawn order
+    seed: str
+    seed_text: str  # what the seed is the SHA-256 of
+
+
+def drawn_ties(project, ranking: list[dict]) -> DrawnTies | None:
+    """What the draw decided in ``ranking`` (snapshot entries of all the valid bids), if anything."""
+    groups: dict[int, list[dict]] = defaultdict(list)
+    for entry in ranking:
+        if entry.get("draw_group") is not None:  # notices published before it was recorded have none
+            groups[entry["draw_group"]].append(entry)
+    if not groups:
+        return None
+    return DrawnTies(
+        groups=list(groups.values()),
+        seed=project.tiebreak_seed,
+        seed_text=draw.seed_text(project.id, (entry["public_id"] for entry in ranking)),
+    )

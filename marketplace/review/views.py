@@ -68,6 +68,7 @@ def _overview(
         r.id: scoring.rank(r, project) for r in rounds if review.can_see_others_scores(current_user, r)
     }
     ranked = results.get(current.id) if current else None
+    drawn = scoring.drawn_ties(project, [r.snapshot() for r in ranked]) if ranked else None
 
     # Once every panelist has submitted the panel is closed: nobody joins after the scores show.
     may_add_panelist = (
@@ -93,6 +94,7 @@ def _overview(
         current=current,
         results=results,
         ranked=ranked,
+        drawn=drawn,
         done=done,
         seated_count=seated_count,
         min_panel=review.MIN_PANEL,
@@ -399,6 +401,7 @@ def _notice_page(project: Project, *, objection_form=None, decline_form=None, st
         project=project,
         state=state,
         notice=notice,
+        drawn=scoring.drawn_ties(project, notice.ranking),
         status=_shown_status(notice, state),
         earlier=[(n, _shown_status(n, state)) for n in reversed(notices[:-1])],
         window_open=window_open,

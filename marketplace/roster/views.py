@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, jsonify, redirect, render_template, send_file
+from flask import Blueprint, jsonify, redirect, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import permissions
+from ..downloads import send_download
 from ..extensions import db
 from ..forms import ActionForm, attempt, flash_refusal
 from . import files, operations, tasks
@@ -53,11 +54,12 @@ def new():
 
 @bp.get("/template.xlsx")
 def template():
-    return send_file(
+    return send_download(
         io.BytesIO(files.template_workbook()),
+        name="名册导入模板.xlsx",
+        fallback="roster-template.xlsx",
         mimetype=XLSX_MIMETYPE,
-        as_attachment=True,
-        download_name="名册导入模板.xlsx",
+        private=False,
     )
 
 

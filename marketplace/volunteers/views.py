@@ -8,12 +8,12 @@ beside the field (422). The host's pages live in ``marketplace.hosting.views``.
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..accounts.models import User
+from ..downloads import send_download
 from ..extensions import db
 from ..formatting import local_datetime
 from ..forms import ActionForm, attempt
@@ -250,20 +251,20 @@ def reset_calendar():
 @bp.get("/calendar/<token>.ics")
 def calendar_feed(token: str):
     user = db.first_or_404(select(User).where(User.ical_token == token))
+    name = _("我的志愿班次")
     body = calendar.feed(
         queries.calendar_signups(user),
-        name=_("我的志愿班次"),
+        name=name,
         host=urlsplit(current_app.config["BASE_URL"]).hostname or "jiebang",
         now=clock.now(),
         link=lambda signup: url_for(".shift", shift_id=signup.shift_id, _external=True),
     )
-    return Response(
-        body,
+    return send_download(
+        io.BytesIO(body.encode()),
+        name=f"{name}.ics",
+        fallback="volunteer-shifts.ics",
         mimetype="text/calendar",
-        headers={
-            "Cache-Control": "private, no-store",
-            "Content-Disposition": 'inline; filename="volunteer.ics"',
-        },
+        inline=True,
     )
 
 

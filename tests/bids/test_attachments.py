@@ -16,6 +16,7 @@ from marketplace.bids.models import BidAttachment
 from marketplace.extensions import db
 from tests import factories
 from tests.bids.helpers import DOCX, OLE2, PDF, PLAIN_ZIP, PNG, signed_in, upload
+from tests.downloads import disposition
 
 
 def stored_files() -> set[str]:
@@ -96,7 +97,9 @@ def test_real_pdf_word_and_wps_files_are_accepted_and_served_to_the_bidder(
     download = client.get(f"/attachments/{attachment.public_id}")
     assert download.status_code == 200 and download.data == data
     assert download.mimetype == content_type
-    assert download.headers["Content-Disposition"].startswith("attachment;")
+    names = disposition(download)
+    assert names.kind == "attachment" and names.name == filename
+    assert names.fallback == f"bid-attachment-{attachment.public_id}.{filename.rsplit('.', 1)[1]}"
     assert "private" in download.headers["Cache-Control"]
 
 

@@ -19,6 +19,7 @@ from marketplace.volunteers.models import Signup, SignupStatus
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import records_of
+from tests.downloads import disposition
 from tests.isolation import in_this_session
 
 
@@ -164,6 +165,8 @@ def test_the_evidence_is_served_only_to_those_who_answer_the_appeal(app, world, 
     url = f"/credits/appeals/{appeal.public_id}/evidence"
     response = signed_in(app, world.staff).get(url)
     assert response.status_code == 200 and response.data == PDF
+    names = disposition(response)
+    assert names.fallback == f"appeal-evidence-{appeal.public_id}.pdf" and names.name == appeal.evidence_name
     assert signed_in(app, world.reviewer).get(url).status_code == 200
     for user in (world.volunteers[1], world.host, factories.staff_member()):
         assert signed_in(app, user).get(url).status_code == 403

@@ -19,6 +19,7 @@ from marketplace.notify.models import Notification
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import add_records, records_of
+from tests.downloads import disposition
 from tests.isolation import in_this_session
 
 
@@ -56,6 +57,9 @@ def test_staff_export_a_term_through_the_pages_with_the_configured_columns(app, 
     assert "导出完成，共 2 条记录" in page and "data-poll" not in page
 
     download = staff.get(f"/credits/exports/{job.public_id}/download")
+    names = disposition(download)
+    assert names.fallback == f"credits-{world.term.starts_on:%Y-%m}.csv"
+    assert names.name == "第二课堂学分-" + world.term.full_name.replace(" ", "-") + ".csv"
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
     assert rows[0] == ["学号", "姓名", "活动", "学分"]
     assert sorted(row[0] for row in rows[1:]) == sorted(v.student_no for v in world.volunteers)

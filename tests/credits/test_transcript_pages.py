@@ -9,6 +9,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from marketplace import clock
 from marketplace.accounts.models import AccountStatus
 from marketplace.credits import records as credit_records
 from marketplace.credits.models import CreditStatus, TranscriptIssue
@@ -17,6 +18,7 @@ from marketplace.volunteers import positions
 from marketplace.volunteers.models import Training
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import add_records, pdf_text, records_of, unembedded_fonts
+from tests.downloads import disposition
 
 
 def _student_with_three_kinds(world):
@@ -86,6 +88,18 @@ def test_the_excel_download_has_a_row_per_record(app, world):
     assert issued.code in rows[1]
     titles = [row[2] for row in rows[4:]]
     assert sorted(titles) == sorted([world.project.title] + [r.project.title for r in extra])
+
+
+def test_both_downloads_say_what_they_are_in_ascii_beside_the_chinese_name(app, world):
+    student, _extra = _student_with_three_kinds(world)
+    client = signed_in(app, student)
+    today = clock.today_local().isoformat()
+
+    for kind in ("pdf", "xlsx"):
+        names = disposition(client.get(f"/transcript.{kind}"))
+        assert names.kind == "attachment"
+        assert names.fallback == f"transcript-{student.student_no}-{today}.{kind}"
+        assert names.name == f"第二课堂成绩单-张小三-{today}.{kind}"
 
 
 def test_each_download_issues_a_fresh_code_and_the_page_shows_the_last_one(app, world):

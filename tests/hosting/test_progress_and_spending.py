@@ -17,6 +17,7 @@ from marketplace.hosting.models import Expenditure, Photo
 from marketplace.hosting.operations import photo_dir
 from marketplace.notify.models import Notification
 from marketplace.projects.lifecycle import run_due_transitions
+from tests.downloads import disposition
 from tests.review.helpers import ReviewWorld, awarded
 from tests.volunteers.helpers import HostingWorld
 from tests.volunteers.pages import error_of, signed_in
@@ -78,6 +79,7 @@ def test_a_phone_photo_is_stored_without_its_location_and_at_most_1600_px(app, w
 
     served = signed_in(app, None).get(f"/photos/{photo.public_id}")
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert disposition(served).fallback == f"photo-{photo.public_id}.jpg"
     assert not Image.open(io.BytesIO(served.data)).getexif()
     timeline = signed_in(app, None).get(f"/projects/{world.project.id}/timeline").get_data(as_text=True)
     assert "完成志愿者招募" in timeline and f"/photos/{photo.public_id}" in timeline

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import html
 from datetime import timedelta
 
-from marketplace import clock
+from marketplace import clock, draw
 from marketplace.extensions import db
 from marketplace.review import operations as review
 from tests import factories
@@ -76,3 +78,32 @@ def awarded(world: ReviewWorld):
     review.award(world.staff, world.project, {"bid": world.bid_a.public_id})
     db.session.commit()
     return world
+
+
+def tied(world: ReviewWorld) -> list[str]:
+    """Both bids asking the same budget and scored the same by everyone: the draw decides. The public
+    ids in drawn order."""
+    world.bid_b.requested_budget = world.bid_a.requested_budget
+    db.session.commit()
+    world.seat_everyone()
+    world.score_all({world.bid_a: [80, 80, 80], world.bid_b: [80, 80, 80]})
+    db.session.refresh(world.project)
+    return draw.draw_order(world.project.tiebreak_seed, [world.bid_a.public_id, world.bid_b.public_id])
+
+
+def says_the_draw_decided(page: str, world: ReviewWorld) -> bool:
+    """The page says the bids tied and the draw decided, with the values and how to recompute them."""
+    text = html.unescape(page)
+    seed = world.project.tiebreak_seed
+    ids = sorted([world.bid_a.public_id, world.bid_b.public_id])
+    seed_text = f"{world.project.id}:{','.join(ids)}"
+    assert hashlib.sha256(seed_text.encode()).hexdigest() == seed  # the page's recipe does give the seed
+    section = text[text.index('data-testid="drawn-ties"') :]
+    return (
+        "第 1、2 名的标书得分相同、申请预算也相同，名次由公开抽签决定" in section
+        and all(hashlib.sha256(f"{seed}:{pid}".encode()).hexdigest() in section for pid in ids)
+        and f"printf %s '{seed_text}' | sha256sum" in section
+        and all(f"printf %s '{seed}:{pid}' | sha256sum" in section for pid in ids)
+        and 'key  = sha256(f"{seed}:{public_id}").hexdigest()' in section
+        and text.count('data-testid="drawn"') == 2  # both rows of the ranking say so
+    )

@@ -221,3 +221,8 @@ def test_a_notice_of_a_cancelled_project_takes_no_more_objections(app, world):
     page = notice_page(app, world, factories.user())
     assert "项目已取消，本次公示不再有效。" in page
     assert "objection-form" not in page and "公示中" not in page
+
+
+def test_a_notice_decided_by_score_says_nothing_of_a_draw(app, world):
+    page = notice_page(app, world)
+    assert 'data-testid="drawn-ties"' not in page and 'data-testid="drawn"' not in page

@@ -18,7 +18,7 @@ from marketplace.review.models import PanelSeat, Score
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.projects.helpers import World
-from tests.review.helpers import ReviewWorld, awarded, score_and_submit, seat
+from tests.review.helpers import ReviewWorld, awarded, says_the_draw_decided, score_and_submit, seat, tied
 
 
 def score_form(world, value, comment=""):
@@ -424,3 +424,30 @@ def test_my_panels_cost_the_same_queries_for_1_or_3_panels(app, count_queries):
         seat(world.staff, project, [evaluator])
     many = count_queries(lambda: client.get("/review/mine"))
     assert many == few
+
+
+def test_a_tie_the_draw_broke_is_explained_beside_the_ranking_with_the_values_to_recompute(app, world):
+    drawn = tied(world)
+    page = signed_in(app, world.staff).get(f"/review/projects/{world.project.id}").get_data(as_text=True)
+
+    assert says_the_draw_decided(page, world)
+    ranking = page[page.index('data-testid="ranking"') :]
+    by_id = {bid.public_id: bid.org.name for bid in (world.bid_a, world.bid_b)}
+    assert ranking.index(by_id[drawn[0]]) < ranking.index(by_id[drawn[1]])
+
+
+def test_a_ranking_decided_by_score_says_nothing_of_a_draw(app, world):
+    world.seat_everyone()
+    world.score_all({world.bid_a: [80, 80, 80], world.bid_b: [80, 80, 80]})  # equal, but A asks less
+    page = signed_in(app, world.staff).get(f"/review/projects/{world.project.id}").get_data(as_text=True)
+    assert 'data-testid="ranking"' in page
+    assert 'data-testid="drawn-ties"' not in page and 'data-testid="drawn"' not in page
+
+
+def test_the_notice_of_a_tie_says_the_draw_decided_with_the_values_to_recompute(app, world):
+    drawn = tied(world)
+    review.award(world.staff, world.project, {"bid": drawn[0]})
+    db.session.commit()
+
+    page = signed_in(app, None).get(f"/projects/{world.project.id}/notice").get_data(as_text=True)
+    assert says_the_draw_decided(page, world)

@@ -14,7 +14,7 @@ from marketplace.review import operations as review
 from marketplace.review import scoring
 from marketplace.review.models import NoticeStatus
 from tests import factories
-from tests.review.helpers import ReviewWorld, awarded
+from tests.review.helpers import ReviewWorld, awarded, tied
 
 
 def test_aggregate_of_three_is_the_plain_mean_of_weighted_totals():
@@ -238,3 +238,20 @@ def test_the_winner_hosts_as_soon_as_the_window_ends_without_waiting_for_tick(ap
     )
     db.session.commit()
     assert world.project.state == ProjectState.HOSTING and world.project.host_org_id == world.club_a.id
+
+
+def test_awarding_the_tied_bid_that_lost_the_draw_needs_a_written_justification(app):
+    world = ReviewWorld()
+    winner, loser = tied(world)
+    ranked = scoring.rank(review.current_round(world.project), world.project)
+    assert [r.draw_group for r in ranked] == [1, 1]  # the same score and budget: the draw decided
+    with pytest.raises(DomainError, match="未选择排名第一的标书，请写明理由"):
+        review.award(world.staff, world.project, {"bid": loser})
+    with pytest.raises(DomainError, match="未选择排名第一的标书，请写明理由"):
+        review.award(world.staff, world.project, {"bid": loser, "justification": "   "})
+
+    reason = "第一名的场地当周不可用"
+    notice = review.award(world.staff, world.project, {"bid": loser, "justification": reason})
+    db.session.commit()
+    assert notice.bid.public_id == loser and notice.justification == reason
+    assert [(e["public_id"], e["draw_group"]) for e in notice.ranking] == [(winner, 1), (loser, 1)]

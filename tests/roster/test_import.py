@@ -14,6 +14,7 @@ from marketplace.notify.models import Notification
 from marketplace.orgs.models import MemberRole, Membership
 from marketplace.roster.models import ImportJob, ImportStatus
 from tests import factories
+from tests.downloads import Disposition, disposition
 from tests.roster.roster_files import confirm, csv_bytes, faculty, job_from, student, upload, xlsx
 
 
@@ -320,7 +321,8 @@ def test_other_kinds_of_file_are_refused(as_admin, school):
 
 def test_the_template_has_the_header_and_an_example_row_that_passes_the_check(as_admin, school):
     response = as_admin.get("/admin/imports/template.xlsx")
-    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    assert response.status_code == 200
+    assert disposition(response) == Disposition("attachment", "roster-template.xlsx", "名册导入模板.xlsx")
 
     job = job_from(upload(as_admin, response.data, "模板.xlsx"))
 

@@ -10,6 +10,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.volunteers import calendar
 from marketplace.volunteers.models import Admission
+from tests.downloads import Disposition, disposition
 from tests.volunteers.helpers import HostingWorld
 from tests.volunteers.pages import signed_in
 
@@ -45,6 +46,7 @@ def test_the_feed_holds_only_accepted_shifts_as_a_valid_calendar(app, world):
     response = signed_in(app, None).get(url)
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
+    assert disposition(response) == Disposition("inline", "volunteer-shifts.ics", "我的志愿班次.ics")
     body = response.get_data(as_text=True)
     assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and body.endswith("END:VCALENDAR\r\n")
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))

@@ -9,7 +9,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from marketplace.timeutil import local
 from marketplace.volunteers.exports import COLUMNS
+from tests.downloads import disposition
 from tests.volunteers.helpers import HostingWorld
 from tests.volunteers.pages import signed_in
 
@@ -62,6 +64,9 @@ def test_the_roster_export_has_its_columns_and_the_accepted_volunteers_phone(app
     response = signed_in(app, world.host).get(f"/hosting/shifts/{shift.id}/roster.xlsx")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-store"
+    names = disposition(response)
+    assert names.fallback == f"volunteers-shift-{shift.id}-{local(shift.starts_at):%Y%m%d}.xlsx"
+    assert names.name == f"志愿者名单-{shift.position.title}-{local(shift.starts_at):%Y%m%d}.xlsx"
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
     assert rows[0] == COLUMNS == ("学号", "姓名", "学院", "手机", "状态", "签到", "签退", "认定时长")
     by_number = {row[0]: row for row in rows[1:]}

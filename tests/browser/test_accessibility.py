@@ -1,0 +1,157 @@
+"""In a real browser: every page in PAGES passes axe-core (WCAG 2 A/AA and axe's best practices) with no
+serious or critical violation, on a phone and on a desktop; and the keyboard focus is visible.
+
+axe-core is vendored in static/vendor/axe-core/ for this test alone: no page loads it. The test adds it
+to the page it checks as a script from the site itself, which the Content-Security-Policy allows
+(``script-src 'self'``; an inline copy of the file would be refused). A new page joins the walk with
+one line in PAGES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+
+from marketplace import clock
+from marketplace.accounts.models import User
+from marketplace.credits import records as credit_records
+from marketplace.extensions import db
+from marketplace.review import operations as review
+from marketplace.review import scoring
+from tests import factories
+from tests.browser.live import screenshot, sign_in, sync_api_or_skip
+from tests.credits.helpers import CreditWorld, records_of
+from tests.review.helpers import seat
+
+pytestmark = pytest.mark.browser
+expect = sync_api_or_skip().expect
+
+AXE = "/static/vendor/axe-core/axe.min.js"
+FAILING_IMPACTS = ("serious", "critical")
+# What axe found, one line per rule and element, for the failure message.
+RUN_AXE = """
+async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.flatMap((rule) => rule.nodes.map((node) => ({
+    rule: rule.id, impact: node.impact || rule.impact, target: node.target.join(" "),
+    summary: (node.failureSummary || "").split("\\n").slice(0, 3).join(" "),
+  })));
+}
+"""
+
+
+class PagesWorld(CreditWorld):
+    """Something to show on every page of PAGES.
+
+    A student with a verified record and an upcoming shift; a project in review whose two bids tied on
+    score and budget (so the draw decided), a second such project awarded (its notice), and a project
+    still open for bids.
+    """
+
+    def __init__(self):
+        super().__init__(volunteers=1)
+        self.student = self.volunteers[0]
+        credit_records.verify(self.reviewer, records_of(self.student))
+        self.next_shift = self.shift(self.position(title="迎新志愿者"), starts_in=timedelta(days=20))
+        self.sign_up(self.student, self.next_shift)
+        self.evaluators = [factories.user(name=f"评议人{i}", roles=("evaluator",)) for i in range(3)]
+        self.reviewing = self.open_project(title="心理健康宣传周")
+        self.awarded = self.open_project(title="宿舍文化节")
+        clubs = ((self.manager_a, self.club_a), (self.manager_b, self.club_b))
+        bids = {
+            project: [self.bid(project, manager, club) for manager, club in clubs]
+            for project in (self.reviewing, self.awarded)
+        }
+        self.bid_a = bids[self.reviewing][0]
+        clock.set(self.reviewing.bid_deadline + timedelta(minutes=1))
+        for project, both in bids.items():
+            self._score_alike(project, both)
+        first = scoring.rank(review.current_round(self.awarded), self.awarded)[0]
+        review.award(self.staff, self.awarded, {"bid": first.bid.public_id})
+        db.session.commit()
+        self.open = self.open_project(title="新生适应期学业互助计划（第二期）")
+
+    def _score_alike(self, project, bids) -> None:
+        seat(self.staff, project, self.evaluators)
+        for evaluator in self.evaluators:
+            for bid in bids:
+                review.save_scores(evaluator, project, bid, {c.id: (80, "") for c in project.bid_criteria})
+            review.submit_scores(evaluator, project)
+            db.session.commit()
+
+
+@dataclass(frozen=True)
+class Visit:
+    name: str
+    who: Callable[[PagesWorld], User | None]  # None: nobody signed in
+    path: Callable[[PagesWorld], str]
+
+
+NOBODY = lambda w: None  # noqa: E731
+PAGES = [
+    Visit("home", NOBODY, lambda w: "/"),
+    Visit("project", NOBODY, lambda w: w.reviewing.url),
+    Visit("notice", NOBODY, lambda w: f"/projects/{w.awarded.id}/notice"),
+    Visit("login", NOBODY, lambda w: "/login"),
+    Visit("home-signed-in", lambda w: w.student, lambda w: "/"),
+    Visit("shift", lambda w: w.student, lambda w: w.next_shift.url),
+    Visit("checkin", lambda w: w.student, lambda w: f"/checkin/{w.next_shift.id}"),
+    Visit("transcript", lambda w: w.student, lambda w: "/transcript"),
+    Visit("notifications", lambda w: w.student, lambda w: "/notifications/"),
+    Visit("bid-form", lambda w: w.manager_a, lambda w: f"/projects/{w.open.id}/bid"),
+    Visit("bid", lambda w: w.manager_a, lambda w: w.bid_a.url),
+    Visit("review", lambda w: w.staff, lambda w: f"/review/projects/{w.reviewing.id}"),
+]
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(url=AXE)
+    return [v for v in page.evaluate(RUN_AXE) if v["impact"] in FAILING_IMPACTS]
+
+
+def walk(page, world: PagesWorld, width: str) -> list[str]:
+    """Every page of PAGES, signing in only when the user changes; what axe found, one line each."""
+    found, signed_in_as = [], "nobody yet"
+    for visit in sorted(PAGES, key=lambda v: v.who(world) is not None):
+        user = visit.who(world)
+        if user is not signed_in_as:
+            if user is None:
+                page.context.clear_cookies()
+            else:
+                sign_in(page, user)
+            signed_in_as = user
+        response = page.goto(visit.path(world))
+        assert response.status == 200, f"{visit.name}: {response.status}"
+        screenshot(page, f"a11y-{visit.name}-{width}")
+        found += [
+            f"{visit.name} @ {width}: {v['rule']} ({v['impact']}) {v['target']} — {v['summary']}"
+            for v in axe_violations(page)
+        ]
+    return found
+
+
+def test_every_page_has_no_serious_accessibility_violation_on_a_phone_or_a_desktop(phone_page, desktop_page):
+    world = PagesWorld()
+    found = walk(phone_page, world, "375px") + walk(desktop_page, world, "1280px")
+    assert found == [], "\n".join(found)
+
+
+def test_the_keyboard_focus_on_a_brand_button_is_visible(desktop_page):
+    page = desktop_page
+    page.goto("/login")
+    page.get_by_label("密码", exact=True).focus()
+    button = page.get_by_role("button", name="登录")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if button.evaluate("(element) => element === document.activeElement"):
+            break
+    expect(button).to_be_focused()
+    screenshot(page, "a11y-focus-ring")
+    ring = button.evaluate(
+        "(element) => { const style = getComputedStyle(element);"
+        " return {shadow: style.boxShadow, outline: style.outlineStyle, width: style.outlineWidth}; }"
+    )
+    assert ring["shadow"] != "none" or (ring["outline"] != "none" and ring["width"] != "0px"), ring
