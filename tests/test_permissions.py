@@ -100,7 +100,6 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("project.approve", S.PENDING_APPROVAL, REVIEWERS),  # nobody is recused before anyone bids
     ("project.answer", S.OPEN, POSTING_STAFF),
     ("project.ask", S.OPEN, {OWN_MANAGER, OTHER_MANAGER}),  # managers of organizations it admits
-    ("project.view_bid_count", S.OPEN, POSTING_STAFF | REVIEWERS | {ADMIN}),
     ("project.cancel", S.OPEN, POSTING_STAFF),
     ("project.view_bids", S.OPEN, NOBODY),  # sealed
     ("project.view_bids", S.CANCELLED, NOBODY),  # cancelled before the deadline: sealed for good
