@@ -90,6 +90,8 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("calendar.edit", None, {ADMIN}),
     ("credit_categories.edit", None, {ADMIN}),
     ("audit.read", None, ALL_STAFF | REVIEWERS | {ADMIN}),
+    ("audit.read_all", None, REVIEWERS | {ADMIN}),  # the staff: their own union's projects only
+    ("audit.read_raw", None, {ADMIN}),
     # projects
     ("project.post", None, ALL_STAFF),
     ("project.edit", S.DRAFT, POSTING_STAFF),
