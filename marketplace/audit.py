@@ -24,9 +24,9 @@ from .models_base import UTCDateTime, utcnow
 
 # The keys of ``before``/``after`` whose values are personal: phone, email, 政治面貌, a 请假 reason.
 PERSONAL_KEYS = frozenset({"phone", "email", "political_status", "leave_reason"})
-# The actions whose reason is the person's own words (请假, an appeal's text): the entry says that one
-# was given (``after["reason_given"]``), never what it says.
-PERSONAL_REASONS = ("signup.", "credit.appeal", "no_show.appeal")
+# The actions whose reason is the person's own words (a sign-up's 请假, an appeal's text; "signup." is
+# every sign-up action): the entry says that one was given (``after["reason_given"]``), never what.
+PERSONAL_REASONS = frozenset({"signup.", "credit.appeal", "no_show.appeal"})
 # What an entry holds in place of a personal value that changed.
 CHANGED = "changed"
 
@@ -87,7 +87,7 @@ def conceal(
         if after is not None:
             after = {key: value for key, value in after.items() if key not in personal}
             after |= dict.fromkeys(changed, CHANGED)
-    if reason and action.startswith(PERSONAL_REASONS):
+    if reason and (action in PERSONAL_REASONS or action.partition(".")[0] + "." in PERSONAL_REASONS):
         after, reason = {**(after or {}), "reason_given": True}, None
     return before, after, reason
 

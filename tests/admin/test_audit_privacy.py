@@ -102,10 +102,9 @@ def test_a_personal_reason_is_recorded_as_given_never_by_text(action):
     assert entry.reason is None and entry.after == {"status": "leave", "reason_given": True}
 
 
-def test_a_ruling_is_not_personal_and_keeps_its_text():
-    entry = audit.record(
-        factories.user(), "credit_appeal.reject", ("credit_appeal", 1), reason="签到记录完整"
-    )
+@pytest.mark.parametrize("action", ["credit_appeal.reject", "credit.appeal_ruled", "project.cancel"])
+def test_a_ruling_or_a_staff_reason_is_not_personal_and_keeps_its_text(action):
+    entry = audit.record(factories.user(), action, ("credit_appeal", 1), reason="签到记录完整")
     assert entry.reason == "签到记录完整"
 
 
