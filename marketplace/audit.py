@@ -2,7 +2,9 @@
 
 Entries are only ever inserted. The ORM refuses to update or delete one, and on PostgreSQL a trigger
 (see the first migration) refuses it in SQL too. Sealed content (bids) is recorded by id and hash,
-never by content; callers pass what may be shown.
+never by content; callers pass what may be shown. Personal values (个人信息: ``PERSONAL_KEYS``, and the
+reasons of ``PERSONAL_REASONS``) are recorded as changed, never by value; entries written before that
+rule are masked the same way when read (``conceal``), for everyone but admins.
 """
 
 from __future__ import annotations
@@ -19,6 +21,14 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .extensions import db
 from .models_base import UTCDateTime, utcnow
+
+# The keys of ``before``/``after`` whose values are personal: phone, email, 政治面貌, a 请假 reason.
+PERSONAL_KEYS = frozenset({"phone", "email", "political_status", "leave_reason"})
+# The actions whose reason is the person's own words (a sign-up's 请假, an appeal's text; "signup." is
+# every sign-up action): the entry says that one was given (``after["reason_given"]``), never what.
+PERSONAL_REASONS = frozenset({"signup.", "credit.appeal", "no_show.appeal"})
+# What an entry holds in place of a personal value that changed.
+CHANGED = "changed"
 
 
 class AuditEntry(db.Model):
@@ -61,6 +71,27 @@ def snapshot(obj, fields: list[str]) -> dict[str, Any]:
     return {name: plain(getattr(obj, name)) for name in fields}
 
 
+def conceal(
+    action: str, before: dict | None, after: dict | None, reason: str | None
+) -> tuple[dict | None, dict | None, str | None]:
+    """An entry's ``before``, ``after`` and ``reason`` without personal values: a personal key that
+    changed stays in ``after`` as :data:`CHANGED` (and leaves ``before``), one that did not is left out;
+    a personal reason becomes ``after["reason_given"]``. The writer stores this; readers who may not
+    see personal values read entries written before through it too."""
+    personal = PERSONAL_KEYS & ((before or {}).keys() | (after or {}).keys())
+    if personal:
+        old, new = before or {}, after or {}
+        changed = sorted(key for key in personal if key in new and old.get(key) != new[key])
+        if before is not None:
+            before = {key: value for key, value in before.items() if key not in personal}
+        if after is not None:
+            after = {key: value for key, value in after.items() if key not in personal}
+            after |= dict.fromkeys(changed, CHANGED)
+    if reason and (action in PERSONAL_REASONS or action.partition(".")[0] + "." in PERSONAL_REASONS):
+        after, reason = {**(after or {}), "reason_given": True}, None
+    return before, after, reason
+
+
 def content_hash(payload: Any) -> str:
     """SHA-256 of a canonical JSON form: lets the log prove what sealed content was without showing it."""
     data = json.dumps(plain(payload), sort_keys=True, ensure_ascii=False).encode()
@@ -77,7 +108,8 @@ def record(
     reason: str | None = None,
     project_id: int | None = None,
 ) -> AuditEntry:
-    """Append one entry. ``subject`` is a model instance or a ``(type, id)`` pair. Does not commit."""
+    """Append one entry. ``subject`` is a model instance or a ``(type, id)`` pair. Does not commit.
+    Personal values in ``before``/``after`` and a personal ``reason`` are recorded as changed or given."""
     if isinstance(subject, tuple):
         subject_type, subject_id = subject
     else:
@@ -85,14 +117,15 @@ def record(
             db.session.flush()
         subject_type = subject.__tablename__
         subject_id = getattr(subject, "public_id", None) or subject.id
+    before, after, reason = conceal(action, plain(before), plain(after), reason)
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
         action=action,
         subject_type=subject_type,
         subject_id=str(subject_id),
         project_id=project_id,
-        before=plain(before) if before is not None else None,
-        after=plain(after) if after is not None else None,
+        before=before,
+        after=after,
         reason=reason,
     )
     db.session.add(entry)

@@ -123,6 +123,8 @@ def _own_or_admin(user, account=None) -> bool:
     "settings.edit",
     "calendar.edit",
     "credit_categories.edit",
+    # The audit log as stored: personal values in entries written before they were concealed, the raw JSON.
+    "audit.read_raw",
 )
 def _admin(user, obj=None) -> bool:
     return has_role(user, Role.ADMIN)
@@ -137,7 +139,14 @@ def _manages(user, org=None) -> bool:
 
 @rule("audit.read")
 def _reads_audit(user, obj=None) -> bool:
+    """Opens the audit log: union staff read the entries of their own union's projects there."""
     return bool(roles(user) & {Role.STAFF, Role.LEAGUE_REVIEWER, Role.ADMIN})
+
+
+@rule("audit.read_all")
+def _reads_whole_audit(user, obj=None) -> bool:
+    """The whole log: accounts, rosters and settings too (sealing and recusal still hide bid entries)."""
+    return bool(roles(user) & {Role.LEAGUE_REVIEWER, Role.ADMIN})
 
 
 def can(user, action: str, obj=None) -> bool:

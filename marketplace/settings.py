@@ -141,8 +141,9 @@ SETTINGS: dict[str, SettingSpec] = {
             "学时=hours\n学分=credits\n学期=term\n日期=date",
             _l("学分导出列（每行“表头=字段”）"),
             _l(
-                "按学校第二课堂系统的导入模板填写。可用字段：student_no, name, college, grade, "
-                "project, category, category_code, hours, credits, term, date, verified_at, record_id。"
+                "按学校第二课堂系统的导入模板填写，“=”右边写字段名。可用字段：学号 student_no、姓名 name、"
+                "学院 college、年级 grade、活动名称 project、学分类别 category、类别代码 category_code、"
+                "学时 hours、学分 credits、学期 term、日期 date、认定时间 verified_at、记录编号 record_id。"
             ),
         ),
         SettingSpec(

@@ -54,8 +54,6 @@ class StatusTable:
     transitions: Transitions
     facts: Facts | None = None
     fields: tuple[str, ...] = ()  # recorded in the audit entry beside the status
-    # False: the entry says that a reason was given, never its text (a leave reason is personal).
-    records_reason: bool = True
 
     def move(
         self, obj, action: str, actor, *, reason: str | None = None, project_id: int | None = None, **facts
@@ -87,14 +85,13 @@ class StatusTable:
             for name, value in values.items():
                 set_committed_value(obj, name, value)
         after = {"status": target, **audit.snapshot(obj, list(self.fields))}
-        if reason and not self.records_reason:
-            after["reason_given"] = True
+        # A personal reason (a sign-up's 请假 reason) is recorded as given, not by text: see audit.record.
         audit.record(
             actor,
             f"{self.subject}.{action}",
             obj,
             before=before,
             after=after,
-            reason=reason if self.records_reason else None,
+            reason=reason,
             project_id=project_id,
         )

@@ -90,6 +90,8 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("calendar.edit", None, {ADMIN}),
     ("credit_categories.edit", None, {ADMIN}),
     ("audit.read", None, ALL_STAFF | REVIEWERS | {ADMIN}),
+    ("audit.read_all", None, REVIEWERS | {ADMIN}),  # the staff: their own union's projects only
+    ("audit.read_raw", None, {ADMIN}),
     # projects
     ("project.post", None, ALL_STAFF),
     ("project.edit", S.DRAFT, POSTING_STAFF),
@@ -100,7 +102,6 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("project.approve", S.PENDING_APPROVAL, REVIEWERS),  # nobody is recused before anyone bids
     ("project.answer", S.OPEN, POSTING_STAFF),
     ("project.ask", S.OPEN, {OWN_MANAGER, OTHER_MANAGER}),  # managers of organizations it admits
-    ("project.view_bid_count", S.OPEN, POSTING_STAFF | REVIEWERS | {ADMIN}),
     ("project.cancel", S.OPEN, POSTING_STAFF),
     ("project.view_bids", S.OPEN, NOBODY),  # sealed
     ("project.view_bids", S.CANCELLED, NOBODY),  # cancelled before the deadline: sealed for good

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
@@ -31,7 +32,7 @@ from ..forms import (
     required,
 )
 from ..orgs.models import College, MemberRole, OrgKind
-from .queries import SUBJECT_LABELS
+from .audit_labels import SUBJECTS, action_choices
 
 
 def _int_or_none(value):
@@ -191,11 +192,17 @@ class OrgFilter(ListFilter):
 
 
 class AuditFilter(ListFilter):
-    action = StringField(_l("操作代码"), default="", description=_l("填开头即可，如 user. 或 org.create"))
+    action = SelectField(_l("操作"), default="")
     actor = StringField(_l("操作人学号 / 工号"), default="")
     subject_type = SelectField(
-        _l("对象类型"), choices=_any(_l("全部对象"), list(SUBJECT_LABELS.items())), default=""
+        _l("对象类型"), choices=_any(_l("全部对象"), list(SUBJECTS.items())), default=""
     )
     subject_id = HiddenField(default="")
     since = DateField(_l("起始日期"), [optional()])
     until = DateField(_l("截止日期"), [optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request: the names are translated into the reader's language. The first group has
+        # no name: "all actions" stands above the groups.
+        self.action.choices = {"": [("", _("全部操作"))], **action_choices()}

@@ -7,53 +7,22 @@ issues the same number of queries whatever its length.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import defaultload, lazyload, selectinload
 
+from .. import audit, permissions, settings
 from ..accounts.models import AccountKind, AccountStatus, SiteRole, User, UserRole
 from ..audit import AuditEntry
 from ..bids.visibility import hidden_bid_projects
 from ..extensions import db
-from ..orgs.models import Membership, Organization, OrgKind
+from ..orgs.models import College, Membership, Organization, OrgKind
+from ..projects.models import Project
 from ..school.models import AcademicYear
 from ..timeutil import start_of_local_day
-
-# How the audit log names what an entry is about; areas that audit new kinds of things add them here.
-SUBJECT_LABELS = {
-    "user": _l("账号"),
-    "organization": _l("组织"),
-    "membership": _l("任职"),
-    "college": _l("学院"),
-    "academic_year": _l("学年"),
-    "term": _l("学期"),
-    "credit_category": _l("学分类别"),
-    "setting": _l("系统设置"),
-    "bid": _l("标书"),
-    "bid_attachment": _l("标书附件"),
-    "import_job": _l("名册导入"),
-    "project": _l("项目"),
-    "project_change": _l("项目变更"),
-    "question": _l("答疑"),
-    "recusal": _l("回避"),
-    "review_round": _l("评审轮次"),
-    "panel_seat": _l("评审席位"),
-    "score": _l("评分"),
-    "award_notice": _l("中标公示"),
-    "objection": _l("异议"),
-    "progress_update": _l("进展"),
-    "expenditure": _l("支出"),
-    "completion_report": _l("结项报告"),
-    "position": _l("志愿岗位"),
-    "shift": _l("班次"),
-    "signup": _l("志愿报名"),
-    "attendance": _l("考勤"),
-    "training": _l("培训"),
-    "credit_record": _l("学分记录"),
-    "credit_appeal": _l("学分申诉"),
-}
+from .audit_labels import ActionLabel, field_name, label_of, shown
 
 
 def dashboard_counts() -> dict:
@@ -138,14 +107,19 @@ def calendar() -> Select:
 def visible_audit_entries(user) -> Select:
     """The audit entries ``user`` may read, newest first. Every page that lists entries starts here.
 
-    Bid entries stay out of sight while their project's bids are sealed, and always for anyone
-    recused from the project (docs/sealing-and-recusal.md).
+    Union staff read the entries of their own union's projects only (no account, roster or settings
+    entries); the league reviewer and admins read the whole log (``audit.read_all``). Bid entries stay
+    out of sight while their project's bids are sealed, and always for anyone recused from the project
+    (docs/sealing-and-recusal.md).
     """
     stmt = (
         select(AuditEntry)
         .options(defaultload(AuditEntry.actor).lazyload(User.memberships))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
+    if not permissions.can(user, "audit.read_all"):
+        unions = permissions.staff_union_ids(user)
+        stmt = stmt.where(AuditEntry.project_id.in_(select(Project.id).where(Project.union_id.in_(unions))))
     hidden = hidden_bid_projects(user)
     if hidden:
         stmt = stmt.where(~and_(AuditEntry.action.startswith("bid."), AuditEntry.project_id.in_(hidden)))
@@ -162,9 +136,13 @@ def filter_audit(
     since: date | None = None,
     until: date | None = None,
 ) -> Select:
-    """Narrow the audit log: action prefix, actor's 学号/工号, subject, school-calendar days (inclusive)."""
+    """Narrow the audit log: an action (or a group of them, "bid."), the actor's 学号/工号, the subject,
+    school-calendar days (inclusive)."""
     if action := action.strip():
-        stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True))
+        if action.endswith("."):
+            stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True))
+        else:
+            stmt = stmt.where(AuditEntry.action == action)
     if actor := actor.strip():
         stmt = stmt.where(AuditEntry.actor.has(or_(User.student_no == actor, User.staff_no == actor)))
     if subject_type:
@@ -182,14 +160,129 @@ def compact_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def audit_changes(entry: AuditEntry) -> tuple[str | None, str | None]:
-    """``before`` and ``after`` as compact JSON; for an edit, only the keys that changed."""
-    before, after = entry.before, entry.after
-    if isinstance(before, dict) and isinstance(after, dict):
-        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-        before = {k: before[k] for k in changed if k in before}
-        after = {k: after[k] for k in changed if k in after}
-    return (
-        compact_json(before) if before is not None else None,
-        compact_json(after) if after is not None else None,
-    )
+# What the log names by name rather than by id: kind -> (model, its name). The kinds are subject types.
+NAMED = {
+    "user": (User, User.name),
+    "organization": (Organization, Organization.name),
+    "college": (College, College.name),
+    "project": (Project, Project.title),
+}
+# The before/after keys whose values are ids of a named kind.
+REFERENCES = {
+    "user_id": "user",
+    "user": "user",
+    "org_id": "organization",
+    "college_id": "college",
+    "required_college_id": "college",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+    concealed: bool = False  # a personal value: changed, not shown
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One entry as the log shows it: a sentence, the project it belongs to, what changed, why."""
+
+    entry: AuditEntry
+    label: ActionLabel
+    subject: str  # the subject's name where known ("张浩然", "《迎新晚会》"), else its id
+    project: tuple[int, str] | None  # (id, title) of the project the entry belongs to
+    edit: bool  # before and after both recorded; else a change holds its one value in ``after``
+    changes: list[Change]
+    reason: str | None
+    reason_given: bool  # a personal reason: given, not shown
+    raw: str | None  # the entry as stored, for those who may read it
+
+
+def _changes(subject_type: str, before: dict, after: dict, edit: bool, names: dict) -> list[Change]:
+    """Each field an entry records, in words: for an edit, those that changed, before and after; else
+    each value (a creation's, a deletion's) as ``after``."""
+
+    def say(key: str, value) -> str:
+        if key in REFERENCES and isinstance(value, int):
+            return names.get((REFERENCES[key], str(value)), f"#{value}")
+        return shown(subject_type, key, value)
+
+    changes = []
+    for key in [*before, *(key for key in after if key not in before)]:
+        old, new = before.get(key), after.get(key)
+        name = field_name(subject_type, key)
+        if key in audit.PERSONAL_KEYS and new == audit.CHANGED:
+            changes.append(Change(name, "", "", concealed=True))
+        elif not edit:
+            changes.append(Change(name, "", say(key, new if key in after else old)))
+        elif old != new:
+            changes.append(Change(name, say(key, old), say(key, new)))
+    return changes
+
+
+def _names(entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
+    """(kind, id) -> name, for the accounts, organizations, colleges and projects ``entries`` are about,
+    belong to or name in their values: one query for each kind, whatever the number of entries."""
+    ids: dict[str, set[int]] = {kind: set() for kind in NAMED}
+    for e in entries:
+        if e.subject_type in ids and e.subject_id.isdigit():
+            ids[e.subject_type].add(int(e.subject_id))
+        if e.project_id:
+            ids["project"].add(e.project_id)
+        for values in (e.before, e.after):
+            for key, value in (values or {}).items():
+                if key in REFERENCES and isinstance(value, int):
+                    ids[REFERENCES[key]].add(value)
+    names = {}
+    for kind, (model, name) in NAMED.items():
+        if ids[kind]:
+            rows = db.session.execute(select(model.id, name).where(model.id.in_(ids[kind])))
+            names.update(((kind, str(id_)), value) for id_, value in rows)
+    return names
+
+
+def _subject(e: AuditEntry, names: dict[tuple[str, str], str]) -> str:
+    if e.subject_type == "setting" and e.subject_id in settings.SETTINGS:
+        return str(settings.SETTINGS[e.subject_id].label)
+    name = names.get((e.subject_type, e.subject_id))
+    if name is None:
+        return f"#{e.subject_id}" if e.subject_id.isdigit() else e.subject_id
+    return f"《{name}》" if e.subject_type == "project" else name
+
+
+def _raw(e: AuditEntry) -> str:
+    fields = {"action": e.action, "subject": [e.subject_type, e.subject_id], "project_id": e.project_id}
+    return compact_json({**fields, "before": e.before, "after": e.after, "reason": e.reason})
+
+
+def audit_rows(entries: list[AuditEntry], reader) -> list[AuditRow]:
+    """``entries`` as ``reader`` reads them: personal values written before they were concealed stay
+    concealed for everyone but admins (``audit.read_raw``), who also get the raw entry."""
+    raw = permissions.can(reader, "audit.read_raw")
+    names = _names(entries)
+    rows = []
+    for e in entries:
+        if raw:
+            before, after, reason = e.before, e.after, e.reason
+        else:
+            before, after, reason = audit.conceal(e.action, e.before, e.after, e.reason)
+        before, after = dict(before or {}), dict(after or {})
+        reason_given = after.pop("reason_given", False)
+        edit = bool(before) and bool(after)
+        project = names.get(("project", str(e.project_id)))
+        rows.append(
+            AuditRow(
+                entry=e,
+                label=label_of(e.action),
+                subject=_subject(e, names),
+                project=(e.project_id, project) if project is not None else None,
+                edit=edit,
+                changes=_changes(e.subject_type, before, after, edit, names),
+                reason=reason,
+                reason_given=bool(reason_given),
+                raw=_raw(e) if raw else None,
+            )
+        )
+    return rows

@@ -142,11 +142,6 @@ def _admin_helpers():
     return {"admin_sections": admin_sections}
 
 
-@bp.context_processor
-def _audit_helpers():
-    return {"audit_changes": queries.audit_changes, "subject_labels": queries.SUBJECT_LABELS}
-
-
 def requires(action: str):
     """The view answers 403 unless the signed-in user may do ``action``."""
 
@@ -196,7 +191,7 @@ def user(user_id: int):
         "admin/user.html",
         account=account,
         memberships=sorted(account.memberships, key=lambda m: m.starts_on, reverse=True),
-        entries=db.session.scalars(about.limit(20)).all(),
+        rows=queries.audit_rows(db.session.scalars(about.limit(20)).all(), current_user),
         today=clock.today_local(),
     )
 
@@ -482,4 +477,5 @@ def audit_log():
     filters = AuditFilter(formdata=request.args)
     stmt = queries.filter_audit(queries.visible_audit_entries(current_user), **filters.values())
     page = db.paginate(stmt, per_page=50, error_out=False)
-    return render_template("admin/audit.html", page=page, filters=filters)
+    rows = queries.audit_rows(page.items, current_user)
+    return render_template("admin/audit.html", page=page, rows=rows, filters=filters)

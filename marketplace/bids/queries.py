@@ -80,8 +80,8 @@ def bids_of_orgs(org_ids) -> Select:
 
 
 def submitted_counts(project_ids) -> dict[int, int]:
-    """How many submitted bids each project has (what staff may know while bids are sealed), in one
-    grouped query whatever the number of projects."""
+    """How many submitted bids each project has (shown once bidding has closed), in one grouped query
+    whatever the number of projects."""
     rows = db.session.execute(
         select(Bid.project_id, func.count())
         .where(Bid.project_id.in_(list(project_ids)), Bid.status == BidStatus.SUBMITTED)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import lazyload
 from .. import settings
 from ..audit import AuditEntry
 from ..bids.queries import submitted_counts
+from ..bids.visibility import is_sealed
 from ..extensions import db
 from ..orgs.models import OrgKind
 from . import lifecycle
@@ -114,11 +115,12 @@ def unanswered_counts(project_ids) -> dict[int, int]:
     return dict(rows.all())
 
 
-def open_project_counts(rows) -> tuple[dict[int, int], dict[int, int]]:
-    """For the open projects among ``rows``: submitted bids and unanswered questions, by project id.
-    Two grouped queries, always issued, so a page's query count does not depend on its rows."""
+def unanswered_on_open(rows) -> dict[int, int]:
+    """For the open projects among ``rows``: unanswered questions, by project id. One grouped query,
+    always issued, so a page's query count does not depend on its rows. (How many bids an open project
+    has is sealed: see bid_count.)"""
     open_ids = [project.id for project, effective in rows if effective == ProjectState.OPEN.value]
-    return submitted_counts(open_ids), unanswered_counts(open_ids)
+    return unanswered_counts(open_ids)
 
 
 def major_clause():
@@ -184,5 +186,9 @@ def timeline_of(project: Project) -> list[AuditEntry]:
     ).all()
 
 
-def bid_count(project: Project) -> int:
+def bid_count(project: Project) -> int | None:
+    """How many bids were submitted, for everyone to see once bidding has closed; None while the bids
+    are sealed, for everyone: "only one bid so far" would tell a friend to hurry."""
+    if is_sealed(project):
+        return None
     return submitted_counts([project.id]).get(project.id, 0)

@@ -13,7 +13,6 @@ from ..permissions import (
     has_role,
     managed_org_ids,
     may_write,
-    roles,
     rule,
     staff_union_ids,
 )
@@ -36,13 +35,6 @@ def _sees_unpublished(user, project=None) -> bool:
     """Drafts and projects awaiting approval: the posting union's staff and the league reviewers."""
     return project is not None and (
         project.union_id in staff_union_ids(user) or has_role(user, Role.LEAGUE_REVIEWER)
-    )
-
-
-@rule("project.view_bid_count")
-def _sees_bid_count(user, project=None) -> bool:
-    return project is not None and (
-        project.union_id in staff_union_ids(user) or bool(roles(user) & {Role.LEAGUE_REVIEWER, Role.ADMIN})
     )
 
 

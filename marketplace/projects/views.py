@@ -152,7 +152,6 @@ def _project_page(
     answer_forms = {q.id: AnswerForm(formdata=None, prefix=f"q{q.id}") for q in questions if q.answer is None}
     if answering is not None:
         answer_forms.update([answering])
-    sees_bid_count = permissions.can(current_user, "project.view_bid_count", project)
     state = lifecycle.effective_state(project)
     # A repost starts as a draft: linked for those who may see it, and for everyone once published.
     reposts = [
@@ -176,7 +175,7 @@ def _project_page(
         timeline=queries.timeline_of(project),
         reposts=reposts,
         timeline_labels=TIMELINE_LABELS,
-        bid_count=queries.bid_count(project) if sees_bid_count else None,
+        bid_count=queries.bid_count(project),
         question_form=question_form or QuestionForm(formdata=None),
         cancel_form=cancel_form or ReasonForm(formdata=None),
         request_cancel_form=request_cancel_form or ReasonForm(formdata=None),
@@ -330,7 +329,7 @@ def staff():
     union_ids = permissions.staff_union_ids(current_user)
     filters = StaffFilter(formdata=request.args)
     page = queries.paginate_rows(queries.union_projects(union_ids, **filters.values()), per_page=50)
-    bid_counts, unanswered = queries.open_project_counts(page.items)
+    unanswered = queries.unanswered_on_open(page.items)
     return render_template(
         "projects/staff.html",
         page=page,
@@ -338,7 +337,6 @@ def staff():
         counts=queries.union_state_counts(union_ids),
         states=list(ProjectState),
         editable_states=operations.EDITABLE_STATES,
-        bid_counts=bid_counts,
         unanswered=unanswered,
     )
 

@@ -64,7 +64,7 @@ def _signup_facts(action: str, actor, reason: str | None) -> dict:
     return facts
 
 
-SIGNUPS = StatusTable("signup", _l("这条报名"), SIGNUP_TRANSITIONS, facts=_signup_facts, records_reason=False)
+SIGNUPS = StatusTable("signup", _l("这条报名"), SIGNUP_TRANSITIONS, facts=_signup_facts)
 
 
 def move_signup(signup: Signup, action: str, actor, *, reason: str | None = None, **facts) -> None:

@@ -1,15 +1,18 @@
-"""The audit log page: newest first, filtered by action, actor, subject and day, and as cheap with
-many rows as with few."""
+"""The audit log page: each entry a Chinese sentence with a table of what changed, newest first,
+filtered by action, actor, subject and day, and as cheap with many rows as with few."""
 
 from __future__ import annotations
 
 import html
+import re
 from datetime import timedelta
 
 from marketplace import audit
-from marketplace.accounts.models import AccountKind
+from marketplace.accounts import operations as accounts_ops
+from marketplace.accounts.models import AccountKind, SiteRole
 from marketplace.extensions import db
 from tests import factories
+from tests.admin.helpers import changes, text
 
 
 def record(actor, action, subject, **fields):
@@ -39,9 +42,9 @@ def test_a_league_reviewer_reads_the_log_newest_first_with_changes_and_reasons(c
     )
     factories.login(client, reviewer)
     page = listed(client)
-    assert page.index("org.update") < page.index("org.create")
-    assert '{"name":"旧名"}' in page and '{"name":"新名"}' in page and "更正错别字" in page
-    assert reviewer.name in page
+    assert page.index('data-action="org.update"') < page.index('data-action="org.create"')
+    assert ("名称", "旧名", "新名") in changes(page) and "理由：更正错别字" in text(page)
+    assert f"{reviewer.name} 修改了组织 #1" in text(page)
 
 
 def test_an_edit_shows_only_the_fields_that_changed(as_admin, admin):
@@ -53,28 +56,72 @@ def test_an_edit_shows_only_the_fields_that_changed(as_admin, admin):
         after={"name": "乙", "grade": 2024},
     )
     page = listed(as_admin)
-    assert '{"name":"甲"}' in page and '{"name":"乙"}' in page and "2024" not in page
+    assert changes(page) == [("姓名", "甲", "乙")]
+
+
+def test_an_entry_reads_as_a_sentence_with_chinese_names_and_values(as_admin, admin):
+    student = factories.user(name="张浩然")
+    accounts_ops.set_site_roles(admin, student, {SiteRole.EVALUATOR})
+    db.session.commit()
+
+    page = listed(as_admin)
+
+    assert f"{admin.name} 修改了 张浩然 的系统角色" in text(page)
+    assert "修改系统角色" in text(page)  # the action's name, beside the sentence
+    assert ("系统角色", "—", "评议人") in changes(page)
+    assert f'href="/admin/users/{student.id}"' in page
+
+
+def test_only_admins_get_the_raw_entry_behind_a_details_toggle(app, as_admin, admin):
+    record(admin, "org.update", ("organization", 3), before={"name": "旧名"}, after={"name": "新名"})
+    raw = '"after":{"name":"新名"}'
+    page = listed(as_admin)
+    toggle = page[page.index("<details") : page.index("</details>")]
+    assert "详情" in toggle and raw in toggle and "<script" not in page.split("</ul>")[0]
+
+    reviewer = app.test_client()
+    factories.login(reviewer, factories.user(kind=AccountKind.FACULTY, roles=("league_reviewer",)))
+    page = listed(reviewer)
+    assert "<details" not in page and raw not in page and ("名称", "旧名", "新名") in changes(page)
+
+
+def test_the_action_filter_lists_every_action_by_its_chinese_name(as_admin):
+    page = html.unescape(as_admin.get("/admin/audit").get_data(as_text=True))
+    select = page[page.index('<select class="form-select form-select-sm" id="action"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="" selected>全部操作</option>' in select
+    assert (
+        '<optgroup label="用户管理">' in select
+        and '<option value="user.roles">修改系统角色</option>' in select
+    )
+    assert '<option value="bid.">全部标书操作</option>' in select
+    assert "user.roles</option>" not in select  # no action goes by its code
 
 
 def test_the_log_filters_by_action_prefix_actor_subject_and_day(as_admin, admin, clock):
     other = factories.user(kind=AccountKind.FACULTY, number="T77777", roles=("admin",))
     record(admin, "user.create", ("user", 1))
+    record(None, "user.create_admin", ("user", 2))
     record(other, "org.create", ("organization", 2))
     clock.shift(timedelta(days=3))
     record(other, "setting.update", ("setting", "open_registration"))
 
     def actions(**query):
         page = listed(as_admin, **query)
-        return {a for a in ("user.create", "org.create", "setting.update") if a in page}
+        return set(re.findall(r'data-action="([^"]+)"', page))
 
     assert actions(action="org.") == {"org.create"}
+    assert actions(action="user.create") == {"user.create"}  # one action, not every one it begins
+    assert actions(action="user.") == {"user.create", "user.create_admin"}
     assert actions(actor="T77777") == {"org.create", "setting.update"}
     assert actions(subject_type="setting") == {"setting.update"}
     assert actions(subject_type="user", subject_id="1") == {"user.create"}
     today = clock.today_local()
-    assert actions(until=(today - timedelta(days=1)).isoformat()) == {"user.create", "org.create"}
+    before_today = {"user.create", "user.create_admin", "org.create"}
+    assert actions(until=(today - timedelta(days=1)).isoformat()) == before_today
     assert actions(since=today.isoformat(), until=today.isoformat()) == {"setting.update"}
-    assert actions(since="not-a-date") == {"user.create", "org.create", "setting.update"}
+    assert actions(since="not-a-date") == before_today | {"setting.update"}
+    assert actions(action="no.such_action") == before_today | {"setting.update"}
 
 
 def test_the_audit_log_costs_the_same_queries_for_3_or_30_rows(as_admin, count_queries):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from marketplace import settings
 from marketplace.audit import AuditEntry
+from marketplace.credits import export
 from marketplace.credits.models import CreditCategory
 from marketplace.extensions import db
 from tests.admin.helpers import error_beside
@@ -18,6 +21,12 @@ def test_the_settings_form_shows_every_declared_setting(as_admin):
     for spec in settings.SETTINGS.values():
         assert str(spec.label) in page
     assert 'type="checkbox"' in page and "<select" in page and "<textarea" in page
+
+
+def test_the_export_column_help_names_every_field_in_chinese(as_admin):
+    page = html.unescape(as_admin.get("/admin/settings").get_data(as_text=True))
+    for key in export.FIELDS:
+        assert re.search(rf"[\u4e00-\u9fff]+ {key}[、。]", page), key
 
 
 def as_submitted(values: dict) -> dict:

@@ -3,7 +3,8 @@
 Before the deadline only the bidding organization's own managers see its bid. After it, the posting
 union's staff and the league reviewer see it too — but never a rival bidder, and never anyone whose
 membership of a bidding organization was active at the deadline. Anonymous visitors never do. Whoever
-may not see a bid gets 404, the same answer as for a bid that does not exist.
+may not see a bid gets 404, the same answer as for a bid that does not exist. How many bids there are
+is sealed too, for everyone, until the deadline; from then on the project page shows it to all.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ ROLES = [
     "league_reviewer",
     "admin",
 ]
-PAGES = ["bid", "revisions", "revision", "attachment", "project_bids", "mine", "audit"]
+PAGES = ["bid", "revisions", "revision", "attachment", "project_bids", "mine", "audit", "count"]
 BID_PAGES = {"bid", "revisions", "revision", "attachment"}
 
 
@@ -64,6 +65,7 @@ class Scene:
             "project_bids": f"/projects/{self.project.id}/bids",
             "mine": "/bids/mine",
             "audit": "/admin/audit?action=bid.",
+            "count": f"/projects/{self.project.id}",
         }[page]
 
     def marker(self, page: str) -> bytes:
@@ -76,6 +78,7 @@ class Scene:
             "project_bids": f"/bids/{self.bid.public_id}".encode(),
             "mine": f"/bids/{self.bid.public_id}".encode(),
             "audit": self.bid.public_id.encode(),
+            "count": 'data-testid="bid-count">2 份'.encode(),
         }[page]
 
 
@@ -108,6 +111,8 @@ def build_scene(world) -> Scene:
 
 
 def may_see(role: str, page: str, after_deadline: bool) -> bool:
+    if page == "count":
+        return after_deadline  # for everyone: the count says nothing of what any bid holds
     if role == "own_manager":
         # Their own bid, always; but they neither oversee the project nor read the audit log.
         return page in BID_PAGES | {"mine"}
@@ -122,6 +127,8 @@ def may_see(role: str, page: str, after_deadline: bool) -> bool:
 
 
 def refused_status(role: str, page: str) -> int:
+    if page == "count":
+        return 200  # the public project page
     if role == "anonymous":
         return 302  # to the login page, for any id at all
     if page == "mine":
@@ -174,6 +181,8 @@ class TestTheSealingMatrix:
             assert response.status_code == refused_status(role, page)
             assert scene.marker(page) not in response.data
             assert SECRET.encode() not in response.data
+        if page == "count" and not after_deadline:
+            assert 'data-testid="bid-count">截止后公开'.encode() in response.data
 
 
 def test_recusal_holds_for_a_membership_active_on_the_deadline_even_if_it_ended_since(app, world, clock):

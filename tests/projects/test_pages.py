@@ -60,16 +60,30 @@ def test_a_bid_leaves_no_trace_on_the_public_pages(client, world):
     assert after == before
 
 
-def test_staff_see_how_many_bids_and_managers_see_the_bid_button(client, app, world):
+def test_the_bid_count_is_sealed_for_everyone_until_the_deadline_and_managers_see_the_bid_button(
+    client, app, world, clock
+):
     project = world.open_project()
     world.bid(project)
-    factories.login(client, world.staff)
-    assert 'data-testid="bid-count">1 份' in client.get(f"/projects/{project.id}").get_data(as_text=True)
+    admin = factories.user(kind="faculty", roles=("admin",))
+    readers = {"anonymous": app.test_client()}
+    for name, user in {"staff": world.staff, "reviewer": world.reviewer, "admin": admin}.items():
+        readers[name] = app.test_client()
+        factories.login(readers[name], user)
+    for name, reader in readers.items():
+        page = reader.get(f"/projects/{project.id}").get_data(as_text=True)
+        assert 'data-testid="bid-count">截止后公开' in page and "1 份" not in page, name
 
     manager = app.test_client()
     factories.login(manager, world.manager_b)
     page = manager.get(f"/projects/{project.id}").get_data(as_text=True)
-    assert f'href="/projects/{project.id}/bid"' in page and "bid-count" not in page
+    assert f'href="/projects/{project.id}/bid"' in page and 'data-testid="bid-count">截止后公开' in page
+
+    clock.set(project.bid_deadline)
+    tick()
+    for name, reader in readers.items():
+        page = reader.get(f"/projects/{project.id}").get_data(as_text=True)
+        assert 'data-testid="bid-count">1 份' in page, name
 
 
 def test_the_page_shows_the_tie_break_rule_and_a_timeline_without_bid_events(client, world, clock):
@@ -105,7 +119,7 @@ def test_the_staff_dashboard_queries_do_not_grow_with_projects(client, world, co
     assert many == few
 
 
-def test_the_staff_dashboard_counts_projects_by_state_and_bids_on_open_ones(client, world):
+def test_the_staff_dashboard_counts_projects_by_state_but_not_the_bids_on_open_ones(client, world):
     open_one = world.open_project(title="竞标中的项目")
     world.bid(open_one)
     world.draft(title="草稿项目")
@@ -117,7 +131,7 @@ def test_the_staff_dashboard_counts_projects_by_state_and_bids_on_open_ones(clie
     counts = html[html.index('data-testid="state-counts"') : html.index('data-testid="projects"')]
     assert re.search(r'data-state="open">竞标中 <span class="badge text-bg-light">1</span>', counts)
     assert re.search(r'data-state="draft">草稿 <span class="badge text-bg-light">1</span>', counts)
-    assert "已收到 1 份标书" in html
+    assert 'data-testid="bid-count">标书份数截止后公开' in html and "1 份标书" not in html
     only_drafts = client.get("/staff?status=draft").get_data(as_text=True)
     assert "草稿项目" in only_drafts and "竞标中的项目" not in only_drafts
 
