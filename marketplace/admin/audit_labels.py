@@ -84,10 +84,13 @@ ACTIONS: dict[str, ActionLabel] = {
     "objection.dismiss": A(_l("驳回异议"), _l("驳回了异议 %(subject)s")),
     # hosting
     "hosting.progress": A(_l("发布承办进展"), _l("发布了承办进展 %(subject)s")),
+    "hosting.progress_edit": A(_l("更正承办进展"), _l("更正了承办进展 %(subject)s")),
+    "hosting.progress_delete": A(_l("删除承办进展"), _l("删除了承办进展 %(subject)s")),
     "hosting.expenditure": A(_l("登记支出"), _l("登记了支出 %(subject)s")),
     # volunteers
     "position.save": A(_l("保存志愿岗位"), _l("保存了志愿岗位 %(subject)s")),
     "shift.save": A(_l("保存班次"), _l("保存了班次 %(subject)s")),
+    "shift.register": A(_l("补登志愿者"), _l("为补登班次 %(subject)s 登记了志愿者")),
     "shift.lottery": A(_l("抽签录用"), _l("为班次 %(subject)s 抽签录用")),
     "shift.confirm_attendance": A(_l("确认考勤"), _l("确认了班次 %(subject)s 的考勤")),
     "training.save": A(_l("保存培训"), _l("保存了培训 %(subject)s")),
@@ -109,6 +112,8 @@ ACTIONS: dict[str, ActionLabel] = {
     "signup.no_show": A(_l("记为缺勤"), _l("将志愿报名 %(subject)s 记为缺勤")),
     "signup.mark_present": A(_l("更正为出勤"), _l("将志愿报名 %(subject)s 更正为出勤")),
     "signup.excuse": A(_l("缺勤免责"), _l("因申诉成立免除了志愿报名 %(subject)s 的缺勤")),
+    "signup.register": A(_l("补登录用"), _l("补登录用了志愿报名 %(subject)s")),
+    "signup.end_with_project": A(_l("随项目取消"), _l("项目取消，志愿报名 %(subject)s 随之结束")),
     "no_show.appeal": A(_l("提出缺勤申诉"), _l("提出了缺勤申诉 %(subject)s")),
     "no_show_appeal.uphold": A(_l("缺勤申诉成立"), _l("裁定缺勤申诉 %(subject)s 成立")),
     "no_show_appeal.dismiss": A(_l("驳回缺勤申诉"), _l("驳回了缺勤申诉 %(subject)s")),
