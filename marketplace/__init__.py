@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale
@@ -45,7 +44,6 @@ def create_app(config: type | dict | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(BASE_DIR / "marketplace" / "translations"))
-    _build_urls_for_base_url(app)
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
@@ -81,15 +79,6 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
-
-
-def _build_urls_for_base_url(app: Flask) -> None:
-    """Let ``url_for`` work outside a request (periodic jobs, the worker, the CLI) for BASE_URL's host and
-    path. Since Flask 3.1 a SERVER_NAME no longer restricts which hosts the app answers."""
-    base = urlsplit(app.config["BASE_URL"])
-    if app.config["SERVER_NAME"] is None:
-        app.config["SERVER_NAME"] = base.netloc
-        app.config["APPLICATION_ROOT"] = base.path.rstrip("/") or "/"
 
 
 def _load_rules() -> None:

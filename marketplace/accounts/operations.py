@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
@@ -17,6 +17,7 @@ from .. import audit, clock, permissions, settings
 from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
+from ..urls import path_for
 from .models import (
     AccountKind,
     AccountStatus,
@@ -94,7 +95,7 @@ def _email_taken(email: str, except_user: User | None = None) -> bool:
 
 
 def send_verification(user: User) -> None:
-    link = url_for("accounts.verify_email", token=make_verify_token(user), _external=False)
+    link = path_for("accounts.verify_email", token=make_verify_token(user))
     notify.send(user, "account.verify_email", link=link, in_app=False)
 
 
@@ -197,7 +198,7 @@ def request_password_reset(data: dict) -> None:
     user = db.session.scalar(find_by_identifier(data["identifier"]))
     if user is None or not user.email or user.status == AccountStatus.DEACTIVATED:
         return
-    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=False)
+    link = path_for("accounts.reset_password", token=make_reset_token(user))
     notify.send(user, "account.password_reset", link=link, in_app=False)
 
 

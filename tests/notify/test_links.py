@@ -144,3 +144,9 @@ def test_make_run_hands_its_port_to_the_app_and_the_worker(tmp_path, port, given
         "worker": f"PORT={port}",
         f"run --host 127.0.0.1 --port {port}": f"PORT={port}",
     }
+
+
+def test_a_redirect_stays_on_the_host_and_port_the_request_came_to(app):
+    response = app.test_client().get("/notifications", base_url="http://jiebang.lan:8123")
+    assert response.status_code == 308
+    assert response.headers["Location"] in ("/notifications/", "http://jiebang.lan:8123/notifications/")
