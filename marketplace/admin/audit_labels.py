@@ -21,6 +21,7 @@ from ..credits.models import AppealStatus as CreditAppealStatus
 from ..credits.models import CreditStatus
 from ..formatting import local_datetime
 from ..orgs.models import MemberRole, OrgKind
+from ..projects.models import FIELD_LABELS as PROJECT_FIELD_LABELS
 from ..projects.models import ProjectCategory, ProjectState
 from ..review.models import NoticeStatus, ObjectionStatus
 from ..volunteers.models import Admission, SignupStatus
@@ -255,19 +256,10 @@ FIELDS: dict[tuple[str, str] | str, object] = {
     "hours_per_credit": _l("每学分学时"),
     "position": _l("排序"),
     # projects
+    **{("project", key): label for key, label in PROJECT_FIELD_LABELS.items()},
     "state": _l("项目状态"),
     "category": _l("类别"),
-    "expected_outcomes": _l("预期成效"),
-    "budget_cap": _l("预算上限"),
-    "allow_college_union": _l("院系学生会可否竞标"),
-    "allow_club": _l("社团可否竞标"),
-    "allow_class": _l("班级可否竞标"),
-    "bid_deadline": _l("竞标截止时间"),
-    "hosting_starts_on": _l("承办开始日期"),
-    "hosting_ends_on": _l("承办结束日期"),
     "credit_category_id": _l("学分类别"),
-    "flagged_major": _l("重大项目标记"),
-    "criteria": _l("评审标准"),
     "from": _l("原项目"),
     "answer": _l("答复"),
     # bids and review

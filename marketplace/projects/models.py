@@ -95,6 +95,25 @@ class ProjectCategory(LabelledEnum):
     OTHER = "other"
 
 
+# How people call a project's fields: the change notices (变更公告) and the audit log name them so.
+FIELD_LABELS = {
+    "title": _l("项目名称"),
+    "category": _l("项目类别"),
+    "description": _l("需求说明"),
+    "expected_outcomes": _l("预期成效"),
+    "budget_cap": _l("预算上限"),
+    "allow_college_union": _l("院系学生会可否竞标"),
+    "allow_club": _l("社团可否竞标"),
+    "allow_class": _l("班级可否竞标"),
+    "bid_deadline": _l("竞标截止时间"),
+    "hosting_starts_on": _l("承办开始日期"),
+    "hosting_ends_on": _l("承办结束日期"),
+    "credit_category_id": _l("学分类别"),
+    "flagged_major": _l("重大项目标记"),
+    "criteria": _l("评审标准"),
+}
+
+
 class Project(db.Model):
     """A work project posted by a school-level union (发榜)."""
 

@@ -30,7 +30,7 @@ from .forms import (
     ReasonForm,
     StaffFilter,
 )
-from .models import Project, ProjectCategory, ProjectState, Question
+from .models import FIELD_LABELS, Project, ProjectCategory, ProjectState, Question
 
 bp = Blueprint("projects", __name__)
 
@@ -55,23 +55,6 @@ TIMELINE_LABELS = {
     "project.repost": _l("由流标项目重新发榜"),
 }
 
-# How a recorded change (变更公告) names the fields it touched.
-CHANGE_LABELS = {
-    "title": _l("项目名称"),
-    "category": _l("项目类别"),
-    "description": _l("需求说明"),
-    "expected_outcomes": _l("预期成效"),
-    "budget_cap": _l("预算上限"),
-    "allow_college_union": _l("院系学生会可否竞标"),
-    "allow_club": _l("社团可否竞标"),
-    "allow_class": _l("班级可否竞标"),
-    "bid_deadline": _l("竞标截止时间"),
-    "hosting_starts_on": _l("承办开始日期"),
-    "hosting_ends_on": _l("承办结束日期"),
-    "credit_category_id": _l("学分类别"),
-    "flagged_major": _l("重大项目标记"),
-    "criteria": _l("评审标准"),
-}
 LONG_TEXT_FIELDS = {"description", "expected_outcomes"}
 
 
@@ -97,7 +80,7 @@ def _shown_value(name: str, value) -> str:
 def change_lines(changes: dict) -> list[dict]:
     return [
         {
-            "label": CHANGE_LABELS.get(name, name),
+            "label": FIELD_LABELS.get(name, name),
             "before": _shown_value(name, before),
             "after": _shown_value(name, after),
             "long": name in LONG_TEXT_FIELDS,
