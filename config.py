@@ -56,6 +56,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     INSTANCE_DIR = str(INSTANCE_PATH)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_PATH / "uploads"))
+    # s3://bucket/prefix keeps every file in an S3-compatible object store instead of UPLOAD_DIR, for
+    # several web nodes; boto3 reads the credentials, region and endpoint from the AWS_* variables.
+    STORAGE_URL = os.environ.get("STORAGE_URL")
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 32 * 1024 * 1024))
 
     # The school's name as shown in the header, mail and documents.

@@ -1,4 +1,5 @@
-"""Bid attachments: types checked by content, stored outside static/ under random names.
+"""Bid attachments: types checked by content, stored outside static/ under random names
+(in :mod:`marketplace.storage`).
 
 Many clubs write their 标书 in Word or WPS, so besides PDF and images we accept the Office formats,
 old (OLE2: doc, xls, wps, et) and new (OOXML zip: docx, xlsx). The extension must agree with what the
@@ -11,13 +12,11 @@ import hashlib
 import io
 import secrets
 import zipfile
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from .. import settings
+from .. import settings, storage
 from ..errors import DomainError
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -90,9 +89,7 @@ def check_and_store(upload: FileStorage) -> dict:
             field="file",
         )
     stored_name = secrets.token_hex(16)
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "bids"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_name).write_bytes(data)
+    storage.save(key(stored_name), data)
     return {
         "filename": filename[-255:],
         "stored_name": stored_name,
@@ -102,5 +99,6 @@ def check_and_store(upload: FileStorage) -> dict:
     }
 
 
-def stored_path(stored_name: str) -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "bids" / stored_name
+def key(stored_name: str) -> str:
+    """The storage key of an attachment (or appeal evidence) stored as ``stored_name``."""
+    return f"bids/{stored_name}"

@@ -14,9 +14,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import permissions
+from .. import permissions, storage
 from ..accounts.models import User
-from ..downloads import send_download
 from ..errors import Conflict
 from ..extensions import db
 from ..forms import ActionForm, attempt
@@ -179,8 +178,8 @@ def _attachment_or_404(public_id: str) -> BidAttachment:
 def attachment(public_id: str):
     attachment = _attachment_or_404(public_id)
     # Sealed content: private (the default), so no shared cache keeps a copy for the next person.
-    return send_download(
-        files.stored_path(attachment.stored_name),
+    return storage.send(
+        files.key(attachment.stored_name),
         name=attachment.filename,
         fallback=f"bid-attachment-{public_id}{PurePath(attachment.filename).suffix}",
         mimetype=attachment.content_type,

@@ -11,14 +11,12 @@ import csv
 import io
 import secrets
 from collections.abc import Callable
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit, clock, permissions, settings
+from .. import audit, clock, permissions, settings, storage
 from ..accounts.models import User
 from ..extensions import db
 from ..notify import operations as notify
@@ -56,10 +54,8 @@ def columns() -> list[tuple[str, str]]:
     return pairs
 
 
-def export_dir() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def key(stored_name: str) -> str:
+    return f"exports/{stored_name}"
 
 
 def _query(term_id: int):
@@ -143,7 +139,7 @@ def run_export(job_id: int) -> None:
     job = db.session.get(CreditExport, job_id)
     stored = secrets.token_hex(16)
     try:
-        with open(export_dir() / stored, "wb") as out:
+        with storage.writer(key(stored)) as out:
             rows = write_export(job.term_id, job.file_format, out, lambda d, t: _report(job_id, d, t))
     except Exception as error:  # the page must say it failed, not spin forever
         db.session.rollback()

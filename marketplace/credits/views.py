@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions
+from .. import clock, permissions, storage
 from ..bids import files
 from ..downloads import send_download
 from ..extensions import db, limiter
@@ -335,8 +335,8 @@ def evidence(public_id: str):
     if not appeal.evidence_stored:
         abort(404)
     extension = appeal.evidence_name.rsplit(".", 1)[-1].lower()
-    return send_download(
-        files.stored_path(appeal.evidence_stored),
+    return storage.send(
+        files.key(appeal.evidence_stored),
         name=appeal.evidence_name,
         fallback=f"appeal-evidence-{public_id}.{extension}",
         mimetype=files.ACCEPTED[extension][1],
@@ -385,8 +385,8 @@ def export_download(public_id: str):
     if job.status != ExportStatus.DONE:
         abort(404)
     name = _("第二课堂学分-%(term)s", term=job.term.full_name).replace(" ", "-")
-    return send_download(
-        export.export_dir() / job.stored_name,
+    return storage.send(
+        export.key(job.stored_name),
         name=f"{name}.{job.file_format}",
         fallback=f"credits-{job.term.starts_on:%Y-%m}.{job.file_format}",
         mimetype=XLSX_MIMETYPE if job.file_format == "xlsx" else "text/csv",

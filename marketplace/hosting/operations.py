@@ -7,15 +7,13 @@ import io
 import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from .. import audit, clock, permissions, settings
+from .. import audit, clock, permissions, settings, storage
 from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
@@ -41,10 +39,8 @@ def require_host(actor, project: Project) -> None:
         raise DomainError(_("项目不在承办阶段。"))
 
 
-def photo_dir() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "photos"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def photo_key(stored_name: str) -> str:
+    return f"photos/{stored_name}"
 
 
 def store_photo(upload) -> dict:
@@ -62,7 +58,9 @@ def store_photo(upload) -> dict:
     image = ImageOps.exif_transpose(image).convert("RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     stored_name = secrets.token_hex(16)
-    image.save(photo_dir() / stored_name, format="JPEG", quality=85, optimize=True)
+    encoded = io.BytesIO()
+    image.save(encoded, format="JPEG", quality=85, optimize=True)
+    storage.save(photo_key(stored_name), encoded.getvalue())
     return {"stored_name": stored_name, "width": image.width, "height": image.height}
 
 
@@ -169,7 +167,7 @@ def _remove_doomed_photos(session):
     if session.in_nested_transaction():
         return
     for stored_name in session.info.pop(_DOOMED_PHOTOS, []):
-        (photo_dir() / stored_name).unlink(missing_ok=True)
+        storage.delete(photo_key(stored_name))
 
 
 @event.listens_for(Session, "after_rollback")

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions, settings
+from .. import clock, permissions, settings, storage
 from ..downloads import send_download
 from ..extensions import db
 from ..forms import ActionForm, Form, attempt, flash_refusal
@@ -511,8 +511,8 @@ def photo(public_id: str):
     ).first()
     if found is None or not is_public(found.Project):
         abort(404)
-    return send_download(
-        hosting.photo_dir() / found.Photo.stored_name,
+    return storage.send(
+        hosting.photo_key(found.Photo.stored_name),
         name=f"photo-{public_id}.jpg",
         fallback=f"photo-{public_id}.jpg",
         mimetype="image/jpeg",

@@ -19,11 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import insert, update
 
-from .. import audit, clock
+from .. import audit, clock, storage
 from ..accounts.models import AccountKind, AccountStatus, User
 from ..errors import DomainError
 from ..extensions import db
@@ -37,8 +36,9 @@ from .models import ImportJob, ImportStatus
 
 def start_import(actor, data: dict) -> ImportJob:
     """Accept an uploaded roster (``filename``, ``content``, the file's bytes): its content must be
-    what its name says (.xlsx or CSV). The file is kept under ``UPLOAD_DIR/imports/``, outside the
-    static folder. The caller commits, then queues the check. ``actor`` is None from the command line."""
+    what its name says (.xlsx or CSV). The file is stored under the key ``job.stored_path``
+    (``imports/…``), outside the static folder. The caller commits, then queues the check.
+    ``actor`` is None from the command line."""
     filename, data = data["filename"], data["content"]
     file_format = files.file_format(filename, data)
     job = ImportJob(
@@ -46,11 +46,8 @@ def start_import(actor, data: dict) -> ImportJob:
         filename=Path(filename.replace("\\", "/")).name[:255],
         created_by_id=getattr(actor, "id", None),
     )
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{job.public_id}.{file_format}"
-    path.write_bytes(data)
-    job.stored_path = str(path)
+    job.stored_path = f"imports/{job.public_id}.{file_format}"
+    storage.save(job.stored_path, data)
     db.session.add(job)
     db.session.flush()
     return job
@@ -148,7 +145,8 @@ def _move(job: ImportJob, sources: set[ImportStatus], target: ImportStatus, **va
 
 def _check_file(job: ImportJob, progress: Progress | None) -> CheckResult:
     try:
-        table = files.read_table(Path(job.stored_path))
+        with storage.local_copy(job.stored_path) as path:
+            table = files.read_table(path)
     except files.RosterFileError as problem:
         return CheckResult(
             total=0, errors=[error(None, "", problem.message)], people=[], appointments=[], preview=[]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from marketplace import settings
+from marketplace import settings, storage
 from marketplace.accounts.models import AccountKind
 from marketplace.bids import files
 from marketplace.bids.models import BidAttachment
@@ -20,7 +20,7 @@ from tests.downloads import disposition
 
 
 def stored_files() -> set[str]:
-    folder = files.stored_path("x").parent
+    folder = storage.backend().path(files.key("x")).parent
     return {p.name for p in folder.iterdir()} if folder.exists() else set()
 
 
@@ -110,7 +110,7 @@ def test_files_are_stored_outside_static_under_random_names_and_served_only_to_t
     upload(signed_in(app, world.manager_a), bid, "预算表.pdf", PDF)
     attachment = db.session.scalars(select(BidAttachment)).one()
 
-    path = files.stored_path(attachment.stored_name)
+    path = storage.backend().path(files.key(attachment.stored_name))
     assert path.read_bytes() == PDF
     assert Path(app.static_folder).resolve() not in path.resolve().parents
     assert attachment.stored_name not in attachment.filename and len(attachment.stored_name) == 32

@@ -156,7 +156,7 @@ def test_verification_accepts_the_issued_code_masks_the_name_and_notices_changes
 def test_staff_export_of_thousands_of_records_runs_as_a_task_with_the_configured_columns(world, app):
     import csv
 
-    from marketplace import settings
+    from marketplace import settings, storage
     from marketplace.credits import export
 
     credit_records.verify(world.reviewer, _records())
@@ -183,6 +183,6 @@ def test_staff_export_of_thousands_of_records_runs_as_a_task_with_the_configured
     db.session.expire_all()
     job = db.session.get(type(job), job.id)
     assert job.status == "done" and job.total_rows == 3002
-    with open(export.export_dir() / job.stored_name, encoding="utf-8-sig") as f:
+    with open(storage.backend().path(export.key(job.stored_name)), encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     assert rows[0] == ["学号", "姓名", "学时"] and len(rows) == 3003

@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from marketplace import clock
+from marketplace import clock, storage
 from marketplace.extensions import db
 from marketplace.hosting.models import Expenditure, Photo
-from marketplace.hosting.operations import photo_dir
+from marketplace.hosting.operations import photo_key
 from marketplace.notify.models import Notification
 from marketplace.projects.lifecycle import run_due_transitions
 from tests.downloads import disposition
@@ -73,7 +73,7 @@ def test_a_phone_photo_is_stored_without_its_location_and_at_most_1600_px(app, w
     )
     assert response.status_code == 302
     photo = db.session.scalar(select(Photo))
-    stored = Image.open(photo_dir() / photo.stored_name)
+    stored = Image.open(storage.backend().path(photo_key(photo.stored_name)))
     assert max(stored.size) <= 1600 and (photo.width, photo.height) == stored.size
     assert not stored.getexif() and "exif" not in stored.info
 

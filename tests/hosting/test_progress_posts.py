@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from marketplace import clock, settings
+from marketplace import clock, settings, storage
 from marketplace.audit import AuditEntry
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -115,7 +115,8 @@ def test_deleting_a_post_takes_it_and_its_photos_off_the_timeline_and_the_audit_
     )
     update = db.session.scalar(select(ProgressUpdate))
     photo = db.session.scalar(select(Photo))
-    stored, photo_url = hosting.photo_dir() / photo.stored_name, f"/photos/{photo.public_id}"
+    stored = storage.backend().path(hosting.photo_key(photo.stored_name))
+    photo_url = f"/photos/{photo.public_id}"
     assert stored.exists()
 
     response = host.post(f"/hosting/progress/{update.id}/delete")
