@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import secrets
 import tempfile
 
 os.environ["APP_ENV"] = "testing"
@@ -221,3 +222,44 @@ def count_queries(db):
         return len(statements)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's S3 server on a free local port, for the tests of the object-store backend."""
+    from moto.server import ThreadedMotoServer  # imported by the few tests that use it (0.5 s)
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+class Bucket:
+    def __init__(self, client, name: str):
+        self.client, self.name = client, name
+
+    def keys(self) -> set[str]:
+        listed = self.client.list_objects_v2(Bucket=self.name).get("Contents", [])
+        return {item["Key"] for item in listed}
+
+
+@pytest.fixture
+def s3_bucket(app, s3_endpoint, monkeypatch) -> Bucket:
+    """A fresh bucket, and the app storing under ``s3://<bucket>/files``."""
+    import boto3  # as above: only for these tests
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": s3_endpoint,
+    }.items():
+        monkeypatch.setenv(name, value)
+    bucket = Bucket(boto3.client("s3"), f"jiebang-{secrets.token_hex(6)}")
+    bucket.client.create_bucket(Bucket=bucket.name)
+    monkeypatch.setitem(app.config, "STORAGE_URL", f"s3://{bucket.name}/files")
+    app.extensions.pop("storage", None)
+    yield bucket
+    app.extensions.pop("storage", None)

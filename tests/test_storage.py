@@ -5,12 +5,9 @@ permission checks as on one machine."""
 from __future__ import annotations
 
 import io
-import uuid
 from pathlib import Path
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 from sqlalchemy import select
 
 from marketplace import storage
@@ -24,39 +21,6 @@ from tests.downloads import disposition
 from tests.hosting.test_progress_and_spending import phone_photo, progress_form
 from tests.projects.helpers import World
 from tests.volunteers.helpers import HostingWorld
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def bucket(app, s3_endpoint, monkeypatch):
-    """A fresh bucket, and the app storing under ``s3://<bucket>/files``."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": s3_endpoint,
-    }.items():
-        monkeypatch.setenv(name, value)
-    name = f"jiebang-{uuid.uuid4().hex[:12]}"
-    client = boto3.client("s3")
-    client.create_bucket(Bucket=name)
-    monkeypatch.setitem(app.config, "STORAGE_URL", f"s3://{name}/files")
-    app.extensions.pop("storage", None)
-    yield client, name
-    app.extensions.pop("storage", None)
-
-
-def keys(bucket) -> set[str]:
-    client, name = bucket
-    return {item["Key"] for item in client.list_objects_v2(Bucket=name).get("Contents", [])}
 
 
 def test_the_storage_url_names_the_bucket_and_prefix(app):
@@ -74,13 +38,13 @@ def test_a_key_cannot_climb_out_of_the_store(app, tmp_path):
             local.path(key)
 
 
-def test_save_open_exists_delete_and_chunked_writing_in_the_bucket(app, bucket):
+def test_save_open_exists_delete_and_chunked_writing_in_the_bucket(app, s3_bucket):
     storage.save("exports/a", b"first")
     storage.save("exports/b", io.BytesIO(b"second"))
     with storage.writer("exports/c") as out:
         for _ in range(3):
             out.write(b"row\n")
-    assert keys(bucket) == {"files/exports/a", "files/exports/b", "files/exports/c"}
+    assert s3_bucket.keys() == {"files/exports/a", "files/exports/b", "files/exports/c"}
     stream = storage.open_stream("exports/b")
     assert stream.read() == b"second"
     stream.close()
@@ -92,14 +56,14 @@ def test_save_open_exists_delete_and_chunked_writing_in_the_bucket(app, bucket):
     assert not storage.exists("exports/a")
 
 
-def test_a_sealed_bid_attachment_is_kept_in_the_bucket_and_served_only_to_its_bidder(app, bucket):
+def test_a_sealed_bid_attachment_is_kept_in_the_bucket_and_served_only_to_its_bidder(app, s3_bucket):
     world = World()
     project = world.open_project()
     bid = world.bid(project)
     response = upload(signed_in(app, world.manager_a), bid, "预算表.pdf", PDF)
     assert response.status_code == 302
     attachment = db.session.scalars(select(BidAttachment)).one()
-    assert keys(bucket) == {f"files/{files.key(attachment.stored_name)}"}
+    assert s3_bucket.keys() == {f"files/{files.key(attachment.stored_name)}"}
     assert not (Path(app.config["UPLOAD_DIR"]) / files.key(attachment.stored_name)).exists()
 
     url = f"/attachments/{attachment.public_id}"
@@ -112,7 +76,7 @@ def test_a_sealed_bid_attachment_is_kept_in_the_bucket_and_served_only_to_its_bi
     assert signed_in(app, None).get(url).status_code == 302
 
 
-def test_a_progress_photo_is_kept_in_the_bucket_and_removed_with_its_update(app, bucket):
+def test_a_progress_photo_is_kept_in_the_bucket_and_removed_with_its_update(app, s3_bucket):
     world = HostingWorld()
     host = signed_in(app, world.host)
     response = host.post(
@@ -122,7 +86,7 @@ def test_a_progress_photo_is_kept_in_the_bucket_and_removed_with_its_update(app,
     )
     assert response.status_code == 302
     photo = db.session.scalar(select(Photo))
-    assert keys(bucket) == {f"files/{hosting.photo_key(photo.stored_name)}"}
+    assert s3_bucket.keys() == {f"files/{hosting.photo_key(photo.stored_name)}"}
 
     served = signed_in(app, None).get(f"/photos/{photo.public_id}")
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
@@ -131,4 +95,4 @@ def test_a_progress_photo_is_kept_in_the_bucket_and_removed_with_its_update(app,
 
     update = db.session.scalar(select(ProgressUpdate))
     assert host.post(f"/hosting/progress/{update.id}/delete").status_code == 302
-    assert keys(bucket) == set()
+    assert s3_bucket.keys() == set()

@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event, func, select
@@ -167,7 +168,10 @@ def _remove_doomed_photos(session):
     if session.in_nested_transaction():
         return
     for stored_name in session.info.pop(_DOOMED_PHOTOS, []):
-        storage.delete(photo_key(stored_name))
+        try:
+            storage.delete(photo_key(stored_name))
+        except Exception:  # the deletion is committed: an object store out of reach leaves only a stray file
+            current_app.logger.exception("photo file %s was not removed", stored_name)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -135,3 +135,17 @@ def test_the_command_names_the_terms_when_the_term_is_unknown(app, world, tmp_pa
         args=["export-credits", "--term", "999", "--out", str(tmp_path / "x.xlsx")]
     )
     assert result.exit_code != 0 and world.term.full_name in result.output
+
+
+def test_an_export_kept_in_the_object_store_is_downloaded_by_staff_only(app, world, s3_bucket):
+    verified_term(world)
+    staff = signed_in(app, world.staff)
+    staff.post("/credits/exports", data={"term_id": world.term.id, "file_format": "csv"})
+    job = db.session.scalar(select(CreditExport))
+    assert job.status == ExportStatus.DONE and s3_bucket.keys() == {f"files/exports/{job.stored_name}"}
+
+    download = staff.get(f"/credits/exports/{job.public_id}/download")
+    rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
+    assert rows[0] == ["学号", "姓名", "活动", "学分"] and len(rows) == 3
+    volunteer = signed_in(app, world.volunteers[0])
+    assert volunteer.get(f"/credits/exports/{job.public_id}/download").status_code == 403

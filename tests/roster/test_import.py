@@ -375,3 +375,12 @@ def test_a_job_in_progress_shows_a_progress_bar_that_the_page_polls(as_admin, ad
 
     assert f'data-poll="/admin/imports/{job.public_id}/status"' in page
     assert "data-progress-bar>25%<" in page and "正在逐行检查" in page
+
+
+def test_a_roster_kept_in_the_object_store_is_checked_and_imported_from_there(as_admin, school, s3_bucket):
+    job = job_from(upload(as_admin, csv_bytes([student("2024010001", "张三")]), "roster.csv"))
+    assert job.stored_path == f"imports/{job.public_id}.csv"
+    assert s3_bucket.keys() == {f"files/{job.stored_path}"}
+    assert job.status == ImportStatus.READY, job.errors
+    assert confirm(as_admin, job).status == ImportStatus.DONE
+    assert _user("2024010001").name == "张三"
