@@ -15,6 +15,8 @@ from marketplace.volunteers.models import Training, TrainingAttendance
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import CreditWorld, add_records
+from tests.projects.helpers import World
+from tests.volunteers.helpers import HostingWorld
 
 STATEMENTS = 12
 OBJECTS = 100
@@ -26,6 +28,9 @@ class Page:
     client: object
     url: str
     grow: Callable[[int], None]
+    # A list shown whole (the door roster) may load this many objects for each of its rows.
+    per_row: int = 0
+    rows: Callable[[], int] = lambda: 0
 
 
 def _trainings(world, student, n: int, others: int) -> None:
@@ -57,7 +62,85 @@ def transcript(app) -> Page:
     return Page(signed_in(app, student), "/transcript", grow)
 
 
-PAGES = {"transcript": transcript}
+def _volunteers(world, shift, n: int) -> None:
+    shift.capacity += n
+    db.session.commit()
+    for student in world.students(n):
+        world.sign_up(student, shift)
+
+
+def host_console(app) -> Page:
+    world = HostingWorld()
+    shift = world.shift(world.position(), capacity=1)
+    _trainings(world, world.students(1)[0], 2, 1)
+
+    def grow(n):
+        _volunteers(world, shift, n)
+        for training in db.session.scalars(db.select(Training)).all():
+            for student in world.students(n):
+                db.session.add(TrainingAttendance(training_id=training.id, user_id=student.id))
+        db.session.commit()
+
+    return Page(signed_in(app, world.host), f"/hosting/projects/{world.project.id}", grow)
+
+
+def roster(app) -> Page:
+    world = HostingWorld()
+    shift = world.shift(world.position(), capacity=1)
+    signed = []
+
+    def grow(n):
+        _volunteers(world, shift, n)
+        signed.append(n)
+
+    return Page(
+        signed_in(app, world.host),
+        f"/hosting/shifts/{shift.id}/roster",
+        grow,
+        per_row=2,
+        rows=lambda: sum(signed),
+    )
+
+
+def verification_queue(app) -> Page:
+    world = CreditWorld(volunteers=1)
+    return Page(signed_in(app, world.reviewer), "/credits/verify", lambda n: add_records(world, 8 * n))
+
+
+def staff_dashboard(app) -> Page:
+    world = World()
+
+    def grow(n):
+        for i in range(20 * n):
+            world.open_project(title=f"第{i}期")
+
+    return Page(signed_in(app, world.staff), "/staff", grow)
+
+
+def student_home(app) -> Page:
+    world = HostingWorld()
+    student = world.students(1)[0]
+
+    made = []
+
+    def grow(n):
+        for _ in range(n):
+            made.append(
+                world.shift(world.position(), capacity=1, starts_in=timedelta(days=2, hours=3 * len(made)))
+            )
+            world.sign_up(student, made[-1])
+
+    return Page(signed_in(app, student), "/", grow)
+
+
+PAGES = {
+    "transcript": transcript,
+    "host console": host_console,
+    "roster": roster,
+    "verification queue": verification_queue,
+    "staff dashboard": staff_dashboard,
+    "student home": student_home,
+}
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -73,8 +156,11 @@ def test_each_page_stays_within_its_budget_however_many_rows(app, name, count_qu
     few = measure()
     page.grow(2 * N)
     many = measure()
-    assert many == few
-    assert few[0] <= STATEMENTS and few[1] <= OBJECTS
+    assert many[0] == few[0] <= STATEMENTS
+    if page.per_row:
+        assert many[1] <= OBJECTS + page.per_row * page.rows()
+    else:
+        assert many[1] == few[1] <= OBJECTS
 
 
 def _ok(response):
