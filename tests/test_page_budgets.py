@@ -10,12 +10,16 @@ from datetime import timedelta
 import pytest
 
 from marketplace import clock
+from marketplace.credits import transcript as transcript_ops
+from marketplace.credits.models import CreditStatus
 from marketplace.extensions import db
+from marketplace.notify.models import Notification
 from marketplace.volunteers.models import Training, TrainingAttendance
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import CreditWorld, add_records
 from tests.projects.helpers import World
+from tests.review.helpers import ReviewWorld, awarded
 from tests.volunteers.helpers import HostingWorld
 
 STATEMENTS = 12
@@ -133,7 +137,141 @@ def student_home(app) -> Page:
     return Page(signed_in(app, student), "/", grow)
 
 
+def _projects(world, n: int) -> None:
+    for i in range(n):
+        world.open_project(title=f"第{i}期")
+
+
+def _bids(world, project, n: int) -> None:
+    for _ in range(n):
+        club = factories.org()
+        world.bid(project, factories.manager_of(club), club)
+
+
+def anonymous_home(app) -> Page:
+    world = World()
+    return Page(signed_in(app, None), "/", lambda n: _projects(world, 8 * n))
+
+
+def project_list(app) -> Page:
+    world = World()
+    return Page(
+        signed_in(app, None), "/projects?status=open&category=academic", lambda n: _projects(world, 8 * n)
+    )
+
+
+def project_page(app) -> Page:
+    world = World()
+    project = world.open_project()
+    return Page(signed_in(app, world.manager_a), project.url, lambda n: _bids(world, project, n))
+
+
+def review_page(app) -> Page:
+    world = ReviewWorld()
+    clock.set(world.project.bid_deadline - timedelta(hours=1))
+    _bids(world, world.project, 9)
+    clock.set(world.project.bid_deadline + timedelta(minutes=1))
+    world.seat_everyone()
+    # What grows under a project in review: the school's other projects and their bids.
+    return Page(
+        signed_in(app, world.staff), f"/review/projects/{world.project.id}", lambda n: _other_bids(world, n)
+    )
+
+
+def _other_bids(world, n: int) -> None:
+    for i in range(n):
+        _bids(world, world.open_project(title=f"第{i}期"), 2)
+
+
+def award_notice(app) -> Page:
+    world = awarded(ReviewWorld())
+    return Page(signed_in(app, None), f"/projects/{world.project.id}/notice", lambda n: _other_bids(world, n))
+
+
+def organization_page(app) -> Page:
+    club = factories.org(name="摄影社")
+
+    def grow(n):
+        for _ in range(8 * n):
+            factories.membership(factories.user(), club)
+
+    return Page(signed_in(app, None), f"/orgs/{club.id}", grow)
+
+
+def _shifts(world, n: int, made: list, student=None) -> None:
+    position = world.position()
+    for _ in range(n):
+        made.append(world.shift(position, capacity=2, starts_in=timedelta(days=2, hours=3 * len(made))))
+        if student is not None:
+            world.sign_up(student, made[-1])
+
+
+def open_shifts(app) -> Page:
+    world = HostingWorld()
+    made = []
+    return Page(signed_in(app, world.students(1)[0]), "/volunteer", lambda n: _shifts(world, 8 * n, made))
+
+
+def my_signups(app) -> Page:
+    world = HostingWorld()
+    student = world.students(1)[0]
+    made = []
+    return Page(signed_in(app, student), "/volunteer/mine", lambda n: _shifts(world, 8 * n, made, student))
+
+
+def notifications(app) -> Page:
+    student = factories.user()
+
+    def grow(n):
+        db.session.add_all(
+            Notification(
+                user_id=student.id, kind="signup.accepted", title=f"录用通知{i}", link="/volunteer/mine"
+            )
+            for i in range(8 * n)
+        )
+        db.session.commit()
+
+    return Page(signed_in(app, student), "/notifications/", grow)
+
+
+def verification_page(app) -> Page:
+    world = CreditWorld(volunteers=1)
+    student = world.volunteers[0]
+    add_records(world, 3, user=student, status=CreditStatus.VERIFIED)
+    issued, _records = transcript_ops.issue(student)
+    db.session.commit()
+    return Page(signed_in(app, None), f"/verify/{issued.code}", lambda n: add_records(world, n))
+
+
+def admin_users(app) -> Page:
+    admin = factories.user(kind="faculty", roles=("admin",))
+
+    def grow(n):
+        for _ in range(11 * n):
+            factories.user(roles=("evaluator",))
+
+    return Page(signed_in(app, admin), "/admin/users", grow)
+
+
+def audit_log(app) -> Page:
+    world = World()
+    admin = factories.user(kind="faculty", roles=("admin",))
+    return Page(signed_in(app, admin), "/admin/audit", lambda n: _projects(world, 10 * n))
+
+
 PAGES = {
+    "anonymous home": anonymous_home,
+    "project list": project_list,
+    "project page": project_page,
+    "award notice": award_notice,
+    "organization page": organization_page,
+    "open shifts": open_shifts,
+    "my sign-ups": my_signups,
+    "notifications": notifications,
+    "verification page": verification_page,
+    "review page": review_page,
+    "admin users": admin_users,
+    "audit log": audit_log,
     "transcript": transcript,
     "host console": host_console,
     "roster": roster,
