@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import insert
 
 from marketplace import clock
 from marketplace.credits import transcript as transcript_ops
 from marketplace.credits.models import CreditStatus
 from marketplace.extensions import db
 from marketplace.notify.models import Notification
+from marketplace.projects.models import Project
 from marketplace.volunteers.models import Training, TrainingAttendance
 from tests import factories
 from tests.bids.helpers import signed_in
@@ -115,8 +117,7 @@ def staff_dashboard(app) -> Page:
     world = World()
 
     def grow(n):
-        for i in range(20 * n):
-            world.open_project(title=f"第{i}期")
+        _projects(world, 20 * n)
 
     return Page(signed_in(app, world.staff), "/staff", grow)
 
@@ -138,8 +139,11 @@ def student_home(app) -> Page:
 
 
 def _projects(world, n: int) -> None:
-    for i in range(n):
-        world.open_project(title=f"第{i}期")
+    """``n`` more open projects: copies of one made through the operations, inserted in one statement."""
+    template = world.open_project()
+    row = {c.key: getattr(template, c.key) for c in Project.__table__.columns if c.key != "id"}
+    db.session.execute(insert(Project), [{**row, "title": f"第{i}期"} for i in range(n - 1)])
+    db.session.commit()
 
 
 def _bids(world, project, n: int) -> None:
@@ -190,6 +194,7 @@ def award_notice(app) -> Page:
 
 def organization_page(app) -> Page:
     club = factories.org(name="摄影社")
+    factories.manager_of(club)
 
     def grow(n):
         for _ in range(8 * n):
@@ -256,7 +261,12 @@ def admin_users(app) -> Page:
 def audit_log(app) -> Page:
     world = World()
     admin = factories.user(kind="faculty", roles=("admin",))
-    return Page(signed_in(app, admin), "/admin/audit", lambda n: _projects(world, 10 * n))
+
+    def grow(n):
+        for i in range(10 * n):
+            world.open_project(title=f"第{i}期")
+
+    return Page(signed_in(app, admin), "/admin/audit", grow)
 
 
 PAGES = {
