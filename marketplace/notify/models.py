@@ -67,7 +67,7 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    attempts_log = relationship("DeliveryAttempt", order_by="DeliveryAttempt.id", lazy="selectin")
+    attempts_log = relationship("DeliveryAttempt", order_by="DeliveryAttempt.id")
 
 
 class DeliveryAttempt(db.Model):
