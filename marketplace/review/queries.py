@@ -20,7 +20,7 @@ def panels_of(user) -> Select:
         select(PanelSeat, Project, effective_state_column())
         .join(PanelSeat.round)
         .join(Project, Project.id == ReviewRound.project_id)
-        .options(contains_eager(PanelSeat.round).lazyload(ReviewRound.seats))
+        .options(contains_eager(PanelSeat.round))
         .where(PanelSeat.user_id == user.id)
         .order_by(ReviewRound.opened_at.desc(), PanelSeat.id.desc())
     )
