@@ -199,19 +199,24 @@ def as_admin(client, admin):
     return client
 
 
-SAVEPOINT = re.compile(r"^\s*(RELEASE |ROLLBACK TO )?SAVEPOINT\b", re.IGNORECASE)
+# Transaction control is not a query a page asks for: BEGIN/COMMIT/ROLLBACK (sent by drivers that do
+# not begin implicitly) and the SAVEPOINTs of a rolled-back test are left out of the counts.
+TRANSACTION_CONTROL = re.compile(
+    r"^\s*((RELEASE |ROLLBACK TO )?SAVEPOINT\b|(BEGIN|COMMIT|ROLLBACK)\s*;?\s*$)", re.IGNORECASE
+)
 
 
 @pytest.fixture
 def count_queries(db):
     """count_queries(fn) -> how many SQL statements fn() issued (on any connection of the engine).
-    The SAVEPOINTs of a rolled-back test are not counted: outside tests there are none."""
+    Transaction control is not counted (nor the SAVEPOINTs of a rolled-back test: outside tests there
+    are none)."""
 
     def run(fn):
         statements = []
 
         def before(conn, cursor, statement, *args):
-            if not SAVEPOINT.match(statement):
+            if not TRANSACTION_CONTROL.match(statement):
                 statements.append(statement)
 
         sa.event.listen(db.engine, "before_cursor_execute", before)
@@ -263,3 +268,25 @@ def s3_bucket(app, s3_endpoint, monkeypatch) -> Bucket:
     app.extensions.pop("storage", None)
     yield bucket
     app.extensions.pop("storage", None)
+
+
+@pytest.fixture
+def count_loaded(db):
+    """count_loaded(fn) -> how many model instances fn() loaded from the database (every class mapped
+    on ``db.Model``; an instance refreshed again counts again)."""
+
+    def run(fn):
+        loaded = 0
+
+        def on_load(target, context):
+            nonlocal loaded
+            loaded += 1
+
+        sa.event.listen(db.Model, "load", on_load, propagate=True)
+        try:
+            fn()
+        finally:
+            sa.event.remove(db.Model, "load", on_load)
+        return loaded
+
+    return run

@@ -96,12 +96,11 @@ class User(UserMixin, db.Model):
 
     college = relationship("College", lazy="joined")
     # Declared here (not as a backref from orgs) so the attribute exists however modules are imported.
-    memberships = relationship("Membership", back_populates="user", lazy="selectin")
+    memberships = relationship("Membership", back_populates="user")
     site_roles = relationship(
         "UserRole",
         back_populates="user",
         cascade="all, delete-orphan",
-        lazy="selectin",
         foreign_keys="UserRole.user_id",
     )
 

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import settings
 from ..errors import DomainError
@@ -27,7 +28,8 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return db.session.get(User, int(user_id))
+    # Every page asks the signed-in user's roles (menus, permissions): fetched with the user.
+    return db.session.get(User, int(user_id), options=[joinedload(User.site_roles)])
 
 
 def _safe_next(target: str | None) -> str:

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import LabelledEnum
@@ -59,6 +59,8 @@ class CreditRecord(db.Model):
         CheckConstraint("hours > 0", name="positive_hours"),
         CheckConstraint("status != 'verified' OR verified_by_id IS NOT NULL", name="verified_has_verifier"),
         CheckConstraint("status != 'rejected' OR rejection_reason IS NOT NULL", name="rejected_has_reason"),
+        # The verification queue pages through the confirmed records, oldest first.
+        Index("ix_credit_record_status_occurred", "status", "occurred_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,8 +26,8 @@ class ProgressUpdate(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
-    photos = relationship("Photo", order_by="Photo.id", lazy="selectin", cascade="all, delete-orphan")
-    author = relationship("User", lazy="joined")
+    photos = relationship("Photo", order_by="Photo.id", cascade="all, delete-orphan")
+    author = relationship("User")
 
 
 class Photo(db.Model):

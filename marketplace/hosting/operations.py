@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import audit, clock, permissions, settings, storage
 from ..errors import DomainError
@@ -97,10 +97,16 @@ def post_progress(actor, project: Project, data: dict) -> ProgressUpdate:
     return update
 
 
+def _with_photos_and_author():
+    # Built when asked, not at import: a loader option configures every mapper.
+    return selectinload(ProgressUpdate.photos), joinedload(ProgressUpdate.author)
+
+
 def progress_updates(project: Project) -> list[ProgressUpdate]:
     """The project's progress updates, newest first, with their photos and authors (two queries)."""
     return db.session.scalars(
         select(ProgressUpdate)
+        .options(*_with_photos_and_author())
         .where(ProgressUpdate.project_id == project.id)
         .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
     ).all()
@@ -251,7 +257,11 @@ def record_expenditure(actor, project: Project, data: dict) -> Expenditure:
 
 def timeline(project: Project) -> list:
     """Progress updates and expenditures, newest first (two queries)."""
-    updates = db.session.scalars(select(ProgressUpdate).where(ProgressUpdate.project_id == project.id)).all()
+    updates = db.session.scalars(
+        select(ProgressUpdate)
+        .options(*_with_photos_and_author())
+        .where(ProgressUpdate.project_id == project.id)
+    ).all()
     expenses = db.session.scalars(select(Expenditure).where(Expenditure.project_id == project.id)).all()
     return sorted([*updates, *expenses], key=lambda item: item.created_at, reverse=True)
 

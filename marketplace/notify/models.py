@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -16,6 +16,8 @@ class Notification(db.Model):
     """One item in a user's notification centre."""
 
     __tablename__ = "notification"
+    # The centre pages through one user's notifications, newest first.
+    __table_args__ = (Index("ix_notification_user_newest", "user_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -65,7 +67,7 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    attempts_log = relationship("DeliveryAttempt", order_by="DeliveryAttempt.id", lazy="selectin")
+    attempts_log = relationship("DeliveryAttempt", order_by="DeliveryAttempt.id")
 
 
 class DeliveryAttempt(db.Model):

@@ -155,11 +155,19 @@ def end_membership(actor, membership: Membership, data: dict) -> None:
     )
 
 
-def current_members(org: Organization, day: date | None = None):
+def current_members(org: Organization, day: date | None = None, *, managers_only: bool = False):
     """Active memberships of ``org`` with their users, managers first (one query)."""
     day = day or clock.today_local()
-    return db.session.scalars(
-        select(Membership)
+    stmt = select(Membership).where(Membership.org_id == org.id, Membership.active_on(day))
+    if managers_only:
+        stmt = stmt.where(Membership.role == MemberRole.MANAGER)
+    return db.session.scalars(stmt.order_by(Membership.role, Membership.starts_on)).all()  # managers first
+
+
+def member_count(org: Organization, day: date | None = None) -> int:
+    day = day or clock.today_local()
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
         .where(Membership.org_id == org.id, Membership.active_on(day))
-        .order_by(Membership.role, Membership.starts_on)  # "manager" sorts before "member"
-    ).all()
+    )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from .. import clock, permissions
 from ..extensions import db
 from .models import Membership, Organization, OrgKind
-from .operations import current_members
+from .operations import current_members, member_count
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
@@ -27,10 +27,9 @@ def index():
 @bp.get("/<int:org_id>")
 def show(org_id: int):
     org = db.get_or_404(Organization, org_id)
-    members = current_members(org)
     # The union's staff list is public (信息公开); other organizations show only their managers.
-    shown = members if org.kind.is_school_level_union else [m for m in members if m.role.value == "manager"]
-    return render_template("orgs/show.html", org=org, members=shown, member_count=len(members))
+    shown = current_members(org, managers_only=not org.kind.is_school_level_union)
+    return render_template("orgs/show.html", org=org, members=shown, member_count=member_count(org))
 
 
 @bp.get("/mine")

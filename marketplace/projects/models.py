@@ -175,7 +175,6 @@ class Project(db.Model):
         "Criterion",
         order_by="Criterion.position",
         cascade="all, delete-orphan",
-        lazy="selectin",
         back_populates="project",
     )
 

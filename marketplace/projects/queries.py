@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import lazyload
 
 from .. import settings
 from ..audit import AuditEntry
@@ -65,10 +64,8 @@ def is_public(project: Project) -> bool:
 def public_projects(*, status: str = "", category: str = "", kind: str = "") -> Select:
     """Rows of (Project, effective state): published projects, open ones first, newest first."""
     effective = lifecycle.effective_state_sql()
-    stmt = (
-        select(Project, lifecycle.effective_state_column(effective))
-        .options(lazyload(Project.criteria))
-        .where(Project.published_at.is_not(None))
+    stmt = select(Project, lifecycle.effective_state_column(effective)).where(
+        Project.published_at.is_not(None)
     )
     if status:
         stmt = stmt.where(effective == status)
@@ -83,11 +80,7 @@ def public_projects(*, status: str = "", category: str = "", kind: str = "") -> 
 def union_projects(union_ids: set[int], *, status: str = "") -> Select:
     """Rows of (Project, effective state) of the given unions, grouped by state in lifecycle order."""
     effective = lifecycle.effective_state_sql()
-    stmt = (
-        select(Project, lifecycle.effective_state_column(effective))
-        .options(lazyload(Project.criteria))
-        .where(Project.union_id.in_(union_ids))
-    )
+    stmt = select(Project, lifecycle.effective_state_column(effective)).where(Project.union_id.in_(union_ids))
     if status:
         stmt = stmt.where(effective == status)
     order = case({state.value: n for n, state in enumerate(ProjectState)}, value=effective)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, exists, select
 
 from ..bids.models import Bid, BidStatus
 from ..extensions import db
@@ -22,27 +22,35 @@ def deadline_day(project: Project) -> date:
     return project.bid_deadline.astimezone(SCHOOL_TZ).date()
 
 
+def _bidding_orgs(project: Project) -> Select:
+    return select(Bid.org_id).where(Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED)
+
+
 def bidding_org_ids(project: Project) -> set[int]:
     """Organizations with a submitted bid: their members are recused from the project."""
-    return set(
-        db.session.scalars(
-            select(Bid.org_id).where(Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED)
-        )
-    )
+    return set(db.session.scalars(_bidding_orgs(project)))
 
 
-def recused_memberships(project: Project, user_id: int | None = None) -> list[Membership]:
+def recused_memberships(project: Project) -> list[Membership]:
     """Memberships, active on the deadline's date, in organizations bidding on ``project``."""
     orgs = bidding_org_ids(project)
     if not orgs:
         return []
-    stmt = select(Membership).where(Membership.org_id.in_(orgs), Membership.active_on(deadline_day(project)))
-    if user_id is not None:
-        stmt = stmt.where(Membership.user_id == user_id)
-    return db.session.scalars(stmt).all()
+    return db.session.scalars(
+        select(Membership).where(Membership.org_id.in_(orgs), Membership.active_on(deadline_day(project)))
+    ).all()
 
 
 def is_recused(user, project: Project) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(recused_memberships(project, user.id))
+    # Asked by several permission checks on a page: one statement each.
+    return db.session.scalar(
+        select(
+            exists().where(
+                Membership.user_id == user.id,
+                Membership.org_id.in_(_bidding_orgs(project)),
+                Membership.active_on(deadline_day(project)),
+            )
+        )
+    )

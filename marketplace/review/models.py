@@ -31,7 +31,7 @@ class ReviewRound(db.Model):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    seats = relationship("PanelSeat", back_populates="round", order_by="PanelSeat.id", lazy="selectin")
+    seats = relationship("PanelSeat", back_populates="round", order_by="PanelSeat.id")
 
 
 class PanelSeat(db.Model):

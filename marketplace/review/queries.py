@@ -4,7 +4,7 @@ objections. Each function is one query whatever the number of rows, so the pages
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager, joinedload, lazyload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..accounts.models import User
 from ..bids.models import Bid
@@ -20,7 +20,7 @@ def panels_of(user) -> Select:
         select(PanelSeat, Project, effective_state_column())
         .join(PanelSeat.round)
         .join(Project, Project.id == ReviewRound.project_id)
-        .options(contains_eager(PanelSeat.round).lazyload(ReviewRound.seats), lazyload(Project.criteria))
+        .options(contains_eager(PanelSeat.round))
         .where(PanelSeat.user_id == user.id)
         .order_by(ReviewRound.opened_at.desc(), PanelSeat.id.desc())
     )
@@ -69,7 +69,6 @@ def objections(*, pending: bool) -> Select:
             contains_eager(Objection.notice).joinedload(AwardNotice.bid),
             joinedload(Objection.student),
             joinedload(Objection.ruled_by),
-            lazyload(Project.criteria),
         )
     )
     if pending:

@@ -20,8 +20,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import PoliticalStatus
 from ..enums import LabelledEnum
@@ -56,7 +58,7 @@ class Training(db.Model):
     place: Mapped[str] = mapped_column(String(100), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    attendees = relationship("TrainingAttendance", lazy="selectin", cascade="all, delete-orphan")
+    attendees = relationship("TrainingAttendance", cascade="all, delete-orphan")
 
 
 class TrainingAttendance(db.Model):
@@ -70,6 +72,16 @@ class TrainingAttendance(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
+
+
+# A list of trainings shows how many came, not who: a count it asks for, not every attendance row.
+Training.attendee_count = column_property(
+    select(func.count(TrainingAttendance.id))
+    .where(TrainingAttendance.training_id == Training.id)
+    .correlate_except(TrainingAttendance)
+    .scalar_subquery(),
+    deferred=True,
+)
 
 
 class Position(db.Model):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, case, exists, func, not_, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload, undefer
 
 from .. import clock, draw, permissions
 from ..audit import AuditEntry
@@ -48,9 +48,7 @@ def _shift_with_project():
         select(Shift)
         .join(Shift.position)
         .join(Position.project)
-        .options(
-            position.contains_eager(Position.project).lazyload(Project.criteria), *_requirements(position)
-        )
+        .options(position.contains_eager(Position.project), *_requirements(position))
     )
 
 
@@ -170,7 +168,7 @@ def _signups_with_shift():
         .join(Signup.shift)
         .join(Shift.position)
         .join(Position.project)
-        .options(position.contains_eager(Position.project).lazyload(Project.criteria))
+        .options(position.contains_eager(Position.project))
     )
 
 
@@ -211,7 +209,10 @@ def calendar_signups(user) -> list[Signup]:
 
 def project_trainings(project: Project) -> list[Training]:
     return db.session.scalars(
-        select(Training).where(Training.project_id == project.id).order_by(Training.held_at)
+        select(Training)
+        .options(undefer(Training.attendee_count))
+        .where(Training.project_id == project.id)
+        .order_by(Training.held_at)
     ).all()
 
 

@@ -1,0 +1,315 @@
+"""Every page's budget: at most 12 statements and 100 loaded objects per request, the same however many
+rows the database holds. Each page is measured with N and 3N rows of what grows under it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert
+
+from marketplace import clock
+from marketplace.credits import transcript as transcript_ops
+from marketplace.credits.models import CreditStatus
+from marketplace.extensions import db
+from marketplace.notify.models import Notification
+from marketplace.projects.models import Project
+from marketplace.volunteers.models import Training, TrainingAttendance
+from tests import factories
+from tests.bids.helpers import signed_in
+from tests.credits.helpers import CreditWorld, add_records
+from tests.projects.helpers import World
+from tests.review.helpers import ReviewWorld, awarded
+from tests.volunteers.helpers import HostingWorld
+
+STATEMENTS = 12
+OBJECTS = 100
+N = 3
+
+
+@dataclass
+class Page:
+    client: object
+    url: str
+    grow: Callable[[int], None]
+    # A list shown whole (the door roster) may load this many objects for each of its rows.
+    per_row: int = 0
+    rows: Callable[[], int] = lambda: 0
+
+
+def _trainings(world, student, n: int, others: int) -> None:
+    """``n`` trainings the student attended, each with ``others`` other attendees."""
+    people = [factories.user() for _ in range(others)]
+    for i in range(n):
+        training = Training(
+            project_id=world.project.id, title=f"第{i + 1}次培训", held_at=clock.now() - timedelta(days=i + 1)
+        )
+        training.attendees = [TrainingAttendance(user_id=u.id) for u in [student, *people]]
+        db.session.add(training)
+    db.session.commit()
+
+
+def transcript(app) -> Page:
+    world = CreditWorld(volunteers=2)
+    student = world.volunteers[0]
+    add_records(world, 2, user=student)
+    _trainings(world, student, 2, 0)
+
+    def grow(n):
+        # Other people's records and more attendees at the trainings the student shares with them.
+        add_records(world, n)
+        for training in db.session.scalars(db.select(Training)).all():
+            for _ in range(n):
+                db.session.add(TrainingAttendance(training_id=training.id, user_id=factories.user().id))
+        db.session.commit()
+
+    return Page(signed_in(app, student), "/transcript", grow)
+
+
+def _volunteers(world, shift, n: int) -> None:
+    shift.capacity += n
+    db.session.commit()
+    for student in world.students(n):
+        world.sign_up(student, shift)
+
+
+def host_console(app) -> Page:
+    world = HostingWorld()
+    shift = world.shift(world.position(), capacity=1)
+    _trainings(world, world.students(1)[0], 2, 1)
+
+    def grow(n):
+        _volunteers(world, shift, n)
+        for training in db.session.scalars(db.select(Training)).all():
+            for student in world.students(n):
+                db.session.add(TrainingAttendance(training_id=training.id, user_id=student.id))
+        db.session.commit()
+
+    return Page(signed_in(app, world.host), f"/hosting/projects/{world.project.id}", grow)
+
+
+def roster(app) -> Page:
+    world = HostingWorld()
+    shift = world.shift(world.position(), capacity=1)
+    signed = []
+
+    def grow(n):
+        _volunteers(world, shift, n)
+        signed.append(n)
+
+    return Page(
+        signed_in(app, world.host),
+        f"/hosting/shifts/{shift.id}/roster",
+        grow,
+        per_row=2,
+        rows=lambda: sum(signed),
+    )
+
+
+def verification_queue(app) -> Page:
+    world = CreditWorld(volunteers=1)
+    return Page(signed_in(app, world.reviewer), "/credits/verify", lambda n: add_records(world, 8 * n))
+
+
+def staff_dashboard(app) -> Page:
+    world = World()
+
+    def grow(n):
+        _projects(world, 20 * n)
+
+    return Page(signed_in(app, world.staff), "/staff", grow)
+
+
+def student_home(app) -> Page:
+    world = HostingWorld()
+    student = world.students(1)[0]
+
+    made = []
+
+    def grow(n):
+        for _ in range(n):
+            made.append(
+                world.shift(world.position(), capacity=1, starts_in=timedelta(days=2, hours=3 * len(made)))
+            )
+            world.sign_up(student, made[-1])
+
+    return Page(signed_in(app, student), "/", grow)
+
+
+def _projects(world, n: int) -> None:
+    """``n`` more open projects: copies of one made through the operations, inserted in one statement."""
+    template = world.open_project()
+    row = {c.key: getattr(template, c.key) for c in Project.__table__.columns if c.key != "id"}
+    db.session.execute(insert(Project), [{**row, "title": f"第{i}期"} for i in range(n - 1)])
+    db.session.commit()
+
+
+def _bids(world, project, n: int) -> None:
+    for _ in range(n):
+        club = factories.org()
+        world.bid(project, factories.manager_of(club), club)
+
+
+def anonymous_home(app) -> Page:
+    world = World()
+    return Page(signed_in(app, None), "/", lambda n: _projects(world, 8 * n))
+
+
+def project_list(app) -> Page:
+    world = World()
+    return Page(
+        signed_in(app, None), "/projects?status=open&category=academic", lambda n: _projects(world, 8 * n)
+    )
+
+
+def project_page(app) -> Page:
+    world = World()
+    project = world.open_project()
+    return Page(signed_in(app, world.manager_a), project.url, lambda n: _bids(world, project, n))
+
+
+def review_page(app) -> Page:
+    world = ReviewWorld()
+    clock.set(world.project.bid_deadline - timedelta(hours=1))
+    _bids(world, world.project, 9)
+    clock.set(world.project.bid_deadline + timedelta(minutes=1))
+    world.seat_everyone()
+    # What grows under a project in review: the school's other projects and their bids.
+    return Page(
+        signed_in(app, world.staff), f"/review/projects/{world.project.id}", lambda n: _other_bids(world, n)
+    )
+
+
+def _other_bids(world, n: int) -> None:
+    for i in range(n):
+        _bids(world, world.open_project(title=f"第{i}期"), 2)
+
+
+def award_notice(app) -> Page:
+    world = awarded(ReviewWorld())
+    return Page(signed_in(app, None), f"/projects/{world.project.id}/notice", lambda n: _other_bids(world, n))
+
+
+def organization_page(app) -> Page:
+    club = factories.org(name="摄影社")
+    factories.manager_of(club)
+
+    def grow(n):
+        for _ in range(8 * n):
+            factories.membership(factories.user(), club)
+
+    return Page(signed_in(app, None), f"/orgs/{club.id}", grow)
+
+
+def _shifts(world, n: int, made: list, student=None) -> None:
+    position = world.position()
+    for _ in range(n):
+        made.append(world.shift(position, capacity=2, starts_in=timedelta(days=2, hours=3 * len(made))))
+        if student is not None:
+            world.sign_up(student, made[-1])
+
+
+def open_shifts(app) -> Page:
+    world = HostingWorld()
+    made = []
+    return Page(signed_in(app, world.students(1)[0]), "/volunteer", lambda n: _shifts(world, 8 * n, made))
+
+
+def my_signups(app) -> Page:
+    world = HostingWorld()
+    student = world.students(1)[0]
+    made = []
+    return Page(signed_in(app, student), "/volunteer/mine", lambda n: _shifts(world, 8 * n, made, student))
+
+
+def notifications(app) -> Page:
+    student = factories.user()
+
+    def grow(n):
+        db.session.add_all(
+            Notification(
+                user_id=student.id, kind="signup.accepted", title=f"录用通知{i}", link="/volunteer/mine"
+            )
+            for i in range(8 * n)
+        )
+        db.session.commit()
+
+    return Page(signed_in(app, student), "/notifications/", grow)
+
+
+def verification_page(app) -> Page:
+    world = CreditWorld(volunteers=1)
+    student = world.volunteers[0]
+    add_records(world, 3, user=student, status=CreditStatus.VERIFIED)
+    issued, _records = transcript_ops.issue(student)
+    db.session.commit()
+    return Page(signed_in(app, None), f"/verify/{issued.code}", lambda n: add_records(world, n))
+
+
+def admin_users(app) -> Page:
+    admin = factories.user(kind="faculty", roles=("admin",))
+
+    def grow(n):
+        for _ in range(11 * n):
+            factories.user(roles=("evaluator",))
+
+    return Page(signed_in(app, admin), "/admin/users", grow)
+
+
+def audit_log(app) -> Page:
+    world = World()
+    admin = factories.user(kind="faculty", roles=("admin",))
+
+    def grow(n):
+        for i in range(10 * n):
+            world.open_project(title=f"第{i}期")
+
+    return Page(signed_in(app, admin), "/admin/audit", grow)
+
+
+PAGES = {
+    "anonymous home": anonymous_home,
+    "project list": project_list,
+    "project page": project_page,
+    "award notice": award_notice,
+    "organization page": organization_page,
+    "open shifts": open_shifts,
+    "my sign-ups": my_signups,
+    "notifications": notifications,
+    "verification page": verification_page,
+    "review page": review_page,
+    "admin users": admin_users,
+    "audit log": audit_log,
+    "transcript": transcript,
+    "host console": host_console,
+    "roster": roster,
+    "verification queue": verification_queue,
+    "staff dashboard": staff_dashboard,
+    "student home": student_home,
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_each_page_stays_within_its_budget_however_many_rows(app, name, count_queries, count_loaded):
+    page = PAGES[name](app)
+
+    def measure():
+        statements = count_queries(lambda: _ok(page.client.get(page.url)))
+        objects = count_loaded(lambda: _ok(page.client.get(page.url)))
+        return statements, objects
+
+    page.grow(N)
+    few = measure()
+    page.grow(2 * N)
+    many = measure()
+    assert many[0] == few[0] <= STATEMENTS
+    if page.per_row:
+        assert many[1] <= OBJECTS + page.per_row * page.rows()
+    else:
+        assert many[1] == few[1] <= OBJECTS
+
+
+def _ok(response):
+    assert response.status_code == 200, response.status_code
