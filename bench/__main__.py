@@ -59,7 +59,7 @@ def main(scale: float, seconds: int, connections: int, database_url: str, reuse:
     with load.served(env) as bases:
         measured = load.drive(list(costs), cookies, bases, seconds, connections)
     about = {
-        "scale": scale,
+        "scale": None if reuse else scale,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": _commit(),
         "cpus": os.cpu_count(),

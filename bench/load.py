@@ -25,6 +25,8 @@ APP_PORT, FLOOR_PORT = 8701, 8702
 # verification page allows 30 requests a minute from each.
 APP = 'marketplace:create_app({"RATELIMIT_ENABLED": False})'
 FLOOR = "bench.floor:create_app()"
+# Seconds of load before each page's timed run, untimed: every worker has compiled its templates.
+WARM_UP = 1
 
 
 @dataclass(frozen=True)
@@ -47,15 +49,8 @@ class Measured:
 
 def gunicorn(target: str, port: int, env: dict[str, str]) -> subprocess.Popen:
     """``target`` under gunicorn: one sync worker per CPU, as the README's deployment runs it."""
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(os.cpu_count()),
-        "--bind",
-        f"127.0.0.1:{port}",
-    ]
+    workers, bind = str(os.cpu_count()), f"127.0.0.1:{port}"
+    command = [sys.executable, "-m", "gunicorn", "--workers", workers, "--bind", bind]
     command += ["--log-level", "warning", target]
     return subprocess.Popen(command, env={**os.environ, **env}, cwd=HERE.parent)
 
@@ -128,16 +123,17 @@ def wrk(url: str, cookie: str | None, seconds: int, connections: int) -> Run:
 def drive(
     pages: list[Page], cookies: dict[str, str], bases: tuple[str, str], seconds: int, connections: int
 ) -> list[Measured]:
-    """Each page for ``seconds``, then the floor for as long; each page is first fetched once through
-    gunicorn, which must answer 200 with its login's cookie."""
+    """Each page for ``seconds``, then the floor for as long. Each page is first fetched once through
+    gunicorn, which must answer 200 with its login's cookie, then warmed up."""
     app, floor = bases
-    wrk(floor + "/", None, 2, connections)  # the workers warm up: imports, the first connections
+    wrk(floor + "/", None, WARM_UP, connections)
     measured = []
     for n, page in enumerate(pages, start=1):
         cookie = cookies.get(page.role)
         status = fetch(app + page.path, cookie)
         if status != 200:
             raise PageFailed(f"{page.name} {page.path} answered {status} through gunicorn, not 200")
+        wrk(app + page.path, cookie, WARM_UP, connections)
         run = wrk(app + page.path, cookie, seconds, connections)
         floor_run = wrk(floor + "/", None, seconds, connections)
         measured.append(Measured(page, run, floor_run))

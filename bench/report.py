@@ -50,17 +50,18 @@ def rows(measured: list[Measured], costs: dict) -> list[dict]:
 
 def markdown(table: list[dict], about: dict) -> str:
     floor = sum(r["floor_requests_per_second"] for r in table) / len(table)
+    data = f"SCALE={about['scale']}" if about["scale"] else "the data of an earlier run"
     lines = [
-        f"# make bench — SCALE={about['scale']}",
+        f"# make bench — {data}",
         "",
         f"{about['date']}, commit {about['commit']}, {about['cpus']} CPUs, gunicorn with {about['cpus']} "
         f"workers, wrk {about['seconds']} s × {about['connections']} connections per run; "
         f"floor {floor:.0f} req/s on average.",
     ]
-    data = ", ".join(f"{about['rows'][table]:,} {name}" for table, name in COUNTED)
+    rows = ", ".join(f"{about['rows'][table]:,} {name}" for table, name in COUNTED)
     if about["seed_seconds"] is not None:
-        data += f" (seeded in {about['seed_seconds']:.0f} s)"
-    lines += ["", f"Data: {data}."]
+        rows += f" (seeded in {about['seed_seconds']:.0f} s)"
+    lines += ["", f"Data: {rows}."]
     lines += ["", "| " + " | ".join(COLUMNS) + " |", "| --- " + "| ---: " * (len(COLUMNS) - 1) + "|"]
     for r in table:
         cells = [
@@ -79,7 +80,7 @@ def markdown(table: list[dict], about: dict) -> str:
 def write(table: list[dict], about: dict) -> tuple[str, Path, Path]:
     """The Markdown table, and the two files it and the JSON were written to."""
     RESULTS.mkdir(exist_ok=True)
-    stem = f"{about['date'][:16].replace(':', '').replace(' ', 'T')}-scale-{about['scale']}"
+    stem = f"{about['date'][:16].replace(':', '').replace(' ', 'T')}-scale-{about['scale'] or 'reused'}"
     text = markdown(table, about)
     md, js = RESULTS / f"{stem}.md", RESULTS / f"{stem}.json"
     md.write_text(text)

@@ -74,11 +74,12 @@ SIZES = {
     "audit_entries": 2_000_000,
     "notifications": 1_000_000,
 }
-# Enough for every benchmarked page at any scale: two projects in each state, shifts with sign-ups, …
+# Enough for every benchmarked page at any scale (two projects in each state, shifts with sign-ups, …),
+# and a few rows of each kind the demo school has already (students, clubs, evaluators).
 MINIMUM = {
-    "students": 0,
-    "organizations": 0,
-    "evaluators": 0,
+    "students": 300,
+    "organizations": 150,
+    "evaluators": 15,
     "projects": 30,
     "bids": 60,
     "shifts": 30,
@@ -385,6 +386,7 @@ class Bulk:
     projects: list[Plan] = field(default_factory=list)
     shifts: list[ShiftPlan] = field(default_factory=list)
     first_signup_id: int = 1
+    first_attendance_id: int = 1
     first_credit_id: int = 1
 
     def size(self, name: str) -> int:
@@ -579,8 +581,9 @@ def organizations(bulk: Bulk) -> None:
     for college, name, _code, _short in bulk.colleges:
         if f"{name}学生会" not in names:
             add(f"{name}学生会", OrgKind.COLLEGE_UNION, college, f"服务{name}同学的学习、生活与文体活动。")
-    clubs = [f"{topic}{suffix}" for suffix in CLUB_SUFFIXES for topic in CLUB_TOPICS]
-    for name in clubs[: max(0, wanted // 5 - len(bulk.of_kind(OrgKind.CLUB)))]:
+    clubs = (f"{topic}{suffix}" for suffix in CLUB_SUFFIXES for topic in CLUB_TOPICS)
+    new_clubs = (name for name in clubs if name not in names)  # the demo has some
+    for name in itertools.islice(new_clubs, max(0, wanted // 5 - len(bulk.of_kind(OrgKind.CLUB)))):
         add(name, OrgKind.CLUB, None, f"{name[:2]}爱好者的社团，面向全校招新。")
     # Classes: a new one for each college and grade at least (new students join new classes only).
     slots = [(college, short, grade) for college, _n, _c, short in bulk.colleges for grade in bulk.grades()]
@@ -1125,7 +1128,7 @@ def hosting(bulk: Bulk) -> None:
 
 def volunteering(bulk: Bulk) -> None:
     """Volunteering: positions and shifts of the hosted projects, the sign-ups, their attendance."""
-    loader, rng = bulk.loader, bulk.rng
+    loader = bulk.loader
     loader.copy("position", _plan_shifts(bulk))
     _plan_signups(bulk)
     loader.copy(
@@ -1167,15 +1170,16 @@ def volunteering(bulk: Bulk) -> None:
         ),
         expected=sum(len(s.signups) for s in bulk.shifts),
     )
-    attendance_id = itertools.count(loader.next_id("attendance"))
+    bulk.first_attendance_id = loader.next_id("attendance")
+    attendance_id = itertools.count(bulk.first_attendance_id)
     loader.copy(
         "attendance",
         (
             {
                 "id": next(attendance_id),
                 "signup_id": signup_id,
-                "checked_in_at": shift.starts_at + timedelta(minutes=rng.randint(-10, 5)),
-                "checked_out_at": shift.ends_at + timedelta(minutes=rng.randint(0, 15)),
+                "checked_in_at": _checked_in_at(shift, signup_id),
+                "checked_out_at": shift.ends_at + timedelta(minutes=signup_id % 15),
                 "credited_hours": shift.hours,
             }
             for shift, signup_id, _user_id in _attended(bulk)
@@ -1278,6 +1282,11 @@ def _attended(bulk: Bulk) -> Iterator[tuple[ShiftPlan, int, int]]:
             yield shift, signup_id, user_id
 
 
+def _checked_in_at(shift: ShiftPlan, signup_id: int) -> datetime:
+    # From ten minutes early to five late; from the id, so that the audit log agrees.
+    return shift.starts_at + timedelta(minutes=signup_id % 16 - 10)
+
+
 def _signed_up_at(shift: ShiftPlan, signup_id: int) -> datetime:
     # A day to a fortnight before the shift (never in the future); from the id, so that every pass agrees.
     return min(shift.starts_at - timedelta(hours=24 + signup_id * 7919 % 312), clock.now())
@@ -1340,8 +1349,8 @@ def credits(bulk: Bulk) -> None:
 
 
 def audit_log(bulk: Bulk) -> None:
-    """Audit log: each project's steps and bids; then an entry per sign-up and one per verified credit,
-    up to the size."""
+    """Audit log: each project's steps and bids; then an entry per sign-up, one per verified credit and
+    one per check-in, up to the size."""
     wanted = bulk.size("audit_entries")
     entry_id = itertools.count(bulk.loader.next_id("audit_entry"))
     rows = ({"id": next(entry_id)} | entry for entry in itertools.islice(_entries(bulk), wanted))
@@ -1361,7 +1370,7 @@ def _entries(bulk: Bulk) -> Iterator[dict]:
             "subject_id": str(subject_id),
             "project_id": project_id,
             "before": None if before is None else as_json(before),
-            "after": as_json(after),
+            "after": None if after is None else as_json(after),
         }
 
     for plan in bulk.projects:
@@ -1395,6 +1404,13 @@ def _entries(bulk: Bulk) -> Iterator[dict]:
                 {"status": CreditStatus.CONFIRMED.value, "hours": str(shift.hours)},
                 {"status": CreditStatus.VERIFIED.value, "hours": str(shift.hours)},
             )
+    check_ins = enumerate(_attended(bulk), start=bulk.first_attendance_id)
+    for attendance_id, (shift, signup_id, user_id) in check_ins:
+        checked_in = _checked_in_at(shift, signup_id)
+        project = shift.project.id
+        yield entry(
+            checked_in, user_id, "attendance.check_in", "attendance", attendance_id, project, None, None
+        )
 
 
 def _steps(plan: Plan) -> Iterator[tuple[datetime, int | None, str, dict, dict]]:
