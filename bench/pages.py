@@ -170,7 +170,8 @@ def check(app: Flask) -> tuple[dict[Page, Cost], dict[str, str]]:
     with app.app_context():
         pages = find()
         engine = db.engine
-    clients = {role: _signed_in(app, login) for role, login in LOGINS.items()}
+        login_page = path_for("accounts.login")
+    clients = {role: _signed_in(app, login_page, login) for role, login in LOGINS.items()}
     clients[None] = app.test_client()
     costs = {}
     for page in pages:
@@ -194,16 +195,16 @@ def _get(client, page: Page):
     return response
 
 
-def _signed_in(app: Flask, login: str):
+def _signed_in(app: Flask, login_page: str, login: str):
     """A test client signed in as ``login`` through the login form (its CSRF token included)."""
     client = app.test_client()
-    form = client.get("/login", headers={"User-Agent": USER_AGENT})
+    form = client.get(login_page, headers={"User-Agent": USER_AGENT})
     token = CSRF.search(form.get_data(as_text=True))
     data = {"identifier": login, "password": PASSWORD, "csrf_token": token.group(1) if token else ""}
     # The test client speaks the app's PREFERRED_URL_SCHEME (https in production), where the CSRF
     # check wants the page the form came from, as a browser sends it.
     headers = {"User-Agent": USER_AGENT, "Referer": form.request.url}
-    response = client.post("/login", data=data, headers=headers)
+    response = client.post(login_page, data=data, headers=headers)
     if response.status_code != 302:
         raise PageFailed(f"signing in as {login} answered {response.status_code}, not a redirect")
     return client
