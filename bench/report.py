@@ -50,7 +50,7 @@ def rows(measured: list[Measured], costs: dict) -> list[dict]:
 
 def markdown(table: list[dict], about: dict) -> str:
     floor = sum(r["floor_requests_per_second"] for r in table) / len(table)
-    data = f"SCALE={about['scale']}" if about["scale"] else "the data of an earlier run"
+    data = f"SCALE={about['scale']:g}" if about["scale"] else "the data of an earlier run"
     lines = [
         f"# make bench — {data}",
         "",
@@ -80,7 +80,9 @@ def markdown(table: list[dict], about: dict) -> str:
 def write(table: list[dict], about: dict) -> tuple[str, Path, Path]:
     """The Markdown table, and the two files it and the JSON were written to."""
     RESULTS.mkdir(exist_ok=True)
-    stem = f"{about['date'][:16].replace(':', '').replace(' ', 'T')}-scale-{about['scale'] or 'reused'}"
+    when = about["date"][:16].replace(":", "").replace(" ", "T")
+    scale = f"{about['scale']:g}" if about["scale"] else "reused"
+    stem = f"{when}-scale-{scale}"
     text = markdown(table, about)
     md, js = RESULTS / f"{stem}.md", RESULTS / f"{stem}.json"
     md.write_text(text)
