@@ -1,12 +1,14 @@
 # 揭榜 — two commands: `make run` serves the app with demo data, `make test` checks everything.
+# `make bench` (SCALE=0.1 for a quick run) measures the pages on a school's worth of data.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 FLASK := $(VENV)/bin/flask --app marketplace
 PORT ?= 5000
+SCALE ?= 1
 TRANSLATIONS := marketplace/translations
 
-.PHONY: run test install translations extract-messages services lint format clean
+.PHONY: run test bench install translations extract-messages services lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +38,9 @@ test: translations
 	$(VENV)/bin/ruff format --check .
 	@bash scripts/ensure-services.sh
 	$(VENV)/bin/pytest --durations=15
+
+bench: translations
+	VENV=$(VENV) SCALE=$(SCALE) bash bench/run.sh
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,234 @@
+"""The pages ``make bench`` measures, found in the seeded data, and what each costs in one request.
+
+:func:`find` picks the ids (a project in each needed state, a shift with sign-ups, the hosted project
+the demo host manages, a transcript's verification code) and returns the pages with the demo login each
+is seen as. :func:`check` signs each login in once through the app's own login form, renders every page
+(failing loudly on anything but 200), then renders it again while counting the SQL statements it
+issues (BEGIN, COMMIT and savepoints aside) and the ORM objects it loads (``InstanceEvents.load`` on
+every mapped class). The session cookies it ends with are the ones the load run sends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import User
+from marketplace.bids.models import Bid, BidStatus
+from marketplace.credits.models import TranscriptIssue
+from marketplace.demo.context import PASSWORD
+from marketplace.extensions import db
+from marketplace.orgs.models import Membership, Organization, OrgKind
+from marketplace.projects.models import Project, ProjectState, Question
+from marketplace.review.models import AwardNotice, Objection
+from marketplace.urls import path_for
+from marketplace.volunteers.models import Position, Shift, Signup
+
+from .seed import HOST_CLUB
+
+# The demo logins the pages are seen as (see the README's demo accounts).
+LOGINS = {
+    "student": "2024000100",
+    "staff": "2023000001",
+    "host": "2023000021",
+    "league reviewer": "T0001",
+    "admin": "A0001",
+}
+# Sent with every request, by the test client and by wrk alike: Flask-Login ties a session to the
+# browser that signed in, and a session seen from another one would be rewritten on every response.
+USER_AGENT = "jiebang-bench"
+NOT_COUNTED = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+class PageFailed(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    role: str | None = None  # a key of LOGINS; None: signed out
+
+
+@dataclass(frozen=True)
+class Cost:
+    statements: int
+    objects: int
+
+
+def find() -> list[Page]:
+    """The benchmarked pages, with ids from the seeded data (in an app context)."""
+    host_club = db.session.scalar(select(Organization.id).where(Organization.name == HOST_CLUB))
+    hosted = _first(
+        select(Project.id).where(Project.state == ProjectState.HOSTING, Project.host_org_id == host_club),
+        "a project in hosting by the demo host's club",
+    )
+    return [
+        Page("home", path_for("main.index")),
+        Page("project list, filtered", path_for("projects.index", status="closed", category="career")),
+        Page("project page", path_for("projects.show", project_id=_open_project())),
+        Page("award notice", path_for("review.notice", project_id=_project_in_notice())),
+        Page("organization page", path_for("orgs.show", org_id=host_club)),
+        Page("student home", path_for("main.index"), "student"),
+        Page("open shifts", path_for("volunteers.open_shifts"), "student"),
+        Page("my sign-ups", path_for("volunteers.mine"), "student"),
+        Page("notifications", path_for("notify.centre"), "student"),
+        Page("transcript", path_for("credits.transcript_page"), "student"),
+        Page("transcript PDF", path_for("credits.transcript_pdf"), "student"),
+        Page("verification page", path_for("credits.verify_code", code=_verification_code())),
+        Page("staff dashboard", path_for("projects.staff"), "staff"),
+        Page("review page", path_for("review.overview", project_id=_project_in_review()), "staff"),
+        Page("host console", path_for("hosting.console", project_id=hosted), "host"),
+        Page("roster", path_for("hosting.roster", shift_id=_busiest_shift(hosted)), "host"),
+        Page("verification queue", path_for("credits.queue"), "league reviewer"),
+        Page("admin users", path_for("admin.users"), "admin"),
+        Page("audit log", path_for("admin.audit_log"), "admin"),
+    ]
+
+
+def _first(stmt, what: str) -> int:
+    found = db.session.scalar(stmt.limit(1))
+    if found is None:
+        raise PageFailed(f"the seeded data has no {what}")
+    return found
+
+
+def _open_project() -> int:
+    """The open project with the most questions: the page most people read."""
+    questions = select(func.count()).where(Question.project_id == Project.id).scalar_subquery()
+    return _first(
+        select(Project.id).where(Project.state == ProjectState.OPEN).order_by(questions.desc(), Project.id),
+        "open project",
+    )
+
+
+def _project_in_notice() -> int:
+    """A project in its award notice, one with an objection pending if there is one."""
+    objected = select(Objection.id).join(AwardNotice).where(AwardNotice.project_id == Project.id).exists()
+    return _first(
+        select(Project.id)
+        .where(Project.state == ProjectState.AWARD_NOTICE)
+        .order_by(objected.desc(), Project.id),
+        "project in its award notice",
+    )
+
+
+def _project_in_review() -> int:
+    """A project of the demo staff's union in review, from which the staff login is not recused (no
+    organization of theirs bid on it)."""
+    staff = select(User.id).where(User.student_no == LOGINS["staff"]).scalar_subquery()
+    union = (
+        select(Membership.org_id)
+        .join(Organization)
+        .where(Membership.user_id == staff, Organization.kind == OrgKind.SCHOOL_UNION)
+    )
+    recused = (
+        select(Bid.id)
+        .join(Membership, Membership.org_id == Bid.org_id)
+        .where(Bid.project_id == Project.id, Bid.status == BidStatus.SUBMITTED, Membership.user_id == staff)
+        .exists()
+    )
+    return _first(
+        select(Project.id)
+        .where(Project.state == ProjectState.REVIEWING, Project.union_id.in_(union), ~recused)
+        .order_by(Project.id),
+        "project in review that the demo staff may review",
+    )
+
+
+def _busiest_shift(project_id: int) -> int:
+    signups = select(func.count()).where(Signup.shift_id == Shift.id).scalar_subquery()
+    return _first(
+        select(Shift.id).join(Position).where(Position.project_id == project_id).order_by(signups.desc()),
+        "shift of the hosted project",
+    )
+
+
+def _verification_code() -> str:
+    student = select(User.id).where(User.student_no == LOGINS["student"]).scalar_subquery()
+    return _first(
+        select(TranscriptIssue.code)
+        .where(TranscriptIssue.user_id == student)
+        .order_by(TranscriptIssue.id.desc()),
+        "issued transcript of the demo student",
+    )
+
+
+def check(app: Flask) -> tuple[dict[Page, Cost], dict[str, str]]:
+    """Render every page twice, the second time counted. Returns each page's cost and each login's
+    session cookie. Requests run in contexts of their own, as in a server: call it outside any
+    context of ``app``."""
+    with app.app_context():
+        pages = find()
+        engine = db.engine
+        login_page = path_for("accounts.login")
+    clients = {role: _signed_in(app, login_page, login) for role, login in LOGINS.items()}
+    clients[None] = app.test_client()
+    costs = {}
+    for page in pages:
+        client = clients[page.role]
+        _get(client, page)
+        with counting(engine) as seen:
+            _get(client, page)
+        costs[page] = Cost(seen["statements"], seen["objects"])
+    host = (app.config["SERVER_NAME"] or "localhost").split(":")[0]  # where the test client sends requests
+    cookies = {
+        role: client.get_cookie("session", domain=host).value for role, client in clients.items() if role
+    }
+    return costs, cookies
+
+
+def _get(client, page: Page):
+    response = client.get(page.path, headers={"User-Agent": USER_AGENT})
+    if response.status_code != 200:
+        who = f"as {page.role} ({LOGINS[page.role]})" if page.role else "signed out"
+        raise PageFailed(f"{page.name} {page.path} {who} answered {response.status_code}, not 200")
+    return response
+
+
+def _signed_in(app: Flask, login_page: str, login: str):
+    """A test client signed in as ``login`` through the login form (its CSRF token included)."""
+    client = app.test_client()
+    form = client.get(login_page, headers={"User-Agent": USER_AGENT})
+    token = CSRF.search(form.get_data(as_text=True))
+    data = {"identifier": login, "password": PASSWORD, "csrf_token": token.group(1) if token else ""}
+    # The test client speaks the app's PREFERRED_URL_SCHEME (https in production), where the CSRF
+    # check wants the page the form came from, as a browser sends it.
+    headers = {"User-Agent": USER_AGENT, "Referer": form.request.url}
+    response = client.post(login_page, data=data, headers=headers)
+    if response.status_code != 302:
+        raise PageFailed(f"signing in as {login} answered {response.status_code}, not a redirect")
+    return client
+
+
+@contextmanager
+def counting(engine: sa.Engine) -> Iterator[Counter]:
+    """Count the statements sent on ``engine`` and the ORM objects loaded, inside the block."""
+    seen = Counter()
+
+    def statement(conn, cursor, text, *args):
+        if not NOT_COUNTED.match(text):
+            seen["statements"] += 1
+
+    def loaded(target, context):
+        seen["objects"] += 1
+
+    classes = [mapper.class_ for mapper in db.Model.registry.mappers]
+    sa.event.listen(engine, "before_cursor_execute", statement)
+    for cls in classes:
+        sa.event.listen(cls, "load", loaded)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", statement)
+        for cls in classes:
+            sa.event.remove(cls, "load", loaded)
