@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -69,6 +70,18 @@ def plain(value: Any) -> Any:
 def snapshot(obj, fields: list[str]) -> dict[str, Any]:
     """The named attributes of ``obj`` as JSON-ready values, for ``before``/``after``."""
     return {name: plain(getattr(obj, name)) for name in fields}
+
+
+@contextmanager
+def recording(actor, action: str, obj, fields: list[str], *, project_id: int | None = None):
+    """Record one entry for the changes the ``with`` block makes to ``obj``'s ``fields``: before (none
+    for a new row) and after, once the block has run and the row is flushed. A refusal raised inside
+    the block records nothing."""
+    before = None if getattr(obj, "id", None) is None else snapshot(obj, fields)
+    yield obj
+    db.session.add(obj)
+    db.session.flush()
+    record(actor, action, obj, before=before, after=snapshot(obj, fields), project_id=project_id)
 
 
 def conceal(

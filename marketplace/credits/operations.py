@@ -45,17 +45,8 @@ def save_category(actor, category: CreditCategory, data: dict) -> CreditCategory
             clash = clash.where(CreditCategory.id != category.id)
         if db.session.scalar(clash) is not None:
             raise DomainError(_("已有相同的类别名称或代码。"), field=field)
-    creating = category.id is None
-    before = None if creating else audit.snapshot(category, CATEGORY_FIELDS)
-    category.name, category.code = name.strip(), code.strip()
-    category.hours_per_credit, category.position, category.is_active = hours_per_credit, position, is_active
-    db.session.add(category)
-    db.session.flush()
-    audit.record(
-        actor,
-        "credit_category.save",
-        category,
-        before=before,
-        after=audit.snapshot(category, CATEGORY_FIELDS),
-    )
+    with audit.recording(actor, "credit_category.save", category, CATEGORY_FIELDS):
+        category.name, category.code = name.strip(), code.strip()
+        category.hours_per_credit, category.position = hours_per_credit, position
+        category.is_active = is_active
     return category

@@ -134,17 +134,9 @@ def edit_progress(actor, update: ProgressUpdate, data: dict) -> ProgressUpdate:
     """Correct a progress update's ``milestone``, ``percent`` and ``body`` within the edit window."""
     project = _require_editable(actor, update)
     values = _progress_values(data)
-    before = audit.snapshot(update, PROGRESS_FIELDS)
-    for name, value in values.items():
-        setattr(update, name, value)
-    audit.record(
-        actor,
-        "hosting.progress_edit",
-        update,
-        before=before,
-        after=audit.snapshot(update, PROGRESS_FIELDS),
-        project_id=project.id,
-    )
+    with audit.recording(actor, "hosting.progress_edit", update, PROGRESS_FIELDS, project_id=project.id):
+        for name, value in values.items():
+            setattr(update, name, value)
     return update
 
 

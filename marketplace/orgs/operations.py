@@ -144,15 +144,8 @@ def end_membership(actor, membership: Membership, data: dict) -> None:
     ends_on = data.get("ends_on") or clock.today_local()
     if ends_on < membership.starts_on:
         raise DomainError(_("结束日期不能早于开始日期。"), field="ends_on")
-    before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
-    membership.ends_on = ends_on
-    audit.record(
-        actor,
-        "membership.end",
-        membership,
-        before=before,
-        after=audit.snapshot(membership, MEMBERSHIP_FIELDS),
-    )
+    with audit.recording(actor, "membership.end", membership, MEMBERSHIP_FIELDS):
+        membership.ends_on = ends_on
 
 
 def current_members(org: Organization, day: date | None = None, *, managers_only: bool = False):

@@ -42,22 +42,11 @@ def save_position(actor, project: Project, position: Position, data: dict) -> Po
         raise DomainError(_("中签制岗位须设置报名截止时间，截止后抽签。"), field="signup_closes_at")
     if data.get("min_grade") and data.get("max_grade") and data["min_grade"] > data["max_grade"]:
         raise DomainError(_("年级范围有误。"), field="max_grade")
-    creating = position.id is None
-    before = None if creating else audit.snapshot(position, POSITION_FIELDS)
-    position.project_id = project.id
-    for name in POSITION_FIELDS:
-        setattr(position, name, data.get(name))
-    position.required_political = list(data.get("required_political") or [])
-    db.session.add(position)
-    db.session.flush()
-    audit.record(
-        actor,
-        "position.save",
-        position,
-        before=before,
-        after=audit.snapshot(position, POSITION_FIELDS),
-        project_id=project.id,
-    )
+    with audit.recording(actor, "position.save", position, POSITION_FIELDS, project_id=project.id):
+        position.project_id = project.id
+        for name in POSITION_FIELDS:
+            setattr(position, name, data.get(name))
+        position.required_political = list(data.get("required_political") or [])
     return position
 
 
@@ -140,23 +129,13 @@ def save_shift(actor, position: Position, shift: Shift, data: dict) -> Shift:
     seated = [s for s in roster(shift) if s.status.holds_seat] if moved else []
     if moved:
         _check_move(shift, starts_at, ends_at, begun, seated)
-    before = None if creating else audit.snapshot(shift, SHIFT_FIELDS)
     previous_start = shift.starts_at
-    shift.position_id = position.id
-    for name in SHIFT_FIELDS:
-        setattr(shift, name, values[name])
-    if creating:
-        shift.is_backfill = starts_at < clock.now()
-    db.session.add(shift)
-    db.session.flush()
-    audit.record(
-        actor,
-        "shift.save",
-        shift,
-        before=before,
-        after=audit.snapshot(shift, SHIFT_FIELDS),
-        project_id=position.project_id,
-    )
+    with audit.recording(actor, "shift.save", shift, SHIFT_FIELDS, project_id=position.project_id):
+        shift.position_id = position.id
+        for name in SHIFT_FIELDS:
+            setattr(shift, name, values[name])
+        if creating:
+            shift.is_backfill = starts_at < clock.now()
     if moved and not begun:  # after the start only the end moves, and nobody may cancel any more
         _tell_of_move(shift, seated, previous_start)
     if not creating:
