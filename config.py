@@ -96,6 +96,10 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
 
     REDIS_URL = os.environ.get("REDIS_URL")
+    # The anonymous public pages' cache (marketplace/pagecache.py): Redis, shared by every web node;
+    # unset without Redis. PAGE_CACHE_SECONDS is the longest a page is kept (deadlines cut it shorter).
+    PAGE_CACHE_URL = os.environ.get("PAGE_CACHE_URL") or REDIS_URL
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 60))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins: strict per account, generous per address (a dormitory shares one IP).
@@ -135,6 +139,7 @@ class TestingConfig(Config):
     )
     HUEY_IMMEDIATE = True
     RATELIMIT_STORAGE_URI = "memory://"
+    PAGE_CACHE_URL = None  # the page cache's own tests turn it on
     MAIL_SUPPRESS_SEND = True
     BASE_URL = "http://localhost"
 

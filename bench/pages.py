@@ -11,10 +11,9 @@ every mapped class). The session cookies it ends with are the ones the load run 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import Flask
@@ -31,6 +30,7 @@ from marketplace.review.models import AwardNotice, Objection
 from marketplace.urls import path_for
 from marketplace.volunteers.models import Position, Shift, Signup
 
+from .explain import Plan, explain
 from .seed import HOST_CLUB
 
 # The demo logins the pages are seen as (see the README's demo accounts).
@@ -63,6 +63,7 @@ class Page:
 class Cost:
     statements: int
     objects: int
+    plans: tuple[Plan, ...] = ()
 
 
 def find() -> list[Page]:
@@ -179,7 +180,9 @@ def check(app: Flask) -> tuple[dict[Page, Cost], dict[str, str]]:
         _get(client, page)
         with counting(engine) as seen:
             _get(client, page)
-        costs[page] = Cost(seen["statements"], seen["objects"])
+        with engine.connect() as connection:
+            plans = explain(connection, seen.captured)
+        costs[page] = Cost(seen.statements, seen.objects, tuple(plans))
     host = (app.config["SERVER_NAME"] or "localhost").split(":")[0]  # where the test client sends requests
     cookies = {
         role: client.get_cookie("session", domain=host).value for role, client in clients.items() if role
@@ -210,17 +213,26 @@ def _signed_in(app: Flask, login_page: str, login: str):
     return client
 
 
-@contextmanager
-def counting(engine: sa.Engine) -> Iterator[Counter]:
-    """Count the statements sent on ``engine`` and the ORM objects loaded, inside the block."""
-    seen = Counter()
+@dataclass
+class Seen:
+    statements: int = 0
+    objects: int = 0
+    captured: list[tuple[str, object]] = field(default_factory=list)  # (statement, DBAPI parameters)
 
-    def statement(conn, cursor, text, *args):
+
+@contextmanager
+def counting(engine: sa.Engine) -> Iterator[Seen]:
+    """Count the statements sent on ``engine`` and the ORM objects loaded inside the block, and keep
+    each statement with its parameters for the plan check."""
+    seen = Seen()
+
+    def statement(conn, cursor, text, parameters, context, executemany):
         if not NOT_COUNTED.match(text):
-            seen["statements"] += 1
+            seen.statements += 1
+            seen.captured.append((text, parameters))
 
     def loaded(target, context):
-        seen["objects"] += 1
+        seen.objects += 1
 
     classes = [mapper.class_ for mapper in db.Model.registry.mappers]
     sa.event.listen(engine, "before_cursor_execute", statement)

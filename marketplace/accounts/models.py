@@ -6,7 +6,18 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, func, or_, select
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -72,6 +83,8 @@ class User(UserMixin, db.Model):
             "(kind = 'student' AND student_no IS NOT NULL) OR (kind = 'faculty' AND staff_no IS NOT NULL)",
             name="identifier_matches_kind",
         ),
+        # The admin's user list, in its order (students, then staff, by 学号/工号).
+        Index("ix_user_kind_identifier", "kind", text("coalesce(student_no, staff_no)"), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

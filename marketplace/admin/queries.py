@@ -19,10 +19,13 @@ from ..audit import AuditEntry
 from ..bids.visibility import hidden_bid_projects
 from ..extensions import db
 from ..orgs.models import College, Membership, Organization, OrgKind
+from ..pagination import SeekPage, seek
 from ..projects.models import Project
 from ..school.models import AcademicYear
 from ..timeutil import start_of_local_day
 from .audit_labels import ActionLabel, field_name, label_of, shown
+
+AUDIT_PER_PAGE = 50
 
 
 def dashboard_counts() -> dict:
@@ -67,7 +70,7 @@ def users(
         stmt = stmt.where(User.site_roles.any(UserRole.role == SiteRole(role)))
     if college_id:
         stmt = stmt.where(User.college_id == college_id)
-    return stmt.order_by(User.kind, func.coalesce(User.student_no, User.staff_no))
+    return stmt.order_by(User.kind, func.coalesce(User.student_no, User.staff_no), User.id)
 
 
 def organizations(*, q: str = "", kind: str = "") -> Select:
@@ -114,6 +117,12 @@ def visible_audit_entries(user) -> Select:
     if hidden:
         stmt = stmt.where(~and_(AuditEntry.action.startswith("bid."), AuditEntry.project_id.in_(hidden)))
     return stmt
+
+
+def audit_page(stmt: Select) -> SeekPage:
+    """The page of the log the request names, newest first, read by (time, id): the log grows by
+    millions of entries and is read from any depth."""
+    return seek(stmt, (AuditEntry.at, AuditEntry.id), descending=True, per_page=AUDIT_PER_PAGE)
 
 
 def filter_audit(

@@ -476,6 +476,6 @@ def site_settings():
 def audit_log():
     filters = AuditFilter(formdata=request.args)
     stmt = queries.filter_audit(queries.visible_audit_entries(current_user), **filters.values())
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = queries.audit_page(stmt)
     rows = queries.audit_rows(page.items, current_user)
     return render_template("admin/audit.html", page=page, rows=rows, filters=filters)

@@ -61,12 +61,14 @@ class CreditRecord(db.Model):
         CheckConstraint("status != 'rejected' OR rejection_reason IS NOT NULL", name="rejected_has_reason"),
         # The verification queue pages through the confirmed records, oldest first.
         Index("ix_credit_record_status_occurred", "status", "occurred_at", "id"),
+        # A project's records by status: the queue's project filter asks each project for a waiting one.
+        Index("ix_credit_record_project_status", "project_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId, unique=True, default=public_id)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
     position_id: Mapped[int | None] = mapped_column(ForeignKey("position.id"))
     shift_id: Mapped[int | None] = mapped_column(ForeignKey("shift.id"), index=True)
     # One record per attended sign-up; NULL for records granted on appeal without a sign-up.

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from .. import clock, settings
 from ..accounts.models import User
 from ..extensions import db
+from ..pagination import SeekPage, seek
 from ..projects.models import Project
 from ..school.models import Term
 from ..volunteers.models import Position, Shift, Signup
@@ -24,6 +25,8 @@ from .models import (
     TranscriptIssue,
 )
 from .records import APPEALABLE, appeal_scope, verifier_scope
+
+QUEUE_PER_PAGE = 20
 
 
 def _in_unions(stmt: Select, unions: set[int] | None) -> Select:
@@ -62,12 +65,23 @@ def verification_queue(user, *, project_id: int | None = None, term_id: int | No
     return stmt.order_by(CreditRecord.occurred_at, CreditRecord.id)
 
 
+def queue_page(stmt: Select) -> SeekPage:
+    """The page of the queue the request names, oldest first, read by (time, id) with the capped
+    count: a backlog can run to a hundred thousand records, and verifying empties it from the front."""
+    keys = (CreditRecord.occurred_at, CreditRecord.id)
+    return seek(stmt, keys, descending=False, per_page=QUEUE_PER_PAGE, counted=True)
+
+
 def waiting_projects(user) -> list[tuple[int, str]]:
-    """(id, title) of the projects with records waiting for ``user``, for the queue's filter."""
-    ids = _waiting(user).with_only_columns(CreditRecord.project_id)
-    rows = db.session.execute(
-        select(Project.id, Project.title).where(Project.id.in_(ids)).order_by(Project.title)
+    """(id, title) of the projects with records waiting for ``user``, for the queue's filter: one
+    index probe per project, where collecting the projects of every waiting record read them all."""
+    waiting = (
+        select(CreditRecord.id)
+        .where(CreditRecord.project_id == Project.id, CreditRecord.status == CreditStatus.CONFIRMED)
+        .exists()
     )
+    projects = _in_unions(select(Project.id, Project.title).where(waiting), verifier_scope(user))
+    rows = db.session.execute(projects.order_by(Project.title))
     return [(row.id, row.title) for row in rows]
 
 

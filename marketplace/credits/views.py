@@ -236,7 +236,7 @@ def _queue_page(*, bulk: BulkVerifyForm | None = None, rejected: tuple[str, Reje
     stmt = queries.verification_queue(
         current_user, project_id=chosen["project_id"], term_id=chosen["term_id"]
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = queries.queue_page(stmt)
     forms = {r.public_id: RejectForm(formdata=None, prefix=_prefix("r", r.public_id)) for r in page.items}
     if rejected is not None:
         forms[rejected[0]] = rejected[1]

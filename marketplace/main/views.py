@@ -6,7 +6,8 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import text
 
-from ..extensions import db
+from .. import pagecache
+from ..extensions import csrf, db
 from ..security import same_site_path
 from .home import home_for
 
@@ -14,11 +15,13 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@pagecache.public
 def index():
     return render_template("main/index.html", home=home_for(current_user))
 
 
 @bp.post("/language")
+@csrf.exempt  # a forged switch only changes the language shown; a token would make public pages personal
 def set_language():
     locale = request.form.get("locale")
     if locale not in current_app.config["LANGUAGES"]:

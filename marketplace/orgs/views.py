@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions
+from .. import clock, pagecache, permissions
 from ..extensions import db
 from .models import Membership, Organization, OrgKind
 from .operations import current_members, member_count
@@ -25,6 +25,7 @@ def index():
 
 
 @bp.get("/<int:org_id>")
+@pagecache.public
 def show(org_id: int):
     org = db.get_or_404(Organization, org_id)
     # The union's staff list is public (信息公开); other organizations show only their managers.

@@ -8,6 +8,7 @@ project never shows as open. Nothing here reads a bid except the counts staff ma
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_sqlalchemy.pagination import SelectPagination
@@ -68,13 +69,24 @@ def public_projects(*, status: str = "", category: str = "", kind: str = "") -> 
         Project.published_at.is_not(None)
     )
     if status:
-        stmt = stmt.where(effective == status)
+        stmt = stmt.where(lifecycle.effective_state_in(ProjectState(status)))
     if category:
         stmt = stmt.where(Project.category == category)
     if kind:
         stmt = stmt.where(KIND_COLUMNS[kind].is_(True))
-    open_first = case((effective == ProjectState.OPEN.value, 0), else_=1)
+    open_first = case((lifecycle.effective_state_in(ProjectState.OPEN), 0), else_=1)
     return stmt.order_by(open_first, Project.published_at.desc(), Project.id.desc())
+
+
+def next_open_deadline(now: datetime) -> datetime | None:
+    """When an open project next changes by itself for the public: its questions close (the cut-off
+    before the deadline), or bidding does. For the public page cache."""
+    open_after = select(func.min(Project.bid_deadline)).where(Project.state == ProjectState.OPEN)
+    cutoff = timedelta(hours=settings.get("question_cutoff_hours"))
+    deadline = db.session.scalar(open_after.where(Project.bid_deadline > now))
+    questions_close = db.session.scalar(open_after.where(Project.bid_deadline > now + cutoff))
+    moments = [m for m in (deadline, questions_close and questions_close - cutoff) if m is not None]
+    return min(moments, default=None)
 
 
 def union_projects(union_ids: set[int], *, status: str = "") -> Select:
@@ -82,7 +94,7 @@ def union_projects(union_ids: set[int], *, status: str = "") -> Select:
     effective = lifecycle.effective_state_sql()
     stmt = select(Project, lifecycle.effective_state_column(effective)).where(Project.union_id.in_(union_ids))
     if status:
-        stmt = stmt.where(effective == status)
+        stmt = stmt.where(lifecycle.effective_state_in(ProjectState(status)))
     order = case({state.value: n for n, state in enumerate(ProjectState)}, value=effective)
     return stmt.order_by(order, Project.created_at.desc(), Project.id.desc())
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import permissions, settings
+from .. import pagecache, permissions, settings
 from ..errors import Conflict
 from ..extensions import db
 from ..formatting import local_datetime
@@ -115,6 +115,7 @@ def _visible_project(project_id: int) -> Project:
 
 
 @bp.get("/projects")
+@pagecache.public
 def index():
     filters = ProjectFilter(formdata=request.args)
     page = queries.paginate_rows(queries.public_projects(**filters.values()))
@@ -166,6 +167,7 @@ def _project_page(
 
 
 @bp.get("/projects/<int:project_id>")
+@pagecache.public
 def show(project_id: int):
     return _project_page(_visible_project(project_id))
 

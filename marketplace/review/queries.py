@@ -3,6 +3,8 @@ objections. Each function is one query whatever the number of rows, so the pages
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -11,7 +13,7 @@ from ..bids.models import Bid
 from ..extensions import db
 from ..projects.lifecycle import effective_state_column
 from ..projects.models import Project
-from .models import AwardNotice, Objection, ObjectionStatus, PanelSeat, ReviewRound, Score
+from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, PanelSeat, ReviewRound, Score
 
 
 def panels_of(user) -> Select:
@@ -102,4 +104,14 @@ def pending_count(notice: AwardNotice) -> int:
         select(func.count())
         .select_from(Objection)
         .where(Objection.notice_id == notice.id, Objection.status == ObjectionStatus.PENDING)
+    )
+
+
+def next_window_end(now: datetime) -> datetime | None:
+    """When a running award notice's window next ends (the winner may then become the host). For the
+    public page cache."""
+    return db.session.scalar(
+        select(func.min(AwardNotice.window_ends_at)).where(
+            AwardNotice.status == NoticeStatus.ACTIVE, AwardNotice.window_ends_at > now
+        )
     )

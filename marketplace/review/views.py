@@ -16,7 +16,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import clock, permissions
+from .. import clock, pagecache, permissions
 from ..bids.models import Bid
 from ..bids.validity import valid_bids
 from ..bids.visibility import hidden_bid_projects
@@ -420,6 +420,7 @@ def _notice_page(project: Project, *, objection_form=None, decline_form=None, st
 
 
 @bp.get("/projects/<int:project_id>/notice")
+@pagecache.public
 def notice(project_id: int):
     """公示: public, no login."""
     return _notice_page(_project_or_404(project_id))

@@ -136,3 +136,31 @@ def test_the_audit_log_costs_the_same_queries_for_3_or_30_rows(as_admin, count_q
     add(27)
     many = count_queries(lambda: as_admin.get("/admin/audit"))
     assert many == few
+
+
+def test_the_log_pages_by_position_older_and_back_newer_however_deep(as_admin, admin, clock):
+    for n in range(120):
+        record(admin, "org.update", ("organization", n))
+        clock.shift(timedelta(seconds=1))
+
+    def ids(page: str) -> list[int]:
+        entries = html.unescape(page).split('data-testid="audit-entries"')[1]
+        return [int(n) for n in re.findall(r"组织 #(\d+)", text(entries))]
+
+    first = as_admin.get("/admin/audit").get_data(as_text=True)
+    older = re.search(r'href="([^"]*after=[^"]*)"', html.unescape(first)).group(1)
+    second = as_admin.get(older).get_data(as_text=True)
+    newer = re.search(r'href="([^"]*before=[^"]*)"', html.unescape(second)).group(1)
+    back = as_admin.get(newer).get_data(as_text=True)
+
+    assert ids(first) == list(range(119, 69, -1))
+    assert ids(second) == list(range(69, 19, -1))
+    assert ids(back) == ids(first)
+
+
+def test_a_cursor_that_does_not_parse_shows_the_newest_page(as_admin, admin):
+    record(admin, "org.create", ("organization", 1))
+
+    response = as_admin.get("/admin/audit?after=yesterday~x")
+
+    assert response.status_code == 200 and 'data-action="org.create"' in response.get_data(as_text=True)

@@ -3,10 +3,13 @@ one with a reason; nobody else may."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from sqlalchemy import select
 
-from marketplace import settings
+from marketplace import pagination, settings
 from marketplace.credits.models import CreditStatus
 from marketplace.extensions import db
 from marketplace.notify.models import Notification
@@ -107,3 +110,24 @@ def test_the_queue_queries_do_not_grow_with_the_records(app, world, count_querie
     add_records(world, 27)
     many = count_queries(lambda: reviewer.get("/credits/verify"))
     assert few == many
+
+
+def test_the_queue_counts_what_waits_and_pages_on_from_the_oldest(app, world):
+    add_records(world, 23)
+    reviewer = signed_in(app, world.reviewer)
+
+    first = html.unescape(reviewer.get("/credits/verify").get_data(as_text=True))
+    after = re.search(r'href="([^"]*after=[^"]*)"', first).group(1)
+    second = reviewer.get(after).get_data(as_text=True)
+
+    assert "共 25 条待认定" in first
+    assert first.count('data-testid="queue-record"') == 20
+    assert second.count('data-testid="queue-record"') == 5
+
+
+def test_a_backlog_past_the_cap_is_counted_as_more_than_it(app, world, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1)
+
+    page = signed_in(app, world.reviewer).get("/credits/verify").get_data(as_text=True)
+
+    assert "共 1+ 条待认定" in page  # the world has two records waiting
