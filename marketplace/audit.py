@@ -51,7 +51,7 @@ class AuditEntry(db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
 
-    actor = relationship("User", lazy="joined")
+    actor = relationship("User")
 
 
 def plain(value: Any) -> Any:

@@ -107,7 +107,7 @@ class User(UserMixin, db.Model):
     # The secret in the private calendar feed's URL (a new one revokes the old).
     ical_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
-    college = relationship("College", lazy="joined")
+    college = relationship("College")
     # Declared here (not as a backref from orgs) so the attribute exists however modules are imported.
     memberships = relationship("Membership", back_populates="user")
     site_roles = relationship(

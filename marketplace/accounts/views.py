@@ -6,13 +6,13 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import settings
 from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
 from ..forms import attempt
-from ..orgs.models import College
+from ..orgs.models import College, Membership
 from ..security import same_site_path
 from ..volunteers.positions import completed_trainings
 from . import operations
@@ -28,8 +28,13 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    # Every page asks the signed-in user's roles (menus, permissions): fetched with the user.
-    return db.session.get(User, int(user_id), options=[joinedload(User.site_roles)])
+    # Every page asks the signed-in user's roles (menus, permissions), which come from their site roles
+    # and their memberships in active organizations: fetched with the user.
+    return db.session.get(
+        User,
+        int(user_id),
+        options=[joinedload(User.site_roles), selectinload(User.memberships).joinedload(Membership.org)],
+    )
 
 
 def _safe_next(target: str | None) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit, permissions, settings
 from ..accounts.models import AccountKind, AccountStatus, SiteRole, User, UserRole
@@ -52,7 +52,7 @@ def users(
     *, q: str = "", kind: str = "", status: str = "", role: str = "", college_id: int | None = None
 ) -> Select:
     """The accounts list: search by name, 学号/工号 or email (any case), filtered by the rest."""
-    stmt = select(User).options(selectinload(User.site_roles))
+    stmt = select(User).options(selectinload(User.site_roles), joinedload(User.college))
     if q := q.strip():
         stmt = stmt.where(
             or_(
@@ -74,7 +74,7 @@ def users(
 
 
 def organizations(*, q: str = "", kind: str = "") -> Select:
-    stmt = select(Organization)
+    stmt = select(Organization).options(joinedload(Organization.college))
     if q := q.strip():
         stmt = stmt.where(Organization.name.icontains(q, autoescape=True))
     if kind:
@@ -84,7 +84,7 @@ def organizations(*, q: str = "", kind: str = "") -> Select:
 
 def org_memberships(org: Organization, today: date) -> tuple[list[Membership], Select]:
     """Current (and future) memberships, managers first; and a select() of past ones, latest first."""
-    of_org = select(Membership).where(Membership.org_id == org.id)
+    of_org = select(Membership).where(Membership.org_id == org.id).options(joinedload(Membership.user))
     current = db.session.scalars(
         of_org.where(or_(Membership.ends_on.is_(None), Membership.ends_on >= today)).order_by(
             Membership.role,
@@ -109,7 +109,11 @@ def visible_audit_entries(user) -> Select:
     out of sight while their project's bids are sealed, and always for anyone recused from the project
     (docs/sealing-and-recusal.md).
     """
-    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    stmt = (
+        select(AuditEntry)
+        .options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
     if not permissions.can(user, "audit.read_all"):
         unions = permissions.staff_union_ids(user)
         stmt = stmt.where(AuditEntry.project_id.in_(select(Project.id).where(Project.union_id.in_(unions))))

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import clock, permissions, settings
 from ..accounts import operations as accounts_ops
@@ -183,7 +184,9 @@ def users():
 @bp.get("/users/<int:user_id>")
 @requires("user.manage")
 def user(user_id: int):
-    account = db.get_or_404(User, user_id)
+    account = db.get_or_404(
+        User, user_id, options=[selectinload(User.memberships).joinedload(Membership.org)]
+    )
     about = queries.filter_audit(
         queries.visible_audit_entries(current_user), subject_type="user", subject_id=str(account.id)
     )

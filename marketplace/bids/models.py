@@ -71,8 +71,8 @@ class Bid(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    project = relationship("Project", lazy="joined")
-    org = relationship("Organization", lazy="joined")
+    project = relationship("Project")
+    org = relationship("Organization")
     revisions = relationship(
         "BidRevision", order_by="BidRevision.number", back_populates="bid", cascade="all, delete-orphan"
     )
@@ -121,7 +121,7 @@ class BidRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     bid = relationship("Bid", back_populates="revisions")
-    author = relationship("User", lazy="joined")
+    author = relationship("User")
 
 
 class BidAttachment(db.Model):
@@ -160,5 +160,5 @@ class Recusal(db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    user = relationship("User", lazy="joined")
-    org = relationship("Organization", lazy="joined")
+    user = relationship("User")
+    org = relationship("Organization")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..enums import LabelledEnum
 from ..extensions import db
 from ..projects.lifecycle import effective_state_column
 from ..projects.models import Project
-from .models import Bid, BidStatus
+from .models import Bid, BidRevision, BidStatus
 
 
 class Validity(LabelledEnum):
@@ -63,7 +63,7 @@ def submitted_bids(project: Project) -> Select:
     return (
         select(Bid)
         .where(Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED)
-        .options(selectinload(Bid.attachments))
+        .options(selectinload(Bid.attachments), joinedload(Bid.org))
         .order_by(Bid.public_id)
     )
 
@@ -73,10 +73,20 @@ def bids_of_orgs(org_ids) -> Select:
     return (
         select(Bid, effective_state_column())
         .join(Project, Project.id == Bid.project_id)
-        .options(contains_eager(Bid.project))
+        .options(contains_eager(Bid.project), joinedload(Bid.org))
         .where(Bid.org_id.in_(list(org_ids)))
         .order_by(Project.bid_deadline.desc(), Bid.id.desc())
     )
+
+
+def revisions_of(bid: Bid) -> list[BidRevision]:
+    """The bid's revisions, first to last, with their authors."""
+    return db.session.scalars(
+        select(BidRevision)
+        .where(BidRevision.bid_id == bid.id)
+        .options(joinedload(BidRevision.author))
+        .order_by(BidRevision.number)
+    ).all()
 
 
 def submitted_counts(project_ids) -> dict[int, int]:

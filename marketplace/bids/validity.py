@@ -7,6 +7,7 @@ this sits below ``projects.lifecycle``. Why one loaded bid does not count is ``b
 from __future__ import annotations
 
 from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..orgs.models import Organization, OrgKind
@@ -45,6 +46,7 @@ def valid_bids(project: Project) -> list[Bid]:
         .join(Organization, Organization.id == Bid.org_id)
         .join(Project, Project.id == Bid.project_id)
         .where(Bid.project_id == project.id, valid_bid_clause())
+        .options(contains_eager(Bid.org), contains_eager(Bid.project))
         .order_by(Bid.public_id)
     ).all()
 

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import permissions, storage
 from ..accounts.models import User
@@ -35,7 +36,9 @@ PER_PAGE = 20
 
 def _bid_or_404(public_id: str) -> Bid:
     """The bid, if the signed-in user may see it; otherwise 404, whether or not it exists."""
-    bid = db.session.scalar(select(Bid).where(Bid.public_id == public_id))
+    bid = db.session.scalar(
+        select(Bid).where(Bid.public_id == public_id).options(joinedload(Bid.project), joinedload(Bid.org))
+    )
     if bid is None or not permissions.can(current_user, "bid.view", bid):
         abort(404)
     return bid
@@ -202,7 +205,9 @@ def remove_attachment(public_id: str):
 @login_required
 def revisions(public_id: str):
     bid = _bid_or_404(public_id)
-    return render_template("bids/revisions.html", bid=bid, project=bid.project, revisions=bid.revisions)
+    return render_template(
+        "bids/revisions.html", bid=bid, project=bid.project, revisions=queries.revisions_of(bid)
+    )
 
 
 @bp.get("/bids/<public_id>/revisions/<revision_id>")

@@ -66,7 +66,7 @@ def _query(term_id: int):
             joinedload(CreditRecord.user).joinedload(User.college),
             joinedload(CreditRecord.project),
             joinedload(CreditRecord.category),
-            joinedload(CreditRecord.term),
+            joinedload(CreditRecord.term).joinedload(Term.year),
         )
         .order_by(CreditRecord.id)
     )

@@ -35,7 +35,9 @@ def _in_unions(stmt: Select, unions: set[int] | None) -> Select:
 
 
 def terms() -> list[Term]:
-    return db.session.scalars(select(Term).order_by(Term.starts_on.desc())).all()
+    return db.session.scalars(
+        select(Term).options(joinedload(Term.year)).order_by(Term.starts_on.desc())
+    ).all()
 
 
 # -- the verification queue ---------------------------------------------------------------------------
@@ -56,7 +58,7 @@ def verification_queue(user, *, project_id: int | None = None, term_id: int | No
         joinedload(CreditRecord.user).joinedload(User.college),
         joinedload(CreditRecord.project),
         joinedload(CreditRecord.category),
-        joinedload(CreditRecord.term),
+        joinedload(CreditRecord.term).joinedload(Term.year),
     )
     if project_id:
         stmt = stmt.where(CreditRecord.project_id == project_id)
@@ -189,6 +191,6 @@ def last_issue(user) -> TranscriptIssue | None:
 def exports() -> Select:
     return (
         select(CreditExport)
-        .options(joinedload(CreditExport.term), joinedload(CreditExport.requested_by))
+        .options(joinedload(CreditExport.term).joinedload(Term.year), joinedload(CreditExport.requested_by))
         .order_by(CreditExport.created_at.desc(), CreditExport.id.desc())
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..extensions import db
+from ..school.models import Term
 from ..timeutil import SCHOOL_TZ
 from .models import CreditRecord, CreditStatus, TranscriptIssue
 
@@ -47,7 +48,9 @@ def records_of(user) -> list[CreditRecord]:
         select(CreditRecord)
         .where(CreditRecord.user_id == user.id)
         .options(
-            joinedload(CreditRecord.category), joinedload(CreditRecord.term), joinedload(CreditRecord.project)
+            joinedload(CreditRecord.category),
+            joinedload(CreditRecord.term).joinedload(Term.year),
+            joinedload(CreditRecord.project),
         )
         .order_by(CreditRecord.occurred_at)
     ).all()

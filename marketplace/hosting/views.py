@@ -225,7 +225,7 @@ def training_new(project_id: int):
 @bp.route("/hosting/trainings/<int:training_id>", methods=["GET", "POST"])
 @login_required
 def training(training_id: int):
-    training = db.get_or_404(Training, training_id)
+    training = queries.training_with_attendees(training_id) or abort(404)
     project = db.session.get(Project, training.project_id) if training.project_id else None
     if project is not None:
         permissions.require(current_user, "project.host", project)

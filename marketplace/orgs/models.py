@@ -75,7 +75,7 @@ class Organization(db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    college = relationship("College", lazy="joined")
+    college = relationship("College")
 
     def __repr__(self) -> str:
         return f"<Organization {self.name}>"
@@ -110,8 +110,8 @@ class Membership(db.Model):
     ends_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    user = relationship("User", lazy="joined", back_populates="memberships")
-    org = relationship("Organization", lazy="joined")
+    user = relationship("User", back_populates="memberships")
+    org = relationship("Organization")
 
     def is_active_on(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from .. import audit, clock, permissions
 from ..accounts.models import AccountStatus
@@ -151,7 +152,11 @@ def end_membership(actor, membership: Membership, data: dict) -> None:
 def current_members(org: Organization, day: date | None = None, *, managers_only: bool = False):
     """Active memberships of ``org`` with their users, managers first (one query)."""
     day = day or clock.today_local()
-    stmt = select(Membership).where(Membership.org_id == org.id, Membership.active_on(day))
+    stmt = (
+        select(Membership)
+        .where(Membership.org_id == org.id, Membership.active_on(day))
+        .options(joinedload(Membership.user))
+    )
     if managers_only:
         stmt = stmt.where(Membership.role == MemberRole.MANAGER)
     return db.session.scalars(stmt.order_by(Membership.role, Membership.starts_on)).all()  # managers first

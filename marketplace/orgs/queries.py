@@ -4,6 +4,7 @@ that tells an organization's managers or a union's staff something asks here."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..accounts.models import User
@@ -17,11 +18,13 @@ def managers_of(org_ids) -> list[Membership]:
     if not org_ids:
         return []
     return db.session.scalars(
-        select(Membership).where(
+        select(Membership)
+        .where(
             Membership.org_id.in_(org_ids),
             Membership.role == MemberRole.MANAGER,
             Membership.active_on(clock.today_local()),
         )
+        .options(joinedload(Membership.user), joinedload(Membership.org))
     ).all()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import clock, pagecache, permissions
 from ..extensions import db
@@ -17,7 +18,9 @@ bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 @bp.get("/")
 def index():
     kind = request.args.get("kind")
-    stmt = select(Organization).where(Organization.is_active.is_(True))
+    stmt = (
+        select(Organization).where(Organization.is_active.is_(True)).options(joinedload(Organization.college))
+    )
     if kind in OrgKind._value2member_map_:
         stmt = stmt.where(Organization.kind == OrgKind(kind))
     page = db.paginate(stmt.order_by(Organization.kind, Organization.name), per_page=30, error_out=False)
@@ -41,6 +44,7 @@ def mine():
         select(Membership)
         .join(Organization)
         .where(Membership.user_id == current_user.id, Membership.active_on(day))
+        .options(contains_eager(Membership.org))
         .order_by(Organization.kind, Organization.name)
     ).all()
     managed = [m.org for m in memberships if permissions.can(current_user, "org.act_for", m.org)]

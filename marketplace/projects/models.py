@@ -167,9 +167,9 @@ class Project(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    union = relationship("Organization", lazy="joined", foreign_keys=[union_id])
+    union = relationship("Organization", foreign_keys=[union_id])
     host_org = relationship("Organization", foreign_keys=[host_org_id])
-    credit_category = relationship("CreditCategory", lazy="joined")
+    credit_category = relationship("CreditCategory")
     created_by = relationship("User", foreign_keys=[created_by_id])
     criteria = relationship(
         "Criterion",

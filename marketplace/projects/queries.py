@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from .. import settings
 from ..audit import AuditEntry
@@ -65,8 +66,10 @@ def is_public(project: Project) -> bool:
 def public_projects(*, status: str = "", category: str = "", kind: str = "") -> Select:
     """Rows of (Project, effective state): published projects, open ones first, newest first."""
     effective = lifecycle.effective_state_sql()
-    stmt = select(Project, lifecycle.effective_state_column(effective)).where(
-        Project.published_at.is_not(None)
+    stmt = (
+        select(Project, lifecycle.effective_state_column(effective))
+        .where(Project.published_at.is_not(None))
+        .options(joinedload(Project.union))
     )
     if status:
         stmt = stmt.where(lifecycle.effective_state_in(ProjectState(status)))
@@ -92,7 +95,11 @@ def next_open_deadline(now: datetime) -> datetime | None:
 def union_projects(union_ids: set[int], *, status: str = "") -> Select:
     """Rows of (Project, effective state) of the given unions, grouped by state in lifecycle order."""
     effective = lifecycle.effective_state_sql()
-    stmt = select(Project, lifecycle.effective_state_column(effective)).where(Project.union_id.in_(union_ids))
+    stmt = (
+        select(Project, lifecycle.effective_state_column(effective))
+        .where(Project.union_id.in_(union_ids))
+        .options(joinedload(Project.union))
+    )
     if status:
         stmt = stmt.where(lifecycle.effective_state_in(ProjectState(status)))
     order = case({state.value: n for n, state in enumerate(ProjectState)}, value=effective)
@@ -135,7 +142,12 @@ def major_clause():
 
 
 def awaiting_approval() -> Select:
-    return select(Project).where(Project.state == ProjectState.PENDING_APPROVAL).order_by(Project.created_at)
+    return (
+        select(Project)
+        .where(Project.state == ProjectState.PENDING_APPROVAL)
+        .options(joinedload(Project.union))
+        .order_by(Project.created_at)
+    )
 
 
 def awaiting_cancel_approval() -> list[Project]:

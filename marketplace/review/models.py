@@ -54,7 +54,7 @@ class PanelSeat(db.Model):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     round = relationship("ReviewRound", back_populates="seats")
-    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+    user = relationship("User", foreign_keys=[user_id])
 
 
 class Score(db.Model):
@@ -117,7 +117,7 @@ class AwardNotice(db.Model):
     )
     closed_reason: Mapped[str | None] = mapped_column(Text)
 
-    bid = relationship("Bid", lazy="joined")
+    bid = relationship("Bid")
     round = relationship("ReviewRound")
 
 

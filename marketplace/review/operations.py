@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit, clock, permissions, settings
 from ..accounts.models import SiteRole, User
@@ -52,6 +53,7 @@ def rounds_of(project: Project, purpose: CriterionPurpose = CriterionPurpose.BID
     return db.session.scalars(
         select(ReviewRound)
         .where(ReviewRound.project_id == project.id, ReviewRound.purpose == purpose)
+        .options(selectinload(ReviewRound.seats).joinedload(PanelSeat.user))
         .order_by(ReviewRound.number)
     ).all()
 
@@ -304,7 +306,10 @@ def move_objection(objection: Objection, action: str, actor, *, reason: str | No
 
 def notices_of(project: Project) -> list[AwardNotice]:
     return db.session.scalars(
-        select(AwardNotice).where(AwardNotice.project_id == project.id).order_by(AwardNotice.number)
+        select(AwardNotice)
+        .where(AwardNotice.project_id == project.id)
+        .options(joinedload(AwardNotice.bid).joinedload(Bid.org))
+        .order_by(AwardNotice.number)
     ).all()
 
 

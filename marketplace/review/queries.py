@@ -22,7 +22,7 @@ def panels_of(user) -> Select:
         select(PanelSeat, Project, effective_state_column())
         .join(PanelSeat.round)
         .join(Project, Project.id == ReviewRound.project_id)
-        .options(contains_eager(PanelSeat.round))
+        .options(contains_eager(PanelSeat.round), joinedload(Project.union))
         .where(PanelSeat.user_id == user.id)
         .order_by(ReviewRound.opened_at.desc(), PanelSeat.id.desc())
     )
@@ -52,6 +52,17 @@ def others_scores(round_: ReviewRound, bid: Bid, seat: PanelSeat) -> dict[int, d
     ):
         found.setdefault(score.seat_id, {})[score.criterion_id] = score
     return found
+
+
+def panelist_names(round_: ReviewRound) -> dict[int, str]:
+    """{seat id: the panelist's name} for every seat of the round."""
+    return dict(
+        db.session.execute(
+            select(PanelSeat.id, User.name)
+            .join(User, User.id == PanelSeat.user_id)
+            .where(PanelSeat.round_id == round_.id)
+        ).all()
+    )
 
 
 def team_names(bid: Bid) -> list[str]:

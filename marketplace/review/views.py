@@ -285,7 +285,7 @@ def _score_page(project, round_, seat, bids, bid, form, *, submit_form=None):
     others = []
     # Independence: nothing of another panelist's scores is even read before one's own are submitted.
     if review.can_see_others_scores(current_user, round_):
-        names = {s.id: s.user.name for s in round_.seats}
+        names = queries.panelist_names(round_)
         others = [
             (
                 names[seat_id],

@@ -42,7 +42,7 @@ class Term(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
 
-    year = relationship("AcademicYear", back_populates="terms", lazy="joined")
+    year = relationship("AcademicYear", back_populates="terms")
 
     @property
     def full_name(self) -> str:

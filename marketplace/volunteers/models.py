@@ -71,7 +71,7 @@ class TrainingAttendance(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+    user = relationship("User", foreign_keys=[user_id])
 
 
 # A list of trainings shows how many came, not who: a count it asks for, not every attendance row.
