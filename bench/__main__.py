@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+import redis
 
 DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/jiebang_bench"
+REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 def environment(database_url: str) -> dict[str, str]:
@@ -25,6 +27,9 @@ def environment(database_url: str) -> dict[str, str]:
         "MAIL_SUPPRESS_SEND": "1",
         "INSTANCE_PATH": str(Path(__file__).parent / "results" / "instance"),
         "FLOOR_DATABASE_URL": f"{database_url}_floor",
+        # As deployed: Redis holds the queue, the rate limits and the public page cache. A database of
+        # its own, emptied before the load run, so no page cached by an earlier run is served.
+        "REDIS_URL": REDIS_URL,
     }
 
 
@@ -40,7 +45,7 @@ def main(scale: float, seconds: int, connections: int, database_url: str, reuse:
     # config.py reads the environment when it is first imported, so the app comes after it is set.
     from marketplace import create_app
 
-    from . import load, pages, report, seed
+    from . import explain, load, pages, report, seed
     from .floor import prepare
 
     seed_seconds = None
@@ -51,11 +56,14 @@ def main(scale: float, seconds: int, connections: int, database_url: str, reuse:
             seed.build(scale)
         seed_seconds = time.perf_counter() - started
         click.echo(f"seeded in {seed_seconds:.0f} s", err=True)
-    app = create_app()
+    # What a page costs to render, counted with the page cache off (the load run has it on).
+    app = create_app({"PAGE_CACHE_URL": None})
     costs, cookies = pages.check(app)
+    explain.report(costs)
     with app.app_context():
         rows = seed.row_counts()
     prepare(env["FLOOR_DATABASE_URL"])
+    redis.Redis.from_url(REDIS_URL).flushdb()
     with load.served(env) as bases:
         measured = load.drive(list(costs), cookies, bases, seconds, connections)
     about = {

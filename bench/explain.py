@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import click
 import sqlalchemy as sa
 
 BIG_TABLE = 100_000
@@ -61,3 +62,17 @@ def _table_sizes(connection: sa.Connection) -> dict[str, int]:
         sa.text("SELECT relname, reltuples::bigint FROM pg_class WHERE relkind = 'r' AND reltuples > 0")
     )
     return dict(rows.all())
+
+
+def report(costs: dict) -> None:
+    """Print each page's slow statements; fail on a sequential scan of a big table."""
+    failures = []
+    for page, cost in costs.items():
+        for plan in sorted(cost.plans, key=lambda p: -p.milliseconds):
+            if plan.milliseconds >= SLOW_MS or plan.big_scans:
+                click.echo(f"  {page.name}: {plan.milliseconds:.1f} ms  {plan.statement[:160]}", err=True)
+            for scan in plan.big_scans:
+                failures.append(f"{page.name}: sequential scan of {scan} in: {plan.statement[:300]}")
+    if failures:
+        raise click.ClickException("plans read whole big tables:\n" + "\n".join(failures))
+    click.echo(f"plans checked: no sequential scan of a table over {BIG_TABLE:,} rows", err=True)

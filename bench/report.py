@@ -1,6 +1,7 @@
 """The one table of ``make bench``: for each page its requests per second, median and 95th-percentile
 latency under load, the ratio of its requests per second to the floor's in the run right after it, and
-the SQL statements and ORM objects of one request. Printed, and written as JSON and Markdown under
+the SQL statements, ORM objects and SQL execution time of one request rendered without the page cache.
+Printed, and written as JSON and Markdown under
 ``bench/results/`` (git-ignored)."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ COUNTED = (
     ("audit_entry", "audit entries"),
     ("notification", "notifications"),
 )
-COLUMNS = ("page", "req/s", "p50 ms", "p95 ms", "× floor", "statements", "objects")
+COLUMNS = ("page", "req/s", "p50 ms", "p95 ms", "× floor", "statements", "objects", "SQL ms")
 
 
 def rows(measured: list[Measured], costs: dict) -> list[dict]:
@@ -43,6 +44,8 @@ def rows(measured: list[Measured], costs: dict) -> list[dict]:
                 "ratio_to_floor": round(m.ratio, 3),
                 "statements": cost.statements,
                 "objects": cost.objects,
+                # the statements' own execution time (EXPLAIN ANALYZE), without the page cache
+                "sql_ms": round(sum(plan.milliseconds for plan in cost.plans), 1),
             }
         )
     return table
@@ -72,6 +75,7 @@ def markdown(table: list[dict], about: dict) -> str:
             f"{r['ratio_to_floor']:.2f}",
             str(r["statements"]),
             str(r["objects"]),
+            f"{r['sql_ms']:.1f}",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from marketplace.volunteers.models import Training, TrainingAttendance
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import CreditWorld, add_records
+from tests.credits.helpers import records_of as records_of_student
 from tests.projects.helpers import World
 from tests.review.helpers import ReviewWorld, awarded
 from tests.volunteers.helpers import HostingWorld
@@ -34,7 +35,7 @@ class Page:
     client: object
     url: str
     grow: Callable[[int], None]
-    # A list shown whole (the door roster) may load this many objects for each of its rows.
+    # A list shown whole (the door roster, the transcript PDF) may load this many objects a row.
     per_row: int = 0
     rows: Callable[[], int] = lambda: 0
 
@@ -66,6 +67,20 @@ def transcript(app) -> Page:
         db.session.commit()
 
     return Page(signed_in(app, student), "/transcript", grow)
+
+
+def transcript_pdf(app) -> Page:
+    """The PDF holds every record of the student's (it cannot be paged): a record and its project each."""
+    world = CreditWorld(volunteers=1)
+    student = world.volunteers[0]
+    own = [len(records_of_student(student))]
+
+    def grow(n):
+        add_records(world, n)  # other people's
+        add_records(world, n, user=student, status=CreditStatus.VERIFIED)
+        own.append(n)
+
+    return Page(signed_in(app, student), "/transcript.pdf", grow, per_row=2, rows=lambda: sum(own))
 
 
 def _volunteers(world, shift, n: int) -> None:
@@ -283,6 +298,7 @@ PAGES = {
     "admin users": admin_users,
     "audit log": audit_log,
     "transcript": transcript,
+    "transcript PDF": transcript_pdf,
     "host console": host_console,
     "roster": roster,
     "verification queue": verification_queue,

@@ -16,7 +16,7 @@ from ..orgs.models import Membership
 from ..permissions import Role
 from ..projects.lifecycle import effective_state, effective_state_in
 from ..projects.models import Project, ProjectState
-from ..projects.recusal import is_recused, recused_memberships
+from ..projects.recusal import is_recused, recused_pairs
 from ..review.models import PanelSeat, ReviewRound
 from ..timeutil import SCHOOL_TZ
 from .models import Bid, BidStatus, Recusal
@@ -38,12 +38,10 @@ def record_recusals(project: Project) -> None:
             select(Recusal.user_id, Recusal.org_id).where(Recusal.project_id == project.id)
         ).all()
     )
-    for membership in recused_memberships(project):
-        if (membership.user_id, membership.org_id) not in existing:
-            db.session.add(
-                Recusal(project_id=project.id, user_id=membership.user_id, org_id=membership.org_id)
-            )
-            existing.add((membership.user_id, membership.org_id))
+    for user_id, org_id in recused_pairs(project):
+        if (user_id, org_id) not in existing:
+            db.session.add(Recusal(project_id=project.id, user_id=user_id, org_id=org_id))
+            existing.add((user_id, org_id))
 
 
 def is_declared_panelist(user, project: Project) -> bool:

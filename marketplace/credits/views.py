@@ -107,7 +107,6 @@ def transcript_page():
 def _issued_files(kind: str):
     """Issue a transcript now (a fresh verification code) and hand over the file made on the spot."""
     issued, mine = transcript.issue(current_user)
-    db.session.commit()
     school = current_app.config["SCHOOL_NAME"]
     today = clock.today_local().isoformat()
     name = _("第二课堂成绩单-%(name)s-%(date)s", name=current_user.name, date=today)
@@ -119,6 +118,9 @@ def _issued_files(kind: str):
         )
     else:
         data, mimetype = transcript.render_xlsx(current_user, issued, mine, school), XLSX_MIMETYPE
+    # Committed once the file is made: a commit expires every loaded record, and reading them back
+    # one by one cost a statement per record.
+    db.session.commit()
     return send_download(
         io.BytesIO(data),
         name=f"{name}.{kind}",

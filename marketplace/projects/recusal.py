@@ -23,22 +23,26 @@ def deadline_day(project: Project) -> date:
 
 
 def _bidding_orgs(project: Project) -> Select:
+    """Organizations with a submitted bid: their members are recused from the project."""
     return select(Bid.org_id).where(Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED)
 
 
-def bidding_org_ids(project: Project) -> set[int]:
-    """Organizations with a submitted bid: their members are recused from the project."""
-    return set(db.session.scalars(_bidding_orgs(project)))
+def _recused(project: Project, *columns) -> Select:
+    return select(*columns).where(
+        Membership.org_id.in_(_bidding_orgs(project)), Membership.active_on(deadline_day(project))
+    )
 
 
-def recused_memberships(project: Project) -> list[Membership]:
-    """Memberships, active on the deadline's date, in organizations bidding on ``project``."""
-    orgs = bidding_org_ids(project)
-    if not orgs:
-        return []
-    return db.session.scalars(
-        select(Membership).where(Membership.org_id.in_(orgs), Membership.active_on(deadline_day(project)))
-    ).all()
+def recused_pairs(project: Project) -> list[tuple[int, int]]:
+    """(user id, organization id) of each membership, active on the deadline's date, in an
+    organization bidding on ``project``: ids only, as many as there are members."""
+    rows = db.session.execute(_recused(project, Membership.user_id, Membership.org_id))
+    return [(user_id, org_id) for user_id, org_id in rows]
+
+
+def recused_user_ids(project: Project) -> Select:
+    """The recused users' ids, as a subquery to filter by."""
+    return _recused(project, Membership.user_id)
 
 
 def is_recused(user, project: Project) -> bool:

@@ -27,7 +27,7 @@ from ..notify import operations as notify
 from ..orgs.queries import managers_of, union_staff
 from ..projects import lifecycle
 from ..projects.models import CriterionPurpose, Project, ProjectState
-from ..projects.recusal import is_recused, recused_memberships
+from ..projects.recusal import is_recused, recused_user_ids
 from ..statuses import StatusTable, ruled
 from ..urls import path_for
 from . import scoring
@@ -103,13 +103,14 @@ def seat_of(round_: ReviewRound, user) -> PanelSeat | None:
 
 
 def eligible_panelists(project: Project) -> list[User]:
-    """Evaluators who are not recused from the project (candidates for its panel). The recused are
-    read once for the project, so the staff page costs the same however many evaluators there are."""
-    recused = {m.user_id for m in recused_memberships(project)}
+    """Evaluators who are not recused from the project (candidates for its panel): one statement,
+    whatever the number of evaluators or of the bidding organizations' members."""
     evaluators = db.session.scalars(
-        select(User).where(User.site_roles.any(role=SiteRole.EVALUATOR)).order_by(User.name)
+        select(User)
+        .where(User.site_roles.any(role=SiteRole.EVALUATOR), User.id.not_in(recused_user_ids(project)))
+        .order_by(User.name)
     ).all()
-    return [u for u in evaluators if u.is_active and not u.is_read_only and u.id not in recused]
+    return [u for u in evaluators if u.is_active and not u.is_read_only]
 
 
 def assign_panelist(actor, project: Project, data: dict) -> PanelSeat:
