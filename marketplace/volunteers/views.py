@@ -148,9 +148,11 @@ SIGNED_UP = {
 def sign_up(shift_id: int):
     shift = _visible_shift(shift_id)
     form = ActionForm()
-    if signed := attempt(form, lambda: signups.sign_up(current_user, shift)):
-        flash(str(SIGNED_UP[signed.result.status]), "success")
-        return redirect(shift.url)
+    # The status is read before the commit, and the way back built from the id: nothing is loaded
+    # again after it.
+    if signed := attempt(form, lambda: signups.sign_up(current_user, shift).status):
+        flash(str(SIGNED_UP[signed.result]), "success")
+        return redirect(url_for(".shift", shift_id=shift_id))
     return _shift_page(shift, action=form)
 
 
