@@ -1,6 +1,7 @@
 """``python -m bench`` (what ``make bench`` runs): seed a school-scale database, check that every page
 renders and count what one request of each costs, serve the app and the floor with gunicorn, drive
-them with wrk, then print the table and save it under bench/results/."""
+them with wrk, fire a burst of sign-ups at one shift and draw a large lottery, then print the table and
+save it under bench/results/."""
 
 from __future__ import annotations
 
@@ -39,13 +40,31 @@ def environment(database_url: str) -> dict[str, str]:
 @click.option("--connections", type=click.IntRange(1), default=8, show_default=True)
 @click.option("--database-url", default=DATABASE_URL, show_default=True, help="Dropped and created again.")
 @click.option("--reuse", is_flag=True, help="Measure the database the last run seeded instead of seeding.")
-def main(scale: float, seconds: int, connections: int, database_url: str, reuse: bool) -> None:
+@click.option(
+    "--only", type=click.Choice(["pages", "burst"]), help="Only the page runs, or only the burst and draw."
+)
+@click.option("--burst-students", type=click.IntRange(2), default=1000, show_default=True)
+@click.option("--burst-seats", type=click.IntRange(1), default=100, show_default=True)
+@click.option("--burst-connections", type=click.IntRange(1), default=200, show_default=True)
+@click.option("--draw-entries", type=click.IntRange(1), default=500, show_default=True)
+def main(
+    scale: float,
+    seconds: int,
+    connections: int,
+    database_url: str,
+    reuse: bool,
+    only: str | None,
+    burst_students: int,
+    burst_seats: int,
+    burst_connections: int,
+    draw_entries: int,
+) -> None:
     env = environment(database_url)
     os.environ.update(env)
     # config.py reads the environment when it is first imported, so the app comes after it is set.
     from marketplace import create_app
 
-    from . import explain, load, pages, report, seed
+    from . import burst, explain, load, pages, report, seed
     from .floor import prepare
 
     seed_seconds = None
@@ -58,14 +77,25 @@ def main(scale: float, seconds: int, connections: int, database_url: str, reuse:
         click.echo(f"seeded in {seed_seconds:.0f} s", err=True)
     # What a page costs to render, counted with the page cache off (the load run has it on).
     app = create_app({"PAGE_CACHE_URL": None})
-    costs, cookies = pages.check(app)
+    costs, cookies = pages.check(app) if only != "burst" else ({}, {})
     explain.report(costs)
     with app.app_context():
         rows = seed.row_counts()
     prepare(env["FLOOR_DATABASE_URL"])
     redis.Redis.from_url(REDIS_URL).flushdb()
+    measured, burst_run = [], None
     with load.served(env) as bases:
-        measured = load.drive(list(costs), cookies, bases, seconds, connections)
+        if only != "burst":
+            measured = load.drive(list(costs), cookies, bases, seconds, connections)
+        if only != "pages":
+            burst_run = burst.run(
+                app,
+                bases[0],
+                students=burst_students,
+                seats=burst_seats,
+                connections=burst_connections,
+                entries=draw_entries,
+            )
     about = {
         "scale": None if reuse else scale,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -76,9 +106,11 @@ def main(scale: float, seconds: int, connections: int, database_url: str, reuse:
         "seed_seconds": seed_seconds,
         "rows": rows,
     }
-    text, markdown, data = report.write(report.rows(measured, costs), about)
+    text, markdown, data = report.write(report.rows(measured, costs), about, burst_run)
     click.echo(text)
     click.echo(f"written to {markdown} and {data}", err=True)
+    if burst_run is not None and (problems := burst_run.problems()):
+        raise click.ClickException("the burst: " + "; ".join(problems))
 
 
 def _commit() -> str:

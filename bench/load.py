@@ -58,17 +58,21 @@ def gunicorn(target: str, port: int, env: dict[str, str]) -> subprocess.Popen:
 @contextmanager
 def served(env: dict[str, str]) -> Iterator[tuple[str, str]]:
     """The app and the floor, served; yields their base URLs and stops both afterwards."""
-    app, floor = f"http://127.0.0.1:{APP_PORT}", f"http://127.0.0.1:{FLOOR_PORT}"
-    servers = {app + "/healthz": gunicorn(APP, APP_PORT, env), floor + "/": gunicorn(FLOOR, FLOOR_PORT, env)}
-    try:
-        for url, server in servers.items():
-            _wait_for(url, server)
+    with serving(APP, APP_PORT, "/healthz", env) as app, serving(FLOOR, FLOOR_PORT, "/", env) as floor:
         yield app, floor
+
+
+@contextmanager
+def serving(target: str, port: int, probe: str, env: dict[str, str]) -> Iterator[str]:
+    """``target`` under gunicorn on ``port``; yields its base URL once ``probe`` answers 200."""
+    base = f"http://127.0.0.1:{port}"
+    server = gunicorn(target, port, env)
+    try:
+        _wait_for(base + probe, server)
+        yield base
     finally:
-        for server in servers.values():
-            server.terminate()
-        for server in servers.values():
-            server.wait(timeout=30)
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def _wait_for(url: str, server: subprocess.Popen, seconds: float = 120) -> None:

@@ -1,14 +1,15 @@
 """The one table of ``make bench``: for each page its requests per second, median and 95th-percentile
 latency under load, the ratio of its requests per second to the floor's in the run right after it, and
-the SQL statements, ORM objects and SQL execution time of one request rendered without the page cache.
-Printed, and written as JSON and Markdown under
-``bench/results/`` (git-ignored)."""
+the SQL statements, ORM objects and SQL execution time of one request rendered without the page cache;
+then the burst of sign-ups and the lottery draw (``burst.py``). Printed, and written as JSON and
+Markdown under ``bench/results/`` (git-ignored)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from .burst import Burst
 from .load import Measured
 from .pages import Cost
 
@@ -51,21 +52,30 @@ def rows(measured: list[Measured], costs: dict) -> list[dict]:
     return table
 
 
-def markdown(table: list[dict], about: dict) -> str:
-    floor = sum(r["floor_requests_per_second"] for r in table) / len(table)
+def markdown(table: list[dict], about: dict, burst: Burst | None = None) -> str:
     data = f"SCALE={about['scale']:g}" if about["scale"] else "the data of an earlier run"
-    lines = [
-        f"# make bench — {data}",
-        "",
-        f"{about['date']}, commit {about['commit']}, {about['cpus']} CPUs, gunicorn with {about['cpus']} "
-        f"workers, wrk {about['seconds']} s × {about['connections']} connections per run; "
-        f"floor {floor:.0f} req/s on average.",
-    ]
+    cpus = about["cpus"]
+    served = f"{about['date']}, commit {about['commit']}, {cpus} CPUs, gunicorn with {cpus} workers"
+    if table:
+        floor = sum(r["floor_requests_per_second"] for r in table) / len(table)
+        served += (
+            f", wrk {about['seconds']} s × {about['connections']} connections per run; "
+            f"floor {floor:.0f} req/s on average"
+        )
+    lines = [f"# make bench — {data}", "", served + "."]
     rows = ", ".join(f"{about['rows'][table]:,} {name}" for table, name in COUNTED)
     if about["seed_seconds"] is not None:
         rows += f" (seeded in {about['seed_seconds']:.0f} s)"
     lines += ["", f"Data: {rows}."]
-    lines += ["", "| " + " | ".join(COLUMNS) + " |", "| --- " + "| ---: " * (len(COLUMNS) - 1) + "|"]
+    if table:
+        lines += _page_table(table)
+    if burst is not None:
+        lines += _burst(burst)
+    return "\n".join(lines) + "\n"
+
+
+def _page_table(table: list[dict]) -> list[str]:
+    lines = ["", "| " + " | ".join(COLUMNS) + " |", "| --- " + "| ---: " * (len(COLUMNS) - 1) + "|"]
     for r in table:
         cells = [
             r["page"],
@@ -78,17 +88,45 @@ def markdown(table: list[dict], about: dict) -> str:
             f"{r['sql_ms']:.1f}",
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
-def write(table: list[dict], about: dict) -> tuple[str, Path, Path]:
-    """The Markdown table, and the two files it and the JSON were written to."""
+def _burst(b: Burst) -> list[str]:
+    """The burst as a few lines: what the database holds, how fast, against the student home."""
+    held = "≥ 0.5 ✓" if b.ratio >= 0.5 else "below 0.5 ✗"
+    lines = [
+        "",
+        f"## Burst: {b.students:,} students, a {b.seats}-seat first-come shift, {b.connections} connections",
+        "",
+        f"- {b.accepted} accepted, {b.waiting} waiting; answers {_statuses(b.signups.statuses)}; "
+        f"{b.signups.server_errors + b.home.server_errors} server errors",
+        f"- sign-ups: {b.signups.seconds:.1f} s wall, {b.signups.per_second:.1f} sign-ups/s "
+        f"(p50 {b.signups.p50_ms:.0f} ms, p95 {b.signups.p95_ms:.0f} ms); "
+        f"{b.statements_per_signup} statements per sign-up",
+        f"- student home, same client: {b.home.per_second:.1f} req/s "
+        f"(p50 {b.home.p50_ms:.0f} ms, p95 {b.home.p95_ms:.0f} ms)",
+        f"- sign-ups ÷ home: {b.ratio:.2f} ({held})",
+        f"- lottery draw of {b.draw_entries} entries: {b.draw_seconds:.2f} s in one request; "
+        f"{b.draw_notified} notified, {b.draw_queued} mails queued in the outbox "
+        f"(of {b.draw_mailed} who take mail), {b.draw_sent} sent",
+    ]
+    lines += [f"- **not as required:** {problem}" for problem in b.problems()]
+    return lines
+
+
+def _statuses(statuses) -> str:
+    return ", ".join(f"{n:,} × {status or 'no answer'}" for status, n in sorted(statuses.items()))
+
+
+def write(table: list[dict], about: dict, burst: Burst | None = None) -> tuple[str, Path, Path]:
+    """The Markdown report, and the two files it and the JSON were written to."""
     RESULTS.mkdir(exist_ok=True)
     when = about["date"][:16].replace(":", "").replace(" ", "T")
     scale = f"{about['scale']:g}" if about["scale"] else "reused"
     stem = f"{when}-scale-{scale}"
-    text = markdown(table, about)
+    text = markdown(table, about, burst)
     md, js = RESULTS / f"{stem}.md", RESULTS / f"{stem}.json"
     md.write_text(text)
-    js.write_text(json.dumps({"about": about, "pages": table}, ensure_ascii=False, indent=2) + "\n")
+    data = {"about": about, "pages": table, "burst": burst.as_dict() if burst else None}
+    js.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return text, md, js

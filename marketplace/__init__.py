@@ -186,15 +186,19 @@ def _register_template_helpers(app: Flask) -> None:
 
     register_filters(app)
 
-    @app.context_processor
-    def inject_globals():
+    def unread_notifications() -> int:
+        # Asked by the page's header only: a notification's text, rendered in a request too, never
+        # pays for the count.
         from .notify.operations import unread_count
 
-        unread = 0
-        if current_user and current_user.is_authenticated:  # None outside a request (CLI, worker)
-            unread = g.get("_unread")
-            if unread is None:
-                unread = g._unread = unread_count(current_user)
+        if not (current_user and current_user.is_authenticated):  # None outside a request (CLI, worker)
+            return 0
+        if g.get("_unread") is None:
+            g._unread = unread_count(current_user)
+        return g._unread
+
+    @app.context_processor
+    def inject_globals():
         from .main.home import nav_items
 
         return {
@@ -204,7 +208,7 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
             "school_name": app.config["SCHOOL_NAME"],
-            "unread_notifications": unread,
+            "unread_notifications": unread_notifications,
             "now": clock.now,
             "request_path": request.path if request else "/",
         }

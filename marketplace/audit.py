@@ -128,10 +128,13 @@ def record(
     if isinstance(subject, tuple):
         subject_type, subject_id = subject
     else:
-        if getattr(subject, "id", None) is None:
-            db.session.flush()
         subject_type = subject.__tablename__
-        subject_id = getattr(subject, "public_id", None) or subject.id
+        # A new row known by its public id is written with the rest at the next flush.
+        subject_id = getattr(subject, "public_id", None)
+        if subject_id is None:
+            if getattr(subject, "id", None) is None:
+                db.session.flush()
+            subject_id = subject.id
     before, after, reason = conceal(action, plain(before), plain(after), reason)
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),

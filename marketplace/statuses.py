@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import audit, clock
@@ -68,7 +68,8 @@ class StatusTable:
             raise IllegalStatus(self.noun, source, action)
         values = {**(self.facts(action, actor, reason) if self.facts else {}), **facts, "status": target}
         before = {"status": source, **audit.snapshot(obj, list(self.fields))}
-        if source is NEW:
+        if source is NEW or not inspect(obj).has_identity:
+            # Not written yet: nobody else can be moving it, and the INSERT carries the last status.
             for name, value in values.items():
                 setattr(obj, name, value)
         else:

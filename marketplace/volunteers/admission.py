@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from .. import audit, clock, draw, permissions
 from ..errors import DomainError
@@ -48,7 +49,9 @@ def draw_lottery(shift: Shift, actor=None) -> bool:
             raise DomainError(_("报名截止后才能抽签。"))
         return False
     applicants = db.session.scalars(
-        select(Signup).where(Signup.shift_id == shift.id, Signup.status == SignupStatus.APPLIED)
+        select(Signup)
+        .where(Signup.shift_id == shift.id, Signup.status == SignupStatus.APPLIED)
+        .options(selectinload(Signup.user))  # each is told the result
     ).all()
     seed = draw.seed_for(shift.id, [s.public_id for s in applicants])
     fixed = db.session.execute(

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -23,6 +23,7 @@ from .. import clock, permissions, settings
 from ..accounts.models import AccountKind
 from ..errors import DomainError
 from ..extensions import db
+from ..models_base import public_id
 from ..notify import operations as notify
 from ..projects import lifecycle
 from ..projects.models import ProjectState
@@ -121,16 +122,20 @@ def cancel_closes_at(signup: Signup) -> datetime:
 def blocked_until(user) -> datetime | None:
     """诚信记录: this many no-shows within the current term block new sign-ups for a while."""
     now = clock.now()
-    term = term_containing(now)
-    stmt = (
-        select(Shift.ends_at)
+    count = settings.get("no_show_block_count")
+    absent = db.session.execute(
+        select(Shift.starts_at, Shift.ends_at)
         .join(Signup, Signup.shift_id == Shift.id)
         .where(Signup.user_id == user.id, Signup.status == S.NO_SHOW)
-    )
+    ).all()
+    if len(absent) < count:  # most students: the term need not be looked up
+        return None
+    term = term_containing(now)
     if term is not None:
-        stmt = stmt.where(Shift.starts_at >= start_of_local_day(term.starts_on))
-    ends = sorted(db.session.scalars(stmt).all())
-    if len(ends) < settings.get("no_show_block_count"):
+        since = start_of_local_day(term.starts_on)
+        absent = [row for row in absent if row.starts_at >= since]
+    ends = sorted(row.ends_at for row in absent)
+    if len(ends) < count:
         return None
     until = ends[-1] + timedelta(days=settings.get("no_show_block_days"))
     return until if until > now else None
@@ -179,6 +184,29 @@ def overlapping(user_ids, starts_at: datetime, ends_at: datetime, *, besides: Sh
     ).all()
 
 
+def _own_and_clashing(student, shift: Shift) -> tuple[Signup | None, Signup | None]:
+    """The student's sign-up for ``shift`` if any, and an active one of theirs on another shift that
+    overlaps it (one query: what :func:`overlapping` asks, and the sign-up itself)."""
+    clashing = and_(
+        Signup.shift_id != shift.id,
+        Signup.status.in_(ACTIVE),
+        Shift.starts_at < shift.ends_at,
+        Shift.ends_at > shift.starts_at,
+    )
+    own, clash = None, None
+    for found in db.session.scalars(
+        select(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .where(Signup.user_id == student.id, or_(Signup.shift_id == shift.id, clashing))
+        .order_by(Shift.starts_at)
+    ):
+        if found.shift_id == shift.id:
+            own = found
+        elif clash is None:
+            clash = found
+    return own, clash
+
+
 def sign_up(student, shift: Shift) -> Signup:
     """报名. First come takes a seat or joins the waiting list; approval and lottery apply."""
     if not permissions.can(student, "account.write") or student.kind != AccountKind.STUDENT:
@@ -200,30 +228,31 @@ def sign_up(student, shift: Shift) -> Signup:
         )
     if (reason := unmet_requirement(student, position)) is not None:
         raise DomainError(reason)
-    if clash := overlapping([student.id], shift.starts_at, shift.ends_at, besides=shift):
-        raise DomainError(_("与你已报名的班次时间冲突（%(p)s）。", p=clash[0].shift.position.title))
-    signup = db.session.scalar(
-        select(Signup).where(Signup.shift_id == shift.id, Signup.user_id == student.id)
-    )
+    signup, clash = _own_and_clashing(student, shift)
+    if clash is not None:
+        raise DomainError(_("与你已报名的班次时间冲突（%(p)s）。", p=clash.shift.position.title))
     if signup is not None and signup.status != S.CANCELLED:
         raise DomainError(_("你已经报过这个班次了（%(s)s）。", s=signup.status.label))
     queue_key = now.isoformat()
+    first_come = position.admission == Admission.FIRST_COME
     try:
         with db.session.begin_nested():
+            # First come: the seat first, so that a new sign-up is written once, in its final
+            # status. The shift's row stays locked from here to the commit; a duplicate sign-up
+            # (two clicks at once) rolls the seat back with the savepoint.
+            seated = first_come and take_seat(shift)
             if signup is None:
-                signup = Signup(shift=shift, user_id=student.id, created_at=now)
+                signup = Signup(shift=shift, user_id=student.id, public_id=public_id(), created_at=now)
                 db.session.add(signup)
             # Signing up again knows of any earlier move: it no longer excuses a late cancel.
             move_signup(signup, "sign_up", student, queue_key=queue_key, moved_at=None)
+            if first_come:
+                move_signup(signup, "accept" if seated else "wait", student)
     except IntegrityError:
         raise DomainError(_("你已经报过这个班次了。")) from None
-    if position.admission == Admission.FIRST_COME:
-        if take_seat(shift):
-            move_signup(signup, "accept", student)
-            notify.send(student, "volunteer.accepted", link=shift.url, shift=shift)
-        else:
-            move_signup(signup, "wait", student)
-            notify.send(student, "volunteer.waiting", link=shift.url, shift=shift)
+    if first_come:
+        kind = "volunteer.accepted" if seated else "volunteer.waiting"
+        notify.send(student, kind, link=shift.url, shift=shift)
     elif position.admission == Admission.LOTTERY and shift.lottery_drawn_at is not None:
         # After the draw: behind everyone drawn ("~" sorts after the hex draw keys).
         move_signup(signup, "wait", student, queue_key="~" + queue_key)

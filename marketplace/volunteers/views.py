@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..accounts.models import User
@@ -39,7 +40,7 @@ from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
 from . import admission, attendance, calendar, positions, queries, reliability, signups
 from .forms import AppealForm, CheckinForm, LeaveForm, OpenShiftFilter
-from .models import Attendance, Shift, Signup, SignupStatus
+from .models import Attendance, Position, Shift, Signup, SignupStatus
 
 bp = Blueprint("volunteers", __name__)
 
@@ -61,7 +62,8 @@ def _visible_project(project_id: int) -> Project:
 
 
 def _visible_shift(shift_id: int) -> Shift:
-    shift = db.get_or_404(Shift, shift_id)
+    # Every caller reads the position and its project: one query for the three.
+    shift = db.get_or_404(Shift, shift_id, options=[joinedload(Shift.position).joinedload(Position.project)])
     if not is_public(shift.position.project):
         abort(404)
     return shift
@@ -148,9 +150,11 @@ SIGNED_UP = {
 def sign_up(shift_id: int):
     shift = _visible_shift(shift_id)
     form = ActionForm()
-    if signed := attempt(form, lambda: signups.sign_up(current_user, shift)):
-        flash(str(SIGNED_UP[signed.result.status]), "success")
-        return redirect(shift.url)
+    # The status is read before the commit, and the way back built from the id: nothing is loaded
+    # again after it.
+    if signed := attempt(form, lambda: signups.sign_up(current_user, shift).status):
+        flash(str(SIGNED_UP[signed.result]), "success")
+        return redirect(url_for(".shift", shift_id=shift_id))
     return _shift_page(shift, action=form)
 
 
