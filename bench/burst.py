@@ -400,7 +400,7 @@ def _count_one_signup(app: Flask, signup: str, shift_page: str, login: Login) ->
         response = client.post(signup, data={"csrf_token": login.csrf}, headers=headers)
     if response.status_code != 302:
         raise PageFailed(f"the counted sign-up answered {response.status_code}, not 302")
-    return seen["statements"]
+    return seen.statements
 
 
 def _mailed(shift_id: int) -> int:

@@ -259,11 +259,12 @@ def pending_appeals(project: Project) -> list[NoShowAppeal]:
 
 
 def roster(shift: Shift) -> list[Signup]:
-    """Everyone signed up for the shift with their user and attendance (three queries whatever the size)."""
+    """Everyone signed up for the shift with their user, college and attendance (three queries whatever
+    the size)."""
     return db.session.scalars(
         select(Signup)
         .where(Signup.shift_id == shift.id)
-        .options(selectinload(Signup.user), selectinload(Signup.attendance))
+        .options(selectinload(Signup.user).joinedload(User.college), selectinload(Signup.attendance))
         .order_by(Signup.status, Signup.queue_key, Signup.id)
     ).all()
 
