@@ -1,6 +1,7 @@
 """``python -m bench`` (what ``make bench`` runs): seed a school-scale database, check that every page
 renders and count what one request of each costs, serve the app and the floor with gunicorn, drive
-them with wrk, then print the table and save it under bench/results/."""
+them with wrk, measure the memory of the long background jobs, serve two nodes and check what they
+share, then print the tables and save them under bench/results/. ``--only`` runs one of the steps."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 import click
 
 DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/jiebang_bench"
+STEPS = ("pages", "memory", "nodes")
 
 
 def environment(database_url: str) -> dict[str, str]:
@@ -34,13 +36,22 @@ def environment(database_url: str) -> dict[str, str]:
 @click.option("--connections", type=click.IntRange(1), default=8, show_default=True)
 @click.option("--database-url", default=DATABASE_URL, show_default=True, help="Dropped and created again.")
 @click.option("--reuse", is_flag=True, help="Measure the database the last run seeded instead of seeding.")
-def main(scale: float, seconds: int, connections: int, database_url: str, reuse: bool) -> None:
+@click.option(
+    "--only",
+    type=click.Choice(STEPS),
+    multiple=True,
+    help="Run this step (repeat for several); all of them by default.",
+)
+def main(
+    scale: float, seconds: int, connections: int, database_url: str, reuse: bool, only: tuple[str, ...]
+) -> None:
+    steps = set(only or STEPS)
     env = environment(database_url)
     os.environ.update(env)
     # config.py reads the environment when it is first imported, so the app comes after it is set.
     from marketplace import create_app
 
-    from . import load, pages, report, seed
+    from . import load, memory, nodes, pages, report, seed
     from .floor import prepare
 
     seed_seconds = None
@@ -52,12 +63,21 @@ def main(scale: float, seconds: int, connections: int, database_url: str, reuse:
         seed_seconds = time.perf_counter() - started
         click.echo(f"seeded in {seed_seconds:.0f} s", err=True)
     app = create_app()
-    costs, cookies = pages.check(app)
     with app.app_context():
         rows = seed.row_counts()
-    prepare(env["FLOOR_DATABASE_URL"])
-    with load.served(env) as bases:
-        measured = load.drive(list(costs), cookies, bases, seconds, connections)
+    measured, costs, peaks, checks = [], {}, None, None
+    if "pages" in steps:
+        costs, cookies = pages.check(app)
+        prepare(env["FLOOR_DATABASE_URL"])
+        with load.served(env) as bases:
+            measured = load.drive(list(costs), cookies, bases, seconds, connections)
+    if "memory" in steps:
+        click.echo(f"memory: peak resident memory of a worker process (bound {memory.LIMIT_MB} MB)", err=True)
+        with app.app_context():
+            peaks = memory.measure()
+    if "nodes" in steps:
+        click.echo(f"two nodes on ports {nodes.PORTS[0]} and {nodes.PORTS[1]}", err=True)
+        checks = nodes.run(env, app)
     about = {
         "scale": None if reuse else scale,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -68,9 +88,11 @@ def main(scale: float, seconds: int, connections: int, database_url: str, reuse:
         "seed_seconds": seed_seconds,
         "rows": rows,
     }
-    text, markdown, data = report.write(report.rows(measured, costs), about)
+    text, markdown, data = report.write(report.rows(measured, costs), about, peaks, checks)
     click.echo(text)
     click.echo(f"written to {markdown} and {data}", err=True)
+    if checks and not all(check.passed for check in checks) or peaks and not all(p.within for p in peaks[0]):
+        raise SystemExit(1)
 
 
 def _commit() -> str:
