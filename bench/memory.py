@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 import click
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
 TERM_RECORDS = 250_000
 ROSTER_ROWS = 30_000
@@ -212,7 +212,11 @@ def _remove_roster(prefix: str) -> None:
 
     people = select(User.id).where(User.student_no.startswith(prefix))
     db.session.execute(delete(Membership).where(Membership.user_id.in_(people)))
-    db.session.execute(delete(User).where(User.id.in_(people)))
+    # Nothing else refers to accounts made a minute ago, but checking that row by row would scan the
+    # million-row tables whose columns naming an account are not indexed (verified_by_id, marked_by_id…)
+    # once for each of the 30,000: the checks are skipped for this transaction (the bench is superuser).
+    db.session.execute(text("SET LOCAL session_replication_role = replica"))
+    db.session.execute(delete(User).where(User.id.in_(people)).execution_options(synchronize_session=False))
     db.session.commit()
 
 
