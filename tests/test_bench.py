@@ -1,5 +1,6 @@
 """``make bench`` at a tiny scale: its bulk seed keeps to the schema as the schema changes (every CHECK
-constraint and, added back at the end, every foreign key), and every page it measures renders."""
+constraint and, added back at the end, every foreign key), every page it measures renders, and the
+roster its memory step imports passes the roster's check."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import pytest
 import sqlalchemy as sa
 
 from bench import pages, seed
+from bench.memory import roster_file
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.projects.models import ProjectState
 from marketplace.queue import bind_app
+from marketplace.roster import checking, files
+from tests import factories
 
 SCALE = 0.001
 
@@ -39,3 +43,15 @@ def test_the_bench_seed_keeps_to_the_schema_and_every_measured_page_renders(app)
     assert {page.name for page in costs} >= {"transcript PDF", "roster", "review page", "audit log"}
     assert all(cost.statements > 0 for page, cost in costs.items() if page.role is not None)
     assert set(cookies) == set(pages.LOGINS)
+
+
+def test_the_memory_steps_roster_passes_the_check_with_a_third_joining_organizations(db, tmp_path):
+    colleges = [factories.college().name, factories.college().name]
+    orgs = [factories.org().name]
+    path = tmp_path / "名册.xlsx"
+    path.write_bytes(roster_file("M0", 30, colleges, orgs))
+
+    result = checking.check_table(files.read_table(path))
+
+    assert result.valid, result.errors[:3]
+    assert (result.total, len(result.people), len(result.appointments)) == (30, 30, 10)
