@@ -364,9 +364,10 @@ def _worker_checks(app, env: dict[str, str], mailbox: Mailbox) -> list[Check]:
                 )
             )
         )
+        # A manager of several eligible organizations is reminded once for each: the body names it.
         reminders = Counter(
             db.session.execute(
-                select(Notification.user_id, Notification.link).where(
+                select(Notification.user_id, Notification.link, Notification.body).where(
                     Notification.kind == "project.deadline_soon", Notification.created_at >= started
                 )
             ).all()
@@ -394,7 +395,7 @@ def _worker_checks(app, env: dict[str, str], mailbox: Mailbox) -> list[Check]:
             sorted(steps.values()) == [1] * len(closing) and max(reminders.values(), default=0) <= 1,
             f"{len(closing)} projects past their deadline: steps per project {sorted(steps.values())}; "
             f"{sum(reminders.values())} deadline reminders, at most {max(reminders.values(), default=0)} per "
-            f"person and project",
+            f"person, project and organization",
         ),
     ]
 
