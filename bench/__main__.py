@@ -1,7 +1,8 @@
 """``python -m bench`` (what ``make bench`` runs): seed a school-scale database, check that every page
 renders and count what one request of each costs, serve the app and the floor with gunicorn, drive
-them with wrk, fire a burst of sign-ups at one shift and draw a large lottery, then print the table and
-save it under bench/results/."""
+them with wrk, fire a burst of sign-ups at one shift and draw a large lottery, measure the memory of the
+long background jobs, serve two nodes and check what they share, then print the tables and save them
+under bench/results/. ``--only`` runs one of the steps."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import redis
 
 DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/jiebang_bench"
 REDIS_URL = "redis://127.0.0.1:6379/13"
+STEPS = ("pages", "burst", "memory", "nodes")
 
 
 def environment(database_url: str) -> dict[str, str]:
@@ -41,7 +43,10 @@ def environment(database_url: str) -> dict[str, str]:
 @click.option("--database-url", default=DATABASE_URL, show_default=True, help="Dropped and created again.")
 @click.option("--reuse", is_flag=True, help="Measure the database the last run seeded instead of seeding.")
 @click.option(
-    "--only", type=click.Choice(["pages", "burst"]), help="Only the page runs, or only the burst and draw."
+    "--only",
+    type=click.Choice(STEPS),
+    multiple=True,
+    help="Run this step (repeat for several); all of them by default.",
 )
 @click.option("--burst-students", type=click.IntRange(2), default=1000, show_default=True)
 @click.option("--burst-seats", type=click.IntRange(1), default=100, show_default=True)
@@ -53,18 +58,19 @@ def main(
     connections: int,
     database_url: str,
     reuse: bool,
-    only: str | None,
+    only: tuple[str, ...],
     burst_students: int,
     burst_seats: int,
     burst_connections: int,
     draw_entries: int,
 ) -> None:
+    steps = set(only or STEPS)
     env = environment(database_url)
     os.environ.update(env)
     # config.py reads the environment when it is first imported, so the app comes after it is set.
     from marketplace import create_app
 
-    from . import burst, explain, load, pages, report, seed
+    from . import burst, explain, load, memory, nodes, pages, report, seed
     from .floor import prepare
 
     seed_seconds = None
@@ -77,25 +83,33 @@ def main(
         click.echo(f"seeded in {seed_seconds:.0f} s", err=True)
     # What a page costs to render, counted with the page cache off (the load run has it on).
     app = create_app({"PAGE_CACHE_URL": None})
-    costs, cookies = pages.check(app) if only != "burst" else ({}, {})
-    explain.report(costs)
     with app.app_context():
         rows = seed.row_counts()
-    prepare(env["FLOOR_DATABASE_URL"])
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    measured, burst_run = [], None
-    with load.served(env) as bases:
-        if only != "burst":
-            measured = load.drive(list(costs), cookies, bases, seconds, connections)
-        if only != "pages":
-            burst_run = burst.run(
-                app,
-                bases[0],
-                students=burst_students,
-                seats=burst_seats,
-                connections=burst_connections,
-                entries=draw_entries,
-            )
+    measured, costs, burst_run, peaks, checks = [], {}, None, None, None
+    if steps & {"pages", "burst"}:
+        costs, cookies = pages.check(app) if "pages" in steps else ({}, {})
+        explain.report(costs)
+        prepare(env["FLOOR_DATABASE_URL"])
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        with load.served(env) as bases:
+            if "pages" in steps:
+                measured = load.drive(list(costs), cookies, bases, seconds, connections)
+            if "burst" in steps:
+                burst_run = burst.run(
+                    app,
+                    bases[0],
+                    students=burst_students,
+                    seats=burst_seats,
+                    connections=burst_connections,
+                    entries=draw_entries,
+                )
+    if "memory" in steps:
+        click.echo(f"memory: peak resident memory of a worker process (bound {memory.LIMIT_MB} MB)", err=True)
+        with app.app_context():
+            peaks = memory.measure()
+    if "nodes" in steps:
+        click.echo(f"two nodes on ports {nodes.PORTS[0]} and {nodes.PORTS[1]}", err=True)
+        checks = nodes.run(env, app)
     about = {
         "scale": None if reuse else scale,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -106,11 +120,18 @@ def main(
         "seed_seconds": seed_seconds,
         "rows": rows,
     }
-    text, markdown, data = report.write(report.rows(measured, costs), about, burst_run)
+    text, markdown, data = report.write(report.rows(measured, costs), about, burst_run, peaks, checks)
     click.echo(text)
     click.echo(f"written to {markdown} and {data}", err=True)
-    if burst_run is not None and (problems := burst_run.problems()):
-        raise click.ClickException("the burst: " + "; ".join(problems))
+    problems = burst_run.problems() if burst_run is not None else []
+    problems += [f"two nodes: {check.name} failed" for check in checks or () if not check.passed]
+    problems += [
+        f"memory: {peak.job} over {memory.LIMIT_MB} MB"
+        for peak in (peaks[0] if peaks else ())
+        if not peak.within
+    ]
+    if problems:
+        raise click.ClickException("; ".join(problems))
 
 
 def _commit() -> str:

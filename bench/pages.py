@@ -69,10 +69,7 @@ class Cost:
 def find() -> list[Page]:
     """The benchmarked pages, with ids from the seeded data (in an app context)."""
     host_club = db.session.scalar(select(Organization.id).where(Organization.name == HOST_CLUB))
-    hosted = _first(
-        select(Project.id).where(Project.state == ProjectState.HOSTING, Project.host_org_id == host_club),
-        "a project in hosting by the demo host's club",
-    )
+    hosted = hosted_project()
     return [
         Page("home", path_for("main.index")),
         Page("project list, filtered", path_for("projects.index", status="closed", category="career")),
@@ -94,6 +91,15 @@ def find() -> list[Page]:
         Page("admin users", path_for("admin.users"), "admin"),
         Page("audit log", path_for("admin.audit_log"), "admin"),
     ]
+
+
+def hosted_project() -> int:
+    """A project in hosting by the demo host's club."""
+    host_club = select(Organization.id).where(Organization.name == HOST_CLUB).scalar_subquery()
+    return _first(
+        select(Project.id).where(Project.state == ProjectState.HOSTING, Project.host_org_id == host_club),
+        "a project in hosting by the demo host's club",
+    )
 
 
 def _first(stmt, what: str) -> int:

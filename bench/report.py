@@ -1,8 +1,9 @@
-"""The one table of ``make bench``: for each page its requests per second, median and 95th-percentile
+"""The tables of ``make bench``: for each page its requests per second, median and 95th-percentile
 latency under load, the ratio of its requests per second to the floor's in the run right after it, and
 the SQL statements, ORM objects and SQL execution time of one request rendered without the page cache;
-then the burst of sign-ups and the lottery draw (``burst.py``). Printed, and written as JSON and
-Markdown under ``bench/results/`` (git-ignored)."""
+the burst of sign-ups and the lottery draw (``burst.py``); the peak memory and wall time of each
+background job; the two-node checks. Printed, and written as JSON and Markdown under
+``bench/results/`` (git-ignored)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from .burst import Burst
 from .load import Measured
+from .memory import LIMIT_MB, Peak, as_dicts
+from .nodes import Check
 from .pages import Cost
 
 RESULTS = Path(__file__).parent / "results"
@@ -52,30 +55,44 @@ def rows(measured: list[Measured], costs: dict) -> list[dict]:
     return table
 
 
-def markdown(table: list[dict], about: dict, burst: Burst | None = None) -> str:
+def markdown(
+    table: list[dict],
+    about: dict,
+    burst: Burst | None,
+    peaks: tuple[list[Peak], str] | None,
+    checks: list[Check] | None,
+) -> str:
     data = f"SCALE={about['scale']:g}" if about["scale"] else "the data of an earlier run"
-    cpus = about["cpus"]
-    served = f"{about['date']}, commit {about['commit']}, {cpus} CPUs, gunicorn with {cpus} workers"
-    if table:
-        floor = sum(r["floor_requests_per_second"] for r in table) / len(table)
-        served += (
-            f", wrk {about['seconds']} s × {about['connections']} connections per run; "
-            f"floor {floor:.0f} req/s on average"
-        )
-    lines = [f"# make bench — {data}", "", served + "."]
+    lines = [
+        f"# make bench — {data}",
+        "",
+        f"{about['date']}, commit {about['commit']}, {about['cpus']} CPUs.",
+    ]
     rows = ", ".join(f"{about['rows'][table]:,} {name}" for table, name in COUNTED)
     if about["seed_seconds"] is not None:
         rows += f" (seeded in {about['seed_seconds']:.0f} s)"
     lines += ["", f"Data: {rows}."]
     if table:
-        lines += _page_table(table)
+        lines += ["", *_pages(table, about)]
     if burst is not None:
         lines += _burst(burst)
+    if peaks:
+        lines += ["", *_memory(*peaks)]
+    if checks:
+        lines += ["", "## Two nodes", ""]
+        lines += [f"- **{'PASS' if c.passed else 'FAIL'}** {c.name}: {c.detail}" for c in checks]
     return "\n".join(lines) + "\n"
 
 
-def _page_table(table: list[dict]) -> list[str]:
-    lines = ["", "| " + " | ".join(COLUMNS) + " |", "| --- " + "| ---: " * (len(COLUMNS) - 1) + "|"]
+def _pages(table: list[dict], about: dict) -> list[str]:
+    floor = sum(r["floor_requests_per_second"] for r in table) / len(table)
+    lines = [
+        "## Pages",
+        "",
+        f"gunicorn with {about['cpus']} workers, wrk {about['seconds']} s × {about['connections']} "
+        f"connections per run; floor {floor:.0f} req/s on average.",
+    ]
+    lines += ["", "| " + " | ".join(COLUMNS) + " |", "| --- " + "| ---: " * (len(COLUMNS) - 1) + "|"]
     for r in table:
         cells = [
             r["page"],
@@ -88,6 +105,23 @@ def _page_table(table: list[dict]) -> list[str]:
             f"{r['sql_ms']:.1f}",
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _memory(peaks: list[Peak], note: str) -> list[str]:
+    lines = [
+        "## Memory",
+        "",
+        f"Peak resident memory of a worker process running each job (`/usr/bin/time -v`), "
+        f"bound {LIMIT_MB} MB; {note}.",
+        "",
+        "| job | rows | peak MB | seconds | within bound |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for p in peaks:
+        lines.append(
+            f"| {p.job} | {p.rows:,} | {p.peak_mb:.0f} | {p.seconds:.1f} | {'yes' if p.within else 'NO'} |"
+        )
     return lines
 
 
@@ -118,15 +152,25 @@ def _statuses(statuses) -> str:
     return ", ".join(f"{n:,} × {status or 'no answer'}" for status, n in sorted(statuses.items()))
 
 
-def write(table: list[dict], about: dict, burst: Burst | None = None) -> tuple[str, Path, Path]:
-    """The Markdown report, and the two files it and the JSON were written to."""
+def write(
+    table: list[dict],
+    about: dict,
+    burst: Burst | None = None,
+    peaks: tuple[list[Peak], str] | None = None,
+    checks: list[Check] | None = None,
+) -> tuple[str, Path, Path]:
+    """The Markdown tables, and the two files they and the JSON were written to."""
     RESULTS.mkdir(exist_ok=True)
     when = about["date"][:16].replace(":", "").replace(" ", "T")
     scale = f"{about['scale']:g}" if about["scale"] else "reused"
     stem = f"{when}-scale-{scale}"
-    text = markdown(table, about, burst)
+    text = markdown(table, about, burst, peaks, checks)
     md, js = RESULTS / f"{stem}.md", RESULTS / f"{stem}.json"
     md.write_text(text)
     data = {"about": about, "pages": table, "burst": burst.as_dict() if burst else None}
+    if peaks:
+        data["memory"] = {"limit_mb": LIMIT_MB, "data": peaks[1], "jobs": as_dicts(peaks[0])}
+    if checks:
+        data["nodes"] = [{"check": c.name, "passed": c.passed, "detail": c.detail} for c in checks]
     js.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return text, md, js

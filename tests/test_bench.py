@@ -1,6 +1,7 @@
 """``make bench`` at a tiny scale: its bulk seed keeps to the schema as the schema changes (every CHECK
-constraint and, added back at the end, every foreign key), every page it measures renders, and its
-burst of sign-ups runs against a real app server."""
+constraint and, added back at the end, every foreign key), every page it measures renders, its burst
+of sign-ups runs against a real app server, and the roster its memory step imports passes the
+roster's check."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import sqlalchemy as sa
 
 from bench import burst, load, pages, seed
 from bench.__main__ import environment
+from bench.memory import roster_file
 from marketplace import clock, create_app
 from marketplace.extensions import db
 from marketplace.projects.models import ProjectState
 from marketplace.queue import bind_app
+from marketplace.roster import checking, files
+from tests import factories
 
 SCALE = 0.001
 
@@ -90,3 +94,15 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_the_memory_steps_roster_passes_the_check_with_a_third_joining_organizations(db, tmp_path):
+    colleges = [factories.college().name, factories.college().name]
+    orgs = [factories.org().name]
+    path = tmp_path / "名册.xlsx"
+    path.write_bytes(roster_file("M0", 30, colleges, orgs))
+
+    result = checking.check_table(files.read_table(path))
+
+    assert result.valid, result.errors[:3]
+    assert (result.total, len(result.people), len(result.appointments)) == (30, 30, 10)
