@@ -35,7 +35,8 @@ class Page:
     client: object
     url: str
     grow: Callable[[int], None]
-    # A list shown whole (the door roster, the transcript PDF) may load this many objects a row.
+    # A list shown whole (the door roster, the transcript PDF, the evaluators one may seat) may load
+    # this many objects a row.
     per_row: int = 0
     rows: Callable[[], int] = lambda: 0
 
@@ -191,10 +192,18 @@ def review_page(app) -> Page:
     _bids(world, world.project, 9)
     clock.set(world.project.bid_deadline + timedelta(minutes=1))
     world.seat_everyone()
-    # What grows under a project in review: the school's other projects and their bids.
-    return Page(
-        signed_in(app, world.staff), f"/review/projects/{world.project.id}", lambda n: _other_bids(world, n)
-    )
+    # What grows under a project in review: the school's other projects and their bids, and the
+    # evaluators the staff may still seat — offered whole, each with the college the choice names.
+    added = []
+
+    def grow(n):
+        _other_bids(world, n)
+        for _ in range(n):
+            factories.user(kind="faculty", roles=("evaluator",), college=factories.college())
+        added.append(n)
+
+    url = f"/review/projects/{world.project.id}"
+    return Page(signed_in(app, world.staff), url, grow, per_row=2, rows=lambda: sum(added))
 
 
 def _other_bids(world, n: int) -> None:

@@ -105,3 +105,12 @@ def test_web_nodes_share_the_cache_and_its_generations_through_redis():
     assert other.get(key)["body"] == "列表"
     one.next_generation()
     assert other.generation() == before + 1
+
+
+def test_an_anonymous_visit_to_each_public_page_is_stored(client, world, page_cache):
+    project = world.open_project(title="公开的项目")
+
+    for url in ("/", "/projects", f"/projects/{project.id}", f"/orgs/{world.club_a.id}"):
+        assert client.get(url).status_code == 200
+
+    assert len(page_cache.pages) == 4

@@ -52,16 +52,17 @@ def _waiting(user) -> Select:
     )
 
 
-def verification_queue(user, *, project_id: int | None = None, term_id: int | None = None) -> Select:
-    """Records confirmed by hosts and waiting for ``user`` to verify them, oldest first."""
+def verification_queue(user, *, project: str = "", term_id: int | None = None) -> Select:
+    """Records confirmed by hosts and waiting for ``user`` to verify them, oldest first; ``project``
+    narrows them to projects whose title contains it."""
     stmt = _waiting(user).options(
         joinedload(CreditRecord.user).joinedload(User.college),
         joinedload(CreditRecord.project),
         joinedload(CreditRecord.category),
         joinedload(CreditRecord.term).joinedload(Term.year),
     )
-    if project_id:
-        stmt = stmt.where(CreditRecord.project_id == project_id)
+    if project := project.strip():
+        stmt = stmt.where(Project.title.icontains(project, autoescape=True))
     if term_id:
         stmt = stmt.where(CreditRecord.term_id == term_id)
     return stmt.order_by(CreditRecord.occurred_at, CreditRecord.id)
@@ -72,19 +73,6 @@ def queue_page(stmt: Select) -> SeekPage:
     count: a backlog can run to a hundred thousand records, and verifying empties it from the front."""
     keys = (CreditRecord.occurred_at, CreditRecord.id)
     return seek(stmt, keys, descending=False, per_page=QUEUE_PER_PAGE, counted=True)
-
-
-def waiting_projects(user) -> list[tuple[int, str]]:
-    """(id, title) of the projects with records waiting for ``user``, for the queue's filter: one
-    index probe per project, where collecting the projects of every waiting record read them all."""
-    waiting = (
-        select(CreditRecord.id)
-        .where(CreditRecord.project_id == Project.id, CreditRecord.status == CreditStatus.CONFIRMED)
-        .exists()
-    )
-    projects = _in_unions(select(Project.id, Project.title).where(waiting), verifier_scope(user))
-    rows = db.session.execute(projects.order_by(Project.title))
-    return [(row.id, row.title) for row in rows]
 
 
 def waiting_records(user, public_ids: list[str]) -> list[CreditRecord]:

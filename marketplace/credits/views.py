@@ -233,11 +233,8 @@ def verify_code(code: str):
 
 
 def _queue_page(*, bulk: BulkVerifyForm | None = None, rejected: tuple[str, RejectForm] | None = None):
-    filters = QueueFilter(queries.waiting_projects(current_user), queries.terms(), formdata=request.args)
-    chosen = filters.values()
-    stmt = queries.verification_queue(
-        current_user, project_id=chosen["project_id"], term_id=chosen["term_id"]
-    )
+    filters = QueueFilter(queries.terms(), formdata=request.args)
+    stmt = queries.verification_queue(current_user, **filters.values())
     page = queries.queue_page(stmt)
     forms = {r.public_id: RejectForm(formdata=None, prefix=_prefix("r", r.public_id)) for r in page.items}
     if rejected is not None:

@@ -160,10 +160,17 @@ def _project_page(
         reposts=reposts,
         timeline_labels=TIMELINE_LABELS,
         bid_count=queries.bid_count(project),
-        question_form=question_form or QuestionForm(formdata=None),
-        cancel_form=cancel_form or ReasonForm(formdata=None),
-        request_cancel_form=request_cancel_form or ReasonForm(formdata=None),
+        question_form=question_form or _blank(QuestionForm),
+        cancel_form=cancel_form or _blank(ReasonForm),
+        request_cancel_form=request_cancel_form or _blank(ReasonForm),
     )
+
+
+def _blank(form_class):
+    """An empty form for the signed-in; none for an anonymous visitor, who can use none of them and
+    whose page must hold nothing of theirs: building a form puts a CSRF token in the session, and the
+    page would no longer be the one the public page cache serves everyone."""
+    return form_class(formdata=None) if current_user.is_authenticated else None
 
 
 @bp.get("/projects/<int:project_id>")

@@ -108,6 +108,7 @@ def eligible_panelists(project: Project) -> list[User]:
     evaluators = db.session.scalars(
         select(User)
         .where(User.site_roles.any(role=SiteRole.EVALUATOR), User.id.not_in(recused_user_ids(project)))
+        .options(joinedload(User.college))  # the choices name each evaluator's college
         .order_by(User.name)
     ).all()
     return [u for u in evaluators if u.is_active and not u.is_read_only]

@@ -52,7 +52,7 @@ def test_bulk_verification_with_nothing_ticked_says_so(app, world):
 def test_the_queue_filters_by_project_and_term(app, world):
     other = add_records(world, 1)[0]
     reviewer = signed_in(app, world.reviewer)
-    by_project = reviewer.get("/credits/verify", query_string={"project_id": other.project_id})
+    by_project = reviewer.get("/credits/verify", query_string={"project": other.project.title})
     assert by_project.get_data(as_text=True).count('data-testid="queue-record"') == 1
     by_term = reviewer.get("/credits/verify", query_string={"term_id": world.term.id})
     assert by_term.get_data(as_text=True).count('data-testid="queue-record"') == 3
