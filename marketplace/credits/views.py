@@ -405,11 +405,12 @@ def completion(project_id: int):
     if attempt(form, lambda: hosting.submit_completion(current_user, project, form.to_data())):
         flash(_("结项报告已提交，项目进入评价阶段。"), "success")
         return redirect(project.url)
+    budget, spent = hosting.budget_and_spent(project)
     return render_template(
         "credits/completion.html",
         form=form,
         project=project,
         hosting=lifecycle.effective_state(project) == ProjectState.HOSTING,
-        budget=hosting.awarded_budget(project),
-        spent=hosting.spent(project),
+        budget=budget,
+        spent=spent,
     ), form.status_code

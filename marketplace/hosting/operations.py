@@ -15,6 +15,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import audit, clock, permissions, settings, storage
+from ..bids.models import Bid
 from ..errors import DomainError
 from ..extensions import db
 from ..notify import operations as notify
@@ -177,20 +178,22 @@ def _keep_doomed_photos(session):
     session.info.pop(_DOOMED_PHOTOS, None)
 
 
-def awarded_budget(project: Project) -> Decimal | None:
-    """The budget the host won with: the requested budget of the final notice's bid."""
-    notice = db.session.scalar(
-        select(AwardNotice).where(
-            AwardNotice.project_id == project.id, AwardNotice.status == NoticeStatus.FINAL
-        )
+def budget_and_spent(project: Project) -> tuple[Decimal | None, Decimal]:
+    """The budget the host won with (the requested budget of the final notice's bid; None before
+    one) and what has been spent so far, in one statement."""
+    budget = (
+        select(Bid.requested_budget)
+        .join(AwardNotice, AwardNotice.bid_id == Bid.id)
+        .where(AwardNotice.project_id == project.id, AwardNotice.status == NoticeStatus.FINAL)
+        .scalar_subquery()
     )
-    return notice.bid.requested_budget if notice else None
-
-
-def spent(project: Project) -> Decimal:
-    return db.session.scalar(
-        select(func.coalesce(func.sum(Expenditure.amount), 0)).where(Expenditure.project_id == project.id)
-    ) or Decimal(0)
+    spent = (
+        select(func.coalesce(func.sum(Expenditure.amount), 0))
+        .where(Expenditure.project_id == project.id)
+        .scalar_subquery()
+    )
+    awarded, total = db.session.execute(select(budget, spent)).one()
+    return awarded, Decimal(total or 0)
 
 
 def record_expenditure(actor, project: Project, data: dict) -> Expenditure:
@@ -200,8 +203,8 @@ def record_expenditure(actor, project: Project, data: dict) -> Expenditure:
     amount = data["amount"]
     if amount is None or amount <= 0:
         raise DomainError(_("金额必须大于 0。"), field="amount")
-    budget = awarded_budget(project)
-    total = spent(project) + amount
+    budget, spent = budget_and_spent(project)
+    total = spent + amount
     over = budget is not None and total > budget
     reason = (data.get("over_budget_reason") or "").strip() or None
     if over and not reason:

@@ -122,7 +122,7 @@ def _console(
     refused = any(
         f.status_code == 422 for f in [*forms.values(), *ruling_forms.values(), *edit_forms.values()]
     )
-    budget, spent = hosting.awarded_budget(project), hosting.spent(project)
+    budget, spent = hosting.budget_and_spent(project)
     expense_form = forms["expense_form"]
     return render_template(
         "hosting/console.html",
@@ -491,12 +491,9 @@ def timeline(project_id: int):
     project = db.get_or_404(Project, project_id)
     if not is_public(project):
         abort(404)
+    budget, spent = hosting.budget_and_spent(project)
     return render_template(
-        "hosting/timeline.html",
-        project=project,
-        items=hosting.timeline(project),
-        budget=hosting.awarded_budget(project),
-        spent=hosting.spent(project),
+        "hosting/timeline.html", project=project, items=hosting.timeline(project), budget=budget, spent=spent
     )
 
 
