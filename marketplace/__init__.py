@@ -101,7 +101,7 @@ def _cache_public_pages(app: Flask) -> None:
     from .hosting.models import CompletionReport, Photo, ProgressUpdate
     from .orgs.models import College, Membership, Organization
     from .projects.models import Criterion, Project, ProjectChange, Question
-    from .projects.queries import next_open_deadline
+    from .projects.queries import next_evaluation_end, next_open_deadline
     from .review.models import AwardNotice, Objection, Score
     from .review.queries import next_window_end
     from .settings import Setting
@@ -110,7 +110,7 @@ def _cache_public_pages(app: Flask) -> None:
     pagecache.watch(Project, Criterion, Question, ProjectChange, Bid, Score, AwardNotice, Objection)
     pagecache.watch(Organization, Membership, College, ProgressUpdate, Photo, CompletionReport)
     pagecache.watch(Position, Shift, Setting)
-    pagecache.deadlines(next_open_deadline, next_window_end)
+    pagecache.deadlines(next_open_deadline, next_window_end, next_evaluation_end)
     pagecache.init_app(app)
 
 

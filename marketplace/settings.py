@@ -29,6 +29,7 @@ class SettingSpec:
     help: Any = ""
     choices: tuple[tuple[str, Any], ...] | None = None
     minimum: int | None = None
+    maximum: int | None = None
 
 
 SETTINGS: dict[str, SettingSpec] = {
@@ -146,6 +147,48 @@ SETTINGS: dict[str, SettingSpec] = {
                 "学院 college、年级 grade、活动名称 project、学分类别 category、类别代码 category_code、"
                 "学时 hours、学分 credits、学期 term、日期 date、认定时间 verified_at、记录编号 record_id。"
             ),
+        ),
+        SettingSpec(
+            "evaluation_window_days",
+            int,
+            21,
+            _l("评价期（天）"),
+            _l("项目进入评价中后，成效评估小组打分和满意度问卷的期限；期满自动结项。"),
+            minimum=1,
+        ),
+        SettingSpec(
+            "survey_min_responses",
+            int,
+            5,
+            _l("问卷结果最少答卷数"),
+            _l("答卷少于这个数时不显示结果，以免从结果推断出个人的评价。不能小于 5。"),
+            minimum=5,
+        ),
+        SettingSpec(
+            "panel_weight_percent",
+            int,
+            50,
+            _l("最终得分中评估小组分的权重（%）"),
+            _l("其余为同学满意度的权重。修改后只影响此后结项的项目，已结项的得分不变。"),
+            minimum=0,
+            maximum=100,
+        ),
+        SettingSpec(
+            "improvement_threshold",
+            int,
+            60,
+            _l("需提交整改说明的分数线"),
+            _l("最终得分低于此分的项目，承办方须提交整改说明。"),
+            minimum=0,
+        ),
+        SettingSpec("improvement_days", int, 14, _l("整改说明提交期限（天）"), minimum=1),
+        SettingSpec(
+            "reputation_half_life_days",
+            int,
+            365,
+            _l("信誉计算的半衰期（天）"),
+            _l("越早结项的项目在组织信誉中的权重越小：每过这么多天，权重减半。"),
+            minimum=1,
         ),
         SettingSpec(
             "union_charter",

@@ -152,8 +152,13 @@ def settings_form(values: dict) -> Form:
         if spec.kind is bool:
             field = BooleanField(spec.label, **options)
         elif spec.kind is int:
-            at_least = validators.NumberRange(min=spec.minimum, message=_l("不能小于 %(min)s。"))
-            field = IntegerField(spec.label, [required(), at_least], **options)
+            if spec.maximum is None:
+                in_range = validators.NumberRange(min=spec.minimum, message=_l("不能小于 %(min)s。"))
+            else:
+                in_range = validators.NumberRange(
+                    min=spec.minimum, max=spec.maximum, message=_l("请填写 %(min)s 到 %(max)s 之间的数。")
+                )
+            field = IntegerField(spec.label, [required(), in_range], **options)
         elif spec.choices:
             field = SelectField(spec.label, choices=list(spec.choices), **options)
         else:

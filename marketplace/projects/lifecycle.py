@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, MutableSet
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from blinker import Signal
 from flask_babel import gettext as _
 from sqlalchemy import String, and_, case, literal, or_, select, type_coerce, update
 
-from .. import audit, clock, draw, permissions
+from .. import audit, clock, draw, permissions, settings
 from ..bids.validity import has_valid_bid, project_has_valid_bid, valid_bids
 from ..errors import Conflict, DomainError
 from ..extensions import db
@@ -83,6 +83,10 @@ def _hosted_by_winner(project, actor, now, reason) -> dict:
     return {"host_org_id": winner_org_id(project)}
 
 
+def _evaluation_opened(project, actor, now, reason) -> dict:
+    return {"evaluation_ends_at": now + timedelta(days=settings.get("evaluation_window_days"))}
+
+
 def _cancelled(project, actor, now, reason) -> dict:
     # Approving a request keeps the reason given with the request.
     return {"cancel_reason": reason or project.cancel_reason}
@@ -118,7 +122,8 @@ TRANSITIONS: dict[str, Transition] = {
         frozenset({S.AWARD_NOTICE}), S.FAILED, "project.award", needs_reason=True
     ),
     "start_hosting": Transition(frozenset({S.AWARD_NOTICE}), S.HOSTING, None, facts=_hosted_by_winner),
-    "complete": Transition(frozenset({S.HOSTING}), S.EVALUATING, "project.host"),
+    "complete": Transition(frozenset({S.HOSTING}), S.EVALUATING, "project.host", facts=_evaluation_opened),
+    # Due at the end of the evaluation window; staff may close earlier.
     "close": Transition(frozenset({S.EVALUATING}), S.CLOSED, "project.close"),
     "cancel": Transition(BEFORE_HOSTING, S.CANCELLED, "project.cancel", needs_reason=True, facts=_cancelled),
     "request_cancel": Transition(
@@ -168,6 +173,13 @@ DUE_RULES: list[DueRule] = [
     ),
     # 公示期满且无待处理异议: the winner becomes the host.
     DueRule(S.AWARD_NOTICE, "start_hosting", window_over, window_over_sql),
+    # 评价期满: the project closes with whatever the panel and the survey produced.
+    DueRule(
+        S.EVALUATING,
+        "close",
+        lambda p, now: p.evaluation_ends_at is not None and now >= p.evaluation_ends_at,
+        lambda now: Project.evaluation_ends_at <= now,
+    ),
 ]
 
 

@@ -162,6 +162,10 @@ class Project(db.Model):
     # The organization hosting the project (承办方), set when the award notice ends.
     host_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
     deadline_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 评价期: set when the project enters 评价中, from the setting then in force, so changing the setting
+    # later moves no running evaluation. The outcome panel's and the survey's deadline; at its end the
+    # clock closes the project.
+    evaluation_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     # Optimistic lock: two staff editing the same project from two tabs do not overwrite each other.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -92,6 +92,15 @@ def next_open_deadline(now: datetime) -> datetime | None:
     return min(moments, default=None)
 
 
+def next_evaluation_end(now: datetime) -> datetime | None:
+    """When a project in 评价中 next closes by itself. For the public page cache."""
+    return db.session.scalar(
+        select(func.min(Project.evaluation_ends_at)).where(
+            Project.state == ProjectState.EVALUATING, Project.evaluation_ends_at > now
+        )
+    )
+
+
 def union_projects(union_ids: set[int], *, status: str = "") -> Select:
     """Rows of (Project, effective state) of the given unions, grouped by state in lifecycle order."""
     effective = lifecycle.effective_state_sql()
