@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, config_for
 
-from . import clock
+from . import clock, i18n
 from .converters import BoundedIntConverter
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
@@ -56,6 +56,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    i18n.init_app(app)
     limiter.init_app(app)
 
     from . import models  # noqa: F401 — every table registered before anything queries
