@@ -12,7 +12,7 @@ from ..accounts.models import User
 from ..bids.models import Bid
 from ..extensions import db
 from ..projects.lifecycle import effective_state_column
-from ..projects.models import Project
+from ..projects.models import CriterionPurpose, Project
 from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, PanelSeat, ReviewRound, Score
 
 
@@ -26,6 +26,24 @@ def panels_of(user) -> Select:
         .options(contains_eager(PanelSeat.round), joinedload(Project.union))
         .where(PanelSeat.user_id == user.id)
         .order_by(ReviewRound.opened_at.desc(), PanelSeat.id.desc())
+    )
+
+
+def panel_round(project: Project, purpose: CriterionPurpose) -> ReviewRound | None:
+    """The panel's current round with its seats, in one statement (a panelist's pages ask it)."""
+    newest = (
+        select(ReviewRound.id)
+        .where(ReviewRound.project_id == project.id, ReviewRound.purpose == purpose)
+        .order_by(ReviewRound.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        db.session.scalars(
+            select(ReviewRound).where(ReviewRound.id == newest).options(joinedload(ReviewRound.seats))
+        )
+        .unique()
+        .one_or_none()
     )
 
 

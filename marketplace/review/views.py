@@ -20,6 +20,7 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from .. import clock, pagecache, permissions
 from ..bids.models import Bid
@@ -82,9 +83,10 @@ def _helpers():
     return {"shown": scoring.shown, "reputation": reputation, "panelist_url": panelist_url}
 
 
-def _project_or_404(project_id: int) -> Project:
-    project = db.get_or_404(Project, project_id)
-    if not is_public(project):
+def _project_or_404(project_id: int, *options) -> Project:
+    """The published project, loaded with ``options``; 404 otherwise."""
+    project = db.session.get(Project, project_id, options=list(options))
+    if project is None or not is_public(project):
         abort(404)
     return project
 
@@ -188,7 +190,8 @@ def _outcome_overview(
         state=state,
         started=started,
         criteria=project.outcome_criteria or None,
-        criteria_form=criteria_form if may_edit_criteria else None,
+        may_edit_criteria=may_edit_criteria,
+        criteria_form=criteria_form,
         totals=totals,
         score=scoring.aggregate(list(totals.values())) if totals else None,
         **_panel(panel, project, state, current, may_act, panel_form),
@@ -334,7 +337,7 @@ def mine():
 def _seat(project: Project, panel: review.Panel) -> tuple[ReviewRound, PanelSeat]:
     """The signed-in panelist's seat on the panel's current round; 403 for anyone else."""
     permissions.require(current_user, panel.panelist, project)
-    round_ = review.current_round(project, panel.purpose)
+    round_ = queries.panel_round(project, panel.purpose)
     seat = review.seat_of(round_, current_user) if round_ is not None else None
     if seat is None:
         abort(403)
@@ -415,9 +418,8 @@ def _own_total(own: dict, criteria):
     return scoring.weighted_total({cid: s.value for cid, s in own.items()}, weights)
 
 
-def _score_page(project, round_, seat, bids, bid, form, *, submit_form=None):
+def _score_page(project, round_, seat, bids, bid, form, mine: dict, *, submit_form=None):
     criteria = project.bid_criteria
-    mine = queries.scores_of_seat(seat)
     position = bids.index(bid)
     complete = _complete_bids(bids, criteria, mine)
     return render_template(
@@ -449,12 +451,11 @@ def _declared_seat(project: Project, panel: review.Panel) -> tuple[ReviewRound, 
     return round_, seat
 
 
-def _scores_form(criteria, seat: PanelSeat, bid: Bid | None, *, posted: bool = False) -> ScoreForm:
-    """The scoring form of one bid (or of the outcome): what was posted, or else the panelist's
-    saved scores."""
+def _scores_form(criteria, saved: dict, *, posted: bool = False) -> ScoreForm:
+    """The scoring form of one bid (or of the outcome): what was posted, or else the panelist's saved
+    scores of it ({criterion id: Score})."""
     if posted:
         return ScoreForm.of(criteria)
-    saved = queries.scores_of_seat(seat).get(bid.id if bid is not None else None, {})
     return ScoreForm.of(criteria, formdata=None, data=ScoreForm.initial(criteria, saved))
 
 
@@ -468,21 +469,22 @@ def score(project_id: int, public_id: str):
     bid = next((b for b in bids if b.public_id == public_id), None)
     if bid is None:
         abort(404)
-    form = _scores_form(project.bid_criteria, seat, bid, posted=request.method == "POST")
+    mine = queries.scores_of_seat(seat)
+    form = _scores_form(project.bid_criteria, mine.get(bid.id, {}), posted=request.method == "POST")
     if attempt(form, lambda: review.save_scores(current_user, project, bid, form.to_data())):
         flash(_("已保存对「%(org)s」的评分。", org=bid.org.name), "success")
         position = bids.index(bid)
         if request.form.get("go") == "next" and position + 1 < len(bids):
             bid = bids[position + 1]
         return redirect(url_for(".score", project_id=project.id, public_id=bid.public_id))
-    return _score_page(project, round_, seat, bids, bid, form), form.status_code
+    return _score_page(project, round_, seat, bids, bid, form, mine), form.status_code
 
 
-def _outcome_page(project, round_, seat, form, *, submit_form=None):
+def _outcome_page(project, round_, seat, form, mine: dict, *, submit_form=None):
     """成效评估 for a panelist: what they judge — the completion report, spending against the budget,
-    the volunteers, a page of the progress posts — beside their scores, on one page."""
+    the volunteers, a page of the progress posts — beside their scores (``mine``), on one page."""
     criteria = project.outcome_criteria
-    own = queries.scores_of_seat(seat).get(None, {})
+    own = mine.get(None, {})
     page = max(request.args.get("page", 1, type=int), 1)
     return render_template(
         "review/outcome_score.html",
@@ -501,18 +503,24 @@ def _outcome_page(project, round_, seat, form, *, submit_form=None):
     )
 
 
+def _outcome_project(project_id: int) -> Project:
+    # The page names the host and scores on every criterion: both come with the project.
+    return _project_or_404(project_id, joinedload(Project.host_org), joinedload(Project.criteria))
+
+
 @bp.route("/review/projects/<int:project_id>/outcome/score", methods=["GET", "POST"])
 @login_required
 def outcome_score(project_id: int):
     """The outcome panelist's page: the evidence and a mark and comment per outcome criterion."""
     panel = outcome.OUTCOME_PANEL
-    project = _project_or_404(project_id)
+    project = _outcome_project(project_id)
     round_, seat = _declared_seat(project, panel)
-    form = _scores_form(project.outcome_criteria, seat, None, posted=request.method == "POST")
+    mine = queries.scores_of_seat(seat)
+    form = _scores_form(project.outcome_criteria, mine.get(None, {}), posted=request.method == "POST")
     if attempt(form, lambda: review.save_scores(current_user, project, None, form.to_data(), panel)):
         flash(_("已保存成效评估评分。"), "success")
         return redirect(url_for(".outcome_score", project_id=project.id))
-    return _outcome_page(project, round_, seat, form), form.status_code
+    return _outcome_page(project, round_, seat, form, mine), form.status_code
 
 
 @panel_route("/submit", methods=["POST"])
@@ -526,13 +534,14 @@ def submit(project_id: int, purpose: str):
     if attempt(form, lambda: review.submit_scores(current_user, project, panel)):
         flash(_("评分已提交，不能再修改。现在可以看到其他已提交评议人的评分。"), "success")
         return redirect(panelist_url(purpose, project.id))
+    mine = queries.scores_of_seat(seat)
     if purpose == "outcome":
-        scores = _scores_form(project.outcome_criteria, seat, None)
-        return _outcome_page(project, round_, seat, scores, submit_form=form), 422
+        scores = _scores_form(project.outcome_criteria, mine.get(None, {}))
+        return _outcome_page(project, round_, seat, scores, mine, submit_form=form), 422
     bids = valid_bids(project)
-    bid = _first_to_score(bids, project.bid_criteria, queries.scores_of_seat(seat))
-    scores = _scores_form(project.bid_criteria, seat, bid)
-    return _score_page(project, round_, seat, bids, bid, scores, submit_form=form), 422
+    bid = _first_to_score(bids, project.bid_criteria, mine)
+    scores = _scores_form(project.bid_criteria, mine.get(bid.id, {}))
+    return _score_page(project, round_, seat, bids, bid, scores, mine, submit_form=form), 422
 
 
 # -- the public award notice (公示) ---------------------------------------------------------------------
