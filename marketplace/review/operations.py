@@ -8,12 +8,13 @@ rest of the rules live here. Nothing commits.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import timedelta
 
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -41,7 +42,7 @@ MIN_PANEL = 3
 # -- the two uses of one panel ---------------------------------------------------------------------------
 
 
-class Panel:
+class Panel(ABC):
     """What one use of the panel mechanism (评议) decides for itself: what is judged, on which criteria,
     while the project is in which state, who manages the panel and who is recused. Seats, the
     declaration, independent scores, locking and reminders are the same code for every use. Bid
@@ -52,26 +53,27 @@ class Panel:
     manage: str  # the action that lets staff seat and remove panelists and remind them
     panelist: str  # the action of a seated panelist
 
-    def criteria(self, project: Project) -> list[Criterion]:
-        raise NotImplementedError
+    @abstractmethod
+    def criteria(self, project: Project) -> list[Criterion]: ...
 
+    @abstractmethod
     def items(self, project: Project) -> list[Bid | None]:
         """What every panelist scores on every criterion (None: the project itself)."""
-        raise NotImplementedError
 
-    def is_recused(self, user, project: Project) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def is_recused(self, user, project: Project) -> bool: ...
 
-    def recused_user_ids(self, project: Project):
-        raise NotImplementedError
+    @abstractmethod
+    def recused_user_ids(self, project: Project) -> Select: ...
 
+    @abstractmethod
     def recused_refusal(self, user=None) -> str:
         """Why ``user`` (None: the panelist reading it) may not sit on the panel."""
-        raise NotImplementedError
 
-    def declare_first(self) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def declare_first(self) -> str: ...
 
+    @abstractmethod
     def prepare(self, project: Project) -> None:
         """Called when the panel's first round opens."""
 
@@ -107,6 +109,9 @@ class BidPanel(Panel):
 
     def declare_first(self) -> str:
         return _("请先声明与各竞标方无利益冲突。")
+
+    def prepare(self, project: Project) -> None:
+        """Nothing: the bid criteria were posted with the project."""
 
 
 BID_PANEL = BidPanel()

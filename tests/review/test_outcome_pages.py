@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace import clock
+from marketplace.bids.models import Bid
 from marketplace.extensions import db
 from marketplace.hosting import operations as hosting
 from marketplace.hosting.models import Photo
@@ -332,3 +333,11 @@ def test_a_seat_of_the_bid_panel_is_not_found_on_the_outcome_panel(app):
         staff.post(f"/review/projects/{world.project.id}/outcome/seats/{seat.id}/remove").status_code == 404
     )
     assert len(review.current_round(world.project).seats) == 3
+
+
+def test_an_outcome_panelist_does_not_oversee_the_bids(app, world):
+    world.seat([world.evaluators[0]])
+    bids = db.session.scalars(select(Bid).where(Bid.project_id == world.project.id)).all()
+    client = signed_in(app, world.evaluators[0])
+    assert len(bids) == 2 and all(client.get(f"/bids/{bid.public_id}").status_code == 404 for bid in bids)
+    assert signed_in(app, world.staff).get(f"/bids/{bids[0].public_id}").status_code == 200
