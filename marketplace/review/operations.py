@@ -99,7 +99,7 @@ class BidPanel(Panel):
     def is_recused(self, user, project: Project) -> bool:
         return is_recused(user, project)
 
-    def recused_user_ids(self, project: Project):
+    def recused_user_ids(self, project: Project) -> Select:
         return recused_user_ids(project)
 
     def recused_refusal(self, user=None) -> str:

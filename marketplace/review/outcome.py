@@ -16,9 +16,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 
 from .. import audit, clock, permissions, settings
 from ..errors import DomainError
@@ -56,7 +58,10 @@ PROGRESS_PER_PAGE = 10
 
 
 def template_criteria() -> list[dict]:
-    return [{"name": str(n), "description": str(d), "weight": w} for n, d, w in OUTCOME_TEMPLATE]
+    """The template's criteria in the site's language: they are made for everyone to read, whoever's
+    request made them (the host's, whose completion report opens the panel)."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return [{"name": str(n), "description": str(d), "weight": w} for n, d, w in OUTCOME_TEMPLATE]
 
 
 class OutcomePanel(Panel):
@@ -76,7 +81,7 @@ class OutcomePanel(Panel):
     def is_recused(self, user, project: Project) -> bool:
         return is_recused_from_outcome(user, project)
 
-    def recused_user_ids(self, project: Project):
+    def recused_user_ids(self, project: Project) -> Select:
         return outcome_recused_user_ids(project)
 
     def recused_refusal(self, user=None) -> str:
