@@ -139,6 +139,7 @@ def _connect_receivers() -> None:
         review.open_review_round,  # close_bidding
         bids.tell_unconfirmed_bidders,  # close_bidding, fail: a bid never re-confirmed does not count
         review.finalise_notice,  # start_hosting
+        review.open_outcome_panel,  # complete: the outcome panel opens on the template's criteria
         review.withdraw_notice,  # cancel: the notice is withdrawn before
         volunteers.end_signups_with_project,  # cancel, approve_cancel: the shifts to come are off
         bids.tell_bidders_of_cancel,  # cancel, approve_cancel: the bidders hear of it

@@ -157,6 +157,14 @@ SETTINGS: dict[str, SettingSpec] = {
             minimum=1,
         ),
         SettingSpec(
+            "outcome_reminder_days",
+            int,
+            3,
+            _l("成效评估评分提醒（评价期结束前多少天）"),
+            _l("到时仍未提交评分的评估小组成员会收到一次提醒。"),
+            minimum=1,
+        ),
+        SettingSpec(
             "survey_min_responses",
             int,
             5,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import insert
@@ -14,15 +15,24 @@ from marketplace import clock
 from marketplace.credits import transcript as transcript_ops
 from marketplace.credits.models import CreditStatus
 from marketplace.extensions import db
+from marketplace.hosting.models import Photo, ProgressUpdate
 from marketplace.notify.models import Notification
 from marketplace.projects.models import Project
-from marketplace.volunteers.models import Training, TrainingAttendance
+from marketplace.volunteers.models import (
+    Attendance,
+    Position,
+    Shift,
+    Signup,
+    SignupStatus,
+    Training,
+    TrainingAttendance,
+)
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import CreditWorld, add_records
 from tests.credits.helpers import records_of as records_of_student
 from tests.projects.helpers import World
-from tests.review.helpers import ReviewWorld, awarded
+from tests.review.helpers import OutcomeWorld, ReviewWorld, awarded
 from tests.volunteers.helpers import HostingWorld
 
 STATEMENTS = 12
@@ -211,6 +221,63 @@ def _other_bids(world, n: int) -> None:
         _bids(world, world.open_project(title=f"第{i}期"), 2)
 
 
+def outcome_page(app) -> Page:
+    """成效评估, the panelist's page: the report, spending, volunteer totals (one aggregate) and a page
+    of the progress posts with their photos, whatever the number of posts and of shifts and their
+    volunteers (made directly: the project is past hosting)."""
+    world = OutcomeWorld()
+    world.seat(world.evaluators[:1])
+    position = Position(project_id=world.project.id, title="答疑志愿者")
+    db.session.add(position)
+
+    def grow(n):
+        for i in range(8 * n):
+            update = ProgressUpdate(
+                project_id=world.project.id, milestone=f"第{i}次活动", percent=50, body=""
+            )
+            update.photos = [Photo(stored_name=f"{i}-{k}", width=800, height=600) for k in range(2)]
+            db.session.add(update)
+        for i in range(n):
+            starts = clock.now() - timedelta(days=10, hours=3 * i)
+            shift = Shift(
+                position=position,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                place="图书馆",
+                capacity=2,
+                taken=2,
+                credit_hours=Decimal("2"),
+                attendance_confirmed_at=starts,
+            )
+            db.session.add(shift)
+            for student in world.students(2):
+                signup = Signup(shift=shift, user_id=student.id, status=SignupStatus.ACCEPTED)
+                signup.attendance = Attendance(checked_in_at=starts, credited_hours=Decimal("2"))
+                db.session.add(signup)
+        db.session.commit()
+
+    url = f"/review/projects/{world.project.id}/outcome/score"
+    return Page(signed_in(app, world.evaluators[0]), url, grow)
+
+
+def outcome_panel_page(app) -> Page:
+    """成效评估 for the staff: the criteria, the panel (one has submitted) and the evaluators they may
+    still seat, offered whole, each with the college the choice names."""
+    world = OutcomeWorld()
+    world.seat()
+    world.score(world.evaluators[0], 80, submit=True)
+    added = []
+
+    def grow(n):
+        _other_bids(world, n)
+        for _ in range(n):
+            factories.user(kind="faculty", roles=("evaluator",), college=factories.college())
+        added.append(n)
+
+    url = f"/review/projects/{world.project.id}/outcome"
+    return Page(signed_in(app, world.staff), url, grow, per_row=2, rows=lambda: sum(added))
+
+
 def award_notice(app) -> Page:
     world = awarded(ReviewWorld())
     return Page(signed_in(app, None), f"/projects/{world.project.id}/notice", lambda n: _other_bids(world, n))
@@ -304,6 +371,8 @@ PAGES = {
     "notifications": notifications,
     "verification page": verification_page,
     "review page": review_page,
+    "outcome page": outcome_page,
+    "outcome panel page": outcome_panel_page,
     "admin users": admin_users,
     "audit log": audit_log,
     "transcript": transcript,

@@ -4,7 +4,7 @@
 a bid after the deadline, a project in notice and one in hosting): the roles that may; every other
 role may not. The rows name objects of one world (``scene``), built through the real operations: a
 project in each stage of the lifecycle, bids from two clubs, a seated panel, an award notice, an
-accepted volunteer and a credit appeal. An action registered without a row fails
+outcome panel, an accepted volunteer and a credit appeal. An action registered without a row fails
 ``test_every_registered_action_has_a_row_in_the_matrix``.
 """
 
@@ -24,6 +24,7 @@ from marketplace.orgs.models import MemberRole
 from marketplace.projects import lifecycle
 from marketplace.projects.models import ProjectState
 from marketplace.review import operations as review
+from marketplace.review.outcome import OUTCOME_PANEL
 from marketplace.volunteers import positions, signups
 from marketplace.volunteers.models import Admission, Position, Shift
 from tests import factories
@@ -40,7 +41,7 @@ OTHER_MANAGER = "org manager, other org"  # manages club B, a rival bidder
 STAFF = "staff, posting union"
 RECUSED_STAFF = "staff, posting union, recused"  # also a member of club A
 OTHER_STAFF = "staff, other union"
-SEATED = "evaluator, seated"  # on the panel of the projects under review, declared
+SEATED = "evaluator, seated"  # on the panel of the projects under review and the evaluated one, declared
 UNSEATED = "evaluator, not seated"
 REVIEWER = "league reviewer"
 RECUSED_REVIEWER = "league reviewer, recused"  # a member of club A
@@ -121,6 +122,9 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("bid.edit", "sealed bid", {OWN_MANAGER}),
     # review and the notice
     ("review.panel", S.REVIEWING, {SEATED}),
+    ("review.panel", S.EVALUATING, NOBODY),  # its outcome panel is another panel
+    ("review.outcome_panel", S.EVALUATING, {SEATED}),
+    ("review.manage_outcome", S.EVALUATING, {STAFF}),  # the posting union's staff, not recused
     ("review.object", S.AWARD_NOTICE, STUDENTS_WHO_MAY_WRITE),
     ("review.decline", "notice", {OWN_MANAGER}),
     # credits (the league reviewers verify, by default)
@@ -163,6 +167,9 @@ class Scene(World):
         self.notice = review.award(
             self.staff, projects[S.AWARD_NOTICE], {"bid": bids[S.AWARD_NOTICE].public_id}
         )
+        db.session.commit()
+        review.assign_panelist(self.staff, projects[S.EVALUATING], {"user": panel[0].id}, OUTCOME_PANEL)
+        review.declare_no_conflict(panel[0], projects[S.EVALUATING], OUTCOME_PANEL)
         db.session.commit()
 
         projects[S.DRAFT] = self.draft()

@@ -22,7 +22,7 @@ from ..credits.models import CreditStatus
 from ..formatting import local_datetime
 from ..orgs.models import MemberRole, OrgKind
 from ..projects.models import FIELD_LABELS as PROJECT_FIELD_LABELS
-from ..projects.models import ProjectCategory, ProjectState
+from ..projects.models import CriterionPurpose, ProjectCategory, ProjectState
 from ..review.models import NoticeStatus, ObjectionStatus
 from ..volunteers.models import Admission, SignupStatus
 from ..volunteers.models import AppealStatus as NoShowAppealStatus
@@ -75,6 +75,7 @@ ACTIONS: dict[str, ActionLabel] = {
     "review.declare": A(_l("声明无利益冲突"), _l("就评审席位 %(subject)s 声明无利益冲突")),
     "review.conflict": A(_l("声明利益冲突"), _l("就评审席位 %(subject)s 声明有利益冲突并退出")),
     "review.submit": A(_l("提交评分"), _l("提交了评审席位 %(subject)s 的评分")),
+    "review.outcome_criteria": A(_l("修改成效评估标准"), _l("修改了项目 %(subject)s 的成效评估标准")),
     "review.award": A(_l("确定中标"), _l("确定中标并发布公示 %(subject)s")),
     "review.object": A(_l("提出异议"), _l("对评标结果提出了异议 %(subject)s")),
     "notice.finalize": A(_l("公示期满"), _l("公示 %(subject)s 期满生效")),
@@ -269,6 +270,7 @@ FIELDS: dict[tuple[str, str] | str, object] = {
     "file_sha256": _l("文件哈希"),
     "user": _l("评议人"),
     "round": _l("评审轮次"),
+    "purpose": _l("评审类别"),
     "bid": _l("标书"),
     "rank": _l("排名"),
     # hosting
@@ -338,6 +340,7 @@ FIELDS: dict[tuple[str, str] | str, object] = {
 # Values that are an enum's: (subject type, key) or key -> the enum, for its label.
 ENUM_VALUES: dict[tuple[str, str] | str, type[Enum]] = {
     "state": ProjectState,
+    "purpose": CriterionPurpose,
     "roles": SiteRole,
     "role": MemberRole,
     "admission": Admission,

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..orgs.models import Membership
 from ..permissions import Role
 from ..projects.lifecycle import effective_state, effective_state_in
-from ..projects.models import Project, ProjectState
+from ..projects.models import CriterionPurpose, Project, ProjectState
 from ..projects.recusal import is_recused, recused_pairs
 from ..review.models import PanelSeat, ReviewRound
 from ..timeutil import SCHOOL_TZ
@@ -45,13 +45,15 @@ def record_recusals(project: Project) -> None:
 
 
 def is_declared_panelist(user, project: Project) -> bool:
-    """On a review panel of the project, having declared no conflict of interest."""
+    """On a bid review panel of the project (not its outcome panel), having declared no conflict of
+    interest."""
     return (
         db.session.scalar(
             select(PanelSeat.id)
             .join(ReviewRound, ReviewRound.id == PanelSeat.round_id)
             .where(
                 ReviewRound.project_id == project.id,
+                ReviewRound.purpose == CriterionPurpose.BID,
                 PanelSeat.user_id == user.id,
                 PanelSeat.declared_at.is_not(None),
             )

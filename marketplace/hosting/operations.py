@@ -103,14 +103,34 @@ def _with_photos_and_author():
     return selectinload(ProgressUpdate.photos), joinedload(ProgressUpdate.author)
 
 
-def progress_updates(project: Project) -> list[ProgressUpdate]:
-    """The project's progress updates, newest first, with their photos and authors (two queries)."""
-    return db.session.scalars(
+def _newest_progress_first(project: Project):
+    return (
         select(ProgressUpdate)
-        .options(*_with_photos_and_author())
         .where(ProgressUpdate.project_id == project.id)
         .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
-    ).all()
+    )
+
+
+def progress_updates(project: Project) -> list[ProgressUpdate]:
+    """The project's progress updates, newest first, with their photos and authors (two queries)."""
+    return db.session.scalars(_newest_progress_first(project).options(*_with_photos_and_author())).all()
+
+
+def progress_page(project: Project, page: int, per_page: int) -> tuple[list[ProgressUpdate], bool]:
+    """Page ``page`` (from 1) of the project's progress updates, newest first, with their photos and
+    authors, and whether older ones follow: one query (the page's updates joined to their photos),
+    however many updates there are."""
+    found = (
+        db.session.scalars(
+            _newest_progress_first(project)
+            .options(joinedload(ProgressUpdate.photos), joinedload(ProgressUpdate.author))
+            .offset((page - 1) * per_page)
+            .limit(per_page + 1)
+        )
+        .unique()
+        .all()
+    )
+    return found[:per_page], len(found) > per_page
 
 
 def progress_editable_until(update: ProgressUpdate) -> datetime:

@@ -40,7 +40,7 @@ def home_for(user) -> Home:
     if Role.STAFF in roles:
         add(Shortcut(_l("学生会工作台"), _l("发榜、答疑、组织评审"), url_for("projects.staff")))
     if Role.EVALUATOR in roles:
-        add(Shortcut(_l("我的评审"), _l("声明利益冲突，逐份为标书评分"), url_for("review.mine")))
+        add(Shortcut(_l("我的评审"), _l("声明利益冲突，为标书和项目成效评分"), url_for("review.mine")))
     if Role.LEAGUE_REVIEWER in roles:
         add(Shortcut(_l("待审核项目"), _l("审核重大项目，批准取消申请"), url_for("projects.approvals")))
         add(Shortcut(_l("公示异议"), _l("处理同学对评标公示提出的异议"), url_for("review.objections")))

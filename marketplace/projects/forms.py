@@ -62,6 +62,18 @@ class CriterionForm(SubForm):
         return True
 
 
+def criteria_rows() -> FieldList:
+    """A form's criteria (评审标准): rows of name, description and weight."""
+    return FieldList(FormField(CriterionForm), min_entries=CRITERIA_ROWS, max_entries=MAX_CRITERIA)
+
+
+def pad_criteria(rows: FieldList) -> None:
+    """Leave blank rows to add criteria: at least ``CRITERIA_ROWS``, and always one spare."""
+    filled = sum(1 for row in rows.data if (row.get("name") or "").strip())
+    while len(rows) < min(max(CRITERIA_ROWS, filled + 1), MAX_CRITERIA):
+        rows.append_entry()
+
+
 class ProjectForm(Form):
     """编辑项目. ``version`` carries the project's version from the page the user started on, so a save
     from a stale tab is refused instead of overwriting someone else's change."""
@@ -90,7 +102,7 @@ class ProjectForm(Form):
         _l("志愿时长计入的学分类别"), coerce=_int_or_none, description=_l("第二课堂成绩单模块")
     )
     flagged_major = BooleanField(_l("标记为重大项目"))
-    criteria = FieldList(FormField(CriterionForm), min_entries=CRITERIA_ROWS, max_entries=MAX_CRITERIA)
+    criteria = criteria_rows()
     reason = TextAreaField(
         _l("变更说明"),
         [optional(), length(2000)],
@@ -148,10 +160,7 @@ class ProjectForm(Form):
         }
 
     def pad_criteria(self) -> None:
-        """Leave blank rows to add criteria: at least ``CRITERIA_ROWS``, and always one spare."""
-        filled = sum(1 for row in self.criteria.data if (row.get("name") or "").strip())
-        while len(self.criteria) < min(max(CRITERIA_ROWS, filled + 1), MAX_CRITERIA):
-            self.criteria.append_entry()
+        pad_criteria(self.criteria)
 
     @property
     def version_number(self) -> int | None:

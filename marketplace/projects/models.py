@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -210,9 +209,17 @@ class Project(db.Model):
     def bid_criteria(self) -> list[Criterion]:
         return [c for c in self.criteria if c.purpose == CriterionPurpose.BID]
 
+    @property
+    def outcome_criteria(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.purpose == CriterionPurpose.OUTCOME]
 
-class CriterionPurpose(enum.StrEnum):
-    """Criteria score bids (评标) or, later, outcomes (评价)."""
+
+class CriterionPurpose(LabelledEnum):
+    """What criteria, and the panel that applies them, judge: the bids (评标) or the project's outcome
+    once hosted (成效评估)."""
+
+    __labels__ = {"bid": _l("评标"), "outcome": _l("成效评估")}
+    __badges__ = {"bid": "text-bg-info", "outcome": "text-bg-primary"}
 
     BID = "bid"
     OUTCOME = "outcome"

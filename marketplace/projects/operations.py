@@ -69,8 +69,13 @@ def default_criteria() -> list[dict]:
     return [{"name": str(n), "description": str(d), "weight": w} for n, d, w in DEFAULT_CRITERIA]
 
 
-def _criteria_snapshot(project: Project) -> list[dict]:
-    return [{"name": c.name, "description": c.description, "weight": c.weight} for c in project.bid_criteria]
+def criteria_snapshot(project: Project, purpose: CriterionPurpose = CriterionPurpose.BID) -> list[dict]:
+    """The project's criteria of ``purpose`` as the forms and ``set_criteria`` take them."""
+    return [
+        {"name": c.name, "description": c.description, "weight": c.weight}
+        for c in project.criteria
+        if c.purpose == purpose
+    ]
 
 
 def _filled_criteria(criteria: list[dict]) -> list[dict]:
@@ -86,7 +91,8 @@ def _filled_criteria(criteria: list[dict]) -> list[dict]:
     ]
 
 
-def _check_criteria(criteria: list[dict]) -> None:
+def check_criteria(criteria: list[dict]) -> None:
+    """Criteria (评审标准) as a form sends them: at least one, whole weights of 1–100 summing to 100."""
     rows = [c for c in criteria if (c.get("name") or "").strip()]
     if not rows:
         raise DomainError(_("请至少填写一项评审标准。"), field="criteria")
@@ -116,11 +122,14 @@ def _check_fields(data: dict) -> None:
         raise DomainError(_("预算上限必须大于 0。"), field="budget_cap")
 
 
-def _set_criteria(project: Project, criteria: list[dict]) -> None:
-    for old in project.bid_criteria:
+def set_criteria(
+    project: Project, criteria: list[dict], purpose: CriterionPurpose = CriterionPurpose.BID
+) -> None:
+    """Replace the project's criteria of ``purpose`` (checked by ``check_criteria`` first)."""
+    for old in [c for c in project.criteria if c.purpose == purpose]:
         project.criteria.remove(old)
     for position, c in enumerate(_filled_criteria(criteria)):
-        project.criteria.append(Criterion(purpose=CriterionPurpose.BID, position=position, **c))
+        project.criteria.append(Criterion(purpose=purpose, position=position, **c))
 
 
 def create_draft(actor, data: dict) -> Project:
@@ -129,12 +138,12 @@ def create_draft(actor, data: dict) -> Project:
     if data["union_id"] not in permissions.staff_union_ids(actor):
         raise DomainError(_("只能以你所在的学生会（研究生会）名义发榜。"), field="union_id")
     _check_fields(data)
-    _check_criteria(data["criteria"])
+    check_criteria(data["criteria"])
     _check_dates(data, clock.now())
     project = Project(union_id=data["union_id"], created_by_id=actor.id, state=ProjectState.DRAFT)
     for name in PROJECT_FIELDS:
         setattr(project, name, data[name])
-    _set_criteria(project, data["criteria"])
+    set_criteria(project, data["criteria"])
     db.session.add(project)
     db.session.flush()
     audit.record(
@@ -159,7 +168,7 @@ def update_project(actor, project: Project, data: dict) -> Project:
     if project.state == ProjectState.OPEN and not reason:
         raise DomainError(_("竞标期间修改项目，请填写变更说明，竞标方会看到它。"), field="reason")
     _check_fields(data)
-    _check_criteria(data["criteria"])
+    check_criteria(data["criteria"])
     now = clock.now()
     changes = {
         name: [getattr(project, name), data[name]]
@@ -167,15 +176,15 @@ def update_project(actor, project: Project, data: dict) -> Project:
         if getattr(project, name) != data[name]
     }
     criteria = _filled_criteria(data["criteria"])
-    if _criteria_snapshot(project) != criteria:
-        changes["criteria"] = [_criteria_snapshot(project), criteria]
+    if criteria_snapshot(project) != criteria:
+        changes["criteria"] = [criteria_snapshot(project), criteria]
     if not changes:
         return project
     _check_dates(data, now, new_deadline="bid_deadline" in changes or project.state == ProjectState.DRAFT)
     for name in PROJECT_FIELDS:
         setattr(project, name, data[name])
     if "criteria" in changes:
-        _set_criteria(project, data["criteria"])
+        set_criteria(project, data["criteria"])
     if project.state == ProjectState.OPEN:
         _record_change(actor, project, changes, reason, now)
     else:
@@ -236,7 +245,7 @@ def publish(actor, project: Project) -> None:
         },
         clock.now(),
     )
-    _check_criteria(_criteria_snapshot(project))
+    check_criteria(criteria_snapshot(project))
     lifecycle.apply(project, "submit" if project.is_major else "publish", actor)
 
 
@@ -269,7 +278,7 @@ def repost(actor, failed: Project) -> Project:
     copy.bid_deadline = (now + timedelta(days=14)).replace(second=0, microsecond=0)
     copy.hosting_starts_on = (copy.bid_deadline + timedelta(days=7)).date()
     copy.hosting_ends_on = copy.hosting_starts_on + span
-    _set_criteria(copy, _criteria_snapshot(failed))
+    set_criteria(copy, criteria_snapshot(failed))
     db.session.add(copy)
     db.session.flush()
     audit.record(actor, "project.repost", copy, before={"from": failed.id}, project_id=copy.id)

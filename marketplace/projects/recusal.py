@@ -1,15 +1,17 @@
 """Recusal (回避): who is kept out of a project.
 
 Anyone whose membership of a bidding organization is active on the deadline's date is recused: they
-neither see the project's bids nor sit on its panel, approve it or rule on it. Only models are read
-here, so the policy (``projects.rules``), bid sealing and the review can all ask.
+neither see the project's bids nor sit on its panel, approve it or rule on it. The outcome panel
+(成效评估) keeps out, besides, whoever joined the host organization after that date: they were not
+bound by the first rule, yet judge their own organization's work. Only models are read here, so the
+policy (``projects.rules``, ``review.rules``), bid sealing and the review can all ask.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, and_, exists, or_, select
 
 from ..bids.models import Bid, BidStatus
 from ..extensions import db
@@ -27,10 +29,13 @@ def _bidding_orgs(project: Project) -> Select:
     return select(Bid.org_id).where(Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED)
 
 
+def _member_of_a_bidder(project: Project):
+    """SQL condition on Membership: of a bidding organization, active on the deadline's date."""
+    return and_(Membership.org_id.in_(_bidding_orgs(project)), Membership.active_on(deadline_day(project)))
+
+
 def _recused(project: Project, *columns) -> Select:
-    return select(*columns).where(
-        Membership.org_id.in_(_bidding_orgs(project)), Membership.active_on(deadline_day(project))
-    )
+    return select(*columns).where(_member_of_a_bidder(project))
 
 
 def recused_pairs(project: Project) -> list[tuple[int, int]]:
@@ -50,11 +55,28 @@ def is_recused(user, project: Project) -> bool:
         return False
     # Asked by several permission checks on a page: one statement each.
     return db.session.scalar(
-        select(
-            exists().where(
-                Membership.user_id == user.id,
-                Membership.org_id.in_(_bidding_orgs(project)),
-                Membership.active_on(deadline_day(project)),
-            )
-        )
+        select(exists().where(Membership.user_id == user.id, _member_of_a_bidder(project)))
+    )
+
+
+def _recused_from_outcome(project: Project):
+    """SQL condition on Membership: recused from the project, or a membership of its host that began
+    after the deadline's date."""
+    joined_host_late = and_(
+        Membership.org_id == project.host_org_id, Membership.starts_on > deadline_day(project)
+    )
+    return or_(_member_of_a_bidder(project), joined_host_late)
+
+
+def outcome_recused_user_ids(project: Project) -> Select:
+    """The ids of those kept off the project's outcome panel (成效评估回避), as a subquery to filter by."""
+    return select(Membership.user_id).where(_recused_from_outcome(project))
+
+
+def is_recused_from_outcome(user, project: Project) -> bool:
+    """Recused from the project, or a member of its host who joined after the bidding deadline's date."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(
+        select(exists().where(Membership.user_id == user.id, _recused_from_outcome(project)))
     )

@@ -1,4 +1,5 @@
-"""The periodic step: persist due transitions and send deadline reminders (every minute).
+"""The periodic step: persist due transitions and send deadline and outcome panel reminders (every
+minute).
 
 ``flask --app marketplace tick`` runs the same step by hand.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from huey import crontab
 
 from ..queue import periodic_task
+from ..review.outcome import send_reminders as send_outcome_reminders
 from ..volunteers.tasks import tick as volunteers_tick
 from .lifecycle import run_due_transitions
 from .operations import send_deadline_reminders
@@ -17,6 +19,7 @@ def tick() -> dict:
     return {
         "transitions": run_due_transitions(),
         "deadline_reminders": send_deadline_reminders(),
+        "outcome_reminders": send_outcome_reminders(),
         **volunteers_tick(),
     }
 

@@ -1,5 +1,6 @@
-"""Forms of the review pages (评标与公示): forming the panel, declaring, scoring one bid, awarding,
-objecting and ruling. Buttons that carry only a reason or nothing reuse the project forms."""
+"""Forms of the review pages (评标、成效评估与公示): forming the panel, the outcome criteria, declaring,
+scoring one bid (or the outcome), awarding, objecting and ruling. Buttons that carry only a reason or
+nothing reuse the project forms."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField, ValidationError
 
 from ..forms import Form, IntegerField, length, number_range, optional, required
+from ..projects.forms import criteria_rows, pad_criteria
 
 
 def _int_or_none(value):
@@ -22,6 +24,18 @@ class PanelistForm(Form):
         self.user.choices = [("", _l("请选择评议人"))] + [
             (u.id, f"{u.name}（{u.college.name}）" if u.college else u.name) for u in candidates
         ]
+
+
+class OutcomeCriteriaForm(Form):
+    """成效评估标准: the project's outcome criteria, editable until the panel starts."""
+
+    criteria = criteria_rows()
+
+    def pad_criteria(self) -> None:
+        pad_criteria(self.criteria)
+
+    def to_data(self) -> dict:
+        return {"criteria": self.criteria.data}
 
 
 class DeclarationForm(Form):
@@ -51,8 +65,22 @@ class DeclarationForm(Form):
             raise ValidationError(_l("请简要说明利益冲突的情况。"))
 
 
+class OutcomeDeclarationForm(DeclarationForm):
+    """The outcome panel's declaration: about the host, whose work is judged."""
+
+    conflict = RadioField(
+        _l("利益冲突声明"),
+        [required()],
+        choices=[
+            ("no", _l("我与承办方无利益冲突")),
+            ("yes", _l("我与承办方有利益冲突，申请回避")),
+        ],
+        default="no",
+    )
+
+
 class ScoreForm(Form):
-    """One bid's scores: for each criterion a 0–100 mark (field ``c<id>``) and a comment
+    """One bid's (or the outcome's) scores: for each criterion a 0–100 mark (field ``c<id>``) and a comment
     (``c<id>_comment``). The fields follow the project's criteria, so the class is made per project."""
 
     criteria: tuple = ()
@@ -74,7 +102,7 @@ class ScoreForm(Form):
 
     @staticmethod
     def initial(criteria, saved: dict) -> dict:
-        """Form data from a panelist's saved scores of one bid ({criterion id: Score})."""
+        """Form data from a panelist's saved scores of one bid or the outcome ({criterion id: Score})."""
         data = {}
         for c in criteria:
             if c.id in saved:

@@ -1,12 +1,12 @@
-"""Panels, criteria and independent scores (评议): one mechanism for bid review (评标) and, later,
-outcome evaluation (评价); and the award notice (公示) with its objections (异议)."""
+"""Panels, criteria and independent scores (评议): one mechanism for bid review (评标) and outcome
+evaluation (成效评估); and the award notice (公示) with its objections (异议)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import LabelledEnum
@@ -63,6 +63,15 @@ class Score(db.Model):
     __tablename__ = "score"
     __table_args__ = (
         UniqueConstraint("seat_id", "bid_id", "criterion_id"),
+        # The constraint above holds NULLs distinct, so an outcome score (no bid) needs its own.
+        Index(
+            "uq_score_outcome",
+            "seat_id",
+            "criterion_id",
+            unique=True,
+            postgresql_where=text("bid_id IS NULL"),
+            sqlite_where=text("bid_id IS NULL"),
+        ),
         CheckConstraint("value >= 0 AND value <= 100", name="value_in_range"),
     )
 
@@ -72,6 +81,11 @@ class Score(db.Model):
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"))
     value: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
+
+    @classmethod
+    def of_bid(cls, bid_id: int | None):
+        """SQL condition: a score of this bid (None: of the outcome; ``= NULL`` would match nothing)."""
+        return cls.bid_id.is_(None) if bid_id is None else cls.bid_id == bid_id
 
 
 class NoticeStatus(LabelledEnum):

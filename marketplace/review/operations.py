@@ -1,4 +1,5 @@
 """评标 and 公示: forming panels, independent scoring, the award, objections, declining and passing on.
+The panel's operations serve the outcome panel (成效评估) too, given its ``Panel`` (``review.outcome``).
 
 State changes go through projects.lifecycle.apply; a notice's and an objection's status through their
 tables (``NOTICE_TRANSITIONS``, ``OBJECTION_TRANSITIONS``) and ``move_notice``/``move_objection``. The
@@ -7,12 +8,13 @@ rest of the rules live here. Nothing commits.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import timedelta
 
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -26,7 +28,7 @@ from ..extensions import db
 from ..notify import operations as notify
 from ..orgs.queries import managers_of, union_staff
 from ..projects import lifecycle
-from ..projects.models import CriterionPurpose, Project, ProjectState
+from ..projects.models import Criterion, CriterionPurpose, Project, ProjectState
 from ..projects.recusal import is_recused, recused_user_ids
 from ..statuses import StatusTable, ruled
 from ..urls import path_for
@@ -35,6 +37,84 @@ from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, Panel
 from .window import active_notice
 
 MIN_PANEL = 3
+
+
+# -- the two uses of one panel ---------------------------------------------------------------------------
+
+
+class Panel(ABC):
+    """What one use of the panel mechanism (评议) decides for itself: what is judged, on which criteria,
+    while the project is in which state, who manages the panel and who is recused. Seats, the
+    declaration, independent scores, locking and reminders are the same code for every use. Bid
+    review (评标) is ``BID_PANEL`` below; the outcome panel (成效评估) is ``review.outcome.OUTCOME_PANEL``."""
+
+    purpose: CriterionPurpose
+    state: ProjectState  # the panel sits while the project is in this state
+    manage: str  # the action that lets staff seat and remove panelists and remind them
+    panelist: str  # the action of a seated panelist
+
+    @abstractmethod
+    def criteria(self, project: Project) -> list[Criterion]: ...
+
+    @abstractmethod
+    def items(self, project: Project) -> list[Bid | None]:
+        """What every panelist scores on every criterion (None: the project itself)."""
+
+    @abstractmethod
+    def is_recused(self, user, project: Project) -> bool: ...
+
+    @abstractmethod
+    def recused_user_ids(self, project: Project) -> Select: ...
+
+    @abstractmethod
+    def recused_refusal(self, user=None) -> str:
+        """Why ``user`` (None: the panelist reading it) may not sit on the panel."""
+
+    @abstractmethod
+    def declare_first(self) -> str: ...
+
+    @abstractmethod
+    def prepare(self, project: Project) -> None:
+        """Called when the panel's first round opens."""
+
+    def link(self, project: Project) -> str:
+        """Where a panelist's invitation and reminders lead (the panelist lands on their own page)."""
+        return path_for("review.overview", project_id=project.id, purpose=self.purpose.value)
+
+
+class BidPanel(Panel):
+    """评标: the valid bids, on the project's bid criteria, while it is 评标中."""
+
+    purpose = CriterionPurpose.BID
+    state = ProjectState.REVIEWING
+    manage = "project.award"
+    panelist = "review.panel"
+
+    def criteria(self, project: Project) -> list[Criterion]:
+        return project.bid_criteria
+
+    def items(self, project: Project) -> list[Bid | None]:
+        return valid_bids(project)
+
+    def is_recused(self, user, project: Project) -> bool:
+        return is_recused(user, project)
+
+    def recused_user_ids(self, project: Project) -> Select:
+        return recused_user_ids(project)
+
+    def recused_refusal(self, user=None) -> str:
+        if user is None:
+            return _("你所在组织参与了竞标，须回避本项目。")
+        return _("%(name)s 所在组织参与了竞标，须回避本项目。", name=user.name)
+
+    def declare_first(self) -> str:
+        return _("请先声明与各竞标方无利益冲突。")
+
+    def prepare(self, project: Project) -> None:
+        """Nothing: the bid criteria were posted with the project."""
+
+
+BID_PANEL = BidPanel()
 
 
 # -- rounds and panels ---------------------------------------------------------------------------------
@@ -74,24 +154,31 @@ def open_round(project: Project, purpose: CriterionPurpose = CriterionPurpose.BI
     return round_
 
 
-def _require_reviewing(project: Project) -> ReviewRound:
+def sitting_round(project: Project, panel: Panel = BID_PANEL) -> ReviewRound:
+    """The panel's current round, with the project locked and in the state the panel sits in.
+    A project that reached that state before the panel existed gets its first round now."""
     lifecycle.lock(project)
     lifecycle.catch_up(project)
-    if project.state != ProjectState.REVIEWING:
+    if project.state != panel.state:
         raise lifecycle.IllegalTransition(project.state, "review")
-    round_ = current_round(project)
+    round_ = current_round(project, panel.purpose)
     if round_ is None:
-        round_ = open_round(project)
+        round_ = open_round(project, panel.purpose)
+        panel.prepare(project)
     return round_
 
 
-def is_seated(user, project: Project) -> bool:
-    """On a panel of the project, in any round."""
+def is_seated(user, project: Project, purpose: CriterionPurpose = CriterionPurpose.BID) -> bool:
+    """On a panel of the project for ``purpose``, in any round."""
     return (
         db.session.scalar(
             select(PanelSeat.id)
             .join(ReviewRound, ReviewRound.id == PanelSeat.round_id)
-            .where(ReviewRound.project_id == project.id, PanelSeat.user_id == user.id)
+            .where(
+                ReviewRound.project_id == project.id,
+                ReviewRound.purpose == purpose,
+                PanelSeat.user_id == user.id,
+            )
             .limit(1)
         )
         is not None
@@ -102,23 +189,23 @@ def seat_of(round_: ReviewRound, user) -> PanelSeat | None:
     return next((s for s in round_.seats if s.user_id == getattr(user, "id", None)), None)
 
 
-def eligible_panelists(project: Project) -> list[User]:
+def eligible_panelists(project: Project, panel: Panel = BID_PANEL) -> list[User]:
     """Evaluators who are not recused from the project (candidates for its panel): one statement,
     whatever the number of evaluators or of the bidding organizations' members."""
     evaluators = db.session.scalars(
         select(User)
-        .where(User.site_roles.any(role=SiteRole.EVALUATOR), User.id.not_in(recused_user_ids(project)))
+        .where(User.site_roles.any(role=SiteRole.EVALUATOR), User.id.not_in(panel.recused_user_ids(project)))
         .options(joinedload(User.college))  # the choices name each evaluator's college
         .order_by(User.name)
     ).all()
     return [u for u in evaluators if u.is_active and not u.is_read_only]
 
 
-def assign_panelist(actor, project: Project, data: dict) -> PanelSeat:
+def assign_panelist(actor, project: Project, data: dict, panel: Panel = BID_PANEL) -> PanelSeat:
     """Seat the evaluator whose id is ``data["user"]`` on the current round — until every panelist
     has submitted: nobody joins a panel whose scores are out."""
-    round_ = _require_reviewing(project)
-    permissions.require(actor, "project.award", project)
+    round_ = sitting_round(project, panel)
+    permissions.require(actor, panel.manage, project)
     if panel_complete(round_):
         raise DomainError(_("评审组全部成员已提交评分，不能再添加评议人。"))
     user = db.session.get(User, data["user"]) if data.get("user") else None
@@ -126,8 +213,8 @@ def assign_panelist(actor, project: Project, data: dict) -> PanelSeat:
         raise DomainError(_("请选择评议人。"), field="user")
     if not user.has_role(SiteRole.EVALUATOR) or not user.is_active:
         raise DomainError(_("只能选择评议会成员（评议人）。"), field="user")
-    if is_recused(user, project):
-        raise DomainError(_("%(name)s 所在组织参与了竞标，须回避本项目。", name=user.name), field="user")
+    if panel.is_recused(user, project):
+        raise DomainError(panel.recused_refusal(user), field="user")
     if seat_of(round_, user) is not None:
         raise DomainError(_("%(name)s 已在评审组中。", name=user.name), field="user")
     seat = PanelSeat(round_id=round_.id, user_id=user.id, assigned_by_id=actor.id, assigned_at=clock.now())
@@ -139,46 +226,52 @@ def assign_panelist(actor, project: Project, data: dict) -> PanelSeat:
         raise DomainError(_("%(name)s 已在评审组中。", name=user.name), field="user") from None
     db.session.refresh(round_)
     audit.record(
-        actor, "review.assign", seat, after={"user": user.id, "round": round_.number}, project_id=project.id
+        actor,
+        "review.assign",
+        seat,
+        after={"user": user.id, "round": round_.number, "purpose": panel.purpose.value},
+        project_id=project.id,
     )
     notify.send(
         user,
         "review.panel_assigned",
-        link=path_for("review.overview", project_id=project.id),
+        link=panel.link(project),
         project=project,
+        purpose=panel.purpose.value,
     )
     return seat
 
 
-def remove_panelist(actor, project: Project, seat: PanelSeat) -> None:
-    _require_reviewing(project)
-    permissions.require(actor, "project.award", project)
+def remove_panelist(actor, project: Project, seat: PanelSeat, panel: Panel = BID_PANEL) -> None:
+    sitting_round(project, panel)
+    permissions.require(actor, panel.manage, project)
     if seat.submitted_at is not None:
         raise DomainError(_("已提交评分的评议人不能移出评审组。"))
     audit.record(actor, "review.unassign", seat, before={"user": seat.user_id}, project_id=project.id)
     db.session.delete(seat)
 
 
-def declare_no_conflict(user, project: Project) -> PanelSeat:
-    """利益冲突声明: before seeing any bid, the panelist declares having no conflict of interest."""
-    round_ = _require_reviewing(project)
-    permissions.require(user, "review.panel", project)
+def declare_no_conflict(user, project: Project, panel: Panel = BID_PANEL) -> PanelSeat:
+    """利益冲突声明: before seeing anything of what is judged, the panelist declares having no conflict
+    of interest."""
+    round_ = sitting_round(project, panel)
+    permissions.require(user, panel.panelist, project)
     seat = seat_of(round_, user)
     if seat is None:
         abort(403)
-    if is_recused(user, project):
-        raise DomainError(_("你所在组织参与了竞标，须回避本项目。"))
+    if panel.is_recused(user, project):
+        raise DomainError(panel.recused_refusal())
     if seat.declared_at is None:
         seat.declared_at = clock.now()
         audit.record(user, "review.declare", seat, project_id=project.id)
     return seat
 
 
-def declare_conflict(user, project: Project, data: dict) -> None:
+def declare_conflict(user, project: Project, data: dict, panel: Panel = BID_PANEL) -> None:
     """The panelist has a conflict (``data["reason"]``): they leave the panel, and the staff are told
     to name another."""
-    round_ = _require_reviewing(project)
-    permissions.require(user, "review.panel", project)
+    round_ = sitting_round(project, panel)
+    permissions.require(user, panel.panelist, project)
     reason = data.get("reason")
     seat = seat_of(round_, user)
     if seat is None:
@@ -189,50 +282,57 @@ def declare_conflict(user, project: Project, data: dict) -> None:
     db.session.delete(seat)
 
 
-def _declared_seat(user, project: Project) -> tuple[ReviewRound, PanelSeat]:
-    round_ = _require_reviewing(project)
-    permissions.require(user, "review.panel", project)
+def _declared_seat(user, project: Project, panel: Panel) -> tuple[ReviewRound, PanelSeat]:
+    round_ = sitting_round(project, panel)
+    permissions.require(user, panel.panelist, project)
     seat = seat_of(round_, user)
     if seat is None:
         abort(403)
     if seat.declared_at is None:
-        raise DomainError(_("请先声明与各竞标方无利益冲突。"))
+        raise DomainError(panel.declare_first())
+    # Memberships change: one begun since the declaration (joining the host, say) still recuses.
+    if panel.is_recused(user, project):
+        raise DomainError(panel.recused_refusal())
     return round_, seat
 
 
-def save_scores(user, project: Project, bid: Bid, values: dict[int, tuple[int, str]]) -> None:
-    """Save (until submitted) one panelist's scores of one bid: {criterion id: (0–100, comment)}."""
-    _round, seat = _declared_seat(user, project)
+def save_scores(
+    user, project: Project, bid: Bid | None, values: dict[int, tuple[int, str]], panel: Panel = BID_PANEL
+) -> None:
+    """Save (until submitted) one panelist's scores of one bid (None: of the outcome):
+    {criterion id: (0–100, comment)}."""
+    _round, seat = _declared_seat(user, project, panel)
     if seat.submitted_at is not None:
         raise DomainError(_("评分已提交，不能再修改。"))
-    if bid.id not in {b.id for b in valid_bids(project)}:
+    bid_id = bid.id if bid is not None else None
+    if bid_id not in {item.id if item is not None else None for item in panel.items(project)}:
         raise DomainError(_("这份标书不在评审范围内。"))
-    criteria = {c.id: c for c in project.bid_criteria}
+    criteria = {c.id: c for c in panel.criteria(project)}
     existing = {
         s.criterion_id: s
-        for s in db.session.scalars(select(Score).where(Score.seat_id == seat.id, Score.bid_id == bid.id))
+        for s in db.session.scalars(select(Score).where(Score.seat_id == seat.id, Score.of_bid(bid_id)))
     }
     for criterion_id, (value, comment) in values.items():
         if criterion_id not in criteria:
             raise DomainError(_("评审标准有误，请刷新页面。"))
         if not isinstance(value, int) or not 0 <= value <= 100:
             raise DomainError(_("分数应为 0 到 100 之间的整数。"), field=f"c{criterion_id}")
-        score = existing.get(criterion_id) or Score(seat_id=seat.id, bid_id=bid.id, criterion_id=criterion_id)
+        score = existing.get(criterion_id) or Score(seat_id=seat.id, bid_id=bid_id, criterion_id=criterion_id)
         score.value, score.comment = value, (comment or "").strip()
         db.session.add(score)
 
 
-def missing_scores(seat: PanelSeat, project: Project) -> int:
+def missing_scores(seat: PanelSeat, project: Project, panel: Panel = BID_PANEL) -> int:
     scored = db.session.scalar(select(func.count()).select_from(Score).where(Score.seat_id == seat.id))
-    return len(valid_bids(project)) * len(project.bid_criteria) - scored
+    return len(panel.items(project)) * len(panel.criteria(project)) - scored
 
 
-def submit_scores(user, project: Project) -> None:
-    """提交评分: every bid scored on every criterion; locked from now on."""
-    _round, seat = _declared_seat(user, project)
+def submit_scores(user, project: Project, panel: Panel = BID_PANEL) -> None:
+    """提交评分: everything scored on every criterion; locked from now on."""
+    _round, seat = _declared_seat(user, project, panel)
     if seat.submitted_at is not None:
         return
-    missing = missing_scores(seat, project)
+    missing = missing_scores(seat, project, panel)
     if missing > 0:
         raise DomainError(_("还有 %(n)s 项未评分，请全部评完再提交。", n=missing))
     seat.submitted_at = clock.now()
@@ -249,18 +349,24 @@ def panel_complete(round_: ReviewRound) -> bool:
     return seated >= MIN_PANEL and done == seated
 
 
-def remind(actor, project: Project) -> int:
-    round_ = _require_reviewing(project)
-    permissions.require(actor, "project.award", project)
+def remind_seat(seat: PanelSeat, project: Project, panel: Panel) -> None:
+    """Tell a panelist who has not submitted that the panel waits for them (评分提醒)."""
+    seat.reminded_at = clock.now()
+    notify.send(
+        seat.user,
+        "review.reminder",
+        link=panel.link(project),
+        project=project,
+        purpose=panel.purpose.value,
+    )
+
+
+def remind(actor, project: Project, panel: Panel = BID_PANEL) -> int:
+    round_ = sitting_round(project, panel)
+    permissions.require(actor, panel.manage, project)
     waiting = [s for s in round_.seats if s.submitted_at is None]
     for seat in waiting:
-        seat.reminded_at = clock.now()
-        notify.send(
-            seat.user,
-            "review.reminder",
-            link=path_for("review.overview", project_id=project.id),
-            project=project,
-        )
+        remind_seat(seat, project, panel)
     return len(waiting)
 
 
@@ -357,7 +463,7 @@ def _notify_result(project: Project, notice: AwardNotice, entry) -> None:
 def award(actor, project: Project, data: dict) -> AwardNotice:
     """定标: award the top bid (``data["bid"]``, its public id), or another with a written
     ``justification``, and publish the notice."""
-    round_ = _require_reviewing(project)
+    round_ = sitting_round(project)
     permissions.require(actor, "project.award", project)
     bid = db.session.scalar(select(Bid).where(Bid.project_id == project.id, Bid.public_id == data.get("bid")))
     if bid is None:

@@ -12,12 +12,13 @@ from ..accounts.models import User
 from ..bids.models import Bid
 from ..extensions import db
 from ..projects.lifecycle import effective_state_column
-from ..projects.models import Project
+from ..projects.models import CriterionPurpose, Project
 from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, PanelSeat, ReviewRound, Score
 
 
 def panels_of(user) -> Select:
-    """Rows of (PanelSeat with its round, Project, effective state): the user's seats, newest first."""
+    """Rows of (PanelSeat with its round, Project, effective state): the user's seats on bid review
+    and outcome panels (the round's ``purpose`` tells which), newest first."""
     return (
         select(PanelSeat, Project, effective_state_column())
         .join(PanelSeat.round)
@@ -28,17 +29,35 @@ def panels_of(user) -> Select:
     )
 
 
-def scores_of_seat(seat: PanelSeat) -> dict[int, dict[int, Score]]:
-    """{bid id: {criterion id: Score}} for one panelist's seat."""
+def panel_round(project: Project, purpose: CriterionPurpose) -> ReviewRound | None:
+    """The panel's current round with its seats, in one statement (a panelist's pages ask it)."""
+    newest = (
+        select(ReviewRound.id)
+        .where(ReviewRound.project_id == project.id, ReviewRound.purpose == purpose)
+        .order_by(ReviewRound.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        db.session.scalars(
+            select(ReviewRound).where(ReviewRound.id == newest).options(joinedload(ReviewRound.seats))
+        )
+        .unique()
+        .one_or_none()
+    )
+
+
+def scores_of_seat(seat: PanelSeat) -> dict[int | None, dict[int, Score]]:
+    """{bid id (None: the outcome): {criterion id: Score}} for one panelist's seat."""
     found: dict[int, dict[int, Score]] = {}
     for score in db.session.scalars(select(Score).where(Score.seat_id == seat.id)):
         found.setdefault(score.bid_id, {})[score.criterion_id] = score
     return found
 
 
-def others_scores(round_: ReviewRound, bid: Bid, seat: PanelSeat) -> dict[int, dict[int, Score]]:
-    """{seat id: {criterion id: Score}}: the other panelists' submitted scores of one bid. Only for a
-    panelist who may see them (review.operations.can_see_others_scores)."""
+def others_scores(round_: ReviewRound, bid: Bid | None, seat: PanelSeat) -> dict[int, dict[int, Score]]:
+    """{seat id: {criterion id: Score}}: the other panelists' submitted scores of one bid (None: of the
+    outcome). Only for a panelist who may see them (review.operations.can_see_others_scores)."""
     found: dict[int, dict[int, Score]] = {}
     for score in db.session.scalars(
         select(Score)
@@ -47,7 +66,7 @@ def others_scores(round_: ReviewRound, bid: Bid, seat: PanelSeat) -> dict[int, d
             PanelSeat.round_id == round_.id,
             PanelSeat.id != seat.id,
             PanelSeat.submitted_at.is_not(None),
-            Score.bid_id == bid.id,
+            Score.of_bid(bid.id if bid is not None else None),
         )
     ):
         found.setdefault(score.seat_id, {})[score.criterion_id] = score

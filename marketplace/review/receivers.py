@@ -3,7 +3,7 @@ the app factory connects them)."""
 
 from __future__ import annotations
 
-from . import operations
+from . import operations, outcome
 
 
 def open_review_round(project, *, action, **_) -> None:
@@ -20,3 +20,9 @@ def finalise_notice(project, *, action, actor, reason, **_) -> None:
 def withdraw_notice(project, *, action, actor, reason, **_) -> None:
     if action == "cancel":
         operations.withdraw_notice(project, actor, reason)
+
+
+def open_outcome_panel(project, *, action, **_) -> None:
+    """The completion report is in (评价中): the outcome panel opens, for the staff to seat."""
+    if action == "complete":
+        outcome.open_panel(project)

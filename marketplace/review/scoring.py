@@ -1,7 +1,8 @@
 """Aggregating a panel's scores, exactly.
 
-A panelist's total for a bid is Σ(score × weight) / 100. A bid's score is the mean of its panelists'
-totals, dropping the single highest and lowest when five or more scored. Everything is a Fraction, so
+A panelist's total for a bid (or for a project's outcome) is Σ(score × weight) / 100. A bid's (an
+outcome's) score is the mean of its panelists' totals, dropping the single highest and lowest when
+five or more scored. Everything is a Fraction, so
 equal scores are equal (no float noise), and ties are real ties that the published draw breaks:
 lower requested budget first, then ``draw.draw_key(seed, public_id)`` ascending.
 """
@@ -80,6 +81,21 @@ class RankedBid:
 
 def submitted_seats(round_: ReviewRound) -> list[PanelSeat]:
     return [s for s in round_.seats if s.submitted_at is not None]
+
+
+def outcome_totals(round_: ReviewRound, criteria) -> dict[int, Fraction]:
+    """Each submitted panelist's weighted total of the outcome (成效评估), by user id: one query."""
+    weights = {c.id: c.weight for c in criteria}
+    seats = {s.id: s for s in submitted_seats(round_)}
+    values: dict[int, dict[int, int]] = defaultdict(dict)
+    if seats:
+        for score in db.session.scalars(select(Score).where(Score.seat_id.in_(seats), Score.of_bid(None))):
+            values[score.seat_id][score.criterion_id] = score.value
+    return {
+        seats[seat_id].user_id: weighted_total(values[seat_id], weights)
+        for seat_id in seats
+        if weights.keys() <= values[seat_id].keys()
+    }
 
 
 def rank(round_: ReviewRound, project) -> list[RankedBid]:

@@ -1,6 +1,6 @@
 """What the volunteer pages read: the open shifts, a project's positions, a student's sign-ups and
-no-show records, a host's pending appeals, a shift's roster and its extras, and whether a host has
-accepted a student (who may then see the student's phone number).
+no-show records, a host's pending appeals, a shift's roster and its extras, whether a host has
+accepted a student (who may then see the student's phone number), and a project's volunteer totals.
 
 Each list loads what its rows show (position, project, requirements, user) in the same query or one
 more, so a page issues the same number of queries however long it is.
@@ -8,9 +8,11 @@ more, so a page issues the same number of queries however long it is.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, exists, func, not_, or_, select
+from sqlalchemy import Select, and_, case, distinct, exists, func, not_, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload, undefer
 
 from .. import clock, draw, permissions
@@ -22,6 +24,7 @@ from ..projects.models import Project, ProjectState
 from ..timeutil import start_of_local_day
 from .models import (
     AppealStatus,
+    Attendance,
     NoShowAppeal,
     Position,
     Shift,
@@ -292,3 +295,40 @@ def hosts_accepted(viewer, student) -> bool:
             )
         )
     )
+
+
+@dataclass(frozen=True)
+class VolunteerTotals:
+    """志愿者与时长: what a project's volunteering came to."""
+
+    shifts: int
+    accepted: int  # 人次 accepted onto a shift (those later absent included, those on leave not)
+    attended: int  # 人次 with a check-in
+    people: int  # different students who took part
+    confirmed_hours: Decimal  # hours credited on shifts whose attendance the host has confirmed
+    unconfirmed_shifts: int  # shifts over whose attendance the host has not confirmed yet
+
+
+def volunteer_totals(project: Project) -> VolunteerTotals:
+    """The project's volunteer numbers and confirmed hours: one aggregate query over its shifts,
+    sign-ups and attendance, however many there are."""
+    expected = Signup.status.in_([SignupStatus.ACCEPTED, SignupStatus.NO_SHOW, SignupStatus.EXCUSED])
+    attended = Attendance.id.is_not(None)
+    confirmed = Shift.attendance_confirmed_at.is_not(None)
+    waiting = and_(Shift.ends_at <= clock.now(), Shift.attendance_confirmed_at.is_(None))
+    row = db.session.execute(
+        select(
+            func.count(distinct(Shift.id)),
+            func.count(case((expected, Signup.id))),
+            func.count(Attendance.id),
+            func.count(distinct(case((attended, Signup.user_id)))),
+            func.coalesce(func.sum(case((confirmed, Attendance.credited_hours))), 0),
+            func.count(distinct(case((waiting, Shift.id)))),
+        )
+        .select_from(Position)
+        .join(Shift, Shift.position_id == Position.id)
+        .outerjoin(Signup, Signup.shift_id == Shift.id)
+        .outerjoin(Attendance, Attendance.signup_id == Signup.id)
+        .where(Position.project_id == project.id)
+    ).one()
+    return VolunteerTotals(*row[:4], confirmed_hours=Decimal(str(row[4])), unconfirmed_shifts=row[5])

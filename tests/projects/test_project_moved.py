@@ -22,6 +22,7 @@ RECEIVERS = [
     review.open_review_round,
     bids.tell_unconfirmed_bidders,
     review.finalise_notice,
+    review.open_outcome_panel,
     review.withdraw_notice,
     volunteers.end_signups_with_project,
     bids.tell_bidders_of_cancel,

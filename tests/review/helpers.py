@@ -1,4 +1,4 @@
-"""A project in review with a panel, in a line."""
+"""A project in review (or in evaluation, for its outcome panel) with a panel, in a line."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from datetime import timedelta
 
 from marketplace import clock, draw
 from marketplace.extensions import db
+from marketplace.hosting import operations as hosting
 from marketplace.review import operations as review
+from marketplace.review.outcome import OUTCOME_PANEL
 from tests import factories
 from tests.projects.helpers import World
+from tests.volunteers.helpers import HostingWorld
 
 
 class ReviewWorld(World):
@@ -107,3 +110,47 @@ def says_the_draw_decided(page: str, world: ReviewWorld) -> bool:
         and 'key  = sha256(f"{seed}:{public_id}").hexdigest()' in section
         and text.count('data-testid="drawn"') == 2  # both rows of the ranking say so
     )
+
+
+REPORT = {
+    "outcomes": "举办 12 次答疑，覆盖 260 名新生。",
+    "participants": 260,
+    "spending_summary": "场地免费，资料印刷 800 元。",
+    "photos": [],
+}
+
+
+class OutcomeWorld(HostingWorld):
+    """HostingWorld (both clubs bid, club A hosts) a month past the bidding deadline, with the
+    completion report in: the project is 评价中 and its outcome panel open on the template's
+    criteria; and n evaluators."""
+
+    def __init__(self, panelists: int = 3):
+        super().__init__(bids=True)
+        self.evaluators = [factories.user(name=f"评议人{i}", roles=("evaluator",)) for i in range(panelists)]
+        clock.set(self.project.bid_deadline + timedelta(days=30))
+        hosting.submit_completion(self.host, self.project, REPORT)
+        db.session.commit()
+
+    @property
+    def criteria(self):
+        return self.project.outcome_criteria
+
+    def seat(self, evaluators=None):
+        """Put ``evaluators`` (all by default) on the outcome panel, each declaring no conflict."""
+        for evaluator in self.evaluators if evaluators is None else evaluators:
+            review.assign_panelist(self.staff, self.project, {"user": evaluator.id}, OUTCOME_PANEL)
+            db.session.commit()
+            review.declare_no_conflict(evaluator, self.project, OUTCOME_PANEL)
+            db.session.commit()
+
+    def score(self, evaluator, values, submit=False):
+        """values: one int per criterion, in order (or a single int for all)."""
+        if isinstance(values, int):
+            values = [values] * len(self.criteria)
+        marks = {c.id: (v, "") for c, v in zip(self.criteria, values, strict=True)}
+        review.save_scores(evaluator, self.project, None, marks, OUTCOME_PANEL)
+        db.session.commit()
+        if submit:
+            review.submit_scores(evaluator, self.project, OUTCOME_PANEL)
+            db.session.commit()
