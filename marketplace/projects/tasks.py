@@ -1,4 +1,5 @@
-"""The periodic step: persist due transitions and send deadline reminders (every minute).
+"""The periodic step: persist due transitions and send deadline and improvement-plan reminders (every
+minute).
 
 ``flask --app marketplace tick`` runs the same step by hand.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from huey import crontab
 
+from ..evaluation.operations import send_improvement_reminders
 from ..queue import periodic_task
 from ..volunteers.tasks import tick as volunteers_tick
 from .lifecycle import run_due_transitions
@@ -17,6 +19,7 @@ def tick() -> dict:
     return {
         "transitions": run_due_transitions(),
         "deadline_reminders": send_deadline_reminders(),
+        "improvement_reminders": send_improvement_reminders(),
         **volunteers_tick(),
     }
 

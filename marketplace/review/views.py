@@ -20,6 +20,7 @@ from .. import clock, pagecache, permissions
 from ..bids.models import Bid
 from ..bids.validity import valid_bids
 from ..bids.visibility import hidden_bid_projects
+from ..evaluation.record import bidder_records
 from ..extensions import db
 from ..formatting import local_datetime
 from ..forms import ActionForm, Form, attempt, flash_refusal
@@ -31,14 +32,13 @@ from . import operations as review
 from . import queries, scoring
 from .forms import AwardForm, DeclarationForm, ObjectionForm, PanelistForm, RulingForm, ScoreForm
 from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, PanelSeat, ReviewRound
-from .reputation import reputation
 
 bp = Blueprint("review", __name__)
 
 
 @bp.context_processor
 def _helpers():
-    return {"shown": scoring.shown, "reputation": reputation}
+    return {"shown": scoring.shown}
 
 
 def _project_or_404(project_id: int) -> Project:
@@ -85,6 +85,8 @@ def _overview(
     active = next((n for n in notices if n.status == NoticeStatus.ACTIVE), None)
     declined = notices[-1] if state == ProjectState.AWARD_NOTICE and active is None and notices else None
     done, seated_count = review.progress(current) if current else (0, 0)
+    # Beside each ranked bid: its organization's reputation and improvement plans, for every round at once.
+    bidders = {entry.bid.org_id for ranking in results.values() for entry in ranking}
     return render_template(
         "review/project.html",
         project=project,
@@ -95,6 +97,7 @@ def _overview(
         results=results,
         ranked=ranked,
         drawn=drawn,
+        records=bidder_records(bidders),
         done=done,
         seated_count=seated_count,
         min_panel=review.MIN_PANEL,
@@ -312,6 +315,7 @@ def _score_page(project, round_, seat, bids, bid, form, *, submit_form=None):
         else None,
         others=others,
         team=queries.team_names(bid),
+        record=bidder_records([bid.org_id])[bid.org_id],
         form=form,
         submit_form=submit_form or ActionForm(formdata=None),
         locked=seat.submitted_at is not None or lifecycle.effective_state(project) != ProjectState.REVIEWING,
