@@ -20,7 +20,6 @@ class FinalOutcome(LabelledEnum):
     leaves the project 评价未完成."""
 
     __labels__ = {"scored": _l("已评分"), "incomplete": _l("评价未完成")}
-    __badges__ = {"scored": "text-bg-success", "incomplete": "text-bg-secondary"}
 
     SCORED = "scored"
     INCOMPLETE = "incomplete"
@@ -56,7 +55,6 @@ class FinalScore(db.Model):
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    project = relationship("Project")
     improvement = relationship(
         "ImprovementPlan",
         primaryjoin="FinalScore.project_id == foreign(ImprovementPlan.project_id)",
@@ -122,7 +120,6 @@ class ImprovementPlan(db.Model):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     project = relationship("Project")
-    org = relationship("Organization")
 
     def overdue(self, now: datetime) -> bool:
         return self.status == ImprovementStatus.REQUIRED and now >= self.due_at

@@ -6,7 +6,7 @@ missing. Statements are fixed: two for any number of bidders."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
@@ -30,7 +30,7 @@ class OrgRecord:
 @dataclass(frozen=True)
 class BidderRecord:
     reputation: Reputation | None
-    improvements: list = field(default_factory=list)  # rows of queries.latest_improvements
+    improvements: list  # rows of queries.latest_improvements
 
 
 def trend_chart(results: list) -> dict | None:

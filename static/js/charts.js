@@ -12,6 +12,7 @@
   function option(spec, font) {
     var legend = spec.series.length > 1;
     return {
+      animation: false,  // the numbers, at once: nothing to wait for, nothing moving on a phone
       color: [BRAND, "#0a58ca", "#146c43", "#5c636a"],
       textStyle: { fontFamily: font },
       tooltip: { trigger: "axis", renderMode: "richText", confine: true },
