@@ -99,6 +99,8 @@ def _cache_public_pages(app: Flask) -> None:
     by themselves (no cached page outlives it): see marketplace/pagecache.py."""
     from . import pagecache
     from .bids.models import Bid
+    from .evaluation.models import FinalScore, ImprovementPlan
+    from .evaluation.queries import next_improvement_due
     from .hosting.models import CompletionReport, Photo, ProgressUpdate
     from .orgs.models import College, Membership, Organization
     from .projects.models import Criterion, Project, ProjectChange, Question
@@ -110,8 +112,8 @@ def _cache_public_pages(app: Flask) -> None:
 
     pagecache.watch(Project, Criterion, Question, ProjectChange, Bid, Score, AwardNotice, Objection)
     pagecache.watch(Organization, Membership, College, ProgressUpdate, Photo, CompletionReport)
-    pagecache.watch(Position, Shift, Setting)
-    pagecache.deadlines(next_open_deadline, next_window_end, next_evaluation_end)
+    pagecache.watch(Position, Shift, Setting, FinalScore, ImprovementPlan)
+    pagecache.deadlines(next_open_deadline, next_window_end, next_evaluation_end, next_improvement_due)
     pagecache.init_app(app)
 
 
@@ -120,6 +122,7 @@ def _load_rules() -> None:
     imported (so a second app registers nothing twice)."""
     from .bids import rules as bid_rules  # noqa: F401
     from .credits import rules as credit_rules  # noqa: F401
+    from .evaluation import rules as evaluation_rules  # noqa: F401
     from .projects import rules as project_rules  # noqa: F401
     from .review import rules as review_rules  # noqa: F401
     from .volunteers import rules as volunteer_rules  # noqa: F401
@@ -129,6 +132,7 @@ def _connect_receivers() -> None:
     """What a project's step implies in other areas, connected in the order it happens. Blinker keys a
     receiver by identity, so a second app connects nothing twice."""
     from .bids import receivers as bids
+    from .evaluation import receivers as evaluation
     from .projects import receivers as projects
     from .projects.lifecycle import project_moved
     from .review import receivers as review
@@ -147,6 +151,7 @@ def _connect_receivers() -> None:
         projects.tell_of_cancel_request,  # request_cancel: the league reviewers, staff and host hear
         projects.tell_of_cancel_approval,  # approve_cancel: the staff and the host hear
         projects.tell_staff_of_failure,  # fail, fail_after_decline
+        evaluation.score_on_close,  # close: the final score, and the improvement plan it may require
     ):
         project_moved.connect(receiver, weak=False)
 
@@ -156,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .bids.views import bp as bids_bp
     from .credits.views import bp as credits_bp
+    from .evaluation.views import bp as evaluation_bp
     from .hosting.views import bp as hosting_bp
     from .main.views import bp as main_bp
     from .notify.views import bp as notify_bp
@@ -178,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
         hosting_bp,
         volunteers_bp,
         credits_bp,
+        evaluation_bp,
     ):
         app.register_blueprint(bp)
 

@@ -11,6 +11,7 @@ from .credits.models import (  # noqa: F401
     CreditRecord,
     TranscriptIssue,
 )
+from .evaluation.models import FinalScore, ImprovementPlan  # noqa: F401
 from .hosting.models import CompletionReport, Expenditure, Photo, ProgressUpdate  # noqa: F401
 from .notify.models import DeliveryAttempt, Notification, NotificationPreference, OutboxMessage  # noqa: F401
 from .orgs.models import College, Membership, Organization  # noqa: F401

@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from marketplace import clock
 from marketplace.credits import transcript as transcript_ops
 from marketplace.credits.models import CreditStatus
+from marketplace.evaluation.operations import move_improvement
 from marketplace.extensions import db
 from marketplace.hosting.models import Photo, ProgressUpdate
 from marketplace.notify.models import Notification
@@ -31,6 +32,7 @@ from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import CreditWorld, add_records
 from tests.credits.helpers import records_of as records_of_student
+from tests.evaluation.helpers import scored
 from tests.projects.helpers import World
 from tests.review.helpers import OutcomeWorld, ReviewWorld, awarded
 from tests.volunteers.helpers import HostingWorld
@@ -210,6 +212,8 @@ def review_page(app) -> Page:
         _other_bids(world, n)
         for _ in range(n):
             factories.user(kind="faculty", roles=("evaluator",), college=factories.college())
+        _hosted(world, world.club_a, n)  # the bidders' records: reputation and improvement plans
+        _hosted(world, world.club_b, n)
         added.append(n)
 
     url = f"/review/projects/{world.project.id}"
@@ -283,15 +287,40 @@ def award_notice(app) -> Page:
     return Page(signed_in(app, None), f"/projects/{world.project.id}/notice", lambda n: _other_bids(world, n))
 
 
+def _hosted(world, org, n: int) -> None:
+    """``n`` more closed projects hosted by ``org``: scores above and below the line, a plan submitted
+    for one in three of the low ones."""
+    for i in range(n):
+        final = scored(world, org, 40 + 15 * (i % 4), days_ago=30 * i, category="academic")
+        if final.improvement is not None and i % 3 == 0:
+            move_improvement(final.improvement, "submit", None, body="整改措施", submitted_at=clock.now())
+    db.session.commit()
+
+
 def organization_page(app) -> Page:
-    club = factories.org(name="摄影社")
-    factories.manager_of(club)
+    world = World()
+    club = world.club_a
 
     def grow(n):
         for _ in range(8 * n):
             factories.membership(factories.user(), club)
+        _hosted(world, club, 3 * n)  # its record grows past what the page charts
 
     return Page(signed_in(app, None), f"/orgs/{club.id}", grow)
+
+
+def closed_project_page(app) -> Page:
+    """A closed project's page: its final score, its plan, and the host's other projects growing."""
+    world = World()
+    _hosted(world, world.club_a, 1)
+    project = db.session.scalars(db.select(Project).order_by(Project.id)).first()
+    return Page(signed_in(app, world.manager_a), project.url, lambda n: _hosted(world, world.club_a, n))
+
+
+def posting_form(app) -> Page:
+    """The posting form shows the latest below-threshold projects of each category."""
+    world = World()
+    return Page(signed_in(app, world.staff), "/projects/new", lambda n: _hosted(world, world.club_b, 4 * n))
 
 
 def _shifts(world, n: int, made: list, student=None) -> None:
@@ -366,6 +395,8 @@ PAGES = {
     "project page": project_page,
     "award notice": award_notice,
     "organization page": organization_page,
+    "closed project page": closed_project_page,
+    "posting form": posting_form,
     "open shifts": open_shifts,
     "my sign-ups": my_signups,
     "notifications": notifications,

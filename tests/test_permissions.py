@@ -131,6 +131,8 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("credit.verify", S.HOSTING, REVIEWERS),
     ("credit.handle", None, ALL_STAFF | REVIEWERS),
     ("credit.rule_appeal", "appeal", POSTING_STAFF | REVIEWERS),
+    # evaluation: the improvement plan (整改说明) is the host's managers' to write
+    ("evaluation.improve", S.CLOSED, {OWN_MANAGER}),
 ]
 
 

@@ -19,6 +19,7 @@ from .. import settings
 from ..accounts.models import AccountKind, AccountStatus, PoliticalStatus, SiteRole
 from ..credits.models import AppealStatus as CreditAppealStatus
 from ..credits.models import CreditStatus
+from ..evaluation.models import FinalOutcome, ImprovementStatus
 from ..formatting import local_datetime
 from ..orgs.models import MemberRole, OrgKind
 from ..projects.models import FIELD_LABELS as PROJECT_FIELD_LABELS
@@ -89,6 +90,10 @@ ACTIONS: dict[str, ActionLabel] = {
     "hosting.progress_edit": A(_l("更正承办进展"), _l("更正了承办进展 %(subject)s")),
     "hosting.progress_delete": A(_l("删除承办进展"), _l("删除了承办进展 %(subject)s")),
     "hosting.expenditure": A(_l("登记支出"), _l("登记了支出 %(subject)s")),
+    # evaluation
+    "evaluation.final_score": A(_l("计算最终得分"), _l("项目结项，计算了最终得分 %(subject)s")),
+    "improvement.require": A(_l("要求整改"), _l("因最终得分低于分数线要求提交整改说明 %(subject)s")),
+    "improvement.submit": A(_l("提交整改说明"), _l("提交了整改说明 %(subject)s")),
     # volunteers
     "position.save": A(_l("保存志愿岗位"), _l("保存了志愿岗位 %(subject)s")),
     "shift.save": A(_l("保存班次"), _l("保存了班次 %(subject)s")),
@@ -166,6 +171,8 @@ GROUPS = {
     "notice": _l("中标公示"),
     "objection": _l("异议"),
     "hosting": _l("承办"),
+    "evaluation": _l("评价"),
+    "improvement": _l("整改"),
     "position": _l("志愿岗位"),
     "shift": _l("班次"),
     "training": _l("培训"),
@@ -207,12 +214,14 @@ SUBJECTS = {
     "recusal": _l("回避"),
     "review_round": _l("评审轮次"),
     "panel_seat": _l("评审席位"),
-    "score": _l("评分"),
+    ("final_score", "score"): _l("评分"),
     "award_notice": _l("中标公示"),
     "objection": _l("异议"),
     "progress_update": _l("进展"),
     "expenditure": _l("支出"),
     "completion_report": _l("结项报告"),
+    "final_score": _l("最终得分"),
+    "improvement_plan": _l("整改说明"),
     "position": _l("志愿岗位"),
     "shift": _l("班次"),
     "signup": _l("志愿报名"),
@@ -279,6 +288,14 @@ FIELDS: dict[tuple[str, str] | str, object] = {
     "amount": _l("金额"),
     "total": _l("累计支出"),
     "over": _l("超出预算"),
+    # evaluation
+    ("final_score", "outcome"): _l("评价结果"),
+    ("final_score", "score"): _l("最终得分"),
+    ("final_score", "panel_score"): _l("评估小组得分"),
+    ("final_score", "satisfaction_score"): _l("同学满意度"),
+    ("final_score", "responses"): _l("问卷答卷数"),
+    ("final_score", "min_responses"): _l("问卷结果最少答卷数"),
+    ("final_score", "panel_weight_percent"): _l("评估小组分的权重（%）"),
     # volunteers
     "admission": _l("录用方式"),
     "required_training_id": _l("须完成的培训"),
@@ -356,6 +373,8 @@ ENUM_VALUES: dict[tuple[str, str] | str, type[Enum]] = {
     ("credit_appeal", "status"): CreditAppealStatus,
     ("award_notice", "status"): NoticeStatus,
     ("objection", "status"): ObjectionStatus,
+    ("final_score", "outcome"): FinalOutcome,
+    ("improvement_plan", "status"): ImprovementStatus,
 }
 
 

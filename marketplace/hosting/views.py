@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from .. import clock, permissions, settings, storage
 from ..downloads import send_download
+from ..evaluation.queries import final_of
 from ..extensions import db
 from ..forms import ActionForm, Form, attempt, flash_refusal
 from ..projects import lifecycle
@@ -493,7 +494,13 @@ def timeline(project_id: int):
         abort(404)
     budget, spent = hosting.budget_and_spent(project)
     return render_template(
-        "hosting/timeline.html", project=project, items=hosting.timeline(project), budget=budget, spent=spent
+        "hosting/timeline.html",
+        project=project,
+        items=hosting.timeline(project),
+        budget=budget,
+        spent=spent,
+        # The last step of the story: the final score, once the close is recorded.
+        final=final_of(project) if project.state == ProjectState.CLOSED else None,
     )
 
 

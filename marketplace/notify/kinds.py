@@ -48,6 +48,8 @@ KINDS: dict[str, Kind] = {
         Kind("review.declined", _l("中标方放弃承办")),
         Kind("review.hosting_begins", _l("项目进入承办")),
         Kind("hosting.overspent", _l("承办支出超出预算")),
+        Kind("evaluation.improvement_required", _l("须提交整改说明")),
+        Kind("evaluation.improvement_due", _l("整改说明即将到期")),
         Kind("volunteer.applied", _l("志愿报名已提交")),
         Kind("volunteer.accepted", _l("志愿报名录用")),
         Kind("volunteer.waiting", _l("进入候补名单")),

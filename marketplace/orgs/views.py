@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from .. import clock, pagecache, permissions
+from .. import clock, pagecache, permissions, settings
+from ..evaluation.record import org_record
 from ..extensions import db
-from .models import Membership, Organization, OrgKind
+from .models import BIDDER_KINDS, Membership, Organization, OrgKind
 from .operations import current_members, member_count
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
@@ -33,7 +34,16 @@ def show(org_id: int):
     org = db.get_or_404(Organization, org_id)
     # The union's staff list is public (信息公开); other organizations show only their managers.
     shown = current_members(org, managers_only=not org.kind.is_school_level_union)
-    return render_template("orgs/show.html", org=org, members=shown, member_count=member_count(org))
+    return render_template(
+        "orgs/show.html",
+        org=org,
+        members=shown,
+        member_count=member_count(org),
+        # 承办记录: the reputation, its projects' final scores and improvement plans (信息公开); the
+        # unions post projects and host none.
+        record=org_record(org) if org.kind in BIDDER_KINDS else None,
+        half_life=settings.get("reputation_half_life_days"),
+    )
 
 
 @bp.get("/mine")

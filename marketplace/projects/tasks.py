@@ -1,5 +1,5 @@
-"""The periodic step: persist due transitions and send deadline and outcome panel reminders (every
-minute).
+"""The periodic step: persist due transitions and send the deadline, outcome panel and improvement
+plan reminders (every minute).
 
 ``flask --app marketplace tick`` runs the same step by hand.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from huey import crontab
 
+from ..evaluation.operations import send_improvement_reminders
 from ..queue import periodic_task
 from ..review.outcome import send_reminders as send_outcome_reminders
 from ..volunteers.tasks import tick as volunteers_tick
@@ -20,6 +21,7 @@ def tick() -> dict:
         "transitions": run_due_transitions(),
         "deadline_reminders": send_deadline_reminders(),
         "outcome_reminders": send_outcome_reminders(),
+        "improvement_reminders": send_improvement_reminders(),
         **volunteers_tick(),
     }
 

@@ -14,9 +14,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from .. import pagecache, permissions, settings
 from ..errors import Conflict
+from ..evaluation.queries import final_of, latest_improvements
 from ..extensions import db
 from ..formatting import local_datetime
 from ..forms import ActionForm, Form, attempt, flash_refusal
@@ -102,8 +104,9 @@ def _back_to_project(project: Project, form: Form, done: str | None = None):
 
 
 def _visible_project(project_id: int) -> Project:
-    """The project if this user may see it: drafts and projects awaiting approval are not public."""
-    project = db.get_or_404(Project, project_id)
+    """The project if this user may see it: drafts and projects awaiting approval are not public. With
+    its union, which every project page names."""
+    project = db.get_or_404(Project, project_id, options=[joinedload(Project.union)])
     if not queries.is_public(project) and not permissions.can(
         current_user, "project.view_unpublished", project
     ):
@@ -157,6 +160,7 @@ def _project_page(
         questions_close_at=operations.questions_close_at(project),
         changes=[(change, change_lines(change.changes)) for change in queries.changes_of(project)],
         timeline=queries.timeline_of(project),
+        final=final_of(project) if state == ProjectState.CLOSED else None,
         reposts=reposts,
         timeline_labels=TIMELINE_LABELS,
         bid_count=queries.bid_count(project),
@@ -182,6 +186,12 @@ def show(project_id: int):
 # -- posting and editing -------------------------------------------------------------------------------
 
 
+def _improvements_by_category() -> dict:
+    """整改: the latest projects of each category that fell below the line, with their plans, for staff
+    posting the next one (the form shows the category chosen; static/js/app.js follows the choice)."""
+    return latest_improvements(Project.category)
+
+
 @bp.route("/projects/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -191,7 +201,9 @@ def new():
         flash(_("草稿已保存。核对无误后即可发布。"), "success")
         return redirect(created.result.url)
     form.pad_criteria()
-    return render_template("projects/edit.html", form=form, project=None), form.status_code
+    return render_template(
+        "projects/edit.html", form=form, project=None, improvements=_improvements_by_category()
+    ), form.status_code
 
 
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
@@ -219,6 +231,7 @@ def edit(project_id: int):
             project=project,
             state=state,
             change_min_days=settings.get("change_min_days"),
+            improvements=_improvements_by_category(),
         ),
         form.status_code,
     )

@@ -26,6 +26,7 @@ from .. import clock, pagecache, permissions
 from ..bids.models import Bid
 from ..bids.validity import valid_bids
 from ..bids.visibility import hidden_bid_projects
+from ..evaluation.record import bidder_records
 from ..extensions import db
 from ..formatting import local_datetime
 from ..forms import ActionForm, Form, attempt, flash_refusal
@@ -46,7 +47,6 @@ from .forms import (
     ScoreForm,
 )
 from .models import AwardNotice, NoticeStatus, Objection, ObjectionStatus, PanelSeat, ReviewRound
-from .reputation import reputation
 
 bp = Blueprint("review", __name__)
 
@@ -80,7 +80,7 @@ def panelist_url(purpose: str, project_id: int) -> str:
 
 @bp.context_processor
 def _helpers():
-    return {"shown": scoring.shown, "reputation": reputation, "panelist_url": panelist_url}
+    return {"shown": scoring.shown, "panelist_url": panelist_url}
 
 
 def _project_or_404(project_id: int, *options) -> Project:
@@ -119,6 +119,8 @@ def _overview(
     notices = review.notices_of(project)
     active = next((n for n in notices if n.status == NoticeStatus.ACTIVE), None)
     declined = notices[-1] if state == ProjectState.AWARD_NOTICE and active is None and notices else None
+    # Beside each ranked bid: its organization's reputation and improvement plans, for every round at once.
+    bidders = {entry.bid.org_id for ranking in results.values() for entry in ranking}
     return render_template(
         "review/project.html",
         project=project,
@@ -127,6 +129,7 @@ def _overview(
         results=results,
         ranked=ranked,
         drawn=drawn,
+        records=bidder_records(bidders),
         active=active,
         declined=declined,
         next_bid=review.next_in_line(project) if declined and may_act else None,
@@ -437,6 +440,7 @@ def _score_page(project, round_, seat, bids, bid, form, mine: dict, *, submit_fo
         own_total=_own_total(mine.get(bid.id, {}), criteria),
         others=_others(round_, seat, bid, criteria),
         team=queries.team_names(bid),
+        record=bidder_records([bid.org_id])[bid.org_id],
         form=form,
         submit_form=submit_form or ActionForm(formdata=None),
         locked=seat.submitted_at is not None or lifecycle.effective_state(project) != ProjectState.REVIEWING,

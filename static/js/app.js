@@ -16,6 +16,17 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
+  // <select data-reveals="name">: of the elements [data-revealed-by="name"], only the one whose
+  // data-value is the chosen option shows (the posting form's improvement plans of the chosen category).
+  document.querySelectorAll("select[data-reveals]").forEach(function (select) {
+    var name = select.getAttribute("data-reveals");
+    select.addEventListener("change", function () {
+      document.querySelectorAll('[data-revealed-by="' + name + '"]').forEach(function (element) {
+        element.hidden = element.getAttribute("data-value") !== select.value;
+      });
+    });
+  });
+
   // [data-poll="url"]: reload the page while a background job is running.
   var poll = document.querySelector("[data-poll]");
   if (poll) {

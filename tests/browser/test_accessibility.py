@@ -24,6 +24,7 @@ from marketplace.review import scoring
 from tests import factories
 from tests.browser.live import screenshot, sign_in, sync_api_or_skip
 from tests.credits.helpers import CreditWorld, records_of
+from tests.evaluation.helpers import scored
 from tests.review.helpers import seat
 
 pytestmark = pytest.mark.browser
@@ -47,8 +48,8 @@ class PagesWorld(CreditWorld):
     """Something to show on every page of PAGES.
 
     A student with a verified record and an upcoming shift; a project in review whose two bids tied on
-    score and budget (so the draw decided), a second such project awarded (its notice), and a project
-    still open for bids.
+    score and budget (so the draw decided), a second such project awarded (its notice), a project
+    still open for bids, and club A's record of two closed projects (its page's chart).
     """
 
     def __init__(self):
@@ -73,6 +74,8 @@ class PagesWorld(CreditWorld):
         review.award(self.staff, self.awarded, {"bid": first.bid.public_id})
         db.session.commit()
         self.open = self.open_project(title="新生适应期学业互助计划（第二期）")
+        scored(self, self.club_a, "58.5", days_ago=200, title="期中答疑周")
+        scored(self, self.club_a, "86.25", days_ago=20, title="考研经验分享会")
 
     def _score_alike(self, project, bids) -> None:
         seat(self.staff, project, self.evaluators)
@@ -95,6 +98,7 @@ PAGES = [
     Visit("home", NOBODY, lambda w: "/"),
     Visit("project", NOBODY, lambda w: w.reviewing.url),
     Visit("notice", NOBODY, lambda w: f"/projects/{w.awarded.id}/notice"),
+    Visit("organization", NOBODY, lambda w: f"/orgs/{w.club_a.id}"),
     Visit("login", NOBODY, lambda w: "/login"),
     Visit("home-signed-in", lambda w: w.student, lambda w: "/"),
     Visit("shift", lambda w: w.student, lambda w: w.next_shift.url),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from marketplace import create_app, queue
 from marketplace.audit import AuditEntry
 from marketplace.bids import receivers as bids
+from marketplace.evaluation import receivers as evaluation
 from marketplace.projects import operations as project_ops
 from marketplace.projects import receivers as projects
 from marketplace.projects.lifecycle import project_moved
@@ -30,6 +31,7 @@ RECEIVERS = [
     projects.tell_of_cancel_request,
     projects.tell_of_cancel_approval,
     projects.tell_staff_of_failure,
+    evaluation.score_on_close,
 ]
 
 
