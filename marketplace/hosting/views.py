@@ -10,17 +10,14 @@ beside the field (422). The students' side of volunteering lives in ``marketplac
 from __future__ import annotations
 
 import io
-from base64 import b64encode
 from collections.abc import Callable
 
-import qrcode
-import qrcode.image.svg
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions, settings, storage
+from .. import checkin, clock, permissions, settings, storage
 from ..downloads import send_download
 from ..extensions import db
 from ..forms import ActionForm, Form, attempt, flash_refusal
@@ -436,12 +433,6 @@ def confirm_attendance(shift_id: int):
 # -- the live check-in code -----------------------------------------------------------------------------
 
 
-def _qr_data_uri(text: str) -> str:
-    """The QR code of ``text`` as an SVG data URI (drawn on the server: no script on the page)."""
-    svg = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2).to_string()
-    return "data:image/svg+xml;base64," + b64encode(svg).decode()
-
-
 @bp.get("/hosting/shifts/<int:shift_id>/code")
 @login_required
 def checkin_code(shift_id: int):
@@ -457,9 +448,8 @@ def checkin_code(shift_id: int):
         position=shift.position,
         code=code,
         link=link,
-        qr=_qr_data_uri(link),
-        # Reload just after the minute turns, when the next code takes over.
-        refresh_in=61 - now.second,
+        qr=checkin.qr_data_uri(link),
+        refresh_in=checkin.refresh_in(now),
         accepted=len(signups),
         checked_in=len(attended),
         checked_out=sum(1 for a in attended if a.checked_out_at is not None),
