@@ -1,4 +1,4 @@
-"""The periodic step: persist due transitions and send deadline reminders (every minute).
+"""The periodic step: persist due transitions and send deadline and survey reminders (every minute).
 
 ``flask --app marketplace tick`` runs the same step by hand.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 from huey import crontab
 
 from ..queue import periodic_task
+from ..surveys.tasks import send_reminders as send_survey_reminders
 from ..volunteers.tasks import tick as volunteers_tick
 from .lifecycle import run_due_transitions
 from .operations import send_deadline_reminders
@@ -18,6 +19,7 @@ def tick() -> dict:
         "transitions": run_due_transitions(),
         "deadline_reminders": send_deadline_reminders(),
         **volunteers_tick(),
+        "survey_reminders": send_survey_reminders(),
     }
 
 
