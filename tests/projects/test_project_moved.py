@@ -14,6 +14,7 @@ from marketplace.projects import receivers as projects
 from marketplace.projects.lifecycle import project_moved
 from marketplace.projects.models import ProjectState
 from marketplace.review import receivers as review
+from marketplace.surveys import receivers as surveys
 from marketplace.volunteers import receivers as volunteers
 
 # What a step implies elsewhere, in the order it happens (see marketplace.create_app).
@@ -22,6 +23,9 @@ RECEIVERS = [
     review.open_review_round,
     bids.tell_unconfirmed_bidders,
     review.finalise_notice,
+    surveys.prepare_with_hosting,
+    surveys.open_with_evaluation,
+    surveys.close_with_project,
     review.withdraw_notice,
     volunteers.end_signups_with_project,
     bids.tell_bidders_of_cancel,
