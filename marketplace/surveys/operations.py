@@ -60,9 +60,16 @@ COMMENT_TRANSITIONS = {"hide": (frozenset({CommentStatus.SHOWN}), CommentStatus.
 COMMENTS = StatusTable("survey_comment", _l("这条意见"), COMMENT_TRANSITIONS)
 
 
-def _project_id(survey: Survey) -> int | None:
-    """The project an entry about the survey belongs to (the union's staff read their projects')."""
-    return survey.project_id
+def move_survey(survey: Survey, action: str, actor, **facts) -> None:
+    """The only way a survey's status changes (the system's own steps: actor None). Its entries go
+    with its project's, which the union's staff read."""
+    SURVEYS.move(survey, action, actor, project_id=survey.project_id, **facts)
+
+
+def move_comment(comment: SurveyComment, action: str, actor, *, reason: str | None = None) -> None:
+    """The only way a comment's status changes; ``reason`` is why (the entry never holds the text)."""
+    project_id = db.session.scalar(select(Survey.project_id).where(Survey.id == comment.survey_id))
+    COMMENTS.move(comment, action, actor, reason=reason, project_id=project_id)
 
 
 # -- any subject ------------------------------------------------------------------------------------------
@@ -72,7 +79,7 @@ def prepare(survey: Survey, labels: list[str]) -> Survey:
     """A new survey of its subject (``survey`` carries the kind and key), 准备中, with ``labels``."""
     survey.dimensions = [SurveyDimension(position=i, label=label) for i, label in enumerate(labels)]
     db.session.add(survey)
-    SURVEYS.move(survey, "prepare", None)
+    move_survey(survey, "prepare", None)
     db.session.flush()
     return survey
 
@@ -117,7 +124,7 @@ def set_dimensions(actor, survey: Survey, data: dict) -> None:
         survey,
         before={"dimensions": before},
         after={"dimensions": labels},
-        project_id=_project_id(survey),
+        project_id=survey.project_id,
     )
 
 
@@ -126,11 +133,10 @@ def open_survey(survey: Survey, *, closes_at: datetime, audience) -> int:
     ``audience`` (a SELECT of user ids) who may still answer (active accounts), and tell each of them.
     Returns how many were invited."""
     now = clock.now()
-    SURVEYS.move(
+    move_survey(
         survey,
         "open",
         None,
-        project_id=_project_id(survey),
         opens_at=now,
         closes_at=max(closes_at, now),
         min_responses=max(5, settings.get("survey_min_responses")),
@@ -149,9 +155,7 @@ def close_early(survey: Survey) -> None:
     cancelled). Nothing happens to a survey not open, or whose window has ended already."""
     now = clock.now()
     if survey.status == SurveyStatus.OPEN:
-        SURVEYS.move(
-            survey, "close", None, project_id=_project_id(survey), closes_at=min(survey.closes_at, now)
-        )
+        move_survey(survey, "close", None, closes_at=min(survey.closes_at, now))
 
 
 def is_invited(student, survey: Survey) -> bool:
@@ -223,7 +227,7 @@ def hide_comment(actor, comment: SurveyComment, data: dict) -> None:
     reason = (data.get("reason") or "").strip()
     if not reason:
         raise DomainError(_("请写明隐藏的理由。"), field="reason")
-    COMMENTS.move(comment, "hide", actor, reason=reason, project_id=_project_id(survey))
+    move_comment(comment, "hide", actor, reason=reason)
 
 
 def remind(survey: Survey) -> int:

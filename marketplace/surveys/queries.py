@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..extensions import db
@@ -18,11 +18,12 @@ from .results import SatisfactionResult, counts, results_of
 
 def survey_page(survey_id: int) -> Survey:
     """The survey with its dimensions and its subject, or 404."""
-    return db.session.scalar(
+    # One statement: a survey has a handful of dimensions, so joining them costs less than a second query.
+    return db.session.scalars(
         select(Survey)
         .where(Survey.id == survey_id)
-        .options(selectinload(Survey.dimensions), joinedload(Survey.project))
-    ) or abort(404)
+        .options(joinedload(Survey.dimensions), joinedload(Survey.project))
+    ).unique().one_or_none() or abort(404)
 
 
 def next_close(now: datetime) -> datetime | None:
@@ -81,7 +82,11 @@ def panel(survey: Survey, user) -> Panel:
 
 def project_panel(project: Project, user) -> Panel | None:
     """The project page's section: its survey, if it has one."""
-    survey = db.session.scalar(
-        select(Survey).where(Survey.project_id == project.id).options(selectinload(Survey.dimensions))
+    survey = (
+        db.session.scalars(
+            select(Survey).where(Survey.project_id == project.id).options(joinedload(Survey.dimensions))
+        )
+        .unique()
+        .one_or_none()
     )
     return None if survey is None else panel(survey, user)

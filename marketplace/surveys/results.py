@@ -114,15 +114,23 @@ def results_of(
     )
 
 
-def comments_of(survey: Survey, *, hidden: bool = False) -> list[SurveyComment]:
-    """The comments shown (or, with ``hidden``, those hidden), in an order of their own each time:
-    the order they were written in would say something about who wrote them."""
-    status = CommentStatus.HIDDEN if hidden else CommentStatus.SHOWN
+def comments_of(survey: Survey) -> list[SurveyComment]:
+    """The comments not hidden, in an order of their own each time: the order they were written in
+    would say something about who wrote them."""
     return db.session.scalars(
         select(SurveyComment)
-        .where(SurveyComment.survey_id == survey.id, SurveyComment.status == status)
+        .where(SurveyComment.survey_id == survey.id, SurveyComment.status == CommentStatus.SHOWN)
         .order_by(func.random())
     ).all()
+
+
+def hidden_count(survey: Survey) -> int:
+    """How many of the survey's comments the staff have hidden."""
+    return db.session.scalar(
+        select(func.count()).where(
+            SurveyComment.survey_id == survey.id, SurveyComment.status == CommentStatus.HIDDEN
+        )
+    )
 
 
 def chart_spec(result: SatisfactionResult) -> dict:

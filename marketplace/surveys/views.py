@@ -21,7 +21,7 @@ from ..projects.queries import is_public
 from . import operations, queries
 from .forms import DimensionsForm, HideCommentForm, answer_form
 from .models import SurveyComment, SurveyStatus
-from .results import comments_of
+from .results import comments_of, hidden_count
 
 bp = Blueprint("surveys", __name__)
 
@@ -90,7 +90,7 @@ def _results_page(survey, hiding: tuple[str, HideCommentForm] | None = None):
         panel=panel,
         comments=comments,
         readable=readable,
-        hidden=len(comments_of(survey, hidden=True)) if may_hide else 0,
+        hidden=hidden_count(survey) if may_hide else 0,
         hide_forms=hide_forms,
     ), (422 if hiding is not None else 200)
 
