@@ -158,6 +158,14 @@ def close_early(survey: Survey) -> None:
         move_survey(survey, "close", None, closes_at=min(survey.closes_at, now))
 
 
+def subject_title(survey: Survey) -> str:
+    """What the survey is about, as its pages and messages name it (each kind names its subject)."""
+    match survey.kind:
+        case SubjectKind.PROJECT:
+            return survey.project.title
+    raise ValueError(f"no title for a survey of {survey.kind!r}")
+
+
 def is_invited(student, survey: Survey) -> bool:
     return db.session.get(SurveyInvitation, (survey.id, student.id)) is not None
 
@@ -249,11 +257,6 @@ def remind(survey: Survey) -> int:
 # -- a project as the subject -----------------------------------------------------------------------------
 
 DEFAULT_PROJECT_DIMENSIONS = (_l("总体满意度"), _l("内容对我有用"), _l("组织有序"), _l("愿意推荐给同学"))
-
-
-def subject_title(survey: Survey) -> str:
-    """What the survey is about, as its pages and messages name it."""
-    return survey.project.title
 
 
 def prepare_for_project(project: Project) -> Survey:

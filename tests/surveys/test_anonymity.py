@@ -17,12 +17,11 @@ from marketplace.extensions import db
 from marketplace.notify.models import Notification, OutboxMessage
 from marketplace.surveys.models import SurveyAnswer
 from tests.bids.helpers import signed_in
-from tests.surveys.helpers import SurveyWorld, answer_form
+from tests.surveys.helpers import answer_form
 
 
 @pytest.fixture
-def world(app, clock):
-    world = SurveyWorld(volunteers=3, participants=3)
+def world(world):
     world.evaluate()
     return world
 

@@ -17,12 +17,7 @@ from marketplace.surveys import operations as surveys
 from marketplace.surveys.models import SurveyAnswer, SurveyComment, SurveyRating, SurveyRespondent
 from tests import factories
 from tests.bids.helpers import signed_in
-from tests.surveys.helpers import SurveyWorld, answer_data, answer_form
-
-
-@pytest.fixture
-def world(app, clock):
-    return SurveyWorld(volunteers=2, participants=1)
+from tests.surveys.helpers import answer_data, answer_form
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace import settings
+from marketplace import clock, settings
 from marketplace.accounts.models import AccountStatus
 from marketplace.extensions import db
 from marketplace.notify.models import Notification, OutboxMessage
@@ -20,6 +20,7 @@ from marketplace.surveys import operations as surveys
 from marketplace.surveys import tasks
 from marketplace.surveys.models import SurveyStatus
 from marketplace.volunteers import attendance
+from tests.isolation import in_this_session, shared_world
 from tests.review.helpers import ReviewWorld, awarded
 from tests.surveys.helpers import DEFAULT_LABELS, SurveyWorld
 
@@ -32,8 +33,8 @@ def mailed(kind: str) -> list[int]:
     return sorted(db.session.scalars(select(OutboxMessage.user_id).where(OutboxMessage.kind == kind)))
 
 
-@pytest.fixture
-def world(app, clock):
+@shared_world(scope="module")
+def with_outsiders(app):
     world = SurveyWorld(volunteers=2, participants=2)
     # Not invited: a volunteer accepted on a shift whose attendance the host has not confirmed, one
     # who never came, and a participant who has graduated since.
@@ -49,6 +50,11 @@ def world(app, clock):
     world.graduate.status = AccountStatus.GRADUATED
     db.session.commit()
     return world
+
+
+@pytest.fixture
+def world(with_outsiders):
+    return in_this_session(with_outsiders)
 
 
 def test_the_survey_is_prepared_with_the_default_dimensions_when_hosting_starts(app, clock):

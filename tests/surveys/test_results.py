@@ -25,15 +25,15 @@ from marketplace.surveys.results import (
 )
 from tests import factories
 from tests.bids.helpers import signed_in
-from tests.surveys.helpers import DEFAULT_LABELS, SurveyWorld
+from tests.isolation import in_this_session
+from tests.surveys.helpers import DEFAULT_LABELS
 
 STARS = [(5, 4, 3, 5), (4, 4, 2, 5), (5, 3, 3, 4), (3, 5, 4, 5), (5, 4, 3, 1)]
 
 
 @pytest.fixture
-def world(app, clock):
-    world = SurveyWorld(volunteers=3, participants=3)  # six invited
-    world.evaluate()
+def world(world):
+    world.evaluate()  # six invited
     world.students_ = [*world.volunteers, *world.participants[1:]]
     return world
 
@@ -118,8 +118,8 @@ def test_response_counts_and_everyone_answered(world):
     assert (response_counts(world.project), everyone_answered(world.project)) == ((6, 6), True)
 
 
-def test_before_the_survey_opens_there_is_nothing_to_count(app, clock):
-    world = SurveyWorld(volunteers=1, participants=0)
+def test_before_the_survey_opens_there_is_nothing_to_count(took_part):
+    world = in_this_session(took_part)
     assert (response_counts(world.project), everyone_answered(world.project)) == ((0, 0), False)
     assert satisfaction_of(world.project) is None
 

@@ -12,13 +12,8 @@ from marketplace.extensions import db
 from marketplace.surveys import operations as surveys
 from tests import factories
 from tests.bids.helpers import signed_in
-from tests.surveys.helpers import DEFAULT_LABELS, SurveyWorld
+from tests.surveys.helpers import DEFAULT_LABELS
 from tests.volunteers.pages import error_of
-
-
-@pytest.fixture
-def world(app, clock):
-    return SurveyWorld(volunteers=1, participants=1)
 
 
 def setup_url(world) -> str:

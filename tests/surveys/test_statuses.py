@@ -19,12 +19,6 @@ from marketplace.surveys.operations import (
     move_survey,
 )
 from tests.statuses import check_action
-from tests.surveys.helpers import SurveyWorld
-
-
-@pytest.fixture
-def world(app):
-    return SurveyWorld(volunteers=1, participants=0)
 
 
 def _put_in(survey, status) -> None:
