@@ -491,7 +491,7 @@ def finish() -> None:
     """Sequences past the ids written here, then VACUUM (ANALYZE): fresh statistics for the planner,
     and no autovacuum of the new rows later, in the middle of the load run."""
     for table in db.metadata.sorted_tables:
-        if "id" in table.c:
+        if "id" in table.c and isinstance(table.c.id.type, sa.Integer):  # random keys have no sequence
             sequence = f"pg_get_serial_sequence('\"{table.name}\"', 'id')"
             db.session.execute(
                 sa.text(f'SELECT setval({sequence}, coalesce(max(id), 0) + 1, false) FROM "{table.name}"')

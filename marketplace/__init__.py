@@ -108,12 +108,19 @@ def _cache_public_pages(app: Flask) -> None:
     from .review.models import AwardNotice, Objection, Score
     from .review.queries import next_window_end
     from .settings import Setting
+    from .surveys.models import Survey, SurveyAnswer, SurveyDimension, SurveyRating
+    from .surveys.queries import next_close
     from .volunteers.models import Position, Shift
 
     pagecache.watch(Project, Criterion, Question, ProjectChange, Bid, Score, AwardNotice, Objection)
     pagecache.watch(Organization, Membership, College, ProgressUpdate, Photo, CompletionReport)
     pagecache.watch(Position, Shift, Setting, FinalScore, ImprovementPlan)
-    pagecache.deadlines(next_open_deadline, next_window_end, next_evaluation_end, next_improvement_due)
+    # The project page's satisfaction section (answers change nothing shown before the window closes,
+    # but an answer committed in its last moment must not leave the results cached without it).
+    pagecache.watch(Survey, SurveyDimension, SurveyAnswer, SurveyRating)
+    pagecache.deadlines(
+        next_open_deadline, next_window_end, next_evaluation_end, next_improvement_due, next_close
+    )
     pagecache.init_app(app)
 
 
@@ -125,6 +132,7 @@ def _load_rules() -> None:
     from .evaluation import rules as evaluation_rules  # noqa: F401
     from .projects import rules as project_rules  # noqa: F401
     from .review import rules as review_rules  # noqa: F401
+    from .surveys import rules as survey_rules  # noqa: F401
     from .volunteers import rules as volunteer_rules  # noqa: F401
 
 
@@ -136,6 +144,7 @@ def _connect_receivers() -> None:
     from .projects import receivers as projects
     from .projects.lifecycle import project_moved
     from .review import receivers as review
+    from .surveys import receivers as surveys
     from .volunteers import receivers as volunteers
 
     for receiver in (
@@ -144,6 +153,9 @@ def _connect_receivers() -> None:
         bids.tell_unconfirmed_bidders,  # close_bidding, fail: a bid never re-confirmed does not count
         review.finalise_notice,  # start_hosting
         review.open_outcome_panel,  # complete: the outcome panel opens on the template's criteria
+        surveys.prepare_with_hosting,  # start_hosting: the survey, with its default dimensions
+        surveys.open_with_evaluation,  # complete: the survey opens, those who took part are invited
+        surveys.close_with_project,  # close, approve_cancel: the survey closes before what reads it
         review.withdraw_notice,  # cancel: the notice is withdrawn before
         volunteers.end_signups_with_project,  # cancel, approve_cancel: the shifts to come are off
         bids.tell_bidders_of_cancel,  # cancel, approve_cancel: the bidders hear of it
@@ -169,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
     from .projects.views import bp as projects_bp
     from .review.views import bp as review_bp
     from .roster.views import bp as roster_bp
+    from .surveys.views import bp as surveys_bp
     from .volunteers.views import bp as volunteers_bp
 
     for bp in (
@@ -185,6 +198,7 @@ def _register_blueprints(app: Flask) -> None:
         volunteers_bp,
         credits_bp,
         evaluation_bp,
+        surveys_bp,
     ):
         app.register_blueprint(bp)
 

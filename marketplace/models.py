@@ -12,7 +12,14 @@ from .credits.models import (  # noqa: F401
     TranscriptIssue,
 )
 from .evaluation.models import FinalScore, ImprovementPlan  # noqa: F401
-from .hosting.models import CompletionReport, Expenditure, Photo, ProgressUpdate  # noqa: F401
+from .hosting.models import (  # noqa: F401
+    CompletionReport,
+    Expenditure,
+    ParticipantCheckin,
+    ParticipantDay,
+    Photo,
+    ProgressUpdate,
+)
 from .notify.models import DeliveryAttempt, Notification, NotificationPreference, OutboxMessage  # noqa: F401
 from .orgs.models import College, Membership, Organization  # noqa: F401
 from .projects.models import Criterion, Project, ProjectChange, Question  # noqa: F401
@@ -20,6 +27,15 @@ from .review.models import AwardNotice, Objection, PanelSeat, ReviewRound, Score
 from .roster.models import ImportJob  # noqa: F401
 from .school.models import AcademicYear, Term  # noqa: F401
 from .settings import Setting  # noqa: F401
+from .surveys.models import (  # noqa: F401
+    Survey,
+    SurveyAnswer,
+    SurveyComment,
+    SurveyDimension,
+    SurveyInvitation,
+    SurveyRating,
+    SurveyRespondent,
+)
 from .volunteers.models import (  # noqa: F401
     Attendance,
     NoShowAppeal,

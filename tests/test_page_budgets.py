@@ -16,9 +16,12 @@ from marketplace.credits import transcript as transcript_ops
 from marketplace.credits.models import CreditStatus
 from marketplace.evaluation.operations import move_improvement
 from marketplace.extensions import db
-from marketplace.hosting.models import Photo, ProgressUpdate
+from marketplace.hosting import participants
+from marketplace.hosting.models import ParticipantCheckin, Photo, ProgressUpdate
 from marketplace.notify.models import Notification
 from marketplace.projects.models import Project
+from marketplace.surveys import operations as surveys
+from marketplace.surveys.models import SurveyInvitation
 from marketplace.volunteers.models import (
     Attendance,
     Position,
@@ -35,6 +38,7 @@ from tests.credits.helpers import records_of as records_of_student
 from tests.evaluation.helpers import scored
 from tests.projects.helpers import World
 from tests.review.helpers import OutcomeWorld, ReviewWorld, awarded
+from tests.surveys.helpers import SurveyWorld, answer_data
 from tests.volunteers.helpers import HostingWorld
 
 STATEMENTS = 12
@@ -103,10 +107,18 @@ def _volunteers(world, shift, n: int) -> None:
         world.sign_up(student, shift)
 
 
+def _participants(day, n: int) -> None:
+    """``n`` more students checked in on the participants' ``day``."""
+    db.session.add_all(ParticipantCheckin(day_id=day.id, user_id=factories.user().id) for _ in range(n))
+    db.session.commit()
+
+
 def host_console(app) -> Page:
     world = HostingWorld()
     shift = world.shift(world.position(), capacity=1)
     _trainings(world, world.students(1)[0], 2, 1)
+    day = participants.open_today(world.host, world.project)
+    db.session.commit()
 
     def grow(n):
         _volunteers(world, shift, n)
@@ -114,6 +126,7 @@ def host_console(app) -> Page:
             for student in world.students(n):
                 db.session.add(TrainingAttendance(training_id=training.id, user_id=student.id))
         db.session.commit()
+        _participants(day, n)
 
     return Page(signed_in(app, world.host), f"/hosting/projects/{world.project.id}", grow)
 
@@ -389,6 +402,80 @@ def audit_log(app) -> Page:
     return Page(signed_in(app, admin), "/admin/audit", grow)
 
 
+def participant_code(app) -> Page:
+    world = HostingWorld()
+    day = participants.open_today(world.host, world.project)
+    db.session.commit()
+    return Page(
+        signed_in(app, world.host),
+        f"/hosting/participant-days/{day.id}/code",
+        lambda n: _participants(day, n),
+    )
+
+
+def participant_checkin(app) -> Page:
+    world = HostingWorld()
+    day = participants.open_today(world.host, world.project)
+    db.session.commit()
+    return Page(signed_in(app, world.students(1)[0]), f"/attend/{day.id}", lambda n: _participants(day, n))
+
+
+def _answers(world, n: int) -> None:
+    """``n`` more students invited to the world's survey who answered it, each with a comment, while
+    it was open; the clock is left where it was."""
+    survey, now = world.survey, clock.now()
+    clock.set(survey.opens_at)
+    for i in range(n):
+        student = factories.user()
+        db.session.add(SurveyInvitation(survey_id=survey.id, user_id=student.id))
+        surveys.answer(student, survey, answer_data(survey, (5, 4, 3, 2), f"意见{i}"))
+    db.session.commit()
+    clock.set(now)
+
+
+def _closed_survey() -> SurveyWorld:
+    world = SurveyWorld(volunteers=1, participants=0)
+    world.evaluate()
+    world.close()
+    return world
+
+
+def survey_answer(app) -> Page:
+    world = SurveyWorld(volunteers=1, participants=0)
+    world.evaluate()
+    return Page(signed_in(app, world.volunteers[0]), world.survey.url, lambda n: _answers(world, n))
+
+
+def survey_results(app) -> Page:
+    """The staff read every comment (the list is shown whole): a comment each."""
+    world = _closed_survey()
+    answered = []
+
+    def grow(n):
+        _answers(world, 4 * n)
+        answered.append(4 * n)
+
+    return Page(
+        signed_in(app, world.staff), world.survey.results_url, grow, per_row=1, rows=lambda: sum(answered)
+    )
+
+
+def survey_setup(app) -> Page:
+    world = SurveyWorld(volunteers=1, participants=1)
+    world.evaluate()
+
+    def grow(n):
+        _answers(world, 4 * n)
+        _participants(world.day, 4 * n)
+
+    return Page(signed_in(app, world.staff), f"/surveys/{world.survey.id}/setup", grow)
+
+
+def project_page_with_satisfaction(app) -> Page:
+    world = _closed_survey()
+    return Page(signed_in(app, None), world.project.url, lambda n: _answers(world, 4 * n))
+
+
 PAGES = {
     "anonymous home": anonymous_home,
     "project list": project_list,
@@ -413,6 +500,12 @@ PAGES = {
     "verification queue": verification_queue,
     "staff dashboard": staff_dashboard,
     "student home": student_home,
+    "participant check-in code": participant_code,
+    "participant check-in": participant_checkin,
+    "survey answer": survey_answer,
+    "survey results": survey_results,
+    "survey setup": survey_setup,
+    "project page with satisfaction": project_page_with_satisfaction,
 }
 
 

@@ -25,6 +25,7 @@ from marketplace.projects import lifecycle
 from marketplace.projects.models import ProjectState
 from marketplace.review import operations as review
 from marketplace.review.outcome import OUTCOME_PANEL
+from marketplace.surveys import operations as surveys
 from marketplace.volunteers import positions, signups
 from marketplace.volunteers.models import Admission, Position, Shift
 from tests import factories
@@ -133,6 +134,10 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("credit.rule_appeal", "appeal", POSTING_STAFF | REVIEWERS),
     # evaluation: the improvement plan (整改说明) is the host's managers' to write
     ("evaluation.improve", S.CLOSED, {OWN_MANAGER}),
+    # satisfaction surveys (answering is by invitation, not a rule)
+    ("survey.setup", "project survey", POSTING_STAFF),
+    ("survey.hide_comment", "project survey", POSTING_STAFF),
+    ("survey.read_comments", "project survey", POSTING_STAFF | {OWN_MANAGER}),  # and the host's managers
 ]
 
 
@@ -182,6 +187,8 @@ class Scene(World):
         self.projects = projects
         self.bids = bids
         self.volunteer, self.appeal = self._volunteer_with_an_appeal(projects[S.HOSTING])
+        self.survey = surveys.prepare_for_project(projects[S.EVALUATING])
+        db.session.commit()
 
     def _volunteer_with_an_appeal(self, project):
         """A student accepted on a shift of the hosted project, who appeals their credits."""
@@ -240,6 +247,7 @@ class Scene(World):
             "bid on a project cancelled while open": self.bids[S.CANCELLED],
             "notice": self.notice,
             "appeal": self.appeal,
+            "project survey": self.survey,
         }
 
 

@@ -25,6 +25,7 @@ from ..orgs.models import MemberRole, OrgKind
 from ..projects.models import FIELD_LABELS as PROJECT_FIELD_LABELS
 from ..projects.models import CriterionPurpose, ProjectCategory, ProjectState
 from ..review.models import NoticeStatus, ObjectionStatus
+from ..surveys.models import CommentStatus, SurveyStatus
 from ..volunteers.models import Admission, SignupStatus
 from ..volunteers.models import AppealStatus as NoShowAppealStatus
 
@@ -94,6 +95,7 @@ ACTIONS: dict[str, ActionLabel] = {
     "evaluation.final_score": A(_l("计算最终得分"), _l("项目结项，计算了最终得分 %(subject)s")),
     "improvement.require": A(_l("要求整改"), _l("因最终得分低于分数线要求提交整改说明 %(subject)s")),
     "improvement.submit": A(_l("提交整改说明"), _l("提交了整改说明 %(subject)s")),
+    "participant_day.open": A(_l("开放参与签到"), _l("开放了参与签到 %(subject)s")),
     # volunteers
     "position.save": A(_l("保存志愿岗位"), _l("保存了志愿岗位 %(subject)s")),
     "shift.save": A(_l("保存班次"), _l("保存了班次 %(subject)s")),
@@ -124,6 +126,12 @@ ACTIONS: dict[str, ActionLabel] = {
     "no_show.appeal": A(_l("提出缺勤申诉"), _l("提出了缺勤申诉 %(subject)s")),
     "no_show_appeal.uphold": A(_l("缺勤申诉成立"), _l("裁定缺勤申诉 %(subject)s 成立")),
     "no_show_appeal.dismiss": A(_l("驳回缺勤申诉"), _l("驳回了缺勤申诉 %(subject)s")),
+    # satisfaction surveys (an answer is never recorded: it would say who answered)
+    "survey.prepare": A(_l("准备满意度问卷"), _l("准备了满意度问卷 %(subject)s")),
+    "survey.dimensions": A(_l("修改问卷维度"), _l("修改了满意度问卷 %(subject)s 的评价维度")),
+    "survey.open": A(_l("开放满意度问卷"), _l("开放了满意度问卷 %(subject)s")),
+    "survey.close": A(_l("满意度问卷提前截止"), _l("随项目结束截止了满意度问卷 %(subject)s")),
+    "survey_comment.hide": A(_l("隐藏问卷意见"), _l("隐藏了问卷意见 %(subject)s")),
     # credits
     "credit.verify": A(_l("认定学分"), _l("认定了学分记录 %(subject)s")),
     "credit.reject": A(_l("不予认定学分"), _l("不予认定学分记录 %(subject)s")),
@@ -173,6 +181,7 @@ GROUPS = {
     "hosting": _l("承办"),
     "evaluation": _l("评价"),
     "improvement": _l("整改"),
+    "participant_day": _l("参与签到"),
     "position": _l("志愿岗位"),
     "shift": _l("班次"),
     "training": _l("培训"),
@@ -180,6 +189,8 @@ GROUPS = {
     "signup": _l("志愿报名"),
     "no_show": _l("缺勤"),
     "no_show_appeal": _l("缺勤申诉"),
+    "survey": _l("满意度问卷"),
+    "survey_comment": _l("问卷意见"),
     "credit": _l("学分"),
     "credit_appeal": _l("学分申诉"),
     "credit_category": _l("学分类别"),
@@ -222,6 +233,9 @@ SUBJECTS = {
     "completion_report": _l("结项报告"),
     "final_score": _l("最终得分"),
     "improvement_plan": _l("整改说明"),
+    "participant_day": _l("参与签到日"),
+    "survey": _l("满意度问卷"),
+    "survey_comment": _l("问卷意见"),
     "position": _l("志愿岗位"),
     "shift": _l("班次"),
     "signup": _l("志愿报名"),
@@ -316,6 +330,12 @@ FIELDS: dict[tuple[str, str] | str, object] = {
     "checked_in_at": _l("签到时间"),
     "checked_out_at": _l("签退时间"),
     "leave_reason": _l("请假理由"),
+    # participants and surveys
+    "day": _l("日期"),
+    "opens_at": _l("开放时间"),
+    "closes_at": _l("截止时间"),
+    "min_responses": _l("公布结果的最少答卷数"),
+    "dimensions": _l("评价维度"),
     # credits
     "hours": _l("学时"),
     "credits": _l("学分"),
@@ -375,6 +395,8 @@ ENUM_VALUES: dict[tuple[str, str] | str, type[Enum]] = {
     ("objection", "status"): ObjectionStatus,
     ("final_score", "outcome"): FinalOutcome,
     ("improvement_plan", "status"): ImprovementStatus,
+    ("survey", "status"): SurveyStatus,
+    ("survey_comment", "status"): CommentStatus,
 }
 
 

@@ -1,12 +1,24 @@
-"""Hosting (承办): the host's progress updates and expenditures — the project's public timeline."""
+"""Hosting (承办): the host's progress updates and expenditures — the project's public timeline — and
+the participants' check-in (参与同学签到), so the app knows who was served."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, public_id, utcnow
@@ -77,3 +89,40 @@ class CompletionReport(db.Model):
     update_id: Mapped[int] = mapped_column(ForeignKey("progress_update.id"))
 
     update = relationship("ProgressUpdate")
+
+
+class ParticipantDay(db.Model):
+    """参与同学签到日: the participants' check-in of one event day, opened by the host on the day."""
+
+    __tablename__ = "participant_day"
+    __table_args__ = (UniqueConstraint("project_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # on the school's calendar
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    project = relationship("Project")
+
+
+class ParticipantCheckin(db.Model):
+    """A student's check-in on an event day: that they were served, once per day (the key), and
+    nothing more — not even the time, which the day already says well enough."""
+
+    __tablename__ = "participant_checkin"
+
+    day_id: Mapped[int] = mapped_column(
+        ForeignKey("participant_day.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, index=True)
+
+
+# Hosts and staff see how many came each day, never who: a count the page asks for, not the rows.
+ParticipantDay.checked_in = column_property(
+    select(func.count())
+    .where(ParticipantCheckin.day_id == ParticipantDay.id)
+    .correlate_except(ParticipantCheckin)
+    .scalar_subquery(),
+    deferred=True,
+)

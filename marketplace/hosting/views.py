@@ -1,6 +1,7 @@
 """The host's pages (承办): the console of a hosted project (progress with the posts still open to
-correction, spending, positions and shifts, trainings, no-show appeals), a shift's roster with its
-Excel export (and, for a 补登 shift, entering who took part), the live check-in code, and the
+correction, spending, positions and shifts, trainings, the participants' check-in days, no-show
+appeals), a shift's roster with its Excel export (and, for a 补登 shift, entering who took part), the
+live check-in codes of a shift and of an event day, the participants' own check-in page, and the
 project's public timeline with its photos.
 
 Each view parses its form, calls one operation, commits, then redirects or re-renders with the refusal
@@ -10,17 +11,14 @@ beside the field (422). The students' side of volunteering lives in ``marketplac
 from __future__ import annotations
 
 import io
-from base64 import b64encode
 from collections.abc import Callable
 
-import qrcode
-import qrcode.image.svg
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions, settings, storage
+from .. import checkin, clock, permissions, settings, storage
 from ..downloads import send_download
 from ..evaluation.queries import final_of
 from ..extensions import db
@@ -31,9 +29,11 @@ from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public
 from ..timeutil import local
 from ..volunteers import admission, attendance, backfill, exports, positions, queries, reliability
+from ..volunteers.forms import CheckinForm
 from ..volunteers.models import Admission, NoShowAppeal, Position, Shift, Signup, SignupStatus, Training
 from ..volunteers.signups import ACTIVE, signup_closes_at
 from . import operations as hosting
+from . import participants
 from .forms import (
     BackfillForm,
     DecisionForm,
@@ -47,7 +47,7 @@ from .forms import (
     TrainingAttendanceForm,
     TrainingForm,
 )
-from .models import Photo, ProgressUpdate
+from .models import ParticipantDay, Photo, ProgressUpdate
 
 bp = Blueprint("hosting", __name__)
 
@@ -145,6 +145,9 @@ def _console(
         ),
         positions=queries.project_positions(project),
         trainings=queries.project_trainings(project),
+        participant_days=participants.days_of(project),
+        today=clock.today_local(),
+        open_day_form=ActionForm(formdata=None),
         appeals=appeals,
         ruling_forms=ruling_forms,
         **forms,
@@ -437,12 +440,6 @@ def confirm_attendance(shift_id: int):
 # -- the live check-in code -----------------------------------------------------------------------------
 
 
-def _qr_data_uri(text: str) -> str:
-    """The QR code of ``text`` as an SVG data URI (drawn on the server: no script on the page)."""
-    svg = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2).to_string()
-    return "data:image/svg+xml;base64," + b64encode(svg).decode()
-
-
 @bp.get("/hosting/shifts/<int:shift_id>/code")
 @login_required
 def checkin_code(shift_id: int):
@@ -458,13 +455,119 @@ def checkin_code(shift_id: int):
         position=shift.position,
         code=code,
         link=link,
-        qr=_qr_data_uri(link),
-        # Reload just after the minute turns, when the next code takes over.
-        refresh_in=61 - now.second,
+        qr=checkin.qr_data_uri(link),
+        refresh_in=checkin.refresh_in(now),
         accepted=len(signups),
         checked_in=len(attended),
         checked_out=sum(1 for a in attended if a.checked_out_at is not None),
     )
+
+
+# -- the participants' check-in (参与同学签到) ------------------------------------------------------------
+
+
+def _hosted_day(day_id: int) -> ParticipantDay:
+    day = db.get_or_404(ParticipantDay, day_id)
+    permissions.require(current_user, "project.host", day.project)
+    return day
+
+
+@bp.post("/hosting/projects/<int:project_id>/participant-days")
+@login_required
+def open_participant_day(project_id: int):
+    project = _hosted(project_id)
+    form = ActionForm()
+    if opened := attempt(form, lambda: participants.open_today(current_user, project).id):
+        return redirect(url_for(".participant_code", day_id=opened.result))
+    flash_refusal(form)
+    return redirect(url_for(".console", project_id=project.id, _anchor="participants"))
+
+
+@bp.get("/hosting/participant-days/<int:day_id>/code")
+@login_required
+def participant_code(day_id: int):
+    day = _hosted_day(day_id)
+    now = clock.now()
+    code = participants.checkin_code(day, now)
+    link = url_for(".attend", day_id=day.id, code=code, _external=True)
+    return render_template(
+        "hosting/participant_code.html",
+        day=day,
+        project=day.project,
+        running=participants.is_open(day, now),
+        code=code,
+        link=link,
+        qr=checkin.qr_data_uri(link),
+        refresh_in=checkin.refresh_in(now),
+        checked_in=db.session.scalar(select(ParticipantDay.checked_in).where(ParticipantDay.id == day.id)),
+    )
+
+
+def _visible_day(day_id: int) -> ParticipantDay:
+    day = db.get_or_404(ParticipantDay, day_id)
+    if not is_public(day.project):
+        abort(404)
+    return day
+
+
+def _attend_page(day: ParticipantDay, form: CheckinForm, status: int = 200):
+    signed_in = current_user.is_authenticated
+    return render_template(
+        "hosting/attend.html",
+        day=day,
+        project=day.project,
+        form=form,
+        running=participants.is_open(day),
+        checked_in=signed_in and participants.has_checked_in(current_user, day),
+    ), status
+
+
+@bp.get("/attend/<int:day_id>")
+def attend(day_id: int):
+    """The QR code's link carries the code: signed in, it waits in the form for one tap; signed out,
+    the scan is remembered across the login and checked after it."""
+    day = _visible_day(day_id)
+    code = request.args.get("code")
+    if code and not current_user.is_authenticated:
+        return checkin.remember_scan(participants.scope(day), code, url_for(".attend_resume", day_id=day.id))
+    return _attend_page(day, CheckinForm(formdata=None, code=code))
+
+
+@bp.post("/attend/<int:day_id>")
+def attend_submit(day_id: int):
+    day = _visible_day(day_id)
+    form = CheckinForm()
+    if not current_user.is_authenticated:
+        if form.validate_on_submit():
+            return checkin.remember_scan(
+                participants.scope(day), form.code.data, url_for(".attend_resume", day_id=day.id)
+            )
+        return _attend_page(day, form, 422)
+    if attempt(form, lambda: participants.check_in(current_user, day, form.to_data())):
+        flash(_("签到成功，欢迎参加！"), "success")
+        return redirect(url_for(".attend", day_id=day.id))
+    return _attend_page(day, form, form.status_code)
+
+
+@bp.get("/attend/<int:day_id>/resume")
+@login_required
+def attend_resume(day_id: int):
+    """After the login a scan was waiting for: finish the check-in with the time of the scan."""
+    day = _visible_day(day_id)
+    scan = checkin.take_scan(participants.scope(day))
+    if scan is None:
+        flash(_("没有找到待完成的签到，请重新扫描现场的二维码。"), "warning")
+        return redirect(url_for(".attend", day_id=day.id))
+    code, scanned_at = scan
+    form = CheckinForm(formdata=None, code=code)
+    if not attempt(
+        form,
+        lambda: participants.check_in(current_user, day, form.to_data(), scanned_at=scanned_at),
+        validate=False,
+    ):
+        return _attend_page(day, form, 422)
+    flash(_("签到成功，欢迎参加！"), "success")
+    return redirect(url_for(".attend", day_id=day.id))
 
 
 # -- no-show appeals ------------------------------------------------------------------------------------

@@ -1,79 +1,33 @@
-"""Attendance (考勤): the rotating check-in code, check-in and check-out by code, the host marking or
-correcting attendance by hand, and confirming a shift's attendance — which fixes the credited hours
-and makes the credit records. Nothing here commits.
+"""Attendance (考勤): check-in and check-out by the shift's rotating code (``marketplace.checkin``),
+the host marking or correcting attendance by hand, and confirming a shift's attendance — which fixes
+the credited hours and makes the credit records. Nothing here commits.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from flask import current_app
 from flask_babel import gettext as _
-from limits import RateLimitItemPerMinute
 from sqlalchemy import select
 
-from .. import audit, clock, permissions, settings
+from .. import audit, checkin, clock, permissions, settings
 from ..credits.records import create_from_attendance
 from ..errors import DomainError
-from ..extensions import db, limiter
+from ..extensions import db
 from .models import Attendance, Shift, Signup, SignupStatus
 from .queries import roster
 from .signups import move_signup
 
-CODE_STEP = 60  # seconds: the check-in code rotates every minute
-STALE_CODE_MINUTES = 30  # how far back a refused code is recognised as this shift's, only older
-SCAN_KEPT_MINUTES = 10  # a scan made before logging in still counts for this long
-# Wrong codes one volunteer may type for one shift: two codes of a million are valid at a time, so
-# guessing must stay hopeless. Counted in the rate limiter's storage (shared by every process).
-WRONG_CODE_MINUTES = 10
-WRONG_CODES = RateLimitItemPerMinute(10, WRONG_CODE_MINUTES)
+
+def scope(shift: Shift) -> str:
+    """The shift's door in ``marketplace.checkin``: its codes are its own."""
+    return str(shift.id)
 
 
 def checkin_code(shift: Shift, at: datetime | None = None) -> str:
-    """A six-digit code for the minute containing ``at``: HMAC of the shift and the minute."""
-    minute = int((at or clock.now()).timestamp() // CODE_STEP)
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, f"checkin:{shift.id}:{minute}".encode(), hashlib.sha256).hexdigest()
-    return f"{int(digest[:10], 16) % 1_000_000:06d}"
-
-
-def _matches(shift: Shift, code: str, at: datetime, minutes_back: range) -> bool:
-    code = (code or "").strip()
-    return any(
-        hmac.compare_digest(code, checkin_code(shift, at - timedelta(seconds=CODE_STEP * n)))
-        for n in minutes_back
-    )
-
-
-def code_is_current(shift: Shift, code: str, at: datetime) -> bool:
-    """The current and the previous minute's codes are accepted (a code read at :59 still works)."""
-    return _matches(shift, code, at, range(2))
-
-
-def check_code(student, shift: Shift, code: str, at: datetime) -> None:
-    """Refuse a code that does not open ``shift`` at ``at``, saying whether it is merely old (a
-    screenshot, a page left open) or not this shift's at all (another shift's QR, a typo). Only for
-    a volunteer accepted on the shift; after ``WRONG_CODES`` wrong ones every code is refused until
-    the window has passed (the host can still mark the attendance by hand)."""
-    counter = ("checkin-wrong-code", str(student.id), str(shift.id))
-    if limiter.enabled and not limiter.limiter.test(WRONG_CODES, *counter):
-        raise DomainError(
-            _(
-                "签到码输错次数太多，请 %(n)s 分钟后再试，或请承办方为你登记签到。",
-                n=WRONG_CODE_MINUTES,
-            ),
-            field="code",
-        )
-    if code_is_current(shift, code, at):
-        return
-    if limiter.enabled:
-        limiter.limiter.hit(WRONG_CODES, *counter)
-    if _matches(shift, code, at, range(2, STALE_CODE_MINUTES + 1)):
-        raise DomainError(_("签到码已过期（每分钟更换一次），请扫描承办方现在展示的二维码。"), field="code")
-    raise DomainError(_("签到码不对：请确认扫描的是本班次现场展示的二维码，或重新输入。"), field="code")
+    """The shift's six-digit code for the minute containing ``at`` (see ``marketplace.checkin``)."""
+    return checkin.code(scope(shift), at)
 
 
 def credited_hours(shift: Shift, checked_in_at: datetime, checked_out_at: datetime) -> Decimal:
@@ -85,16 +39,13 @@ def credited_hours(shift: Shift, checked_in_at: datetime, checked_out_at: dateti
 
 def check_in_or_out(student, shift: Shift, data: dict, *, scanned_at: datetime | None = None) -> Attendance:
     """签到/签退 with the host's code (``data["code"]``). ``scanned_at`` is when the code was read (a
-    scan survives a login in between, for ``SCAN_KEPT_MINUTES``); the code must be valid at that moment.
+    scan survives a login in between, for ``checkin.SCAN_KEPT_MINUTES``); the code must be valid at that
+    moment.
 
     The sign-up and the time are checked before the code: whoever may not check in learns nothing
     about a code, not even that a guess was a recent one ("已过期")."""
-    code = data["code"]
     at = scanned_at or clock.now()
-    if clock.now() - at > timedelta(minutes=SCAN_KEPT_MINUTES):
-        raise DomainError(
-            _("扫码已超过 %(n)s 分钟，请重新扫描现场的二维码。", n=SCAN_KEPT_MINUTES), field="code"
-        )
+    checkin.check_scan_age(at)
     signup = db.session.scalar(
         select(Signup).where(Signup.shift_id == shift.id, Signup.user_id == student.id)
     )
@@ -103,7 +54,13 @@ def check_in_or_out(student, shift: Shift, data: dict, *, scanned_at: datetime |
     early = timedelta(minutes=settings.get("checkin_early_minutes"))
     if not shift.starts_at - early <= at <= shift.ends_at + early:
         raise DomainError(_("不在签到时间内。"), field="code")
-    check_code(student, shift, code, at)
+    checkin.check_code(
+        student,
+        scope(shift),
+        data["code"],
+        at,
+        elsewhere=_("签到码不对：请确认扫描的是本班次现场展示的二维码，或重新输入。"),
+    )
     attendance = signup.attendance
     if attendance is None:
         attendance = Attendance(signup=signup, checked_in_at=at)

@@ -9,7 +9,6 @@ beside the field (422). The host's pages live in ``marketplace.hosting.views``.
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import (
@@ -20,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -31,6 +29,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..accounts.models import User
+from ..checkin import remember_scan, take_scan
 from ..downloads import send_download
 from ..extensions import db
 from ..formatting import local_datetime
@@ -43,8 +42,6 @@ from .forms import AppealForm, CheckinForm, LeaveForm, OpenShiftFilter
 from .models import Attendance, Position, Shift, Signup, SignupStatus
 
 bp = Blueprint("volunteers", __name__)
-
-SCAN_KEY = "checkin_scan"  # the session's memory of a scan made before logging in
 
 
 @bp.app_context_processor
@@ -296,15 +293,7 @@ def _checked(attendance: Attendance) -> str:
 
 
 def _remember_scan(shift: Shift, code: str):
-    """Signed out: remember the code and when it was read, and check it after the login — only
-    then can it be checked together with the sign-up (docs/volunteers.md), so a scan made signed
-    out says nothing about the code."""
-    session[SCAN_KEY] = {"shift": shift.id, "code": code.strip(), "at": clock.now().isoformat()}
-    flash(
-        _("请在 %(n)s 分钟内登录，登录后自动核对签到码并为你签到。", n=attendance.SCAN_KEPT_MINUTES),
-        "info",
-    )
-    return redirect(url_for("accounts.login", next=url_for(".resume", shift_id=shift.id)))
+    return remember_scan(attendance.scope(shift), code, url_for(".resume", shift_id=shift.id))
 
 
 @bp.get("/checkin/<int:shift_id>")
@@ -337,16 +326,15 @@ def checkin_submit(shift_id: int):
 def resume(shift_id: int):
     """After the login a scan was waiting for: finish the check-in with the time of the scan."""
     shift = _visible_shift(shift_id)
-    scan = session.pop(SCAN_KEY, None)
-    if not scan or scan.get("shift") != shift.id:
+    scan = take_scan(attendance.scope(shift))
+    if scan is None:
         flash(_("没有找到待完成的签到，请重新扫描现场的二维码。"), "warning")
         return redirect(url_for(".checkin", shift_id=shift.id))
-    form = CheckinForm(formdata=None, code=scan["code"])
+    code, scanned_at = scan
+    form = CheckinForm(formdata=None, code=code)
     checked = attempt(
         form,
-        lambda: attendance.check_in_or_out(
-            current_user, shift, form.to_data(), scanned_at=datetime.fromisoformat(scan["at"])
-        ),
+        lambda: attendance.check_in_or_out(current_user, shift, form.to_data(), scanned_at=scanned_at),
         validate=False,
     )
     if not checked:

@@ -2,7 +2,7 @@
 requires of the host
 
 Revision ID: 0013_final_scores
-Revises: 0011_outcome_panel
+Revises: 0012_surveys
 Create Date: 2026-11-27 05:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_final_scores'
-down_revision = '0011_outcome_panel'
+down_revision = '0012_surveys'
 branch_labels = None
 depends_on = None
 

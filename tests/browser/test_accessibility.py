@@ -19,13 +19,19 @@ from marketplace import clock
 from marketplace.accounts.models import User
 from marketplace.credits import records as credit_records
 from marketplace.extensions import db
+from marketplace.hosting import operations as hosting
+from marketplace.hosting import participants
+from marketplace.projects.models import ProjectState
 from marketplace.review import operations as review
 from marketplace.review import scoring
+from marketplace.surveys import operations as surveys
+from marketplace.surveys.models import SurveyInvitation
 from tests import factories
 from tests.browser.live import screenshot, sign_in, sync_api_or_skip
 from tests.credits.helpers import CreditWorld, records_of
 from tests.evaluation.helpers import scored
 from tests.review.helpers import seat
+from tests.surveys.helpers import REPORT, answer_data
 
 pytestmark = pytest.mark.browser
 expect = sync_api_or_skip().expect
@@ -76,6 +82,41 @@ class PagesWorld(CreditWorld):
         self.open = self.open_project(title="新生适应期学业互助计划（第二期）")
         scored(self, self.club_a, "58.5", days_ago=200, title="期中答疑周")
         scored(self, self.club_a, "86.25", days_ago=20, title="考研经验分享会")
+        self._surveys()
+
+    def _hosted(self, title: str):
+        project = self.open_project(title=title)
+        project.state, project.tiebreak_seed, project.host_org_id = (
+            ProjectState.HOSTING,
+            "0" * 64,
+            self.club_a.id,
+        )
+        db.session.commit()
+        surveys.prepare_for_project(project)
+        return project
+
+    def _surveys(self) -> None:
+        """A project whose survey closed with six answers (results and comments show), one the student
+        is invited to answer now (a participant of its event day), and today's check-in of the
+        hosted project."""
+        now = clock.now()
+        clock.set(now - timedelta(days=40))
+        self.surveyed = self._hosted("读书分享会")
+        hosting.submit_completion(self.host, self.surveyed, REPORT)
+        self.closed_survey = surveys.survey_of(self.surveyed)
+        for i, student in enumerate(factories.user() for _ in range(6)):
+            db.session.add(SurveyInvitation(survey_id=self.closed_survey.id, user_id=student.id))
+            surveys.answer(
+                student, self.closed_survey, answer_data(self.closed_survey, comment=f"第{i + 1}条意见")
+            )
+        clock.set(now)
+        self.evaluating = self._hosted("心理健康讲座")
+        day = participants.open_today(self.host, self.evaluating)
+        participants.check_in(self.student, day, {"code": participants.checkin_code(day)})
+        hosting.submit_completion(self.host, self.evaluating, REPORT)
+        self.open_survey = surveys.survey_of(self.evaluating)
+        self.day = participants.open_today(self.host, self.project)
+        db.session.commit()
 
     def _score_alike(self, project, bids) -> None:
         seat(self.staff, project, self.evaluators)
@@ -108,6 +149,11 @@ PAGES = [
     Visit("bid-form", lambda w: w.manager_a, lambda w: f"/projects/{w.open.id}/bid"),
     Visit("bid", lambda w: w.manager_a, lambda w: w.bid_a.url),
     Visit("review", lambda w: w.staff, lambda w: f"/review/projects/{w.reviewing.id}"),
+    Visit("project-satisfaction", NOBODY, lambda w: w.surveyed.url),
+    Visit("survey-results", lambda w: w.staff, lambda w: w.closed_survey.results_url),
+    Visit("survey-setup", lambda w: w.staff, lambda w: f"/surveys/{w.open_survey.id}/setup"),
+    Visit("survey", lambda w: w.student, lambda w: w.open_survey.url),
+    Visit("attend", lambda w: w.student, lambda w: f"/attend/{w.day.id}"),
 ]
 
 

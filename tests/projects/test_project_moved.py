@@ -15,6 +15,7 @@ from marketplace.projects import receivers as projects
 from marketplace.projects.lifecycle import project_moved
 from marketplace.projects.models import ProjectState
 from marketplace.review import receivers as review
+from marketplace.surveys import receivers as surveys
 from marketplace.volunteers import receivers as volunteers
 
 # What a step implies elsewhere, in the order it happens (see marketplace.create_app).
@@ -24,6 +25,9 @@ RECEIVERS = [
     bids.tell_unconfirmed_bidders,
     review.finalise_notice,
     review.open_outcome_panel,
+    surveys.prepare_with_hosting,
+    surveys.open_with_evaluation,
+    surveys.close_with_project,
     review.withdraw_notice,
     volunteers.end_signups_with_project,
     bids.tell_bidders_of_cancel,

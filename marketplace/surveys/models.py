@@ -1,0 +1,190 @@
+"""满意度问卷: a survey of a subject, its dimensions, window, audience and k, and the answers — kept so
+that no answer can be tied to the student who gave it.
+
+A survey is about one *subject*. ``kind`` says which, and each kind has its own key columns on the
+survey (an exclusive arc: a project survey has ``project_id``, and a CHECK says so); a new kind — a
+union's academic year, a staff member's term — adds its columns and its CHECK, not a second engine.
+
+Anonymity as far as the app can promise it (docs/evaluation.md, "Anonymity"):
+
+- ``SurveyRespondent`` says only *that* a student answered: its key is (survey, user) — which refuses a
+  second answer in the database — and it has no other column: no time, no serial id.
+- ``SurveyAnswer`` holds no user and no time finer than the date; its key is random, so neither it
+  nor its order says who or when. Its stars are ``SurveyRating`` rows.
+- ``SurveyComment`` is kept apart from the stars (nothing links a comment to an answer) with a random
+  key too, and is shown in random order.
+
+A subject whose survey is large and yearly (the union's) may keep only counts per (college, grade,
+dimension, stars) instead of answer rows; the results read distributions, so such a tally can feed
+them without changing anything else.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..enums import LabelledEnum
+from ..extensions import db
+from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+from ..urls import path_for
+
+STARS = range(1, 6)
+
+
+class SubjectKind(LabelledEnum):
+    """What a survey is about."""
+
+    __labels__ = {"project": _l("项目满意度")}
+
+    PROJECT = "project"
+
+
+class SurveyStatus(LabelledEnum):
+    """准备中 (dimensions may still change) → 填写中 → 已截止. A survey whose window has ended is
+    已截止 whether or not anyone stored it: pages read ``Survey.status_at``."""
+
+    __labels__ = {"prepared": _l("准备中"), "open": _l("填写中"), "closed": _l("已截止")}
+    __badges__ = {"prepared": "text-bg-secondary", "open": "text-bg-success", "closed": "text-bg-dark"}
+
+    PREPARED = "prepared"
+    OPEN = "open"
+    CLOSED = "closed"  # stored when the window ended early (the project closed or was cancelled)
+
+
+class CommentStatus(LabelledEnum):
+    __labels__ = {"shown": _l("显示"), "hidden": _l("已隐藏")}
+
+    SHOWN = "shown"
+    HIDDEN = "hidden"  # abusive: hidden by the union's staff, with a reason in the audit log
+
+
+class Survey(db.Model):
+    """问卷: the dimensions rated, the window, who is invited, and ``min_responses`` (k): results show
+    only after the window, and only from k answers."""
+
+    __tablename__ = "survey"
+    __table_args__ = (
+        CheckConstraint("kind != 'project' OR project_id IS NOT NULL", name="project_survey_names_project"),
+        # Spelled out: a CHECK lets NULL through, so "closes_at >= opens_at" alone would not do.
+        CheckConstraint(
+            "status = 'prepared' OR (opens_at IS NOT NULL AND closes_at IS NOT NULL "
+            "AND closes_at >= opens_at AND min_responses IS NOT NULL AND min_responses >= 5)",
+            name="opened_with_window_and_k",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[SubjectKind] = mapped_column(enum_type(SubjectKind))
+    # The subject's keys, one set per kind.
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[SurveyStatus] = mapped_column(enum_type(SurveyStatus), default=SurveyStatus.PREPARED)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # k, fixed when the survey opens from the setting then in force (never below 5).
+    min_responses: Mapped[int | None] = mapped_column(Integer)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    project = relationship("Project")
+    dimensions = relationship(
+        "SurveyDimension",
+        order_by="SurveyDimension.position",
+        cascade="all, delete-orphan",
+        back_populates="survey",
+    )
+
+    def status_at(self, now: datetime) -> SurveyStatus:
+        """The status as the clock has it: an open survey whose window has ended is closed."""
+        if self.status == SurveyStatus.OPEN and now >= self.closes_at:
+            return SurveyStatus.CLOSED
+        return self.status
+
+    @property
+    def url(self) -> str:
+        return path_for("surveys.answer", survey_id=self.id)
+
+    @property
+    def results_url(self) -> str:
+        return path_for("surveys.results", survey_id=self.id)
+
+
+class SurveyDimension(db.Model):
+    """维度: one thing rated with 1–5 stars ("组织有序")."""
+
+    __tablename__ = "survey_dimension"
+    __table_args__ = (UniqueConstraint("survey_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(30))
+
+    survey = relationship("Survey", back_populates="dimensions")
+
+
+class SurveyInvitation(db.Model):
+    """受邀: a student of the survey's audience, fixed when it opens."""
+
+    __tablename__ = "survey_invitation"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True, index=True)
+
+
+class SurveyRespondent(db.Model):
+    """已作答: that the student answered, and nothing else — no time, no serial id. The key refuses a
+    second answer, whatever the requests racing."""
+
+    __tablename__ = "survey_respondent"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+
+
+class SurveyAnswer(db.Model):
+    """答卷: a random key, the survey and the date — no user, no time of day."""
+
+    __tablename__ = "survey_answer"
+
+    id: Mapped[str] = mapped_column(PublicId, primary_key=True, default=public_id)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    answered_on: Mapped[date] = mapped_column(Date)
+
+
+class SurveyRating(db.Model):
+    """The stars an answer gives one dimension."""
+
+    __tablename__ = "survey_rating"
+    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_in_range"),)
+
+    answer_id: Mapped[str] = mapped_column(
+        ForeignKey("survey_answer.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_dimension.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    stars: Mapped[int] = mapped_column(SmallInteger)
+
+
+class SurveyComment(db.Model):
+    """意见: an answer's optional comment, kept apart from its stars (nothing links the two)."""
+
+    __tablename__ = "survey_comment"
+
+    id: Mapped[str] = mapped_column(PublicId, primary_key=True, default=public_id)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[CommentStatus] = mapped_column(enum_type(CommentStatus), default=CommentStatus.SHOWN)

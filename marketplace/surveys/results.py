@@ -1,0 +1,176 @@
+"""满意度结果: what a survey's answers add up to — and the rule of when they may be shown at all: only
+after the window has closed, and only from k answers (``Survey.min_responses``), so that no result
+can be traced to the few who gave it. Every page and every caller goes through ``results_of``.
+
+The results read *distributions* (how many gave each dimension each number of stars). A project's
+come from its answer rows; a survey that keeps only counts (the union's yearly one, per college and
+grade) would feed the same figures from its tally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import clock
+from ..extensions import db
+from ..projects.models import Project
+from .models import (
+    STARS,
+    CommentStatus,
+    Survey,
+    SurveyAnswer,
+    SurveyComment,
+    SurveyInvitation,
+    SurveyRating,
+    SurveyStatus,
+)
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    """One dimension's figures: the exact mean of its stars and how many gave each (1 to 5)."""
+
+    label: str
+    mean: Fraction
+    distribution: dict[int, int]
+
+
+@dataclass(frozen=True)
+class SatisfactionResult:
+    """满意度结果 of a survey that may be shown: answers, invited, and each dimension's figures."""
+
+    responses: int
+    invited: int
+    dimensions: list[DimensionResult]
+
+    @property
+    def response_rate(self) -> Fraction | None:
+        """Answers / invited (None when nobody was invited)."""
+        return Fraction(self.responses, self.invited) if self.invited else None
+
+    @property
+    def overall(self) -> Fraction:
+        """The mean of the dimensions' means (every answer rates every dimension, so also the mean
+        of all the stars given)."""
+        return sum((d.mean for d in self.dimensions), Fraction(0)) / len(self.dimensions)
+
+
+def counts(survey: Survey) -> tuple[int, int]:
+    """(answers, invited) of ``survey``, in one statement."""
+    answered = select(func.count()).where(SurveyAnswer.survey_id == survey.id).scalar_subquery()
+    invited = select(func.count()).where(SurveyInvitation.survey_id == survey.id).scalar_subquery()
+    row = db.session.execute(select(answered, invited)).one()
+    return row[0], row[1]
+
+
+def may_show(survey: Survey, responses: int, now: datetime | None = None) -> bool:
+    """Results show once the window has closed, and only from k answers."""
+    now = now or clock.now()
+    return survey.status_at(now) == SurveyStatus.CLOSED and responses >= survey.min_responses
+
+
+def _distributions(survey: Survey) -> dict[int, dict[int, int]]:
+    """dimension id -> {stars: how many gave them} (every star from 1 to 5, zeros included)."""
+    rows = db.session.execute(
+        select(SurveyRating.dimension_id, SurveyRating.stars, func.count())
+        .join(SurveyAnswer, SurveyAnswer.id == SurveyRating.answer_id)
+        .where(SurveyAnswer.survey_id == survey.id)
+        .group_by(SurveyRating.dimension_id, SurveyRating.stars)
+    ).all()
+    found: dict[int, dict[int, int]] = {d.id: dict.fromkeys(STARS, 0) for d in survey.dimensions}
+    for dimension_id, stars, count in rows:
+        found[dimension_id][stars] = count
+    return found
+
+
+def _mean(distribution: dict[int, int]) -> Fraction:
+    given = sum(distribution.values())
+    return Fraction(sum(stars * n for stars, n in distribution.items()), given) if given else Fraction(0)
+
+
+def results_of(
+    survey: Survey | None, now: datetime | None = None, *, counted: tuple[int, int] | None = None
+) -> SatisfactionResult | None:
+    """The figures of ``survey``, or None while they may not be shown (see ``may_show``). A page that
+    has counted the answers already passes them as ``counted``."""
+    if survey is None or survey.status == SurveyStatus.PREPARED:
+        return None
+    responses, invited = counted or counts(survey)
+    if not may_show(survey, responses, now):
+        return None
+    distributions = _distributions(survey)
+    return SatisfactionResult(
+        responses=responses,
+        invited=invited,
+        dimensions=[
+            DimensionResult(d.label, _mean(distributions[d.id]), distributions[d.id])
+            for d in survey.dimensions
+        ],
+    )
+
+
+def comments_of(survey: Survey) -> list[SurveyComment]:
+    """The comments not hidden, in an order of their own each time: the order they were written in
+    would say something about who wrote them."""
+    return db.session.scalars(
+        select(SurveyComment)
+        .where(SurveyComment.survey_id == survey.id, SurveyComment.status == CommentStatus.SHOWN)
+        .order_by(func.random())
+    ).all()
+
+
+def hidden_count(survey: Survey) -> int:
+    """How many of the survey's comments the staff have hidden."""
+    return db.session.scalar(
+        select(func.count()).where(
+            SurveyComment.survey_id == survey.id, SurveyComment.status == CommentStatus.HIDDEN
+        )
+    )
+
+
+def chart_spec(result: SatisfactionResult) -> dict:
+    """The results as a chart spec (a bar per dimension, its mean stars), for the chart macro."""
+    return {
+        "kind": "bar",
+        "categories": [d.label for d in result.dimensions],
+        "series": [{"name": _("平均星级"), "data": [round(float(d.mean), 2) for d in result.dimensions]}],
+        "y_max": 5,
+    }
+
+
+# -- a project as the subject -----------------------------------------------------------------------------
+
+
+def survey_of(project: Project) -> Survey | None:
+    return db.session.scalar(select(Survey).where(Survey.project_id == project.id))
+
+
+def satisfaction_of(project: Project) -> SatisfactionResult | None:
+    """项目满意度: the project's survey results — responses, invited, and per dimension the exact mean
+    (a ``Fraction``) and the distribution — or None while they may not be shown: no survey, before
+    its window has closed, or fewer answers than its k."""
+    return results_of(survey_of(project))
+
+
+def response_counts(project: Project) -> tuple[int, int]:
+    """(answered, invited) of the project's survey; (0, 0) before it has opened. Counts only: they
+    may be shown at any time."""
+    survey = survey_of(project)
+    if survey is None or survey.status == SurveyStatus.PREPARED:
+        return 0, 0
+    return counts(survey)
+
+
+def everyone_answered(project: Project) -> bool:
+    """Whether every invited student has answered the project's open (or closed) survey — with
+    nobody invited, there is nobody left to wait for. False before the survey has opened."""
+    survey = survey_of(project)
+    if survey is None or survey.status == SurveyStatus.PREPARED:
+        return False
+    answered, invited = counts(survey)
+    return answered >= invited
