@@ -14,14 +14,17 @@ from marketplace.accounts.models import User
 from marketplace.errors import DomainError
 from marketplace.evaluation.models import FinalOutcome, FinalScore
 from marketplace.extensions import db
+from marketplace.hosting import operations as hosting
 from marketplace.projects import lifecycle
 from marketplace.projects.models import ProjectState
 from marketplace.review import operations as review
 from marketplace.review.outcome import OUTCOME_PANEL
+from marketplace.surveys import operations as surveys
 from marketplace.surveys.rules import may_read_comments
 from tests import factories
 from tests.bids.helpers import signed_in
-from tests.surveys.helpers import SurveyWorld
+from tests.surveys.helpers import REPORT, SurveyWorld
+from tests.volunteers.helpers import HostingWorld
 
 
 class Evaluated(SurveyWorld):
@@ -157,3 +160,14 @@ def test_the_panelist_sees_how_the_survey_stands_beside_the_evidence(app, world)
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="satisfaction"' in html
     assert "已有 2 人作答（邀请 6 人）" in html
+
+
+def test_a_project_nobody_took_part_in_is_evaluated_by_the_panel_alone_and_the_page_says_so(client, app):
+    world = HostingWorld()  # no shift, no participants' day
+    surveys.prepare_for_project(world.project)
+    hosting.submit_completion(world.host, world.project, REPORT)
+    db.session.commit()
+
+    page = client.get(f"/projects/{world.project.id}").get_data(as_text=True)
+
+    assert "这次评价只看成效评估小组的评分" in page
