@@ -140,6 +140,7 @@ def _connect_receivers() -> None:
     """What a project's step implies in other areas, connected in the order it happens. Blinker keys a
     receiver by identity, so a second app connects nothing twice."""
     from .bids import receivers as bids
+    from .evaluation import closing
     from .evaluation import receivers as evaluation
     from .projects import receivers as projects
     from .projects.lifecycle import project_moved
@@ -166,6 +167,7 @@ def _connect_receivers() -> None:
         evaluation.score_on_close,  # close: the final score, and the improvement plan it may require
     ):
         project_moved.connect(receiver, weak=False)
+    closing.register()  # the staff's close waits for the outcome panel and the survey
 
 
 def _register_blueprints(app: Flask) -> None:

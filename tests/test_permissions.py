@@ -137,7 +137,8 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     # satisfaction surveys (answering is by invitation, not a rule)
     ("survey.setup", "project survey", POSTING_STAFF),
     ("survey.hide_comment", "project survey", POSTING_STAFF),
-    ("survey.read_comments", "project survey", POSTING_STAFF | {OWN_MANAGER}),  # and the host's managers
+    # and the host's managers, and the outcome panel's members
+    ("survey.read_comments", "project survey", POSTING_STAFF | {OWN_MANAGER, SEATED}),
 ]
 
 

@@ -1,16 +1,35 @@
 """What a project's final score is computed from, asked in one place when the project closes.
 
-The outcome panel (评估小组) gives its score and the satisfaction survey (满意度) its per-dimension mean
-stars and the number of answers; this seam hands them to ``operations.record_final_score``. Until
-both are wired in, a project closes with neither, and so as 评价未完成.
+The outcome panel (成效评估) gives its score (``review.outcome.panel_score``: the exact aggregate of the
+submitted seats, None when nobody submitted) and the satisfaction survey (满意度) its mean stars per
+dimension, with the number of answers and its k. The survey has closed by then (its receiver runs
+before the final score's), so its results read as they will be shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 
+from .. import settings
+from ..review.outcome import panel_score
+from ..surveys.results import counts, results_of, survey_of
 
-def final_inputs(project) -> tuple[Fraction | None, Mapping[str, Fraction] | None, int]:
-    """(the panel's score or None, the survey's mean stars by dimension or None, the answers)."""
-    return None, None, 0
+
+@dataclass(frozen=True)
+class FinalInputs:
+    panel: Fraction | None  # the outcome panel's score, 0–100
+    dimension_means: Mapping[str, Fraction] | None  # mean stars by dimension; None below k
+    responses: int  # the survey's answers, counted even when fewer than k
+    min_responses: int  # k: the survey's own (fixed when it opened), or the setting with no survey
+
+
+def final_inputs(project) -> FinalInputs:
+    survey = survey_of(project)
+    if survey is None or survey.min_responses is None:  # no survey, or one that never opened
+        return FinalInputs(panel_score(project), None, 0, settings.get("survey_min_responses"))
+    result = results_of(survey)
+    answered = result.responses if result is not None else counts(survey)[0]
+    means = {d.label: d.mean for d in result.dimensions} if result is not None else None
+    return FinalInputs(panel_score(project), means, answered, survey.min_responses)

@@ -62,13 +62,16 @@ def record_final_score(
     panel: Fraction | None,
     dimension_means: Mapping[str, Fraction] | None,
     responses: int,
+    min_responses: int | None = None,
 ) -> FinalScore:
-    """最终得分: compute the closed project's final score with the k and weight in force, store it with
-    its inputs, and require an improvement plan of the host when it falls below the line."""
+    """最终得分: compute the closed project's final score with the weight in force and ``min_responses``
+    (the survey's k; the setting in force when not given), store it with its inputs, and require an
+    improvement plan of the host when it falls below the line."""
     if project.state != ProjectState.CLOSED:
         raise ValueError(f"only a closed project has a final score, not one {project.state}")
     now = clock.now()
-    k, weight = settings.get("survey_min_responses"), settings.get("panel_weight_percent")
+    k = min_responses if min_responses is not None else settings.get("survey_min_responses")
+    weight = settings.get("panel_weight_percent")
     result = final.final_score(
         panel, dimension_means, responses, min_responses=k, panel_weight_percent=weight
     )

@@ -10,7 +10,11 @@ def score_on_close(project, *, action, **_) -> None:
     """Closed (by the staff, or by the clock at the window's end): the final score is computed from what
     the panel and the survey produced, once. A cancelled project never closes, so never gets one."""
     if action == "close":
-        panel, dimension_means, responses = inputs.final_inputs(project)
+        given = inputs.final_inputs(project)
         operations.record_final_score(
-            project, panel=panel, dimension_means=dimension_means, responses=responses
+            project,
+            panel=given.panel,
+            dimension_means=given.dimension_means,
+            responses=given.responses,
+            min_responses=given.min_responses,
         )

@@ -14,7 +14,8 @@ from flask_login import current_user, login_required
 
 from .. import permissions
 from ..extensions import db
-from ..forms import attempt
+from ..forms import ActionForm, attempt, flash_refusal
+from ..projects import lifecycle
 from ..projects.models import Project
 from . import operations, queries
 from .forms import ImprovementForm
@@ -38,3 +39,17 @@ def improvement(project_id: int):
     return render_template(
         "evaluation/improvement.html", project=project, final=final, plan=final.improvement, form=form
     ), form.status_code
+
+
+@bp.post("/projects/<int:project_id>/close")
+@login_required
+def close(project_id: int):
+    """提前结项: the posting union's staff, once the panel has submitted and every invited student
+    has answered (``closing.early_close_refusal``); the refusal comes back as a banner."""
+    project = db.get_or_404(Project, project_id)
+    form = ActionForm()
+    if attempt(form, lambda: lifecycle.apply(project, "close", current_user)):
+        flash(_("项目已结项，最终得分已公布。"), "success")
+    else:
+        flash_refusal(form)
+    return redirect(url_for("review.overview", project_id=project.id, purpose="outcome"))

@@ -53,6 +53,16 @@ class Transition:
     facts: Facts | None = None
 
 
+# What a person's close (结项) waits for, each returning a refusal or None; the clock's close at the end
+# of the evaluation window waits for nothing. The evaluation area knows what that is (the outcome
+# panel, the survey), so the app factory registers its condition here, as it connects receivers.
+close_conditions: list[Callable[[Project], str | None]] = []
+
+
+def _evaluation_done(project: Project) -> str | None:
+    return next((refusal for check in close_conditions if (refusal := check(project))), None)
+
+
 def _cancel_requested(project: Project) -> str | None:
     # Approving presupposes a request: it carries the reason the cancelled state must keep.
     return None if project.cancel_requested_at is not None else _("这个项目没有待批准的取消申请。")
@@ -123,8 +133,8 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "start_hosting": Transition(frozenset({S.AWARD_NOTICE}), S.HOSTING, None, facts=_hosted_by_winner),
     "complete": Transition(frozenset({S.HOSTING}), S.EVALUATING, "project.host", facts=_evaluation_opened),
-    # Due at the end of the evaluation window; staff may close earlier.
-    "close": Transition(frozenset({S.EVALUATING}), S.CLOSED, "project.close"),
+    # Due at the end of the evaluation window; staff may close earlier once the evaluation is done.
+    "close": Transition(frozenset({S.EVALUATING}), S.CLOSED, "project.close", guard=_evaluation_done),
     "cancel": Transition(BEFORE_HOSTING, S.CANCELLED, "project.cancel", needs_reason=True, facts=_cancelled),
     "request_cancel": Transition(
         frozenset({S.HOSTING, S.EVALUATING}),

@@ -26,6 +26,7 @@ from .. import clock, pagecache, permissions
 from ..bids.models import Bid
 from ..bids.validity import valid_bids
 from ..bids.visibility import hidden_bid_projects
+from ..evaluation.closing import early_close_refusal
 from ..evaluation.record import bidder_records
 from ..extensions import db
 from ..formatting import local_datetime
@@ -197,6 +198,11 @@ def _outcome_overview(
         criteria_form=criteria_form,
         totals=totals,
         score=scoring.aggregate(list(totals.values())) if totals else None,
+        # 提前结项: offered to those who may close, with what it still waits for.
+        close_refusal=early_close_refusal(project) if state == ProjectState.EVALUATING else None,
+        may_close=state == ProjectState.EVALUATING
+        and permissions.can(current_user, "project.close", project),
+        close_form=ActionForm(formdata=None),
         **_panel(panel, project, state, current, may_act, panel_form),
     ), status
 

@@ -17,7 +17,7 @@ class AnswerForm(Form):
     comment = TextAreaField(
         _l("意见和建议（选填）"),
         [length(1000)],
-        description=_l("不要写自己或他人的姓名；意见只给发榜学生会和承办方看，不会公开"),
+        description=_l("不要写自己或他人的姓名；意见只给发榜学生会、承办方和成效评估小组看，不会公开"),
         render_kw={"rows": 3},
     )
 

@@ -13,7 +13,7 @@ from .. import clock
 from ..extensions import db
 from ..projects.models import Project
 from .models import Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
-from .results import SatisfactionResult, counts, results_of
+from .results import SatisfactionResult, count_columns, results_of
 
 
 def survey_page(survey_id: int) -> Survey:
@@ -33,17 +33,21 @@ def next_close(now: datetime) -> datetime | None:
     )
 
 
-def standing(user, survey: Survey) -> tuple[bool, bool]:
-    """(invited, answered) of ``user``, in one statement."""
-    if not getattr(user, "is_authenticated", False):
-        return False, False
+def _standing_columns(user, survey: Survey) -> list:
     invited = select(SurveyInvitation.user_id).where(
         SurveyInvitation.survey_id == survey.id, SurveyInvitation.user_id == user.id
     )
     answered = select(SurveyRespondent.user_id).where(
         SurveyRespondent.survey_id == survey.id, SurveyRespondent.user_id == user.id
     )
-    row = db.session.execute(select(invited.exists(), answered.exists())).one()
+    return [invited.exists(), answered.exists()]
+
+
+def standing(user, survey: Survey) -> tuple[bool, bool]:
+    """(invited, answered) of ``user``, in one statement."""
+    if not getattr(user, "is_authenticated", False):
+        return False, False
+    row = db.session.execute(select(*_standing_columns(user, survey))).one()
     return bool(row[0]), bool(row[1])
 
 
@@ -66,9 +70,18 @@ class Panel:
 
 
 def panel(survey: Survey, user) -> Panel:
+    """The survey as a page shows it to ``user``: its counts and where the user stands, asked in one
+    statement (the counts once it has opened, the standing of a signed-in user)."""
     now = clock.now()
-    answered, invited = counts(survey) if survey.status != SurveyStatus.PREPARED else (0, 0)
-    invited_me, answered_me = standing(user, survey)
+    opened = survey.status != SurveyStatus.PREPARED
+    signed_in = getattr(user, "is_authenticated", False)
+    columns = [
+        *(count_columns(survey) if opened else ()),
+        *(_standing_columns(user, survey) if signed_in else ()),
+    ]
+    row = list(db.session.execute(select(*columns)).one()) if columns else []
+    answered, invited = (row.pop(0), row.pop(0)) if opened else (0, 0)
+    invited_me, answered_me = (bool(row[0]), bool(row[1])) if signed_in else (False, False)
     return Panel(
         survey=survey,
         status=survey.status_at(now),

@@ -16,7 +16,7 @@ from fractions import Fraction
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from .. import clock
+from .. import charts, clock
 from ..extensions import db
 from ..projects.models import Project
 from .models import (
@@ -60,11 +60,16 @@ class SatisfactionResult:
         return sum((d.mean for d in self.dimensions), Fraction(0)) / len(self.dimensions)
 
 
-def counts(survey: Survey) -> tuple[int, int]:
-    """(answers, invited) of ``survey``, in one statement."""
+def count_columns(survey: Survey) -> list:
+    """(answers, invited) of ``survey`` as columns, for a statement that asks more at once."""
     answered = select(func.count()).where(SurveyAnswer.survey_id == survey.id).scalar_subquery()
     invited = select(func.count()).where(SurveyInvitation.survey_id == survey.id).scalar_subquery()
-    row = db.session.execute(select(answered, invited)).one()
+    return [answered, invited]
+
+
+def counts(survey: Survey) -> tuple[int, int]:
+    """(answers, invited) of ``survey``, in one statement."""
+    row = db.session.execute(select(*count_columns(survey))).one()
     return row[0], row[1]
 
 
@@ -134,13 +139,9 @@ def hidden_count(survey: Survey) -> int:
 
 
 def chart_spec(result: SatisfactionResult) -> dict:
-    """The results as a chart spec (a bar per dimension, its mean stars), for the chart macro."""
-    return {
-        "kind": "bar",
-        "categories": [d.label for d in result.dimensions],
-        "series": [{"name": _("平均星级"), "data": [round(float(d.mean), 2) for d in result.dimensions]}],
-        "y_max": 5,
-    }
+    """The results as a chart (a bar per dimension: its mean stars, out of 5)."""
+    means = [round(d.mean, 2) for d in result.dimensions]  # Fractions, drawn to two places
+    return charts.spec("bar", [d.label for d in result.dimensions], [(_("平均星级"), means)], y_max=5)
 
 
 # -- a project as the subject -----------------------------------------------------------------------------

@@ -8,14 +8,18 @@ Results are public for a project; comments are not.
 from __future__ import annotations
 
 from ..permissions import managed_org_ids, may_write, rule, staff_union_ids
+from ..projects.models import CriterionPurpose
+from ..review.operations import is_seated
 from .models import SubjectKind
 
 
 def may_read_comments(user, project) -> bool:
-    """Who reads a project survey's comments: the posting union's staff and the host's managers.
-    The outcome panel's members are to join them (the panel does not exist yet)."""
-    return project.union_id in staff_union_ids(user) or (
-        project.host_org_id is not None and project.host_org_id in managed_org_ids(user)
+    """Who reads a project survey's comments: the posting union's staff, the host's managers and the
+    members of the project's outcome panel (成效评估小组), who judge the service they describe."""
+    return (
+        project.union_id in staff_union_ids(user)
+        or (project.host_org_id is not None and project.host_org_id in managed_org_ids(user))
+        or is_seated(user, project, CriterionPurpose.OUTCOME)
     )
 
 

@@ -21,7 +21,7 @@ from ..projects.queries import is_public
 from . import operations, queries
 from .forms import DimensionsForm, HideCommentForm, answer_form
 from .models import SurveyComment, SurveyStatus
-from .results import comments_of, hidden_count
+from .results import chart_spec, comments_of, hidden_count
 
 bp = Blueprint("surveys", __name__)
 
@@ -92,6 +92,7 @@ def _results_page(survey, hiding: tuple[str, HideCommentForm] | None = None):
         readable=readable,
         hidden=hidden_count(survey) if may_hide else 0,
         hide_forms=hide_forms,
+        chart=chart_spec(panel.result) if panel.result is not None else None,
     ), (422 if hiding is not None else 200)
 
 

@@ -35,7 +35,9 @@ REPORT = {
 
 
 @pytest.fixture
-def world(app):
+def world(app, monkeypatch):
+    # The staff close here at once; what an early close waits for is tested in test_closing.py.
+    monkeypatch.setattr(lifecycle, "close_conditions", [])
     world = HostingWorld()
     hosting.submit_completion(world.host, world.project, REPORT)
     db.session.commit()
@@ -44,7 +46,11 @@ def world(app):
 
 def fed(monkeypatch, panel, means, responses) -> None:
     """What the outcome panel and the survey hand over at the close."""
-    monkeypatch.setattr(inputs, "final_inputs", lambda project: (panel, means, responses))
+    monkeypatch.setattr(
+        inputs,
+        "final_inputs",
+        lambda project: inputs.FinalInputs(panel, means, responses, settings.get("survey_min_responses")),
+    )
 
 
 def close(world) -> FinalScore:
@@ -70,7 +76,7 @@ def test_closing_records_the_final_score_from_what_the_panel_and_the_survey_hand
 
 
 def test_closing_with_no_panel_and_no_survey_marks_the_project_incomplete(world):
-    final = close(world)  # the seam as it stands: neither is wired in yet
+    final = close(world)  # nobody sat on the panel, and the project has no survey
     assert final.outcome == FinalOutcome.INCOMPLETE and final.score is None
 
 

@@ -71,7 +71,8 @@ def test_an_answer_after_the_window_is_refused(survey, student, world, clock):
     refused(student, survey, answer_data(survey), "问卷已于")
 
 
-def test_an_answer_after_the_project_closed_early_is_refused(survey, student, world, clock):
+def test_an_answer_after_the_project_closed_early_is_refused(survey, student, world, clock, monkeypatch):
+    monkeypatch.setattr(lifecycle, "close_conditions", [])  # what it waits for: tests/evaluation
     lifecycle.apply(world.project, "close", world.staff)
     db.session.commit()
     clock.shift(timedelta(minutes=1))
