@@ -436,12 +436,12 @@ def evaluate(
         close_at_window_end(demo, project)
 
 
-def tell(demo: Demo, story: Story, *, guests: tuple[User, ...] = ()) -> Project | None:
+def tell(demo: Demo, story: Story, *, guests: tuple[User, ...] = ()) -> None:
     """A project of ``story`` from posting to its evaluation (``guests`` come to every event too and
     never answer). Nothing when this run should not tell it (see ``cycle.should_tell``)."""
     spec = story.spec
     if not cycle.should_tell(demo, spec):
-        return None
+        return
     project, host = cycle.to_hosting(demo, spec, story.review_day)
     pool = [s for s in students(demo) if s.student_no not in fixed_logins()]
     came: dict[int, User] = {}
@@ -487,7 +487,6 @@ def tell(demo: Demo, story: Story, *, guests: tuple[User, ...] = ()) -> Project 
     if story.plan and (plan := evaluation.improvement_of(project)) is not None:
         demo.travel(plan.due_at - timedelta(days=10))
         evaluation.submit_improvement(host, project, {"body": story.plan})
-    return project
 
 
 # -- the steps of the seeding --------------------------------------------------------------------------
