@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import String, update
+from sqlalchemy import String, select, update
 
 from . import clock
 from .extensions import db
@@ -51,3 +53,17 @@ def claim_once(model, row_id: int, marker: str, value) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def claim_due(model, marker: str, deadline, before: timedelta, now: datetime, *where) -> Iterator:
+    """The rows of ``model`` whose ``deadline`` is ahead of ``now`` by at most ``before`` and whose
+    ``marker`` is still NULL (and that meet ``where``), each claimed with :func:`claim_once` before it
+    is yielded: a reminder "so long before the deadline, once"."""
+    due = db.session.scalars(
+        select(model.id).where(
+            getattr(model, marker).is_(None), deadline > now, deadline <= now + before, *where
+        )
+    ).all()
+    for row_id in due:
+        if claim_once(model, row_id, marker, now):
+            yield db.session.get(model, row_id)

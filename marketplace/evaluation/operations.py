@@ -19,7 +19,7 @@ from sqlalchemy import select
 from .. import audit, clock, permissions, settings
 from ..errors import DomainError
 from ..extensions import db
-from ..models_base import claim_once
+from ..models_base import claim_due
 from ..notify import operations as notify
 from ..orgs.queries import managers_of
 from ..projects.models import Project, ProjectState
@@ -146,19 +146,11 @@ def send_improvement_reminders(now: datetime | None = None) -> int:
     """Within ``REMIND_BEFORE`` of the due time, remind the host's managers of a plan still missing —
     once: a conditional UPDATE claims the plan first, so two workers never send it twice."""
     now = now or clock.now()
-    due = db.session.scalars(
-        select(ImprovementPlan.id).where(
-            ImprovementPlan.status == ImprovementStatus.REQUIRED,
-            ImprovementPlan.reminded_at.is_(None),
-            ImprovementPlan.due_at > now,
-            ImprovementPlan.due_at <= now + REMIND_BEFORE,
-        )
-    ).all()
     sent = 0
-    for plan_id in due:
-        if not claim_once(ImprovementPlan, plan_id, "reminded_at", now):
-            continue
-        plan = db.session.get(ImprovementPlan, plan_id)
+    missing = ImprovementPlan.status == ImprovementStatus.REQUIRED
+    for plan in claim_due(
+        ImprovementPlan, "reminded_at", ImprovementPlan.due_at, REMIND_BEFORE, now, missing
+    ):
         for membership in managers_of([plan.org_id]):
             notify.send(
                 membership.user,

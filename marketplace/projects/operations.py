@@ -18,7 +18,7 @@ from ..bids.models import Bid, BidStatus
 from ..bids.operations import ask_bidders_to_reconfirm, notify_bidders
 from ..errors import Conflict, DomainError
 from ..extensions import db
-from ..models_base import claim_once
+from ..models_base import claim_due
 from ..notify import operations as notify
 from ..orgs.models import MemberRole, Membership, Organization
 from ..timeutil import SCHOOL_TZ
@@ -347,20 +347,11 @@ def send_deadline_reminders(now: datetime | None = None) -> int:
     """24 h before the deadline, tell the managers of eligible organizations that have not bid.
     A conditional UPDATE marks the project first, so two workers never send the reminder twice."""
     now = now or clock.now()
-    due = db.session.scalars(
-        select(Project.id).where(
-            Project.state == ProjectState.OPEN,
-            Project.deadline_reminder_sent_at.is_(None),
-            Project.bid_deadline > now,
-            Project.bid_deadline <= now + timedelta(hours=24),
-        )
-    ).all()
     sent = 0
     today = clock.today_local()
-    for project_id in due:
-        if not claim_once(Project, project_id, "deadline_reminder_sent_at", now):
-            continue
-        project = db.session.get(Project, project_id)
+    open_ = Project.state == ProjectState.OPEN
+    day = timedelta(hours=24)
+    for project in claim_due(Project, "deadline_reminder_sent_at", Project.bid_deadline, day, now, open_):
         bidders = select(Bid.org_id).where(Bid.project_id == project.id, Bid.status == BidStatus.SUBMITTED)
         managers = db.session.scalars(
             select(Membership)

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from .. import clock
 from ..extensions import db
-from ..models_base import claim_once
+from ..models_base import claim_due
 from .models import Survey, SurveyStatus
 from .operations import remind
 
@@ -22,19 +20,9 @@ def send_reminders(now: datetime | None = None) -> int:
     """Remind those who have not answered, once per survey. A survey open for less than
     ``REMIND_BEFORE`` gets none: its invitation went out only just now. Returns how many were told."""
     now = now or clock.now()
-    due = db.session.scalars(
-        select(Survey.id).where(
-            Survey.status == SurveyStatus.OPEN,
-            Survey.reminded_at.is_(None),
-            Survey.closes_at > now,
-            Survey.closes_at <= now + REMIND_BEFORE,
-        )
-    ).all()
     told = 0
-    for survey_id in due:
-        if not claim_once(Survey, survey_id, "reminded_at", now):
-            continue
-        survey = db.session.get(Survey, survey_id)
+    running = Survey.status == SurveyStatus.OPEN
+    for survey in claim_due(Survey, "reminded_at", Survey.closes_at, REMIND_BEFORE, now, running):
         if survey.closes_at - REMIND_BEFORE >= survey.opens_at:
             told += remind(survey)
         db.session.commit()

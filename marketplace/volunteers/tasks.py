@@ -13,7 +13,7 @@ from sqlalchemy import and_, select
 
 from .. import clock
 from ..extensions import db
-from ..models_base import claim_once
+from ..models_base import claim_due, claim_once
 from ..notify import operations as notify
 from ..projects.models import ProjectState
 from ..urls import path_for
@@ -65,18 +65,8 @@ def _tell_offer_lapsed(signup: Signup) -> None:
 def send_shift_reminders(now: datetime | None = None) -> int:
     """The day before: remind every accepted volunteer (once per shift)."""
     now = now or clock.now()
-    due = db.session.scalars(
-        select(Shift.id).where(
-            Shift.reminder_sent_at.is_(None),
-            Shift.starts_at > now,
-            Shift.starts_at <= now + timedelta(hours=24),
-        )
-    ).all()
     sent = 0
-    for shift_id in due:
-        if not claim_once(Shift, shift_id, "reminder_sent_at", now):
-            continue
-        shift = db.session.get(Shift, shift_id)
+    for shift in claim_due(Shift, "reminder_sent_at", Shift.starts_at, timedelta(hours=24), now):
         for signup in roster(shift):
             if signup.status == SignupStatus.ACCEPTED:
                 notify.send(signup.user, "volunteer.shift_tomorrow", link=shift.url, shift=shift)
