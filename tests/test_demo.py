@@ -10,21 +10,31 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from marketplace import clock
-from marketplace.accounts.models import AccountStatus, User
+from marketplace import clock, settings
+from marketplace.accounts.models import AccountStatus, User, find_by_identifier
 from marketplace.bids.models import Bid
 from marketplace.credits.models import AppealStatus as CreditAppealStatus
 from marketplace.credits.models import CreditAppeal, CreditRecord, CreditStatus
 from marketplace.demo.context import Demo
+from marketplace.demo.evaluation import DEMO_STUDENT
 from marketplace.demo.people import DEMO_ACCOUNTS, roster_plan
 from marketplace.demo.school import term_dates
+from marketplace.evaluation.final import final_score, rounded, satisfaction_score
+from marketplace.evaluation.models import FinalOutcome, FinalScore, ImprovementPlan, ImprovementStatus
+from marketplace.evaluation.reputation import reputation
 from marketplace.hosting.models import CompletionReport, Expenditure, ProgressUpdate
+from marketplace.hosting.participants import participants_of
 from marketplace.orgs.models import Membership, Organization, OrgKind
+from marketplace.orgs.queries import managers_of
 from marketplace.projects.lifecycle import effective_state
-from marketplace.projects.models import Project, ProjectState, Question
+from marketplace.projects.models import CriterionPurpose, Project, ProjectState, Question
 from marketplace.review.models import Objection, ObjectionStatus
 from marketplace.review.operations import current_round
+from marketplace.review.outcome import panel_score
 from marketplace.school.models import term_containing
+from marketplace.surveys.models import SurveyAnswer, SurveyInvitation, SurveyRespondent, SurveyStatus
+from marketplace.surveys.operations import project_audience
+from marketplace.surveys.results import satisfaction_of, survey_of
 from marketplace.volunteers.models import (
     Admission,
     NoShowAppeal,
@@ -54,6 +64,14 @@ def row_counts(db) -> dict[str, int]:
 
 def count(db, model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def project_titled(db, title: str) -> Project:
+    return db.session.scalar(select(Project).where(Project.title == title))
+
+
+def mean_stars(result) -> dict:
+    return {d.label: d.mean for d in result.dimensions}
 
 
 def test_the_demo_school_has_colleges_unions_clubs_classes_and_students(app, db):
@@ -125,7 +143,7 @@ EXPECTED = {
         ("/credits/verify", ["校园招聘会志愿服务", "批量认定"], []),
         ("/credits/appeals", ["申请认定：1.5 小时"], []),
     ],
-    "T0002": [("/account", ["评议人"], [])],
+    "T0002": [("/account", ["评议人"], []), ("/review/mine", ["数学建模竞赛入门讲座", "成效评估"], [])],
     "2023000001": [
         ("/", ["学生会工作台"], ["系统管理"]),
         ("/review/projects/{新生学业互助计划}", ["新生学业互助计划"], []),
@@ -153,6 +171,7 @@ EXPECTED = {
     "2023000031": [
         ("/orgs/mine", ["计算机科学与技术学院学生会", "主席"], []),
         ("/hosting/projects/{社区支教行动}", ["考勤已确认"], []),
+        ("/projects/{Python 编程入门训练营}", ["已提交整改说明", "整改措施"], ["提交整改说明</a>"]),
     ],
     "2024000041": [
         ("/orgs/mine", ["计科2401班", "班长"], []),
@@ -162,6 +181,7 @@ EXPECTED = {
         ("/", ["你好，周梓萱"], ["系统管理", "学生会工作台", "我负责的组织", "操作日志"]),
         ("/transcript", ["已认定"], []),
         ("/volunteer", ["会场引导", "物资清点与装袋"], []),
+        ("/projects/{数学建模竞赛入门讲座}", ["同学满意度", "填写满意度问卷"], []),
     ],
     "2021000001": [("/", ["你已毕业，账号为只读"], [])],
 }
@@ -255,7 +275,7 @@ class TestTheSeededDemo:
     def test_the_history_holds_a_project_in_every_state_of_the_cycle(self, db, clock, seeded):
         projects = {p.title: p for p in db.session.scalars(select(Project))}
         states = {title: effective_state(p) for title, p in projects.items()}
-        assert set(states.values()) >= set(ProjectState) - {ProjectState.CLOSED}
+        assert set(states.values()) == set(ProjectState)
         assert seeded.clock_after == seeded.clock_before  # the history moved the clock and put it back
 
         open_ = projects["期末心理减压周"]
@@ -290,6 +310,89 @@ class TestTheSeededDemo:
             select(Shift).join(Position).where(Position.project_id == teaching.id)
         ).all()
         assert past and all(s.ends_at < clock.now() and s.attendance_confirmed_at for s in past)
+
+    def test_community_teaching_closed_with_its_final_score_from_the_panel_and_the_survey(
+        self, app, db, seeded
+    ):
+        teaching = project_titled(db, "社区支教行动")
+        final = db.session.scalar(select(FinalScore).where(FinalScore.project_id == teaching.id))
+        seats = current_round(teaching, CriterionPurpose.OUTCOME).seats
+        survey = survey_of(teaching)
+        satisfaction = satisfaction_of(teaching)
+        invited = select(SurveyInvitation.user_id).where(SurveyInvitation.survey_id == survey.id)
+
+        assert teaching.state == effective_state(teaching) == ProjectState.CLOSED
+        assert len(seats) >= 3 and all(s.declared_at and s.submitted_at for s in seats)
+        assert satisfaction.responses >= 20
+        # Those invited are the volunteers whose attendance was confirmed and the students who checked in.
+        assert set(db.session.scalars(invited)) == set(db.session.scalars(project_audience(teaching)))
+        assert count(db, User, User.id.in_(invited), User.id.in_(participants_of(teaching))) > 0
+        assert count(db, User, User.id.in_(invited), User.id.not_in(participants_of(teaching))) > 0
+        # The stored score and the inputs it was computed from are what the panel and the survey gave.
+        assert final.outcome == FinalOutcome.SCORED
+        assert final.panel_score == rounded(panel_score(teaching), 4)
+        assert final.satisfaction_score == rounded(satisfaction_score(mean_stars(satisfaction)), 4)
+        assert final.responses == satisfaction.responses
+        assert (final.min_responses, final.panel_weight_percent) == (5, 50)
+        exact = final_score(
+            panel_score(teaching),
+            mean_stars(satisfaction),
+            final.responses,
+            min_responses=5,
+            panel_weight_percent=50,
+        )
+        assert final.score == exact.score and final.score >= 60
+        page = app.test_client().get(teaching.url).get_data(as_text=True)
+        assert f"{final.score}</span>" in page and f"（{final.responses} 份答卷）" in page
+        assert "问卷结果详情" in page
+
+    def test_the_demo_student_can_answer_the_open_survey(self, app, db, clock, seeded):
+        lectures = project_titled(db, "数学建模竞赛入门讲座")
+        survey = survey_of(lectures)
+        student = db.session.scalar(find_by_identifier(DEMO_STUDENT))
+        answered_before = count(db, SurveyAnswer, SurveyAnswer.survey_id == survey.id)
+        assert effective_state(lectures) == ProjectState.EVALUATING
+        assert survey.status_at(clock.now()) == SurveyStatus.OPEN and answered_before >= 5
+        assert DEMO_STUDENT in readme_accounts()[0] and "数学建模竞赛入门讲座" in README.read_text(
+            encoding="utf-8"
+        )
+
+        client = app.test_client()
+        client.post("/login", data={"identifier": DEMO_STUDENT, "password": PASSWORD})
+        form = client.get(survey.url).get_data(as_text=True)
+        stars = {f"d{d.id}": "4" for d in survey.dimensions}
+        posted = client.post(survey.url, data={**stars, "comment": "讲座很实用"})
+
+        assert 'data-testid="notice"' in form
+        assert posted.status_code == 302
+        assert db.session.get(SurveyRespondent, (survey.id, student.id)) is not None
+        assert count(db, SurveyAnswer, SurveyAnswer.survey_id == survey.id) == answered_before + 1
+        assert 'data-testid="answered"' in client.get(survey.url).get_data(as_text=True)
+
+    def test_two_organizations_have_a_reputation_resting_on_two_scores_and_a_trend(self, app, db, seeded):
+        scored = (
+            select(Project.host_org_id)
+            .join(FinalScore, FinalScore.project_id == Project.id)
+            .where(FinalScore.outcome == FinalOutcome.SCORED)
+            .group_by(Project.host_org_id)
+            .having(func.count() >= 2)
+        )
+        orgs = db.session.scalars(select(Organization).where(Organization.id.in_(scored))).all()
+        assert {o.name for o in orgs} >= {"计算机科学与技术学院学生会", "青年志愿者协会"}
+        for org in orgs:
+            assert reputation(org).hosted >= 2
+            page = app.test_client().get(f"/orgs/{org.id}").get_data(as_text=True)
+            assert 'id="final-score-trend"' in page and str(reputation(org).score) in page
+
+    def test_a_score_below_the_line_has_its_improvement_plan_submitted_by_its_host(self, db, seeded):
+        camp = project_titled(db, "Python 编程入门训练营")
+        final = db.session.scalar(select(FinalScore).where(FinalScore.project_id == camp.id))
+        plan = db.session.scalar(select(ImprovementPlan).where(ImprovementPlan.project_id == camp.id))
+
+        assert final.score < settings.get("improvement_threshold") == plan.threshold
+        assert plan.status == ImprovementStatus.SUBMITTED and plan.submitted_at <= plan.due_at
+        assert plan.submitted_by_id in {m.user_id for m in managers_of([camp.host_org_id])}
+        assert "整改措施" in plan.body
 
     def test_every_demo_student_has_verified_credits_and_the_reviewers_have_work(self, db, seeded):
         demo_students = [s.number for s in roster_plan(Demo(school_name="示例大学"))] + [

@@ -197,22 +197,31 @@ def close_bidding(demo: Demo, project: Project) -> None:
     lifecycle.run_due_transitions()
 
 
-def panel(demo: Demo, project: Project, size: int) -> list[User]:
-    """The faculty evaluator and ``size - 1`` roster evaluators who are not recused. The fixed student
-    evaluators are kept for the panel that waits for them (see projects.in_review)."""
+def panel(demo: Demo, project: Project, size: int, kind: review.Panel = review.BID_PANEL) -> list[User]:
+    """The faculty evaluator and ``size - 1`` roster evaluators who are not recused (from the bids, or
+    from the outcome). The fixed student evaluators are kept for the panel that waits for them (see
+    projects.in_review)."""
     roster = [
         u
-        for u in review.eligible_panelists(project)
+        for u in review.eligible_panelists(project, kind)
         if u.student_no is not None and u.student_no not in STUDENT_EVALUATORS
     ]
-    rng = demo.rng(f"panel:{project.title}")
+    purpose = "panel" if kind is review.BID_PANEL else f"{kind.purpose.value} panel"
+    rng = demo.rng(f"{purpose}:{project.title}")
     return [account(FACULTY_EVALUATOR), *rng.sample(roster, size - 1)]
 
 
-def seat(demo: Demo, spec: ProjectSpec, project: Project, panelists: list[User], day: int) -> None:
+def seat(
+    demo: Demo,
+    spec: ProjectSpec,
+    project: Project,
+    panelists: list[User],
+    day: int,
+    kind: review.Panel = review.BID_PANEL,
+) -> None:
     demo.travel(demo.day(day, "09:30"))
     for panelist in panelists:
-        review.assign_panelist(staff_of(spec), project, {"user": panelist.id})
+        review.assign_panelist(staff_of(spec), project, {"user": panelist.id}, kind)
 
 
 def score(
@@ -246,3 +255,23 @@ def review_and_award(demo: Demo, spec: ProjectSpec, project: Project, bids: list
         score(demo, spec, project, panelist, bids)
     demo.travel(demo.day(day + 1, "15:00"))
     review.award(staff_of(spec), project, {"bid": bids[0].public_id})
+
+
+def start_hosting(demo: Demo, project: Project) -> User:
+    """The notice window ends with nothing pending: the periodic task makes the winner the host.
+    Returns the host's manager, who acts for it."""
+    demo.travel(review.active_notice(project).window_ends_at + timedelta(minutes=10))
+    lifecycle.run_due_transitions()
+    return manager_of(project.host_org)
+
+
+def to_hosting(demo: Demo, spec: ProjectSpec, review_day: int) -> tuple[Project, User]:
+    """发榜 → 竞标 → 评标 → 公示 → 承办: posted, its questions answered, bid for, reviewed on ``review_day``
+    and awarded the next afternoon to the first bid, hosted once the notice window has passed.
+    Returns the project and its host's manager."""
+    project = post(demo, spec)
+    ask_and_answer(demo, spec, project)
+    bids = submit_bids(demo, spec, project)
+    close_bidding(demo, project)
+    review_and_award(demo, spec, project, bids, review_day)
+    return project, start_hosting(demo, project)

@@ -448,3 +448,21 @@ def appointments(demo: Demo) -> None:
 
 def _users_by_number(numbers: list[str]) -> dict[str, User]:
     return {u.student_no: u for u in db.session.scalars(select(User).where(User.student_no.in_(numbers)))}
+
+
+def students(demo: Demo) -> list[User]:
+    """Everyone who takes part in the demo's history (volunteers, participants of events, those who
+    answer surveys): the roster's students and the fixed student logins that can act (not the
+    read-only graduate, nor the account nobody has claimed), by 学号."""
+    numbers = [s.number for s in roster_plan(demo)] + [
+        a.identifier
+        for a in DEMO_ACCOUNTS
+        if a.kind == AccountKind.STUDENT and a.claimed and a.status == AccountStatus.ACTIVE
+    ]
+    return db.session.scalars(
+        select(User).where(User.student_no.in_(numbers)).order_by(User.student_no)
+    ).all()
+
+
+def fixed_logins() -> set[str]:
+    return {a.identifier for a in DEMO_ACCOUNTS}

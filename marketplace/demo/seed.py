@@ -8,14 +8,18 @@ from werkzeug.security import generate_password_hash
 
 from .. import audit
 from ..extensions import db
-from . import people, projects, school, volunteering
+from . import evaluation, people, projects, school, volunteering
 from .context import PASSWORD, Demo
 
 Step = Callable[[Demo], None]
 
 # The school's last few weeks, told through the operations (so the audit log and the notifications are
-# real): a project in each state of the cycle, volunteers and their credits.
+# real): a project in each state of the cycle, volunteers and their credits, evaluations and the
+# reputations they make.
 HISTORY: list[Step] = [
+    evaluation.first_aid_training,
+    evaluation.coding_camp,
+    evaluation.swap_market,
     projects.draft,
     projects.pending_approval,
     projects.open_for_bids,
@@ -26,6 +30,7 @@ HISTORY: list[Step] = [
     volunteering.union_training,
     volunteering.community_teaching,
     volunteering.career_fair,
+    evaluation.modelling_lectures,
 ]
 
 STEPS: list[Step] = [

@@ -1,9 +1,9 @@
 """The hosted projects of the demo, their volunteers and the credits they earned.
 
-社区支教行动 held its three afternoons of shifts in the past weeks and is now being evaluated;
-校园招聘会志愿服务, hosted by 青年志愿者协会 (the fixed demo login 2023000021), is under way: its
-set-up shifts are done, and the fair's own shifts lie ahead — one full with a waiting list, one drawn
-by lottery, one waiting for the host's approval, others open to sign up from today. Between them every
+社区支教行动 held its three afternoons of shifts a month ago, was evaluated and has closed with its final
+score; 校园招聘会志愿服务, hosted by 青年志愿者协会 (the fixed demo login 2023000021), is under way:
+its set-up shifts are done, and the fair's own shifts lie ahead — one full with a waiting list, one
+drawn by lottery, one waiting for the host's approval, others open to sign up from today. Between them every
 demo student volunteered at least once and has a verified credit record; of the last shift, a few
 records wait for the league reviewer, one was not accepted, one is under appeal, and a no-show too.
 """
@@ -16,22 +16,20 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..accounts.models import AccountKind, AccountStatus, User
+from ..accounts.models import User
 from ..credits import records
 from ..credits.models import CreditRecord, CreditStatus
 from ..extensions import db
 from ..hosting import operations as hosting
 from ..orgs.models import OrgKind
-from ..projects import lifecycle
 from ..projects.models import Project, ProjectCategory
-from ..review import operations as review
 from ..timeutil import local
 from ..volunteers import admission, attendance, positions, reliability, signups, tasks
 from ..volunteers.models import Admission, Position, Shift, Signup, Training
-from . import cycle, school
+from . import cycle, evaluation, school
 from .context import Demo
 from .cycle import BidSpec, ProjectSpec, QuestionSpec
-from .people import DEMO_ACCOUNTS, roster_plan
+from .people import fixed_logins, students
 
 CS_UNION = school.college_union_name("计算机科学与技术学院")
 LANGUAGES_UNION = school.college_union_name("外国语学院")
@@ -47,9 +45,9 @@ TEACHING = ProjectSpec(
     ),
     outcomes="开展不少于 3 次集中支教，每次 30 名以上志愿者；为每个孩子建立学习档案；与社区形成长期结对。",
     budget=7000,
-    posted=-28,
-    deadline=-21,
-    hosting=(-17, -2),
+    posted=-52,
+    deadline=-45,
+    hosting=(-41, -26),
     credited=True,
     bids=(
         BidSpec(
@@ -151,36 +149,12 @@ LATE_APPEAL = (
 )
 
 
-def students(demo: Demo) -> list[User]:
-    """Everyone who volunteers in the demo's history: the roster's students and the fixed student
-    logins that can act (not the read-only graduate, nor the account nobody has claimed)."""
-    numbers = [s.number for s in roster_plan(demo)] + [
-        a.identifier
-        for a in DEMO_ACCOUNTS
-        if a.kind == AccountKind.STUDENT and a.claimed and a.status == AccountStatus.ACTIVE
-    ]
-    return db.session.scalars(
-        select(User).where(User.student_no.in_(numbers)).order_by(User.student_no)
-    ).all()
-
-
-def fixed_logins() -> set[str]:
-    return {a.identifier for a in DEMO_ACCOUNTS}
-
-
 def thirds(people: list[User]) -> list[list[User]]:
     size = -(-len(people) // 3)
     return [people[i : i + size] for i in range(0, len(people), size)]
 
 
 # -- the steps the two stories share --------------------------------------------------------------------
-
-
-def start_hosting(demo: Demo, project: Project) -> User:
-    """The notice window ends with nothing pending: the periodic task makes the winner the host."""
-    demo.travel(review.active_notice(project).window_ends_at + timedelta(minutes=10))
-    lifecycle.run_due_transitions()
-    return cycle.manager_of(project.host_org)
 
 
 def position(host: User, project: Project, title: str, description: str, **fields) -> Position:
@@ -269,17 +243,14 @@ def union_training(demo: Demo) -> None:
 
 
 def community_teaching(demo: Demo) -> None:
-    """Hosted by 计算机学院学生会: three afternoons of shifts, the credits verified, the completion
-    report submitted three days ago — now being evaluated."""
+    """Hosted by 计算机学院学生会: three afternoons of shifts, a sharing evening on campus, the credits
+    verified, the completion report — then evaluated, and closed with its final score a few days ago
+    (see :mod:`.evaluation`)."""
     if not cycle.should_tell(demo, TEACHING):
         return
-    project = cycle.post(demo, TEACHING)
-    bids = cycle.submit_bids(demo, TEACHING, project)
-    cycle.close_bidding(demo, project)
-    cycle.review_and_award(demo, TEACHING, project, bids, -20)
-    host = start_hosting(demo, project)
+    project, host = cycle.to_hosting(demo, TEACHING, -44)
 
-    demo.travel(demo.day(-15, "10:00"))
+    demo.travel(demo.day(-39, "10:00"))
     tutoring = position(
         host,
         project,
@@ -288,7 +259,7 @@ def community_teaching(demo: Demo) -> None:
     )
     shifts = [
         shift(host, tutoring, demo.day(day, "14:00"), demo.day(day, "17:30"), "阳光社区活动室", 40, "3")
-        for day in (-12, -9, -5)
+        for day in (-36, -33, -29)
     ]
     hosting.post_progress(
         host,
@@ -300,12 +271,12 @@ def community_teaching(demo: Demo) -> None:
             "兴趣课堂两小时。志愿者招募已开放，每次 40 人，先到先得。",
         },
     )
-    demo.travel(demo.day(-14, "09:00"))
+    demo.travel(demo.day(-38, "09:00"))
     hosting.record_expenditure(
         host,
         project,
         {
-            "spent_on": demo.today - timedelta(days=14),
+            "spent_on": demo.today - timedelta(days=38),
             "item": "教具、文具和科学小实验材料",
             "amount": Decimal("1680"),
         },
@@ -322,29 +293,44 @@ def community_teaching(demo: Demo) -> None:
         attend(demo, host, shift_, signups, by_hand=signups[-1:])
         demo.travel(shift_.ends_at + timedelta(hours=3))
         hosting.post_progress(host, project, {"milestone": milestone, "percent": percent, "body": body})
-    demo.travel(demo.day(-4, "11:00"))
+    demo.travel(demo.day(-28, "11:00"))
     hosting.record_expenditure(
         host,
         project,
         {
-            "spent_on": demo.today - timedelta(days=5),
+            "spent_on": demo.today - timedelta(days=29),
             "item": "往返社区包车（三次）",
             "amount": Decimal("2400"),
         },
     )
+    # The sharing evening: students who did not volunteer come to hear about it, and check in.
+    audience = demo.rng("teaching: sharing evening").sample(
+        [s for s in everyone[len(everyone) // 2 :] if s.student_no not in fixed_logins()], 16
+    )
+    evaluation.check_in(demo, host, project, demo.day(-28, "19:00"), audience)
 
-    demo.travel(demo.day(-3, "20:00"))
+    demo.travel(demo.day(-27, "20:00"))
     hosting.submit_completion(
         host,
         project,
         {
             "outcomes": f"三次集中支教共 {len(volunteers)} 人次志愿者参加，服务社区小学生 62 名；"
-            "为每个孩子建立了学习档案，作业按时完成率明显提高。社区已同意下学期继续合作，按学期结对。",
-            "participants": len(volunteers) + 62,
+            "为每个孩子建立了学习档案，作业按时完成率明显提高。社区已同意下学期继续合作，按学期结对。"
+            f"结项前在大学生活动中心办了一场支教分享会，{len(audience)} 位同学到场。",
+            "participants": len(volunteers) + 62 + len(audience),
             "spending_summary": "教具和实验材料 1680 元，包车 2400 元，合计 4080 元，低于中标预算。",
         },
     )
-    verify(demo, demo.day(-2, "10:00"), shifts)
+    verify(demo, demo.day(-26, "09:00"), shifts)
+    took_part = [s for s in volunteers if s.student_no not in fixed_logins()] + audience
+    evaluation.evaluate(
+        demo,
+        TEACHING,
+        project,
+        evaluation.TEACHING_VERDICT,
+        completed=-27,
+        respondents=demo.rng("teaching: respondents").sample(took_part, 28),
+    )
 
 
 @dataclass(frozen=True)
@@ -415,12 +401,7 @@ def career_fair(demo: Demo) -> None:
     """Hosted by 青年志愿者协会 (2023000021): see the module's docstring."""
     if not cycle.should_tell(demo, FAIR):
         return
-    project = cycle.post(demo, FAIR)
-    cycle.ask_and_answer(demo, FAIR, project)
-    bids = cycle.submit_bids(demo, FAIR, project)
-    cycle.close_bidding(demo, project)
-    cycle.review_and_award(demo, FAIR, project, bids, -19)
-    host = start_hosting(demo, project)
+    project, host = cycle.to_hosting(demo, FAIR, -19)
 
     everyone = students(demo)
     fixed = [s for s in everyone if s.student_no in fixed_logins()]

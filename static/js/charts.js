@@ -9,7 +9,16 @@
   if (!window.echarts) { return; }
   var BRAND = "#b3261e";
 
-  function option(spec, font) {
+  // The category axis's labels. A bar chart has a few categories, each one to name: every label
+  // shows, wrapped to its bar's share of the width (on a phone, a few characters a line). A line
+  // over many dates shows the labels that fit.
+  function categoryLabels(spec, width) {
+    if (spec.kind !== "bar") { return { hideOverlap: true }; }
+    var share = Math.floor(width / Math.max(spec.categories.length, 1)) - 12;
+    return { interval: 0, width: Math.max(share, 28), overflow: "break" };
+  }
+
+  function option(spec, font, width) {
     var legend = spec.series.length > 1;
     return {
       animation: false,  // the numbers, at once: nothing to wait for, nothing moving on a phone
@@ -18,7 +27,7 @@
       tooltip: { trigger: "axis", renderMode: "richText", confine: true },
       legend: legend ? { top: 0 } : { show: false },
       grid: { left: 8, right: 16, top: legend ? 36 : 16, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: spec.categories, axisLabel: { hideOverlap: true } },
+      xAxis: { type: "category", data: spec.categories, axisLabel: categoryLabels(spec, width) },
       yAxis: { type: "value", min: 0, max: spec.y_max === null ? null : spec.y_max },
       series: spec.series.map(function (series) {
         return { name: series.name, type: spec.kind, data: series.data, connectNulls: false, symbolSize: 8 };
@@ -31,11 +40,15 @@
   document.querySelectorAll("[data-chart]").forEach(function (container) {
     var data = document.getElementById(container.getAttribute("data-chart"));
     if (!data) { return; }
+    var spec = JSON.parse(data.textContent);
     var chart = window.echarts.init(container, null, { renderer: "canvas" });
-    chart.setOption(option(JSON.parse(data.textContent), font));
-    drawn.push(chart);
+    chart.setOption(option(spec, font, container.clientWidth));
+    drawn.push({ chart: chart, spec: spec, container: container });
   });
   window.addEventListener("resize", function () {
-    drawn.forEach(function (chart) { chart.resize(); });
+    drawn.forEach(function (one) {
+      one.chart.setOption({ xAxis: { axisLabel: categoryLabels(one.spec, one.container.clientWidth) } });
+      one.chart.resize();
+    });
   });
 })();

@@ -21,9 +21,10 @@ from marketplace.credits import records as credit_records
 from marketplace.extensions import db
 from marketplace.hosting import operations as hosting
 from marketplace.hosting import participants
-from marketplace.projects.models import ProjectState
+from marketplace.projects.models import Project, ProjectState
 from marketplace.review import operations as review
 from marketplace.review import scoring
+from marketplace.review.outcome import OUTCOME_PANEL
 from marketplace.surveys import operations as surveys
 from marketplace.surveys.models import SurveyInvitation
 from tests import factories
@@ -55,7 +56,9 @@ class PagesWorld(CreditWorld):
 
     A student with a verified record and an upcoming shift; a project in review whose two bids tied on
     score and budget (so the draw decided), a second such project awarded (its notice), a project
-    still open for bids, and club A's record of two closed projects (its page's chart).
+    still open for bids, club A's record of two closed projects (its page's chart; the older one's
+    score below the line, its improvement plan still to write), and a project being evaluated by its
+    outcome panel.
     """
 
     def __init__(self):
@@ -80,9 +83,11 @@ class PagesWorld(CreditWorld):
         review.award(self.staff, self.awarded, {"bid": first.bid.public_id})
         db.session.commit()
         self.open = self.open_project(title="新生适应期学业互助计划（第二期）")
-        scored(self, self.club_a, "58.5", days_ago=200, title="期中答疑周")
+        low = scored(self, self.club_a, "58.5", days_ago=200, title="期中答疑周")
+        self.low = db.session.get(Project, low.project_id)
         scored(self, self.club_a, "86.25", days_ago=20, title="考研经验分享会")
         self._surveys()
+        self._outcome_panel()
 
     def _hosted(self, title: str):
         project = self.open_project(title=title)
@@ -116,6 +121,17 @@ class PagesWorld(CreditWorld):
         hosting.submit_completion(self.host, self.evaluating, REPORT)
         self.open_survey = surveys.survey_of(self.evaluating)
         self.day = participants.open_today(self.host, self.project)
+        db.session.commit()
+
+    def _outcome_panel(self) -> None:
+        """The project being evaluated has its outcome panel: the first evaluator has declared and
+        scored one criterion, the second has yet to declare."""
+        first, second = self.evaluators[:2]
+        for evaluator in (first, second):
+            review.assign_panelist(self.staff, self.evaluating, {"user": evaluator.id}, OUTCOME_PANEL)
+        review.declare_no_conflict(first, self.evaluating, OUTCOME_PANEL)
+        criterion = self.evaluating.outcome_criteria[0]
+        review.save_scores(first, self.evaluating, None, {criterion.id: (85, "按期完成")}, OUTCOME_PANEL)
         db.session.commit()
 
     def _score_alike(self, project, bids) -> None:
@@ -154,6 +170,19 @@ PAGES = [
     Visit("survey-setup", lambda w: w.staff, lambda w: f"/surveys/{w.open_survey.id}/setup"),
     Visit("survey", lambda w: w.student, lambda w: w.open_survey.url),
     Visit("attend", lambda w: w.student, lambda w: f"/attend/{w.day.id}"),
+    Visit("project-closed", NOBODY, lambda w: w.low.url),
+    Visit("outcome-panel", lambda w: w.staff, lambda w: f"/review/projects/{w.evaluating.id}/outcome"),
+    Visit(
+        "outcome-declare",
+        lambda w: w.evaluators[1],
+        lambda w: f"/review/projects/{w.evaluating.id}/outcome/declare",
+    ),
+    Visit(
+        "outcome-score",
+        lambda w: w.evaluators[0],
+        lambda w: f"/review/projects/{w.evaluating.id}/outcome/score",
+    ),
+    Visit("improvement", lambda w: w.manager_a, lambda w: f"/projects/{w.low.id}/improvement"),
 ]
 
 

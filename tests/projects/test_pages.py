@@ -99,6 +99,18 @@ def test_the_page_shows_the_tie_break_rule_and_a_timeline_without_bid_events(cli
     assert "申请预算较低的标书排在前面" in html and "SHA-256" in html
 
 
+def test_a_hosted_project_names_its_host_with_a_link_to_the_hosts_page(client, world, db):
+    project = world.open_project(title="有承办方的项目")
+    before = client.get(project.url).get_data(as_text=True)
+    project.host_org_id = world.club_a.id  # straight there: the award is tested in tests/review
+    db.session.commit()
+
+    after = client.get(project.url).get_data(as_text=True)
+
+    assert 'data-testid="host"' not in before
+    assert f'data-testid="host"><a href="{world.club_a.url}">{world.club_a.name}</a>' in after
+
+
 def test_the_project_list_queries_do_not_grow_with_projects(client, world, count_queries):
     _make_open_projects(world, 3)
     few = count_queries(lambda: client.get("/projects"))
