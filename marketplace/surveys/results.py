@@ -60,11 +60,17 @@ class SatisfactionResult:
         return sum((d.mean for d in self.dimensions), Fraction(0)) / len(self.dimensions)
 
 
+def count_columns() -> tuple:
+    """The answers and the invited of the survey in the row (correlated on ``Survey.id``), for a
+    statement that reads more with them."""
+    answered = select(func.count()).where(SurveyAnswer.survey_id == Survey.id).correlate(Survey)
+    invited = select(func.count()).where(SurveyInvitation.survey_id == Survey.id).correlate(Survey)
+    return answered.scalar_subquery(), invited.scalar_subquery()
+
+
 def counts(survey: Survey) -> tuple[int, int]:
     """(answers, invited) of ``survey``, in one statement."""
-    answered = select(func.count()).where(SurveyAnswer.survey_id == survey.id).scalar_subquery()
-    invited = select(func.count()).where(SurveyInvitation.survey_id == survey.id).scalar_subquery()
-    row = db.session.execute(select(answered, invited)).one()
+    row = db.session.execute(select(*count_columns()).where(Survey.id == survey.id)).one()
     return row[0], row[1]
 
 
