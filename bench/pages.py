@@ -1,11 +1,13 @@
 """The pages ``make bench`` measures, found in the seeded data, and what each costs in one request.
 
 :func:`find` picks the ids (a project in each needed state, a shift with sign-ups, the hosted project
-the demo host manages, a transcript's verification code) and returns the pages with the demo login each
-is seen as. :func:`check` signs each login in once through the app's own login form, renders every page
-(failing loudly on anything but 200), then renders it again while counting the SQL statements it
-issues (BEGIN, COMMIT and savepoints aside) and the ORM objects it loads (``InstanceEvents.load`` on
-every mapped class). The session cookies it ends with are the ones the load run sends.
+the demo host manages, a transcript's verification code, the closed project most students rated, the
+organization with the longest record, the survey the demo student may answer, the outcome panel the
+demo evaluator sits on) and returns the pages with the demo login each is seen as. :func:`check`
+signs each login in once through the app's own login form, renders every page (failing loudly on
+anything but 200), then renders it again while counting the SQL statements it issues (BEGIN, COMMIT
+and savepoints aside) and the ORM objects it loads (``InstanceEvents.load`` on every mapped class).
+The session cookies it ends with are the ones the load run sends.
 """
 
 from __future__ import annotations
@@ -23,15 +25,17 @@ from marketplace.accounts.models import User
 from marketplace.bids.models import Bid, BidStatus
 from marketplace.credits.models import TranscriptIssue
 from marketplace.demo.context import PASSWORD
+from marketplace.evaluation.models import FinalOutcome, FinalScore
 from marketplace.extensions import db
 from marketplace.orgs.models import Membership, Organization, OrgKind
-from marketplace.projects.models import Project, ProjectState, Question
-from marketplace.review.models import AwardNotice, Objection
+from marketplace.projects.models import CriterionPurpose, Project, ProjectState, Question
+from marketplace.review.models import AwardNotice, Objection, PanelSeat, ReviewRound
+from marketplace.surveys.models import Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
 from marketplace.urls import path_for
 from marketplace.volunteers.models import Position, Shift, Signup
 
 from .explain import Plan, explain
-from .seed import HOST_CLUB
+from .seed import EVALUATOR, HOST_CLUB
 
 # The demo logins the pages are seen as (see the README's demo accounts).
 LOGINS = {
@@ -40,6 +44,7 @@ LOGINS = {
     "host": "2023000021",
     "league reviewer": "T0001",
     "admin": "A0001",
+    "evaluator": EVALUATOR,
 }
 # Sent with every request, by the test client and by wrk alike: Flask-Login ties a session to the
 # browser that signed in, and a session seen from another one would be rewritten on every response.
@@ -70,21 +75,29 @@ def find() -> list[Page]:
     """The benchmarked pages, with ids from the seeded data (in an app context)."""
     host_club = db.session.scalar(select(Organization.id).where(Organization.name == HOST_CLUB))
     hosted = hosted_project()
+    closed, results = _scored_project()
+    evaluated = _outcome_panel_project()
     return [
         Page("home", path_for("main.index")),
         Page("project list, filtered", path_for("projects.index", status="closed", category="career")),
         Page("project page", path_for("projects.show", project_id=_open_project())),
         Page("award notice", path_for("review.notice", project_id=_project_in_notice())),
         Page("organization page", path_for("orgs.show", org_id=host_club)),
+        Page("closed project page", path_for("projects.show", project_id=closed)),
+        Page("survey results", path_for("surveys.results", survey_id=results)),
+        Page("organization record", path_for("orgs.show", org_id=_longest_record())),
         Page("student home", path_for("main.index"), "student"),
         Page("open shifts", path_for("volunteers.open_shifts"), "student"),
         Page("my sign-ups", path_for("volunteers.mine"), "student"),
         Page("notifications", path_for("notify.centre"), "student"),
         Page("transcript", path_for("credits.transcript_page"), "student"),
         Page("transcript PDF", path_for("credits.transcript_pdf"), "student"),
+        Page("survey to answer", path_for("surveys.answer", survey_id=_survey_to_answer()), "student"),
         Page("verification page", path_for("credits.verify_code", code=_verification_code())),
         Page("staff dashboard", path_for("projects.staff"), "staff"),
         Page("review page", path_for("review.overview", project_id=_project_in_review()), "staff"),
+        Page("outcome panel", path_for("review.overview", project_id=evaluated, purpose="outcome"), "staff"),
+        Page("outcome scoring", path_for("review.outcome_score", project_id=evaluated), "evaluator"),
         Page("host console", path_for("hosting.console", project_id=hosted), "host"),
         Page("roster", path_for("hosting.roster", shift_id=_busiest_shift(hosted)), "host"),
         Page("verification queue", path_for("credits.queue"), "league reviewer"),
@@ -149,6 +162,73 @@ def _project_in_review() -> int:
         .where(Project.state == ProjectState.REVIEWING, Project.union_id.in_(union), ~recused)
         .order_by(Project.id),
         "project in review that the demo staff may review",
+    )
+
+
+def _scored_project() -> tuple[int, int]:
+    """The closed project scored on both its panel and its survey whose survey most students answered,
+    and that survey: (project id, survey id)."""
+    found = db.session.execute(
+        select(Project.id, Survey.id)
+        .join(FinalScore, FinalScore.project_id == Project.id)
+        .join(Survey, Survey.project_id == Project.id)
+        .where(FinalScore.panel_score.is_not(None), FinalScore.satisfaction_score.is_not(None))
+        .order_by(FinalScore.responses.desc(), Project.id)
+        .limit(1)
+    ).first()
+    if found is None:
+        raise PageFailed("the seeded data has no closed project scored on its panel and its survey")
+    project_id, survey_id = found
+    return project_id, survey_id
+
+
+def _longest_record() -> int:
+    """The organization with the most scored projects: its page charts the latest of them."""
+    scored = func.count(FinalScore.id)
+    return _first(
+        select(Project.host_org_id)
+        .join(FinalScore, FinalScore.project_id == Project.id)
+        .where(FinalScore.outcome == FinalOutcome.SCORED)
+        .group_by(Project.host_org_id)
+        .order_by(scored.desc(), Project.host_org_id),
+        "organization with a scored project",
+    )
+
+
+def _survey_to_answer() -> int:
+    """An open survey the demo student is invited to and has not answered."""
+    student = select(User.id).where(User.student_no == LOGINS["student"]).scalar_subquery()
+    answered = (
+        select(SurveyRespondent.user_id)
+        .where(SurveyRespondent.survey_id == Survey.id, SurveyRespondent.user_id == student)
+        .exists()
+    )
+    return _first(
+        select(Survey.id)
+        .join(SurveyInvitation, SurveyInvitation.survey_id == Survey.id)
+        .where(SurveyInvitation.user_id == student, Survey.status == SurveyStatus.OPEN, ~answered)
+        .order_by(Survey.id),
+        "open survey the demo student is invited to",
+    )
+
+
+def _outcome_panel_project() -> int:
+    """The project in 评价中 on whose outcome panel the demo evaluator sits, declared and still scoring
+    (the demo staff, whose union posted it, manage that panel)."""
+    evaluator = select(User.id).where(User.staff_no == LOGINS["evaluator"]).scalar_subquery()
+    return _first(
+        select(Project.id)
+        .join(ReviewRound, ReviewRound.project_id == Project.id)
+        .join(PanelSeat, PanelSeat.round_id == ReviewRound.id)
+        .where(
+            Project.state == ProjectState.EVALUATING,
+            ReviewRound.purpose == CriterionPurpose.OUTCOME,
+            PanelSeat.user_id == evaluator,
+            PanelSeat.declared_at.is_not(None),
+            PanelSeat.submitted_at.is_(None),
+        )
+        .order_by(Project.id),
+        "project in 评价中 with the demo evaluator on its outcome panel",
     )
 
 

@@ -28,6 +28,7 @@ COUNTED = (
     ("credit_record", "credit records"),
     ("audit_entry", "audit entries"),
     ("notification", "notifications"),
+    ("survey_answer", "survey answers"),
 )
 COLUMNS = ("page", "req/s", "p50 ms", "p95 ms", "× floor", "statements", "objects", "SQL ms")
 

@@ -2,17 +2,22 @@
 
 :func:`build` fills the empty database of the current app: the schema by the migrations (``flask db
 upgrade``), the demo school with its named logins (``seed-demo --school-only``, so the load run can sign
-in as a student, staff, host, league reviewer and admin), then each table group below in bulk through
-PostgreSQL COPY (psycopg 3's ``cursor.copy()``), never through the operations the pages use. Ids are
-assigned here, so that rows point at each other before they are written; afterwards the sequences are
-moved past them and the tables vacuumed and analysed, as in a database that has run for a while.
+in as a student, staff, host, league reviewer, admin and evaluator), then each table group below in
+bulk through PostgreSQL COPY (psycopg 3's ``cursor.copy()``), never through the operations the pages
+use. Ids are assigned here, so that rows point at each other before they are written; afterwards the
+sequences are moved past them and the tables vacuumed and analysed, as in a database that has run for
+a while.
 
 The rows keep to the schema, its CHECK constraints and the facts each state implies: a project in
 review has its draw seed and its round; an awarded one its panel, scores and notice; a hosted one its
-host, positions and shifts; every sign-up has its shift, every attended one its attendance and its
-credit record, in the term of its shift. Left out are tables that no benchmarked page reads at scale:
-recusal records, credit histories, trainings. ``SIZES`` are the counts at SCALE=1; ``MINIMUM`` keeps
-what every benchmarked page needs at the smallest scales (the test seeds SCALE=0.001).
+host, positions and shifts, its survey and its participants' check-in days; one evaluated or closed
+its outcome panel, its survey opened to those who took part (each answer with its "answered" row and
+its stars), and a closed one its final score — computed by ``evaluation.final.final_score`` from the
+seeded panel and survey — with the improvement plan a low one owes; every sign-up has its shift, every
+attended one its attendance and its credit record, in the term of its shift. Left out are tables that
+no benchmarked page reads at scale: recusal records, credit histories, trainings. ``SIZES`` are the
+counts at SCALE=1; ``MINIMUM`` keeps what every benchmarked page needs at the smallest scales (the test
+seeds SCALE=0.001).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import random
 import sys
 import time as timer
@@ -30,17 +36,19 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import click
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from marketplace import clock, draw
 from marketplace.accounts.models import AccountKind, AccountStatus, PoliticalStatus, SiteRole, User, UserRole
-from marketplace.audit import content_hash
+from marketplace.audit import content_hash, plain
 from marketplace.credits import transcript
 from marketplace.credits.models import CreditCategory, CreditStatus
 from marketplace.demo.context import PASSWORD, Demo, academic_year_of, autumn_term_start
@@ -48,15 +56,22 @@ from marketplace.demo.names import chinese_name, phone_number
 from marketplace.demo.people import DEMO_ACCOUNTS
 from marketplace.demo.school import COLLEGES, term_dates
 from marketplace.demo.seed import seed as seed_demo
+from marketplace.evaluation import final
+from marketplace.evaluation.models import FinalOutcome, ImprovementStatus
+from marketplace.evaluation.operations import FINAL_FIELDS
+from marketplace.evaluation.operations import REMIND_BEFORE as EVALUATION_REMINDER
 from marketplace.extensions import db
 from marketplace.orgs.models import College, MemberRole, Membership, Organization, OrgKind
 from marketplace.projects.models import ProjectCategory
 from marketplace.projects.models import ProjectState as S
 from marketplace.projects.operations import default_criteria
-from marketplace.review import scoring
+from marketplace.review import outcome, scoring
 from marketplace.review.models import NoticeStatus
 from marketplace.school.models import Term
 from marketplace.settings import SETTINGS
+from marketplace.surveys.models import STARS, CommentStatus, SubjectKind, SurveyStatus
+from marketplace.surveys.operations import DEFAULT_PROJECT_DIMENSIONS
+from marketplace.surveys.tasks import REMIND_BEFORE as SURVEY_REMINDER
 from marketplace.timeutil import SCHOOL_TZ
 from marketplace.urls import path_for
 from marketplace.volunteers.models import Admission, SignupStatus
@@ -73,6 +88,8 @@ SIZES = {
     "other_signups": 50_000,  # no-shows, leave, cancellations, and the sign-ups for shifts to come
     "audit_entries": 2_000_000,
     "notifications": 1_000_000,
+    "participant_checkins": 150_000,
+    "survey_answers": 300_000,  # each with its stars for every dimension
 }
 # Enough for every benchmarked page at any scale (two projects in each state, shifts with sign-ups, …),
 # and a few rows of each kind the demo school has already (students, clubs, evaluators).
@@ -87,6 +104,8 @@ MINIMUM = {
     "other_signups": 60,
     "audit_entries": 1_000,
     "notifications": 300,
+    "participant_checkins": 200,
+    "survey_answers": 300,
 }
 
 # The projects' states and their shares (None: the rest). Most of two years' projects are closed.
@@ -107,8 +126,10 @@ BID_ON = {S.OPEN, S.REVIEWING, S.AWARD_NOTICE, S.HOSTING, S.EVALUATING, S.CLOSED
 REVIEWED = {S.REVIEWING, S.AWARD_NOTICE, S.HOSTING, S.EVALUATING, S.CLOSED}
 AWARDED = {S.AWARD_NOTICE, S.HOSTING, S.EVALUATING, S.CLOSED}
 HOSTED = {S.HOSTING, S.EVALUATING, S.CLOSED}
+EVALUATED = {S.EVALUATING, S.CLOSED}  # their surveys opened and their outcome panels sat
 PANEL = 3  # review.operations.MIN_PANEL: an award needs this many panelists, all submitted
 HOST_CLUB = "青年志愿者协会"  # managed by the demo host login, 2023000021
+EVALUATOR = "T0002"  # the demo evaluator, seated on an outcome panel
 
 MORE_COLLEGES = (
     ("物理与电子工程学院", "物电"),
@@ -175,6 +196,20 @@ POLITICAL = (
     (PoliticalStatus.PARTY_MEMBER, 6),
     (PoliticalStatus.PROBATIONARY_MEMBER, 6),
     (None, 4),
+)
+COMMENTS = (
+    "活动很有收获，希望以后多办几期。",
+    "签到排队有点久，建议多开几个签到点。",
+    "讲解很清楚，资料也发得及时。",
+    "时间安排在晚上比较合适，周末人少。",
+    "场地有点小，后来的同学只能站着。",
+    "志愿者很热情，现场秩序很好。",
+    "宣传太晚了，很多同学不知道。",
+    "内容对我找实习很有帮助。",
+)
+IMPROVEMENT = (
+    "## 问题\n宣传晚、场地小，到场同学多于预期。\n\n"
+    "## 整改措施\n- 活动前两周开始宣传，报名截止后按人数申请场地\n- 签到增设两个点位，安排专人引导"
 )
 BAR_FROM = 20_000  # rows: a table this large gets a progress bar while it is written
 
@@ -318,6 +353,14 @@ class Plan:
     criteria: list[tuple[int, int]] = field(default_factory=list)  # (id, weight)
     bids: list[BidPlan] = field(default_factory=list)
     winner: BidPlan | None = None
+    # 评价: how well the hosting went (0–1), which the outcome panel's marks and the students' stars
+    # follow; and what the evaluation group wrote, which the audit log repeats.
+    quality: float = 0.0
+    days: list[tuple[int, date]] = field(default_factory=list)  # participants' check-in days (id, day)
+    participants: set[int] = field(default_factory=set)  # who checked in on any of them
+    survey_id: int = 0
+    final: dict | None = None  # the final score's row
+    improvement: dict | None = None  # the improvement plan's row
 
     @property
     def live_bids(self) -> list[BidPlan]:
@@ -344,6 +387,13 @@ class Plan:
     def host(self) -> Org | None:
         return self.winner.org if self.state in HOSTED else None
 
+    @property
+    def evaluation_ends_at(self) -> datetime | None:
+        """评价期's end, fixed when the project entered 评价中 (the setting's default)."""
+        if self.completed_at is None:
+            return None
+        return self.completed_at + timedelta(days=SETTINGS["evaluation_window_days"].default)
+
 
 @dataclass
 class ShiftPlan:
@@ -360,8 +410,12 @@ class ShiftPlan:
 
     @property
     def confirmed_at(self) -> datetime:
-        """When the host confirmed the attendance of a done shift."""
-        return min(self.ends_at + timedelta(days=1), clock.now())
+        """When the host confirmed the attendance of a done shift: the next day, and before reporting
+        the completion (attendance confirmed later would invite nobody to the survey)."""
+        confirmed = self.ends_at + timedelta(days=1)
+        if self.project.completed_at is not None:
+            confirmed = min(confirmed, self.project.completed_at - timedelta(hours=1))
+        return min(confirmed, clock.now())
 
 
 @dataclass
@@ -388,6 +442,7 @@ class Bulk:
     first_signup_id: int = 1
     first_attendance_id: int = 1
     first_credit_id: int = 1
+    evaluated: Plan | None = None  # the project in 评价中 the demo staff, evaluator and student meet
 
     def size(self, name: str) -> int:
         return size(name, self.scale)
@@ -764,6 +819,7 @@ def projects(bulk: Bulk) -> None:
                 "tiebreak_seed": p.seed,
                 "cancel_reason": "场地施工，活动无法按期举行。" if p.state == S.CANCELLED else None,
                 "host_org_id": p.host.id if p.host else None,
+                "evaluation_ends_at": p.evaluation_ends_at,
                 "version": 1,
             }
             for p in plans
@@ -853,12 +909,13 @@ def _plan(bulk: Bulk, state: S, n: int) -> Plan:
         elif state == S.EVALUATING:
             end = today - days(1, 14)
             hosting = (end - days(14, 40), end)
-        else:
+        else:  # its evaluation window (three weeks from the completion) has ended, and the clock closed it
             start = bulk.term_day(today - timedelta(days=45))
-            hosting = (start, min(start + days(7, 30), today - timedelta(days=15)))
-            closed = at(hosting[1] + timedelta(days=10), "10:00")
+            hosting = (start, min(start + days(7, 30), today - timedelta(days=25)))
         if state != S.HOSTING:
             completed = min(at(hosting[1] + timedelta(days=1), "20:00"), now - timedelta(hours=1))
+        if state == S.CLOSED:
+            closed = completed + timedelta(days=SETTINGS["evaluation_window_days"].default)
         deadline = at(hosting[0] - timedelta(days=7), "17:00")
         notice = at(hosting[0] - timedelta(days=4), "15:00")
     if state not in UNPUBLISHED:
@@ -1292,6 +1349,408 @@ def _signed_up_at(shift: ShiftPlan, signup_id: int) -> datetime:
     return min(shift.starts_at - timedelta(hours=24 + signup_id * 7919 % 312), clock.now())
 
 
+# -- participants' check-in and 评价 -------------------------------------------------------------------------
+
+
+def _school_staff_showcase(bulk: Bulk) -> Plan:
+    """The project in 评价中 the demo logins meet: one of the demo staff's union that the staff are not
+    recused from (none of their organizations bid), on whose outcome panel the demo evaluator sits and
+    to whose survey the demo student is invited."""
+    staff, evaluator = bulk.people["2023000001"], bulk.people[EVALUATOR]
+    theirs = {o.id for o in bulk.orgs.values() if staff in o.members or evaluator in o.members}
+    found = next(
+        (
+            p
+            for p in bulk.projects
+            if p.state == S.EVALUATING
+            and p.staff_id == staff
+            and not theirs & {b.org.id for b in p.live_bids}
+        ),
+        None,
+    )
+    if found is None:
+        raise click.ClickException("no project in 评价中 of the demo staff's union is free of their bids")
+    return found
+
+
+def participation(bulk: Bulk) -> None:
+    """Participants' check-in: the event days the hosts opened on their projects, and who checked in."""
+    rng, loader, today = bulk.rng, bulk.loader, bulk.today
+    hosted = [p for p in bulk.projects if p.state in HOSTED]
+    bulk.evaluated = _school_staff_showcase(bulk)
+    day_id = itertools.count(loader.next_id("participant_day"))
+    for plan in hosted:
+        start, end = plan.hosting
+        # Check-in runs while the project is hosted; today's is open on the demo host's consoles.
+        demo_host = plan.state == S.HOSTING and plan.host.name == HOST_CLUB
+        last = min(end, today if demo_host else today - timedelta(days=1))
+        days = [start + timedelta(days=n) for n in range((last - start).days + 1)]
+        chosen = sorted(rng.sample(days, min(len(days), rng.randint(1, 4))))
+        if demo_host and today not in chosen:
+            chosen[-1] = today
+        plan.days = [(next(day_id), day) for day in chosen]
+    days = [(plan, day_id, day) for plan in hosted for day_id, day in plan.days]
+    check_ins = []
+    for (plan, day_id, _day), count in zip(
+        days, spread(bulk.size("participant_checkins"), len(days), rng, low=1), strict=True
+    ):
+        students = rng.sample(bulk.volunteers, min(count, len(bulk.volunteers)))
+        if plan is bulk.evaluated and day_id == plan.days[0][0] and bulk.people["2024000100"] not in students:
+            students[0] = bulk.people["2024000100"]  # invited to the open survey the bench answers
+        plan.participants.update(students)
+        check_ins += [{"day_id": day_id, "user_id": student} for student in students]
+    loader.copy(
+        "participant_day",
+        (
+            {
+                "id": day_id,
+                "project_id": plan.id,
+                "day": day,
+                "opened_by_id": plan.host.manager_id,
+                "opened_at": at(day, "08:30"),
+            }
+            for plan, day_id, day in days
+        ),
+        expected=len(days),
+    )
+    loader.copy("participant_checkin", check_ins, expected=len(check_ins))
+
+
+def evaluation(bulk: Bulk) -> None:
+    """评价: the hosted projects' surveys with their audiences, answers and comments; the outcome
+    panels with their criteria, seats and scores; the closed projects' final scores, computed by the
+    app's own rule from those, and the improvement plans the low ones owe."""
+    for plan in bulk.projects:
+        if plan.state in HOSTED:
+            plan.quality = bulk.rng.random() ** 0.5
+    surveys = _surveys(bulk)
+    panels = _outcome_panels(bulk)
+    _final_scores(bulk, surveys, panels)
+
+
+@dataclass
+class SurveyPlan:
+    plan: Plan
+    dimensions: list[tuple[int, str]]  # (id, label)
+    audience: list[int] = field(default_factory=list)  # the invited, by id
+    answers: int = 0
+    stars: list[int] = field(default_factory=list)  # per dimension, the stars given in all
+
+    @property
+    def opened(self) -> bool:
+        return self.plan.state in EVALUATED
+
+
+def _surveys(bulk: Bulk) -> dict[int, SurveyPlan]:
+    """The surveys: prepared when hosting started, opened (and their audience invited) when the project
+    entered 评价中, closed with it. Returns them by project id."""
+    loader, rng, k = bulk.loader, bulk.rng, SETTINGS["survey_min_responses"].default
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        labels = [str(label) for label in DEFAULT_PROJECT_DIMENSIONS]
+    survey_id, dimension_id = (loader.next_id(t) for t in ("survey", "survey_dimension"))
+    surveys: dict[int, SurveyPlan] = {}
+    for plan in (p for p in bulk.projects if p.state in HOSTED):
+        plan.survey_id, survey_id = survey_id, survey_id + 1
+        dimensions = [(dimension_id + n, label) for n, label in enumerate(labels)]
+        dimension_id += len(labels)
+        surveys[plan.id] = SurveyPlan(plan, dimensions, stars=[0] * len(labels))
+    # The audience: volunteers whose attendance the host confirmed, and the participants.
+    audiences: dict[int, set[int]] = {p: set(s.plan.participants) for p, s in surveys.items() if s.opened}
+    for shift, _signup_id, user_id in _attended(bulk):
+        if shift.project.id in audiences:
+            audiences[shift.project.id].add(user_id)
+    opened = [s for s in surveys.values() if s.opened]
+    for survey in opened:
+        survey.audience = sorted(audiences[survey.plan.id])
+    _plan_answers(bulk, opened)
+
+    loader.copy(
+        "survey",
+        (
+            {
+                "id": s.plan.survey_id,
+                "kind": SubjectKind.PROJECT.value,
+                "project_id": s.plan.id,
+                "status": _survey_status(s.plan).value,
+                "opens_at": s.plan.completed_at,
+                "closes_at": s.plan.evaluation_ends_at,
+                "min_responses": k if s.opened else None,
+                "reminded_at": s.plan.closed_at - SURVEY_REMINDER if s.plan.closed_at else None,
+                "created_at": s.plan.window_ends_at,
+            }
+            for s in surveys.values()
+        ),
+        expected=len(surveys),
+    )
+    loader.copy(
+        "survey_dimension",
+        (
+            {"id": d_id, "survey_id": s.plan.survey_id, "position": n, "label": label}
+            for s in surveys.values()
+            for n, (d_id, label) in enumerate(s.dimensions)
+        ),
+        expected=len(surveys) * len(labels),
+    )
+    loader.copy(
+        "survey_invitation",
+        ({"survey_id": s.plan.survey_id, "user_id": user} for s in opened for user in s.audience),
+        expected=sum(len(s.audience) for s in opened),
+    )
+    answers = sum(s.answers for s in opened)
+    loader.copy(
+        "survey_respondent",
+        ({"survey_id": s.plan.survey_id, "user_id": user} for s in opened for user in _respondents(bulk, s)),
+        expected=answers,
+    )
+    loader.copy(
+        "survey_answer",
+        (
+            {"id": key, "survey_id": s.plan.survey_id, "answered_on": day}
+            for s, key, day, _stars in _answers(bulk, opened)
+        ),
+        expected=answers,
+    )
+
+    def ratings() -> Iterator[dict]:
+        for s, key, _day, stars in _answers(bulk, opened):
+            for n, ((d_id, _label), given) in enumerate(zip(s.dimensions, stars, strict=True)):
+                s.stars[n] += given  # summed on the way, for the final scores
+                yield {"answer_id": key, "dimension_id": d_id, "stars": given}
+
+    loader.copy("survey_rating", ratings(), expected=answers * len(labels))
+
+    def comments() -> Iterator[dict]:
+        """One answer in five comes with a comment; the staff hid one comment in forty."""
+        number = itertools.count(1)
+        for s in opened:
+            for _n in range(s.answers // 5):
+                n = next(number)
+                yield {
+                    "id": public_id("survey_comment", n),
+                    "survey_id": s.plan.survey_id,
+                    "body": rng.choice(COMMENTS),
+                    "status": (CommentStatus.HIDDEN if n % 40 == 0 else CommentStatus.SHOWN).value,
+                }
+
+    loader.copy("survey_comment", comments(), expected=answers // 5)
+    return surveys
+
+
+def _survey_status(plan: Plan) -> SurveyStatus:
+    """准备中 while hosted, 填写中 while evaluated, and closed by the project's close (the clock's, at
+    the window's end)."""
+    return {S.HOSTING: SurveyStatus.PREPARED, S.EVALUATING: SurveyStatus.OPEN}.get(
+        plan.state, SurveyStatus.CLOSED
+    )
+
+
+def _plan_answers(bulk: Bulk, opened: list[SurveyPlan]) -> None:
+    """How many of its audience answer each survey: in proportion to the audience and a rate of its own
+    (lower while the survey is still open), the size in all — at SCALE=1 a little under a third of
+    those invited. Every tenth closed survey stays under k (too few answers to count), so that some
+    projects are scored on their panel alone."""
+    rng = bulk.rng
+    k = SETTINGS["survey_min_responses"].default
+    closed = [s for s in opened if s.plan.state == S.CLOSED]
+    thin = {id(s) for s in closed[3::10]}
+    for s in opened:
+        if id(s) in thin:
+            s.answers = min(len(s.audience), rng.randint(0, k - 1))
+    rest = [s for s in opened if id(s) not in thin]
+    weights = [
+        len(s.audience) * rng.uniform(0.15, 0.6) * (1 if s.plan.state == S.CLOSED else 0.4) for s in rest
+    ]
+    capacities = [len(s.audience) - (s.plan is bulk.evaluated) for s in rest]
+    wanted = bulk.size("survey_answers") - sum(s.answers for s in opened)
+    for s, count in zip(rest, _apportion(wanted, capacities, weights), strict=True):
+        s.answers = count
+
+
+def _apportion(total: int, capacities: list[int], weights: list[float]) -> list[int]:
+    """``total`` split in proportion to ``weights``, none over its capacity (all they hold, if less)."""
+    counts = [0] * len(capacities)
+    left = min(total, sum(capacities))
+    while left > 0:
+        room = [i for i, cap in enumerate(capacities) if counts[i] < cap]
+        weight = sum(weights[i] for i in room) or len(room)
+        given = 0
+        for i in room:
+            share = min(capacities[i] - counts[i], int(left * (weights[i] or 1) / weight))
+            counts[i] += share
+            given += share
+        if given == 0:  # shares under one each: the rest one at a time
+            for i in room[:left]:
+                counts[i] += 1
+                given += 1
+        left -= given
+    return counts
+
+
+def _respondents(bulk: Bulk, survey: SurveyPlan) -> list[int]:
+    """Who answered: some of the invited (never the demo student on the survey the bench answers)."""
+    pool = [u for u in survey.audience if survey.plan is not bulk.evaluated or u != bulk.people["2024000100"]]
+    return random.Random(f"respondents:{survey.plan.id}").sample(pool, survey.answers)
+
+
+def _answers(bulk: Bulk, opened: list[SurveyPlan]) -> Iterator[tuple[SurveyPlan, str, date, tuple[int, ...]]]:
+    """Every answer: (survey, random key, the day it was given, the stars of each dimension). Each
+    survey draws from a generator of its own, so that every pass (the answers, their ratings) agrees.
+    The stars lean as the project went, from about two to about four and a half."""
+    number = itertools.count(1)
+    for survey in opened:
+        rng = random.Random(f"answers:{survey.plan.id}")
+        centre = 2.2 + 2.6 * survey.plan.quality
+        weights = list(itertools.accumulate(math.exp(-((s - centre) ** 2) / 2) for s in STARS))
+        first = local_day(survey.plan.completed_at)
+        days = (min(bulk.today, local_day(survey.plan.evaluation_ends_at)) - first).days
+        for _n in range(survey.answers):
+            yield (
+                survey,
+                public_id("survey_answer", next(number)),
+                first + timedelta(days=rng.randint(0, days)),
+                tuple(rng.choices(STARS, cum_weights=weights, k=len(survey.dimensions))),
+            )
+
+
+@dataclass
+class PanelPlan:
+    criteria: list[tuple[int, int]]  # (id, weight)
+    totals: list[Fraction] = field(default_factory=list)  # the submitted panelists'
+
+
+def _outcome_panels(bulk: Bulk) -> dict[int, PanelPlan]:
+    """成效评估: each project entering 评价中 got its outcome round on the template's criteria; the staff
+    seated three evaluators not recused (five on every sixth, so the trimmed mean is measured too).
+    At work on the projects being evaluated — one submitted, one declared, the demo evaluator declared
+    with part of their scores on the bench's project; done on the closed ones, except on every
+    twenty-fifth, whose panel never submitted. Returns the panels by project id."""
+    loader, rng = bulk.loader, bulk.rng
+    evaluator = bulk.people[EVALUATOR]
+    template = outcome.template_criteria()
+    evaluated = [p for p in bulk.projects if p.state in EVALUATED]
+    round_id, seat_id, score_id, criterion_id = (
+        itertools.count(loader.next_id(t)) for t in ("review_round", "panel_seat", "score", "criterion")
+    )
+    panels: dict[int, PanelPlan] = {}
+    rounds, criteria, seats, scores = [], [], [], []
+    for n, plan in enumerate(evaluated):
+        panel = panels[plan.id] = PanelPlan([(next(criterion_id), c["weight"]) for c in template])
+        criteria += [
+            {"id": c_id, "project_id": plan.id, "purpose": "outcome", "position": position} | c
+            for position, ((c_id, _weight), c) in enumerate(zip(panel.criteria, template, strict=True))
+        ]
+        round_ = {"id": next(round_id), "project_id": plan.id, "purpose": "outcome", "number": 1}
+        rounds.append(round_ | {"opened_at": plan.completed_at})
+        bidding = {b.org.id for b in plan.live_bids}
+        free = [
+            u for u in bulk.evaluators if u != evaluator and not bulk.memberships_of.get(u, set()) & bidding
+        ]
+        panelists = rng.sample(free, min(5 if n % 6 == 0 else PANEL, len(free)))
+        if plan is bulk.evaluated:
+            panelists[-1] = evaluator
+        assigned = plan.completed_at + min(timedelta(hours=16), (bulk.now - plan.completed_at) / 4)
+        mark = 40 + 55 * plan.quality
+        for place, panelist in enumerate(panelists):
+            if plan.state == S.CLOSED:
+                declared = assigned + timedelta(days=1)
+                submitted = assigned + timedelta(days=rng.randint(2, 18)) if n % 25 != 7 else None
+            else:
+                declared = (
+                    assigned + (bulk.now - assigned) / 4 if place < 2 or panelist == evaluator else None
+                )
+                submitted = assigned + (bulk.now - assigned) / 2 if place < 1 else None
+            seat = {"id": next(seat_id), "round_id": round_["id"], "user_id": panelist}
+            seats.append(
+                seat
+                | {"assigned_by_id": plan.staff_id, "assigned_at": assigned}
+                | {"declared_at": declared, "submitted_at": submitted}
+            )
+            # The demo evaluator has saved two criteria's scores so far; the others score when they submit.
+            scored = panel.criteria if submitted else panel.criteria[:2] if panelist == evaluator else []
+            values = {c: max(0, min(100, round(mark) + rng.randint(-8, 8))) for c, _weight in scored}
+            scores += [
+                {"id": next(score_id), "seat_id": seat["id"], "bid_id": None, "criterion_id": c}
+                | {"value": value, "comment": "完成情况与结项报告相符。" if c == scored[0][0] else ""}
+                for c, value in values.items()
+            ]
+            if submitted:
+                panel.totals.append(scoring.weighted_total(values, dict(panel.criteria)))
+    loader.copy("criterion", criteria)
+    loader.copy("review_round", rounds)
+    loader.copy("panel_seat", seats)
+    loader.copy("score", scores, expected=len(scores))
+    return panels
+
+
+def _final_scores(bulk: Bulk, surveys: dict[int, SurveyPlan], panels: dict[int, PanelPlan]) -> None:
+    """最终得分 of every closed project, by ``evaluation.final.final_score`` from its panel's submitted
+    totals and its survey's mean stars, with the settings' defaults; and the improvement plan (整改说明)
+    of each scored below the line: submitted for most of those past due, missing for the rest."""
+    k, weight = SETTINGS["survey_min_responses"].default, SETTINGS["panel_weight_percent"].default
+    threshold, days = SETTINGS["improvement_threshold"].default, SETTINGS["improvement_days"].default
+    final_id, plan_id = (itertools.count(bulk.loader.next_id(t)) for t in ("final_score", "improvement_plan"))
+    finals, improvements = [], []
+    for plan in (p for p in bulk.projects if p.state == S.CLOSED):
+        survey = surveys[plan.id]
+        # Each dimension's mean stars (every answer rates every dimension); none without an answer.
+        means = {
+            label: Fraction(stars, survey.answers)
+            for (_id, label), stars in zip(survey.dimensions, survey.stars, strict=True)
+            if survey.answers
+        }
+        result = final.final_score(
+            scoring.aggregate(panels[plan.id].totals),
+            means or None,
+            survey.answers,
+            min_responses=k,
+            panel_weight_percent=weight,
+        )
+        plan.final = {
+            "id": next(final_id),
+            "project_id": plan.id,
+            "outcome": result.outcome.value,
+            "score": result.score,
+            "panel_score": None if result.panel is None else final.rounded(result.panel, 4),
+            "satisfaction_score": None
+            if result.satisfaction is None
+            else final.rounded(result.satisfaction, 4),
+            "responses": survey.answers,
+            "min_responses": k,
+            "panel_weight_percent": weight,
+            "closed_at": plan.closed_at,
+            "computed_at": plan.closed_at + timedelta(minutes=1),
+        }
+        finals.append(plan.final)
+        if result.outcome == FinalOutcome.SCORED and result.score < threshold:
+            plan.improvement = _improvement(bulk, plan, next(plan_id), threshold, days)
+            improvements.append(plan.improvement)
+    bulk.loader.copy("final_score", finals)
+    bulk.loader.copy("improvement_plan", improvements)
+
+
+def _improvement(bulk: Bulk, plan: Plan, plan_id: int, threshold: int, days: int) -> dict:
+    due = plan.closed_at + timedelta(days=days)
+    # Three in four past due were submitted (one in ten of those late); half of those not yet due.
+    submitted = None
+    if plan_id % 4 and due < bulk.now or plan_id % 2 and due >= bulk.now:
+        submitted = min(due + timedelta(days=2) if plan_id % 10 == 0 else due - timedelta(days=5), bulk.now)
+    reminder = due - EVALUATION_REMINDER
+    return {
+        "id": plan_id,
+        "project_id": plan.id,
+        "org_id": plan.host.id,
+        "status": (ImprovementStatus.SUBMITTED if submitted else ImprovementStatus.REQUIRED).value,
+        "threshold": threshold,
+        "due_at": due,
+        "body": IMPROVEMENT if submitted else None,
+        "submitted_at": submitted,
+        "submitted_by_id": plan.host.manager_id if submitted else None,
+        "reminded_at": reminder
+        if reminder <= bulk.now and (submitted is None or submitted > reminder)
+        else None,
+    }
+
+
 # -- credits, the audit log, notifications -------------------------------------------------------------------
 
 
@@ -1376,6 +1835,8 @@ def _entries(bulk: Bulk) -> Iterator[dict]:
     for plan in bulk.projects:
         for moment, actor, action, source, target in _steps(plan):
             yield entry(moment, actor, f"project.{action}", "project", plan.id, plan.id, source, target)
+        for moment, actor, action, (subject, subject_id), before, after in _evaluation_steps(plan):
+            yield entry(moment, actor, action, subject, subject_id, plan.id, before, after)
         for bid in plan.bids:
             after = {"content_hash": content_hash(bid.content)}
             yield entry(
@@ -1437,7 +1898,51 @@ def _steps(plan: Plan) -> Iterator[tuple[datetime, int | None, str, dict, dict]]
     if plan.completed_at is not None:
         yield step(plan.completed_at, plan.host.manager_id, "complete", S.HOSTING, S.EVALUATING)
     if plan.closed_at is not None:
-        yield step(plan.closed_at, plan.staff_id, "close", S.EVALUATING, S.CLOSED)
+        yield step(plan.closed_at, None, "close", S.EVALUATING, S.CLOSED)  # the clock, at the window's end
+
+
+def _evaluation_steps(plan: Plan) -> Iterator[tuple[datetime, int | None, str, tuple, dict | None, dict]]:
+    """What the project's check-in days, survey and final score wrote to the audit log: (when, who,
+    action, (subject type, id), before, after). Check-ins and answers write nothing."""
+    host = plan.host.manager_id if plan.host else None
+    for day_id, day in plan.days:
+        yield (
+            at(day, "08:30"),
+            host,
+            "participant_day.open",
+            ("participant_day", day_id),
+            None,
+            {"day": str(day)},
+        )
+    if plan.survey_id:
+        survey = ("survey", plan.survey_id)
+        yield plan.window_ends_at, None, "survey.prepare", survey, {"status": None}, {"status": "prepared"}
+    if plan.completed_at is not None:
+        yield plan.completed_at, None, "survey.open", survey, {"status": "prepared"}, {"status": "open"}
+    if plan.final is not None:
+        yield plan.closed_at, None, "survey.close", survey, {"status": "open"}, {"status": "closed"}
+        after = {name: plain(plan.final[name]) for name in FINAL_FIELDS}
+        yield (
+            plan.final["computed_at"],
+            None,
+            "evaluation.final_score",
+            ("final_score", plan.final["id"]),
+            None,
+            after,
+        )
+    if (improvement := plan.improvement) is not None:
+        subject = ("improvement_plan", improvement["id"])
+        yield (
+            plan.final["computed_at"],
+            None,
+            "improvement.require",
+            subject,
+            {"status": None},
+            {"status": "required"},
+        )
+        if improvement["submitted_at"] is not None:
+            before, after = {"status": "required"}, {"status": "submitted"}
+            yield improvement["submitted_at"], host, "improvement.submit", subject, before, after
 
 
 def notifications(bulk: Bulk) -> None:
@@ -1475,6 +1980,8 @@ TABLE_GROUPS = [
     bids_and_review,
     hosting,
     volunteering,
+    participation,
+    evaluation,
     credits,
     audit_log,
     notifications,

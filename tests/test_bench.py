@@ -1,7 +1,8 @@
 """``make bench`` at a tiny scale: its bulk seed keeps to the schema as the schema changes (every CHECK
-constraint and, added back at the end, every foreign key), every page it measures renders, its burst
-of sign-ups runs against a real app server, and the roster its memory step imports passes the
-roster's check."""
+constraint and, added back at the end, every foreign key) and to what the evaluation's features
+imply (the final scores are what the app computes from the seeded panels and surveys), every page it
+measures renders, its burst of sign-ups runs against a real app server, and the roster its memory
+step imports passes the roster's check."""
 
 from __future__ import annotations
 
@@ -14,10 +15,16 @@ from bench import burst, load, pages, seed
 from bench.__main__ import environment
 from bench.memory import roster_file
 from marketplace import clock, create_app
+from marketplace.evaluation.final import final_score
+from marketplace.evaluation.models import FinalOutcome, FinalScore, ImprovementPlan
 from marketplace.extensions import db
-from marketplace.projects.models import ProjectState
+from marketplace.projects.models import Project, ProjectState
 from marketplace.queue import bind_app
+from marketplace.review.outcome import panel_score
 from marketplace.roster import checking, files
+from marketplace.settings import SETTINGS
+from marketplace.surveys.models import Survey, SurveyStatus
+from marketplace.surveys.results import counts, results_of
 from tests import factories
 
 SCALE = 0.001
@@ -67,8 +74,80 @@ def test_the_bench_seed_keeps_to_the_schema_and_every_measured_page_renders(app,
     assert rows["credit_record"] == rows["attendance"] == seed.size("credit_records", SCALE)
     assert rows["audit_entry"] >= seed.size("audit_entries", SCALE)
     assert {page.name for page in costs} >= {"transcript PDF", "roster", "review page", "audit log"}
+    assert {page.name for page in costs} >= {"survey results", "organization record", "outcome scoring"}
     assert all(cost.statements > 0 for page, cost in costs.items() if page.role is not None)
     assert set(cookies) == set(pages.LOGINS)
+
+
+@pytest.mark.postgres
+@pytest.mark.commits  # reads the database the seed committed
+def test_the_bench_final_scores_are_what_the_app_computes_from_the_seeded_panels_and_surveys(
+    app, bench_url, running_clock
+):
+    bench = create_app({"SQLALCHEMY_DATABASE_URI": bench_url})
+    try:
+        with bench.app_context():
+            answers = dict(db.session.execute(sa.text(ANSWERS_PER_SURVEY)).all())
+            checks = dict(db.session.execute(sa.text(EVALUATION_CHECKS)).one()._mapping)
+            closed = db.session.scalars(sa.select(Project).where(Project.state == ProjectState.CLOSED)).all()
+            finals = {f.project_id: f for f in db.session.scalars(sa.select(FinalScore))}
+            owing = set(db.session.scalars(sa.select(ImprovementPlan.project_id)))
+            recomputed = {}
+            for project in closed:
+                survey = db.session.scalar(sa.select(Survey).where(Survey.project_id == project.id))
+                result = results_of(survey)
+                means = {d.label: d.mean for d in result.dimensions} if result else None
+                recomputed[project.id] = final_score(
+                    panel_score(project),
+                    means,
+                    counts(survey)[0],
+                    min_responses=survey.min_responses,
+                    panel_weight_percent=SETTINGS["panel_weight_percent"].default,
+                ).score
+    finally:
+        _done_with(bench, app)
+
+    assert sum(answers.values()) == seed.size("survey_answers", SCALE)
+    assert checks == dict.fromkeys(checks, 0), "rows the features' invariants rule out"
+    assert set(finals) == {p.id for p in closed}
+    assert {project_id: f.score for project_id, f in finals.items()} == recomputed
+    assert {f.outcome for f in finals.values()} >= {FinalOutcome.SCORED}
+    threshold = SETTINGS["improvement_threshold"].default
+    assert owing == {p for p, f in finals.items() if f.score is not None and f.score < threshold}
+    assert owing, "no improvement plan to show"
+
+
+# Answers per survey; and rows that break an invariant of the evaluation's features, counted by kind.
+ANSWERS_PER_SURVEY = "SELECT survey_id, count(*) FROM survey_answer GROUP BY survey_id"
+EVALUATION_CHECKS = f"""
+SELECT
+  (SELECT count(*) FROM survey s WHERE
+     (SELECT count(*) FROM survey_answer a WHERE a.survey_id = s.id)
+     != (SELECT count(*) FROM survey_respondent r WHERE r.survey_id = s.id)) AS answers_without_answered_row,
+  (SELECT count(*) FROM survey_respondent r WHERE NOT EXISTS (
+     SELECT 1 FROM survey_invitation i WHERE i.survey_id = r.survey_id AND i.user_id = r.user_id))
+     AS answered_uninvited,
+  (SELECT count(*) FROM survey_answer a JOIN survey s ON s.id = a.survey_id
+     WHERE s.status = '{SurveyStatus.PREPARED.value}') AS answers_to_unopened,
+  (SELECT count(*) FROM survey_answer a WHERE
+     (SELECT count(*) FROM survey_rating g WHERE g.answer_id = a.id)
+     != (SELECT count(*) FROM survey_dimension d WHERE d.survey_id = a.survey_id)) AS answers_missing_stars,
+  (SELECT count(*) FROM survey_rating g JOIN survey_answer a ON a.id = g.answer_id
+     JOIN survey_dimension d ON d.id = g.dimension_id WHERE d.survey_id != a.survey_id)
+     AS stars_of_another_survey,
+  (SELECT count(*) FROM survey_answer a JOIN survey s ON s.id = a.survey_id
+     WHERE a.answered_on > (s.closes_at AT TIME ZONE 'Asia/Shanghai')::date) AS answered_after_window,
+  (SELECT count(*) FROM project p WHERE p.state IN ('hosting', 'evaluating', 'closed')
+     AND NOT EXISTS (SELECT 1 FROM survey s WHERE s.project_id = p.id)) AS hosted_without_survey,
+  (SELECT count(*) FROM project p WHERE p.state IN ('evaluating', 'closed') AND NOT EXISTS (
+     SELECT 1 FROM review_round r JOIN panel_seat t ON t.round_id = r.id
+     WHERE r.project_id = p.id AND r.purpose = 'outcome')) AS evaluated_without_panel,
+  (SELECT count(*) FROM score c JOIN panel_seat t ON t.id = c.seat_id JOIN review_round r ON r.id = t.round_id
+     WHERE (c.bid_id IS NULL) != (r.purpose = 'outcome')) AS scores_of_the_wrong_panel,
+  (SELECT count(*) FROM participant_checkin c JOIN participant_day d ON d.id = c.day_id
+     JOIN project p ON p.id = d.project_id WHERE d.day NOT BETWEEN p.hosting_starts_on AND p.hosting_ends_on)
+     AS check_ins_outside_hosting
+"""
 
 
 @pytest.mark.postgres

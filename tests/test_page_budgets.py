@@ -476,6 +476,12 @@ def project_page_with_satisfaction(app) -> Page:
     return Page(signed_in(app, None), world.project.url, lambda n: _answers(world, 4 * n))
 
 
+def project_page_with_satisfaction_signed_in(app) -> Page:
+    """As a student it invited sees it: the page asks whether they may answer, or have."""
+    world = _closed_survey()
+    return Page(signed_in(app, world.volunteers[0]), world.project.url, lambda n: _answers(world, 4 * n))
+
+
 PAGES = {
     "anonymous home": anonymous_home,
     "project list": project_list,
@@ -506,6 +512,7 @@ PAGES = {
     "survey results": survey_results,
     "survey setup": survey_setup,
     "project page with satisfaction": project_page_with_satisfaction,
+    "project page with satisfaction, signed in": project_page_with_satisfaction_signed_in,
 }
 
 

@@ -105,9 +105,16 @@ def _back_to_project(project: Project, form: Form, done: str | None = None):
 
 def _visible_project(project_id: int) -> Project:
     """The project if this user may see it: drafts and projects awaiting approval are not public. With
-    its union and its host, which the project pages name."""
+    its union, host, credit category and criteria, which every project page shows."""
     project = db.get_or_404(
-        Project, project_id, options=[joinedload(Project.union), joinedload(Project.host_org)]
+        Project,
+        project_id,
+        options=[
+            joinedload(Project.union),
+            joinedload(Project.host_org),
+            joinedload(Project.credit_category),
+            joinedload(Project.criteria),
+        ],
     )
     if not queries.is_public(project) and not permissions.can(
         current_user, "project.view_unpublished", project

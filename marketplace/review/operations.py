@@ -14,12 +14,12 @@ from datetime import timedelta
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import CompoundSelect, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit, clock, permissions, settings
-from ..accounts.models import SiteRole, User
+from ..accounts.models import SiteRole, User, UserRole
 from ..bids.models import Bid
 from ..bids.operations import notify_bidders
 from ..bids.validity import valid_bids
@@ -64,7 +64,7 @@ class Panel(ABC):
     def is_recused(self, user, project: Project) -> bool: ...
 
     @abstractmethod
-    def recused_user_ids(self, project: Project) -> Select: ...
+    def recused_user_ids(self, project: Project) -> Select | CompoundSelect: ...
 
     @abstractmethod
     def recused_refusal(self, user=None) -> str:
@@ -192,9 +192,14 @@ def seat_of(round_: ReviewRound, user) -> PanelSeat | None:
 def eligible_panelists(project: Project, panel: Panel = BID_PANEL) -> list[User]:
     """Evaluators who are not recused from the project (candidates for its panel): one statement,
     whatever the number of evaluators or of the bidding organizations' members."""
+    # From the evaluators (a few dozen) to their accounts: the recusal is checked for each evaluator,
+    # where asked of every account it would read them all.
+    free = select(UserRole.user_id).where(
+        UserRole.role == SiteRole.EVALUATOR, UserRole.user_id.not_in(panel.recused_user_ids(project))
+    )
     evaluators = db.session.scalars(
         select(User)
-        .where(User.site_roles.any(role=SiteRole.EVALUATOR), User.id.not_in(panel.recused_user_ids(project)))
+        .where(User.id.in_(free))
         .options(joinedload(User.college))  # the choices name each evaluator's college
         .order_by(User.name)
     ).all()

@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import CompoundSelect, or_, select, update
 
 from .. import audit, clock, permissions, settings
 from ..errors import DomainError
@@ -81,7 +81,7 @@ class OutcomePanel(Panel):
     def is_recused(self, user, project: Project) -> bool:
         return is_recused_from_outcome(user, project)
 
-    def recused_user_ids(self, project: Project) -> Select:
+    def recused_user_ids(self, project: Project) -> CompoundSelect:
         return outcome_recused_user_ids(project)
 
     def recused_refusal(self, user=None) -> str:

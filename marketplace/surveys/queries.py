@@ -33,21 +33,23 @@ def next_close(now: datetime) -> datetime | None:
     )
 
 
-def _standing_columns(user, survey: Survey) -> list:
+def _standing_columns(user) -> tuple:
+    """Whether ``user`` is invited to, and has answered, the survey in the row (correlated on
+    ``Survey.id``)."""
     invited = select(SurveyInvitation.user_id).where(
-        SurveyInvitation.survey_id == survey.id, SurveyInvitation.user_id == user.id
+        SurveyInvitation.survey_id == Survey.id, SurveyInvitation.user_id == user.id
     )
     answered = select(SurveyRespondent.user_id).where(
-        SurveyRespondent.survey_id == survey.id, SurveyRespondent.user_id == user.id
+        SurveyRespondent.survey_id == Survey.id, SurveyRespondent.user_id == user.id
     )
-    return [invited.exists(), answered.exists()]
+    return invited.correlate(Survey).exists(), answered.correlate(Survey).exists()
 
 
 def standing(user, survey: Survey) -> tuple[bool, bool]:
     """(invited, answered) of ``user``, in one statement."""
     if not getattr(user, "is_authenticated", False):
         return False, False
-    row = db.session.execute(select(*_standing_columns(user, survey))).one()
+    row = db.session.execute(select(*_standing_columns(user)).where(Survey.id == survey.id)).one()
     return bool(row[0]), bool(row[1])
 
 
@@ -69,37 +71,45 @@ class Panel:
         return self.status == SurveyStatus.OPEN and self.invited_me and not self.answered_me
 
 
-def panel(survey: Survey, user) -> Panel:
-    """The survey as a page shows it to ``user``: its counts and where the user stands, asked in one
-    statement (the counts once it has opened, the standing of a signed-in user)."""
+def _figures(user) -> tuple:
+    """What a panel counts of the survey in the row: its answers and invited, and for a signed-in
+    visitor whether they are invited and have answered."""
+    if getattr(user, "is_authenticated", False):
+        return (*count_columns(), *_standing_columns(user))
+    return count_columns()
+
+
+def _panel(survey: Survey, figures) -> Panel:
+    """The panel of ``survey`` from the row of ``_figures``."""
+    answered, invited, *mine = figures
+    invited_me, answered_me = mine or (False, False)
     now = clock.now()
-    opened = survey.status != SurveyStatus.PREPARED
-    signed_in = getattr(user, "is_authenticated", False)
-    columns = [
-        *(count_columns(survey) if opened else ()),
-        *(_standing_columns(user, survey) if signed_in else ()),
-    ]
-    row = list(db.session.execute(select(*columns)).one()) if columns else []
-    answered, invited = (row.pop(0), row.pop(0)) if opened else (0, 0)
-    invited_me, answered_me = (bool(row[0]), bool(row[1])) if signed_in else (False, False)
     return Panel(
         survey=survey,
         status=survey.status_at(now),
         answered=answered,
         invited=invited,
         result=results_of(survey, now, counted=(answered, invited)),
-        invited_me=invited_me,
-        answered_me=answered_me,
+        invited_me=bool(invited_me),
+        answered_me=bool(answered_me),
     )
 
 
+def panel(survey: Survey, user) -> Panel:
+    """The panel of a survey already loaded: one statement, and one more for the results they show."""
+    return _panel(survey, db.session.execute(select(*_figures(user)).where(Survey.id == survey.id)).one())
+
+
 def project_panel(project: Project, user) -> Panel | None:
-    """The project page's section: its survey, if it has one."""
-    survey = (
-        db.session.scalars(
-            select(Survey).where(Survey.project_id == project.id).options(joinedload(Survey.dimensions))
+    """The project page's section: its survey, if it has one, loaded with what the panel counts (one
+    statement, and one more for the results they show)."""
+    row = (
+        db.session.execute(
+            select(Survey, *_figures(user))
+            .where(Survey.project_id == project.id)
+            .options(joinedload(Survey.dimensions))
         )
         .unique()
         .one_or_none()
     )
-    return None if survey is None else panel(survey, user)
+    return None if row is None else _panel(row[0], row[1:])
