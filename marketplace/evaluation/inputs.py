@@ -29,7 +29,8 @@ def final_inputs(project) -> FinalInputs:
     survey = survey_of(project)
     if survey is None or survey.min_responses is None:  # no survey, or one that never opened
         return FinalInputs(panel_score(project), None, 0, settings.get("survey_min_responses"))
-    result = results_of(survey)
-    answered = result.responses if result is not None else counts(survey)[0]
+    counted = counts(survey)
+    result = results_of(survey, counted=counted)
+    answered = counted[0]
     means = {d.label: d.mean for d in result.dimensions} if result is not None else None
     return FinalInputs(panel_score(project), means, answered, survey.min_responses)

@@ -183,6 +183,7 @@ def _outcome_overview(
         )
     if criteria_form is not None:
         criteria_form.pad_criteria()
+    may_close = state == ProjectState.EVALUATING and permissions.can(current_user, "project.close", project)
     totals = (
         scoring.outcome_totals(current, project.outcome_criteria)
         if current is not None and outcome.result_visible(current_user, current, state)
@@ -199,9 +200,8 @@ def _outcome_overview(
         totals=totals,
         score=scoring.aggregate(list(totals.values())) if totals else None,
         # 提前结项: offered to those who may close, with what it still waits for.
-        close_refusal=early_close_refusal(project) if state == ProjectState.EVALUATING else None,
-        may_close=state == ProjectState.EVALUATING
-        and permissions.can(current_user, "project.close", project),
+        close_refusal=early_close_refusal(project) if may_close else None,
+        may_close=may_close,
         close_form=ActionForm(formdata=None),
         **_panel(panel, project, state, current, may_act, panel_form),
     ), status
