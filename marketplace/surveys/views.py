@@ -75,12 +75,20 @@ def submit(survey_id: int):
 # -- results --------------------------------------------------------------------------------------------
 
 
+def _hide_prefix(comment_id: str) -> str:
+    # Ends in "-" itself: a random id ending in "-" or "_" would otherwise get no separator from
+    # WTForms, and the field's name would no longer be the one the page posted.
+    return f"c{comment_id}-"
+
+
 def _results_page(survey, hiding: tuple[str, HideCommentForm] | None = None):
     panel = queries.panel(survey, current_user)
     readable = panel.result is not None and permissions.can(current_user, "survey.read_comments", survey)
     comments = comments_of(survey) if readable else []
     may_hide = readable and permissions.can(current_user, "survey.hide_comment", survey)
-    hide_forms = {c.id: HideCommentForm(formdata=None, prefix=f"c{c.id}") for c in comments if may_hide}
+    hide_forms = {
+        c.id: HideCommentForm(formdata=None, prefix=_hide_prefix(c.id)) for c in comments if may_hide
+    }
     if hiding is not None:
         hide_forms.update([hiding])
     return render_template(
@@ -106,7 +114,8 @@ def results(survey_id: int):
 def hide_comment(comment_id: str):
     comment = db.get_or_404(SurveyComment, comment_id)
     survey = _visible_survey(comment.survey_id)
-    form = HideCommentForm(prefix=f"c{comment.id}")
+    permissions.require(current_user, "survey.hide_comment", survey)  # 403 whatever was typed
+    form = HideCommentForm(prefix=_hide_prefix(comment.id))
     if attempt(form, lambda: operations.hide_comment(current_user, comment, form.to_data())):
         flash(_("这条意见已隐藏，理由已记入操作日志。"), "success")
         return redirect(url_for(".results", survey_id=survey.id, _anchor="comments"))

@@ -191,3 +191,20 @@ def test_no_comment_is_hidden_before_the_results_may_be_shown(world):
     comment = db.session.scalar(select(SurveyComment))
     with pytest.raises(DomainError, match="结果公布后"):
         surveys.hide_comment(world.staff, comment, {"reason": "不当"})
+
+
+@pytest.mark.parametrize("last", ["-", "_"])
+def test_a_comment_whose_random_id_ends_in_a_separator_is_hidden_from_its_own_form(app, world, last):
+    answer(world, 5, comments=True)
+    world.close()
+    comment = db.session.scalar(select(SurveyComment))
+    comment.id = comment.id[:-1] + last
+    db.session.commit()
+
+    response = signed_in(app, world.staff).post(
+        f"/surveys/comments/{comment.id}/hide", data={f"c{comment.id}-reason": "含有人身攻击"}
+    )
+
+    assert response.status_code == 302
+    db.session.refresh(comment)
+    assert comment.status == CommentStatus.HIDDEN
