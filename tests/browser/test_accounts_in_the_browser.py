@@ -59,6 +59,9 @@ def test_the_phone_menu_opens_with_the_bundled_script(phone_page):
     page.get_by_label("学号 / 工号 / 邮箱").fill("2024000777")
     page.get_by_label("密码", exact=True).fill(factories.PASSWORD)
     page.get_by_role("button", name="登录").click()
+    # The signed-in page, scripts and all: a click on the login page's menu as it navigated away was lost.
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.wait_for_load_state("load")
 
     page.get_by_role("button", name="菜单").click()
     # The menu slides open; a click inside it before it has settled was lost on a loaded machine.
