@@ -37,7 +37,7 @@ test: translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@bash scripts/ensure-services.sh
-	$(VENV)/bin/pytest --durations=15
+	$(VENV)/bin/pytest -n auto --dist loadscope --durations=15
 
 bench: translations
 	VENV=$(VENV) SCALE=$(SCALE) bash bench/run.sh

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import g, has_request_context
+from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -222,13 +222,11 @@ class Setting(db.Model):
 
 def get(key: str) -> Any:
     spec = SETTINGS[key]
-    if has_request_context():
-        # A page asks several settings, most of them never stored: one statement reads them all.
-        if "settings" not in g:
-            g.settings = {row.key: row.value for row in db.session.scalars(select(Setting))}
-        return g.settings.get(key, spec.default)
-    row = db.session.get(Setting, key)
-    return spec.default if row is None else row.value
+    # A page (or a task, or a command) asks several settings, most of them never stored: one statement
+    # reads them all, once per application context; put() keeps that copy current.
+    if "settings" not in g:
+        g.settings = {row.key: row.value for row in db.session.scalars(select(Setting))}
+    return g.settings.get(key, spec.default)
 
 
 def all_values() -> dict[str, Any]:
@@ -248,6 +246,6 @@ def put(key: str, value: Any, actor) -> None:
     row.value = value
     row.updated_by_id = actor.id if actor else None
     db.session.add(row)
-    if has_request_context() and "settings" in g:
+    if "settings" in g:
         g.settings[key] = value
     audit.record(actor, "setting.update", ("setting", key), before={key: before}, after={key: value})

@@ -1,7 +1,8 @@
 """Test fixtures: the app on a real database, a clock, users of each role, and clean tables.
 
 The suite runs on PostgreSQL (``TEST_DATABASE_URL``, by default the local server's ``jiebang_test``
-database, created if missing, its schema built by the migrations). Each test runs in a transaction
+database, created if missing, its schema built by the migrations; under pytest-xdist each worker uses
+that name plus its own, ``jiebang_test_gw0`` and so on). Each test runs in a transaction
 rolled back after it; the few marked ``commits`` (and the browser tests) commit for real and have the
 tables they wrote emptied after them (tests/isolation.py). Where no PostgreSQL answers, the
 suite falls back to an SQLite file and skips the tests marked ``postgres`` — unless
@@ -35,6 +36,10 @@ def _postgres_url() -> str | None:
     if not url.startswith("postgresql"):
         return None
     target = sa.engine.make_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:  # each pytest-xdist worker drops and rebuilds the schema: it needs a database of its own
+        target = target.set(database=f"{target.database}_{worker}")
+        url = target.render_as_string(hide_password=False)
     admin = target.set(database="postgres")
     try:
         engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})

@@ -46,12 +46,14 @@ def email_wanted(user, kind: str) -> bool:
         return False
     if not KINDS[kind].optional:
         return True
-    pref = db.session.scalar(
-        select(NotificationPreference).where(
-            NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+    # Not worth a flush of the notifications just added: preferences are only written by their page.
+    with db.session.no_autoflush:
+        wanted = db.session.scalar(
+            select(NotificationPreference.email).where(
+                NotificationPreference.user_id == user.id, NotificationPreference.kind == kind
+            )
         )
-    )
-    return pref is None or pref.email
+    return wanted is None or wanted
 
 
 def send(user, kind: str, *, link: str | None = None, in_app: bool = True, **context) -> None:
