@@ -47,7 +47,15 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from marketplace import clock, draw
-from marketplace.accounts.models import AccountKind, AccountStatus, PoliticalStatus, SiteRole, User, UserRole
+from marketplace.accounts.models import (
+    AccountKind,
+    AccountStatus,
+    DegreeLevel,
+    PoliticalStatus,
+    SiteRole,
+    User,
+    UserRole,
+)
 from marketplace.audit import content_hash, plain
 from marketplace.credits import transcript
 from marketplace.credits.models import CreditCategory, CreditStatus
@@ -715,6 +723,7 @@ def students(bulk: Bulk) -> None:
             "email": f"{number}@demo.edu.cn",
             "email_verified_at": bulk.now,
             "political_status": political.value if political else None,
+            "degree_level": DegreeLevel.UNDERGRADUATE.value,
             "password_hash": bulk.password_hash,
             "status": AccountStatus.ACTIVE.value,
             "created_at": bulk.now,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace import clock, settings
-from marketplace.accounts.models import AccountStatus, User, find_by_identifier
+from marketplace.accounts.models import AccountStatus, DegreeLevel, User, find_by_identifier
 from marketplace.bids.models import Bid
 from marketplace.credits.models import AppealStatus as CreditAppealStatus
 from marketplace.credits.models import CreditAppeal, CreditRecord, CreditStatus
@@ -226,6 +226,23 @@ def seeded(app) -> Seeded:
 
 
 class TestTheSeededDemo:
+    def test_the_graduate_unions_people_are_masters_students_and_the_rest_undergraduates(self, db, seeded):
+        graduate_union = db.session.scalar(
+            select(Organization).where(Organization.kind == OrgKind.GRADUATE_UNION)
+        )
+        members = {
+            m.user_id
+            for m in db.session.scalars(select(Membership).where(Membership.org_id == graduate_union.id))
+        }
+        levels = dict(
+            db.session.execute(select(User.id, User.degree_level).where(User.kind == "student")).all()
+        )
+
+        assert members and {levels[member] for member in members} == {DegreeLevel.MASTER}
+        assert db.session.scalar(find_by_identifier("2023000002")).degree_level == DegreeLevel.MASTER
+        assert DegreeLevel.UNDERGRADUATE in levels.values()
+        assert db.session.scalar(find_by_identifier("2024000100")).degree_level == DegreeLevel.UNDERGRADUATE
+
     def test_seeding_twice_changes_nothing(self, app, db, seeded):
         after_first = row_counts(db)
         second = run(app)

@@ -11,7 +11,7 @@ from wtforms import (
 )
 
 from ..forms import Form, IntegerField, email, length, optional, required
-from .models import PoliticalStatus
+from .models import DegreeLevel, PoliticalStatus
 
 
 def political_choices():
@@ -46,6 +46,12 @@ class RegisterForm(PasswordPair, Form):
     college_id = SelectField(_l("学院"), coerce=int, validate_choice=True)
     grade = IntegerField(
         _l("年级"), [optional(), validators.NumberRange(2000, 2100, _l("请输入入学年份，如 2024。"))]
+    )
+    degree_level = SelectField(
+        _l("学历层次"),
+        choices=DegreeLevel.choices(),
+        default=DegreeLevel.UNDERGRADUATE.value,
+        description=_l("本科生由校学生会服务，研究生由研究生会服务"),
     )
     email = EmailField(_l("邮箱"), [required(), email(), length(254)])
 

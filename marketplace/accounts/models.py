@@ -64,6 +64,27 @@ class PoliticalStatus(LabelledEnum):
     MASSES = "masses"
 
 
+class DegreeLevel(LabelledEnum):
+    """学历层次 of a student. It decides whom a school-level union serves: undergraduates the 校学生会,
+    master's and doctoral students the 研究生会."""
+
+    __labels__ = {"undergraduate": _l("本科"), "master": _l("硕士"), "doctoral": _l("博士")}
+
+    UNDERGRADUATE = "undergraduate"
+    MASTER = "master"
+    DOCTORAL = "doctoral"
+
+    @property
+    def is_graduate(self) -> bool:
+        return self != DegreeLevel.UNDERGRADUATE
+
+
+def _degree_level_default(context) -> str | None:
+    """A student whose record says nothing else is an undergraduate (most are); faculty have none."""
+    kind = context.get_current_parameters().get("kind")
+    return DegreeLevel.UNDERGRADUATE if kind in (AccountKind.STUDENT, AccountKind.STUDENT.value) else None
+
+
 class SiteRole(LabelledEnum):
     """Roles that hold across the whole site (organization roles are memberships)."""
 
@@ -83,6 +104,7 @@ class User(UserMixin, db.Model):
             "(kind = 'student' AND student_no IS NOT NULL) OR (kind = 'faculty' AND staff_no IS NOT NULL)",
             name="identifier_matches_kind",
         ),
+        CheckConstraint("(kind = 'student') = (degree_level IS NOT NULL)", name="degree_level_of_students"),
         # The admin's user list, in its order (students, then staff, by 学号/工号).
         Index("ix_user_kind_identifier", "kind", text("coalesce(student_no, staff_no)"), "id"),
     )
@@ -94,6 +116,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(64))
     college_id: Mapped[int | None] = mapped_column(ForeignKey("college.id"), index=True)
     grade: Mapped[int | None] = mapped_column(Integer)
+    degree_level: Mapped[DegreeLevel | None] = mapped_column(
+        enum_type(DegreeLevel), default=_degree_level_default, index=True
+    )
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -21,6 +21,7 @@ from ..urls import path_for
 from .models import (
     AccountKind,
     AccountStatus,
+    DegreeLevel,
     SiteRole,
     User,
     UserRole,
@@ -28,7 +29,17 @@ from .models import (
     spend_password_check,
 )
 
-PROFILE_FIELDS = ["name", "college_id", "grade", "phone", "email", "political_status", "status", "kind"]
+PROFILE_FIELDS = [
+    "name",
+    "college_id",
+    "grade",
+    "degree_level",
+    "phone",
+    "email",
+    "political_status",
+    "status",
+    "kind",
+]
 
 
 # -- passwords and tokens ---------------------------------------------------------------------------
@@ -146,6 +157,7 @@ def register_open(data: dict) -> User:
         name=data["name"].strip(),
         college_id=data["college_id"],
         grade=data["grade"],
+        degree_level=DegreeLevel(data["degree_level"]),
         email=_normalise_email(email),
         claimed_at=clock.now(),
     )
@@ -267,6 +279,9 @@ def save_user(actor: User, user: User, data: dict) -> User:
     user.name = data["name"].strip()
     user.college_id = data.get("college_id") or None
     user.grade = data.get("grade") or None
+    user.degree_level = None
+    if kind == AccountKind.STUDENT:
+        user.degree_level = DegreeLevel(data.get("degree_level") or DegreeLevel.UNDERGRADUATE)
     user.phone = (data.get("phone") or "").strip() or None
     new_email = _normalise_email(data["email"]) if data.get("email") else None
     if new_email != user.email:

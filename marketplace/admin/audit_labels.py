@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import settings
-from ..accounts.models import AccountKind, AccountStatus, PoliticalStatus, SiteRole
+from ..accounts.models import AccountKind, AccountStatus, DegreeLevel, PoliticalStatus, SiteRole
 from ..credits.models import AppealStatus as CreditAppealStatus
 from ..credits.models import CreditStatus
 from ..evaluation.models import FinalOutcome, ImprovementStatus
@@ -263,6 +263,7 @@ FIELDS: dict[tuple[str, str] | str, object] = {
     "grade": _l("年级"),
     "phone": _l("手机号"),
     "email": _l("邮箱"),
+    "degree_level": _l("学历层次"),
     "political_status": _l("政治面貌"),
     "locale": _l("界面语言"),
     "roles": _l("系统角色"),
@@ -381,6 +382,7 @@ ENUM_VALUES: dict[tuple[str, str] | str, type[Enum]] = {
     "roles": SiteRole,
     "role": MemberRole,
     "admission": Admission,
+    "degree_level": DegreeLevel,
     "political_status": PoliticalStatus,  # shown to admins only (audit.read_raw), in old entries
     "required_political": PoliticalStatus,
     ("project", "category"): ProjectCategory,

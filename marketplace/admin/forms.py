@@ -18,7 +18,7 @@ from wtforms import (
 
 from .. import settings
 from ..accounts.forms import political_choices
-from ..accounts.models import AccountKind, AccountStatus, SiteRole
+from ..accounts.models import AccountKind, AccountStatus, DegreeLevel, SiteRole
 from ..extensions import db
 from ..forms import (
     DecimalField,
@@ -58,6 +58,12 @@ class UserForm(Form):
     college_id = SelectField(_l("学院"), coerce=_int_or_none)
     grade = IntegerField(
         _l("年级"), [optional(), number_range(2000, 2100)], description=_l("入学年份，如 2024；教职工不填")
+    )
+    degree_level = SelectField(
+        _l("学历层次"),
+        choices=[("", _l("（教职工不填）"))] + DegreeLevel.choices(),
+        default=DegreeLevel.UNDERGRADUATE.value,
+        description=_l("本科生由校学生会服务，研究生由研究生会服务；学生不选时按本科处理"),
     )
     phone = StringField(
         _l("手机号"), [optional(), validators.Regexp(r"^1\d{10}$", message=_l("请输入 11 位手机号。"))]

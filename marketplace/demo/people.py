@@ -12,7 +12,15 @@ from sqlalchemy import func, insert, select
 
 from .. import clock
 from ..accounts import operations as accounts
-from ..accounts.models import AccountKind, AccountStatus, PoliticalStatus, SiteRole, User, find_by_identifier
+from ..accounts.models import (
+    AccountKind,
+    AccountStatus,
+    DegreeLevel,
+    PoliticalStatus,
+    SiteRole,
+    User,
+    find_by_identifier,
+)
 from ..extensions import db
 from ..orgs.models import MemberRole, Membership, OrgKind
 from . import school
@@ -46,6 +54,7 @@ class DemoAccount:
     # (role, title) in the first class of the student's grade in their college; None: no class.
     class_post: tuple[MemberRole, str] | None = (MEMBER, "")
     posts: tuple[Post, ...] = ()
+    graduate: bool = False  # a 硕士 student (an undergraduate otherwise)
 
     @property
     def grade(self) -> int | None:
@@ -79,6 +88,7 @@ DEMO_ACCOUNTS = (
         college="数学与统计学院",
         class_post=None,
         posts=(Post(OrgKind.GRADUATE_UNION, "副主席"),),
+        graduate=True,
     ),
     DemoAccount("2023000011", "张浩然", "评议人", college="文学院", roles=(SiteRole.EVALUATOR,)),
     DemoAccount("2023000012", "刘欣怡", "评议人", college="外国语学院", roles=(SiteRole.EVALUATOR,)),
@@ -171,6 +181,7 @@ def _ensure_account(demo: Demo, spec: DemoAccount) -> User:
                 "name": spec.name,
                 "college_id": demo.colleges[spec.college].id if spec.college else None,
                 "grade": spec.grade,
+                "degree_level": DegreeLevel.MASTER if spec.graduate else None,
                 "phone": phone_number(rng),
                 "email": demo.email(spec.identifier) if spec.claimed else None,
                 "email_verified": True,
@@ -345,6 +356,10 @@ def insert_students(demo: Demo, students: list[RosterStudent], label: str) -> No
                                 "email_verified_at": now,
                                 "claimed_at": now,
                                 "political_status": s.political_status,
+                                # The demo reads it off the 学号 (研究生 add 50 to the college code).
+                                "degree_level": (
+                                    DegreeLevel.MASTER if s.graduate else DegreeLevel.UNDERGRADUATE
+                                ),
                                 "password_hash": demo.password_hash,
                                 "status": AccountStatus.ACTIVE,
                                 "created_at": now,

@@ -6,7 +6,8 @@ accounts its 学号/工号 match, the accounts holding its emails, the membershi
 people), so a roster of thousands of students takes a few dozen queries, not one per row.
 
 Blank optional cells never clear what the database holds: an existing account keeps its phone,
-political status, status and college when the file leaves them empty, and an existing membership
+political status, degree level, status and college when the file leaves them empty (a new student
+with no 学历层次 is an undergraduate), and an existing membership
 keeps its role, title and end date. An account that has been claimed keeps the email its owner
 chose and verified; the file's email only fills in accounts nobody has claimed yet.
 """
@@ -24,12 +25,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from ..accounts.models import AccountKind, AccountStatus, PoliticalStatus, User
+from ..accounts.models import AccountKind, AccountStatus, DegreeLevel, PoliticalStatus, User
 from ..extensions import db
 from ..orgs.models import College, MemberRole, Membership, Organization
 from .files import (
     COLLEGE,
     COLUMNS,
+    DEGREE,
     EMAIL,
     ENDS,
     GRADE,
@@ -61,6 +63,7 @@ ACCOUNT_FIELDS = {
     NAME: "name",
     COLLEGE: "college_id",
     GRADE: "grade",
+    DEGREE: "degree_level",
     PHONE: "phone",
     EMAIL: "email",
     POLITICAL: "political_status",
@@ -71,6 +74,14 @@ POLITICAL_ALIASES = {
     "党员": PoliticalStatus.PARTY_MEMBER,
     "预备党员": PoliticalStatus.PROBATIONARY_MEMBER,
     "团员": PoliticalStatus.LEAGUE_MEMBER,
+}
+# ... and for 学历层次.
+DEGREE_ALIASES = {
+    "本科生": DegreeLevel.UNDERGRADUATE,
+    "硕士生": DegreeLevel.MASTER,
+    "硕士研究生": DegreeLevel.MASTER,
+    "博士生": DegreeLevel.DOCTORAL,
+    "博士研究生": DegreeLevel.DOCTORAL,
 }
 _IDENTIFIER = re.compile(r"[A-Za-z0-9]{1,32}")
 _PHONE = re.compile(r"1\d{10}")
@@ -197,6 +208,7 @@ class _Checker:
         self.statuses = _labels(AccountStatus)
         self.roles = _labels(MemberRole)
         self.political = {**_labels(PoliticalStatus), **POLITICAL_ALIASES}
+        self.degrees = {**_labels(DegreeLevel), **DEGREE_ALIASES}
         self.colleges = dict(db.session.execute(select(College.name, College.id)).all())
         self.orgs = dict(db.session.execute(select(Organization.name, Organization.id)).all())
         self.people: dict[tuple, Person] = {}
@@ -258,6 +270,7 @@ class _Checker:
         take(NAME, lambda text: _text(text, 64, _("请填写姓名。")))
         take(COLLEGE, lambda text: self._college(text, kind))
         take(GRADE, lambda text: _grade(text, kind))
+        take(DEGREE, lambda text: self._degree(text, kind))
         take(PHONE, _phone)
         take(EMAIL, _email)
         take(POLITICAL, self._political)
@@ -363,6 +376,15 @@ class _Checker:
             )
         return self.political[text]
 
+    def _degree(self, text: str, kind: AccountKind | None) -> DegreeLevel | None:
+        if not text:
+            return None
+        if kind == AccountKind.FACULTY:
+            raise CellError(_("教职工无需填写学历层次，请留空。"))
+        if text not in self.degrees:
+            raise CellError(_("学历层次只能填写“本科”“硕士”或“博士”，也可以留空（新账号按本科处理）。"))
+        return self.degrees[text]
+
     def _status(self, text: str) -> AccountStatus | None:
         if not text:
             return None
@@ -405,6 +427,7 @@ class _Checker:
                 User.name,
                 User.college_id,
                 User.grade,
+                User.degree_level,
                 User.phone,
                 User.email,
                 User.political_status,

@@ -24,6 +24,7 @@ NUMBER = "学号/工号"
 NAME = "姓名"
 COLLEGE = "学院"
 GRADE = "年级"
+DEGREE = "学历层次"
 PHONE = "手机"
 EMAIL = "邮箱"
 POLITICAL = "政治面貌"
@@ -40,6 +41,7 @@ COLUMNS = (
     NAME,
     COLLEGE,
     GRADE,
+    DEGREE,
     PHONE,
     EMAIL,
     POLITICAL,
@@ -54,7 +56,7 @@ COLUMNS = (
 REQUIRED_COLUMNS = (KIND, NUMBER, NAME)
 # The columns that describe the person (as opposed to one of their memberships): on every row of the
 # same person they must agree.
-PERSONAL_COLUMNS = (KIND, NUMBER, NAME, COLLEGE, GRADE, PHONE, EMAIL, POLITICAL, STATUS)
+PERSONAL_COLUMNS = (KIND, NUMBER, NAME, COLLEGE, GRADE, DEGREE, PHONE, EMAIL, POLITICAL, STATUS)
 MEMBERSHIP_COLUMNS = (ORG, ROLE, TITLE, STARTS, ENDS)
 
 EXAMPLE_ROW = (
@@ -63,6 +65,7 @@ EXAMPLE_ROW = (
     "张三",
     "计算机学院",
     2024,
+    "本科",
     "13800000000",
     "zhangsan@example.edu.cn",
     "共青团员",

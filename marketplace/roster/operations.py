@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, update
 
 from .. import audit, clock, storage
-from ..accounts.models import AccountKind, AccountStatus, User
+from ..accounts.models import AccountKind, AccountStatus, DegreeLevel, User
 from ..errors import DomainError
 from ..extensions import db
 from ..models_base import public_id
@@ -204,6 +204,7 @@ def _new_account(person: Person) -> dict:
         "student_no": person.number if student else None,
         "staff_no": None if student else person.number,
         "status": person.values["status"] or AccountStatus.ACTIVE,
+        "degree_level": (person.values["degree_level"] or DegreeLevel.UNDERGRADUATE) if student else None,
     }
 
 

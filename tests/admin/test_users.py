@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
-from marketplace.accounts.models import AccountKind, AccountStatus, SiteRole, User
+from marketplace.accounts.models import AccountKind, AccountStatus, DegreeLevel, SiteRole, User
 from marketplace.audit import AuditEntry
 from marketplace.extensions import db
 from marketplace.orgs.models import MemberRole, OrgKind
@@ -23,6 +24,7 @@ def user_form(**overrides) -> dict:
         "name": "赵敏",
         "college_id": "",
         "grade": "2025",
+        "degree_level": "",
         "phone": "13800001111",
         "email": "zhaomin@example.edu.cn",
         "political_status": "league_member",
@@ -61,6 +63,29 @@ def test_editing_a_user_records_what_changed(as_admin, admin):
     [update] = entries("user.update")
     assert update.actor_id == admin.id
     assert update.before["name"] == "张三" and update.after["name"] == "张三丰"
+
+
+def test_an_admin_sets_a_students_degree_level_and_a_faculty_account_has_none(as_admin):
+    student = factories.user(name="张三")
+    form = user_form(identifier=student.student_no, name="张三", email=student.email, degree_level="doctoral")
+    assert as_admin.post(f"/admin/users/{student.id}/edit", data=form).status_code == 302
+    assert db.session.get(User, student.id).degree_level == DegreeLevel.DOCTORAL
+    [update] = entries("user.update")
+    assert (update.before["degree_level"], update.after["degree_level"]) == ("undergraduate", "doctoral")
+    page = as_admin.get(f"/admin/users/{student.id}").get_data(as_text=True)
+    assert "学历层次" in page and "博士" in page
+
+    teacher = dict(form, kind="faculty", identifier="T90002", grade="")
+    assert as_admin.post(f"/admin/users/{student.id}/edit", data=teacher).status_code == 302
+    assert db.session.get(User, student.id).degree_level is None
+
+
+@pytest.mark.parametrize(("kind", "level"), [("student", None), ("faculty", DegreeLevel.MASTER)])
+def test_the_database_refuses_a_student_without_a_degree_level_or_a_teacher_with_one(app, kind, level):
+    account = factories.user(kind=AccountKind(kind))
+    with pytest.raises(IntegrityError):
+        db.session.execute(update(User).where(User.id == account.id).values(degree_level=level))
+    db.session.rollback()
 
 
 def test_the_edit_form_starts_from_the_account_as_it_is(as_admin):

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from marketplace.accounts.models import AccountKind, AccountStatus, PoliticalStatus, User
+from marketplace.accounts.models import AccountKind, AccountStatus, DegreeLevel, PoliticalStatus, User
 from marketplace.audit import AuditEntry
 from marketplace.extensions import db
 from marketplace.notify.models import Notification
@@ -130,6 +130,8 @@ def test_every_rule_has_its_chinese_message(as_admin, school):
         student("2024010009", "郑一", 职务="干事"),
         faculty("T0001", "王老师", 年级="2024"),
         student("2024010011", "冯二", 政治面貌="无党派"),
+        student("2024010012", "陈三", 学历层次="专科"),
+        faculty("T0002", "李老师", 学历层次="博士"),
     ]
     job = job_from(upload(as_admin, xlsx(rows)))
 
@@ -145,6 +147,8 @@ def test_every_rule_has_its_chinese_message(as_admin, school):
     assert messages[(10, "组织")] == "填写了“职务”，但没有填写组织。"
     assert messages[(11, "年级")] == "教职工无需填写年级，请留空。"
     assert messages[(12, "政治面貌")].startswith("政治面貌只能填写：中共党员、")
+    assert messages[(13, "学历层次")].startswith("学历层次只能填写“本科”“硕士”或“博士”")
+    assert messages[(14, "学历层次")] == "教职工无需填写学历层次，请留空。"
     assert _count(User) == 1
 
 
@@ -230,6 +234,30 @@ def test_an_existing_user_is_updated_not_duplicated_and_keeps_password_and_email
     other = db.session.get(User, unclaimed.id)
     assert other.email == "new@example.edu.cn" and other.email_verified_at is None
     assert other.status == AccountStatus.GRADUATED and other.phone == unclaimed.phone, "blank cells keep"
+
+
+def test_the_degree_level_column_sets_new_students_keeps_blanks_and_reads_common_spellings(as_admin, school):
+    master = factories.user(number="2024510001", degree_level=DegreeLevel.MASTER)
+    rows = [
+        student("2024010001", "张三"),
+        student("2024510002", "李四", 学历层次="硕士研究生"),
+        student("2024510003", "王五", 学历层次="博士"),
+        student(master.student_no, master.name),
+        faculty("T0001", "王老师"),
+    ]
+    confirm(as_admin, job_from(upload(as_admin, xlsx(rows))))
+
+    levels = dict(
+        db.session.execute(select(User.student_no, User.degree_level).where(User.kind == "student")).all()
+    )
+    assert levels == {
+        "2024010001": DegreeLevel.UNDERGRADUATE,
+        "2024510002": DegreeLevel.MASTER,
+        "2024510003": DegreeLevel.DOCTORAL,
+        master.student_no: DegreeLevel.MASTER,
+    }
+    teacher = db.session.scalar(select(User).where(User.staff_no == "T0001"))
+    assert teacher.degree_level is None
 
 
 def test_an_unchanged_roster_imported_again_changes_nothing(as_admin, school):
