@@ -159,31 +159,31 @@ def roster_file(prefix: str, rows: int, colleges: list[str], orgs: list[str]) ->
     """A roster of ``rows`` new students numbered ``prefix``…, every third one joining an organization."""
     from openpyxl import Workbook
 
-    from marketplace.roster.files import COLUMNS
+    from marketplace.roster import files
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("名册")
-    sheet.append(COLUMNS)
+    sheet.append(files.COLUMNS)
     for n in range(rows):
-        joins = n % 3 == 0
-        sheet.append(
-            [
-                "学生",
-                f"{prefix}{n:06d}",
-                f"测试{n}",
-                colleges[n % len(colleges)],
-                2026,
-                f"139{n:08d}",
-                "",
-                "共青团员",
-                "正常",
-                orgs[n % len(orgs)] if joins else "",
-                "成员" if joins else "",
-                "干事" if joins else "",
-                date(2026, 9, 1).isoformat() if joins else "",
-                "",
-            ]
-        )
+        row = {
+            files.KIND: "学生",
+            files.NUMBER: f"{prefix}{n:06d}",
+            files.NAME: f"测试{n}",
+            files.COLLEGE: colleges[n % len(colleges)],
+            files.GRADE: 2026,
+            files.DEGREE: "本科",
+            files.PHONE: f"139{n:08d}",
+            files.POLITICAL: "共青团员",
+            files.STATUS: "正常",
+        }
+        if n % 3 == 0:
+            row |= {
+                files.ORG: orgs[n % len(orgs)],
+                files.ROLE: "成员",
+                files.TITLE: "干事",
+                files.STARTS: date(2026, 9, 1).isoformat(),
+            }
+        sheet.append([row.get(column, "") for column in files.COLUMNS])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
