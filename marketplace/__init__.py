@@ -11,9 +11,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, config_for
 
-from . import clock, i18n
+from . import clock, i18n, static_assets
 from .converters import BoundedIntConverter
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from .static_assets import App
 
 
 def select_locale() -> str:
@@ -34,7 +35,7 @@ def select_locale() -> str:
 def create_app(config: type | dict | None = None) -> Flask:
     config_class = config if isinstance(config, type) else config_for()
     config_class.check()
-    app = Flask(
+    app = App(
         __name__,
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),
@@ -57,6 +58,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     i18n.init_app(app)
+    static_assets.init_app(app)
     limiter.init_app(app)
 
     from . import models  # noqa: F401 — every table registered before anything queries

@@ -20,6 +20,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # One renderer process serves every page of a test's site (one origin): less CPU for the suite.
+    "--disable-site-isolation-trials",
+    "--disable-features=site-per-process,Translate,OptimizationHints,MediaRouter",
 ]
 TIMEOUT_MS = 10_000
 
