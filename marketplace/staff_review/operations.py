@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from .. import audit, clock, permissions
 from ..accounts.models import AccountStatus, User
@@ -31,7 +30,7 @@ from ..statuses import NEW, StatusTable
 from ..surveys import operations as surveys
 from ..surveys.models import SubjectKind, Survey
 from ..urls import path_for
-from . import eligibility
+from . import eligibility, queries
 from .models import (
     ReminderTalk,
     ReportAttachment,
@@ -221,21 +220,12 @@ def remove_attachment(actor, attachment: ReportAttachment) -> None:
 # -- rating -----------------------------------------------------------------------------------------------
 
 
-def survey_of(reviewee: StaffReviewee) -> Survey:
-    """The survey of the staff member's term (with its dimensions)."""
-    return db.session.scalars(
-        select(Survey)
-        .where(Survey.staff_review_id == reviewee.review_id, Survey.staff_user_id == reviewee.user_id)
-        .options(selectinload(Survey.dimensions))
-    ).one()
-
-
 def rate(rater, reviewee: StaffReviewee, data: dict) -> None:
     """评价 a staff member: stars per dimension (``data["stars"]``) and an optional comment, within the
     window, by one who may rate (see ``eligibility``), never oneself, once — the survey engine's "has
     answered" key holds that under any race."""
     permissions.require(rater, "account.write")
-    survey = survey_of(reviewee)
+    survey = queries.survey_of(reviewee)
     surveys.check_window(survey)
     if rater.id == reviewee.user_id:
         raise DomainError(_("不能评价自己。"))
@@ -279,7 +269,9 @@ def record_result(actor, reviewee: StaffReviewee, data: dict) -> None:
     talk = reviewee.talk
     if grade == StaffGrade.INCOMPETENT:
         if talk is None:
-            move_talk(ReminderTalk(reviewee=reviewee, due_on=due_on), "plan", actor)
+            talk = ReminderTalk(reviewee=reviewee, due_on=due_on)
+            db.session.add(talk)
+            move_talk(talk, "plan", actor)
         else:
             talk.due_on = due_on
     elif talk is not None:  # no longer 不合格: no talk follows

@@ -91,6 +91,7 @@ class Figures:
     """A staff member's ratings as they may be shown: the counts always; the results (None while
     hidden) and the breakdown by rater group (None unless every group has k)."""
 
+    survey: Survey
     answers: int
     audience: int
     k: int
@@ -101,15 +102,24 @@ class Figures:
 def figures(reviewee: StaffReviewee, answers: int, now: datetime | None = None) -> Figures:
     """The ratings of ``reviewee`` (``answers`` counted by the page): results only after the window
     and from k answers; the rate is against all who could rate them (the audience, less themselves)."""
-    survey = db.session.scalars(
-        select(Survey)
-        .where(Survey.staff_review_id == reviewee.review_id, Survey.staff_user_id == reviewee.user_id)
-        .options(selectinload(Survey.dimensions))
-    ).one()
+    survey = survey_of(reviewee)
     audience = max(reviewee.review.audience_size - 1, 0)
     result = results_of(survey, now, counted=(answers, audience))
     groups = group_results(survey, now) if result is not None else None
-    return Figures(answers, audience, survey.min_responses, result, groups)
+    return Figures(survey, answers, audience, survey.min_responses, result, groups)
+
+
+def survey_of(reviewee: StaffReviewee) -> Survey:
+    """The survey of the staff member's term with its dimensions, in one statement."""
+    return (
+        db.session.scalars(
+            select(Survey)
+            .where(Survey.staff_review_id == reviewee.review_id, Survey.staff_user_id == reviewee.user_id)
+            .options(joinedload(Survey.dimensions))
+        )
+        .unique()
+        .one()
+    )
 
 
 def may_see_own(reviewee: StaffReviewee, now: datetime | None = None) -> bool:

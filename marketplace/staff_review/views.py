@@ -222,7 +222,7 @@ def rate_one(review_id: int, reviewee_id: int):
     reviewee = queries.reviewee_of(review, reviewee_id)
     if not _may_read_report(review, reviewee):
         abort(404)
-    survey = operations.survey_of(reviewee)
+    survey = queries.survey_of(reviewee)
     form = answer_form(survey, base=RatingForm)
     if attempt(form, lambda: operations.rate(current_user, reviewee, form.to_data())):
         flash(_("谢谢！你对%(name)s的评价已匿名提交。", name=reviewee.user.name), "success")
@@ -243,7 +243,6 @@ def rate_one(review_id: int, reviewee_id: int):
 def _figures_page(template: str, review, reviewee, **extra):
     answers = queries.answer_counts(review).get(reviewee.user_id, 0)
     shown = queries.figures(reviewee, answers)
-    survey = operations.survey_of(reviewee)
     return render_template(
         template,
         review=review,
@@ -251,7 +250,7 @@ def _figures_page(template: str, review, reviewee, **extra):
         status=_status(review),
         reviewee=reviewee,
         figures=shown,
-        comments=comments_of(survey) if shown.result is not None else [],
+        comments=comments_of(shown.survey) if shown.result is not None else [],
         **extra,
     )
 

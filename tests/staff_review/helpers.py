@@ -10,7 +10,7 @@ from marketplace.accounts.models import AccountKind, AccountStatus, DegreeLevel
 from marketplace.extensions import db
 from marketplace.orgs.models import MemberRole, OrgKind
 from marketplace.school.models import AcademicYear, Term
-from marketplace.staff_review import operations, tasks
+from marketplace.staff_review import operations, queries, tasks
 from marketplace.staff_review.models import StaffReview
 from tests import factories
 
@@ -81,7 +81,7 @@ class StaffWorld:
 
     def rate(self, review: StaffReview, rater, staff_user, value: int = 4) -> None:
         reviewee = self.reviewee(review, staff_user)
-        operations.rate(rater, reviewee, stars(operations.survey_of(reviewee), value))
+        operations.rate(rater, reviewee, stars(queries.survey_of(reviewee), value))
         db.session.commit()
 
     def close(self, review: StaffReview) -> None:
