@@ -30,6 +30,7 @@ from marketplace.extensions import db
 from marketplace.orgs.models import Membership, Organization, OrgKind
 from marketplace.projects.models import CriterionPurpose, Project, ProjectState, Question
 from marketplace.review.models import AwardNotice, Objection, PanelSeat, ReviewRound
+from marketplace.staff_review.models import ReviewStatus, StaffReview, StaffReviewee
 from marketplace.surveys.models import Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
 from marketplace.urls import path_for
 from marketplace.volunteers.models import Position, Shift, Signup
@@ -77,6 +78,13 @@ def find() -> list[Page]:
     hosted = hosted_project()
     closed, results = _scored_project()
     evaluated = _outcome_panel_project()
+    running, published = _staff_reviews()
+    rated = _first(
+        select(StaffReviewee.id)
+        .where(StaffReviewee.review_id == running)
+        .order_by(StaffReviewee.position.desc()),
+        "staff member under review this term",
+    )
     return [
         Page("home", path_for("main.index")),
         Page("project list, filtered", path_for("projects.index", status="closed", category="career")),
@@ -101,6 +109,17 @@ def find() -> list[Page]:
         Page("host console", path_for("hosting.console", project_id=hosted), "host"),
         Page("roster", path_for("hosting.roster", shift_id=_busiest_shift(hosted)), "host"),
         Page("verification queue", path_for("credits.queue"), "league reviewer"),
+        Page("staff review", path_for("staff_review.show", review_id=published)),
+        Page("staff to rate", path_for("staff_review.rate", review_id=running), "student"),
+        Page(
+            "staff rating form",
+            path_for("staff_review.rate_one", review_id=running, reviewee_id=rated),
+            "student",
+        ),
+        Page("own staff review", path_for("staff_review.mine", review_id=published), "staff"),
+        Page(
+            "staff review results", path_for("staff_review.results", review_id=published), "league reviewer"
+        ),
         Page("admin users", path_for("admin.users"), "admin"),
         Page("audit log", path_for("admin.audit_log"), "admin"),
     ]
@@ -210,6 +229,21 @@ def _survey_to_answer() -> int:
         .order_by(Survey.id),
         "open survey the demo student is invited to",
     )
+
+
+def _staff_reviews() -> tuple[int, int]:
+    """This term's open 述职评议 and the latest published one (of the 校学生会): (open, published)."""
+    running = _first(
+        select(StaffReview.id).where(StaffReview.status == ReviewStatus.OPEN).order_by(StaffReview.id.desc()),
+        "open staff review",
+    )
+    published = _first(
+        select(StaffReview.id)
+        .where(StaffReview.status == ReviewStatus.PUBLISHED)
+        .order_by(StaffReview.closes_at.desc()),
+        "published staff review",
+    )
+    return running, published
 
 
 def _outcome_panel_project() -> int:

@@ -77,7 +77,9 @@ from marketplace.review import outcome, scoring
 from marketplace.review.models import NoticeStatus
 from marketplace.school.models import Term
 from marketplace.settings import SETTINGS
-from marketplace.surveys.models import STARS, CommentStatus, SubjectKind, SurveyStatus
+from marketplace.staff_review.models import ReviewStatus, StaffGrade, TalkStatus
+from marketplace.staff_review.operations import DIMENSIONS as STAFF_DIMENSIONS
+from marketplace.surveys.models import STARS, CommentStatus, RaterGroup, SubjectKind, SurveyStatus
 from marketplace.surveys.operations import DEFAULT_PROJECT_DIMENSIONS
 from marketplace.surveys.tasks import REMIND_BEFORE as SURVEY_REMINDER
 from marketplace.timeutil import SCHOOL_TZ
@@ -98,6 +100,7 @@ SIZES = {
     "notifications": 1_000_000,
     "participant_checkins": 150_000,
     "survey_answers": 300_000,  # each with its stars for every dimension
+    "staff_ratings": 300_000,  # 述职评议: the 校学生会's staff over four terms, each rating with its stars
 }
 # Enough for every benchmarked page at any scale (two projects in each state, shifts with sign-ups, …),
 # and a few rows of each kind the demo school has already (students, clubs, evaluators).
@@ -114,6 +117,7 @@ MINIMUM = {
     "notifications": 300,
     "participant_checkins": 200,
     "survey_answers": 300,
+    "staff_ratings": 300,
 }
 
 # The projects' states and their shares (None: the rest). Most of two years' projects are closed.
@@ -1981,6 +1985,273 @@ def notifications(bulk: Bulk) -> None:
     bulk.loader.copy("notification", rows(), expected=wanted)
 
 
+# -- 述职评议 -----------------------------------------------------------------------------------------------
+
+UNION_STAFF = 30  # the 校学生会's staff under review each term, the demo's posts among them
+STAFF_GRADES = [
+    (StaffGrade.EXCELLENT, 0.2),
+    (StaffGrade.COMPETENT, 0.65),
+    (StaffGrade.BASICALLY_COMPETENT, 0.1),
+    (StaffGrade.INCOMPETENT, 0.05),
+]
+
+
+@dataclass
+class StaffReviewPlan:
+    id: int
+    term_id: int
+    opens_at: datetime
+    closes_at: datetime
+    published_at: datetime | None  # None: this term's, open
+    surveys: list[tuple[int, int]] = field(default_factory=list)  # (survey id, staff user id)
+    ratings: list[int] = field(default_factory=list)  # per survey
+
+
+def staff_reviews(bulk: Bulk) -> None:
+    """述职评议: the 校学生会's thirty staff reviewed in each of the four terms — three published with
+    their results (and the 提醒谈话 after a 不合格), this term's open — each staff member's term a survey
+    rated by undergraduates and fellow staff, with no invitation rows. The demo student has rated
+    nobody this term; the demo staff member (王思远) got 优秀 every term."""
+    loader, rng, k = bulk.loader, bulk.rng, SETTINGS["survey_min_responses"].default
+    union = bulk.of_kind(OrgKind.SCHOOL_UNION)[0]
+    staff = _union_staff(bulk, union)
+    student = bulk.people["2024000100"]
+    undergraduates = [
+        u
+        for u in db.session.scalars(
+            select(User.id).where(
+                User.degree_level == DegreeLevel.UNDERGRADUATE, User.status == AccountStatus.ACTIVE
+            )
+        )
+        if u not in set(staff) and u != student
+    ]
+    audience = len(undergraduates) + len(staff) + 1  # the demo student too
+    review_id, reviewee_id = loader.next_id("staff_review"), loader.next_id("staff_reviewee")
+    survey_id, dimension_id = loader.next_id("survey"), loader.next_id("survey_dimension")
+    reviews = []
+    for n, (_start, end, term_id) in enumerate(bulk.terms):
+        current = n == len(bulk.terms) - 1
+        opens = bulk.now - timedelta(days=5) if current else at(end - timedelta(days=21), "09:00")
+        closes = bulk.now + timedelta(days=9) if current else at(end - timedelta(days=7), "22:00")
+        published = None if current else at(end - timedelta(days=3), "16:00")
+        review = StaffReviewPlan(review_id + n, term_id, opens, closes, published)
+        for user in staff:
+            review.surveys.append((survey_id, user))
+            survey_id += 1
+        reviews.append(review)
+    surveys = [s for r in reviews for s in r.surveys]
+    shares = [0.1 if r.published_at is None else 0.3 for r in reviews for _s in r.surveys]
+    counts = _apportion(
+        bulk.size("staff_ratings"), [len(undergraduates) + len(staff) - 1] * len(surveys), shares
+    )
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        labels = [str(label) for label in STAFF_DIMENSIONS]
+    loader.copy(
+        "staff_review",
+        (
+            {
+                "id": r.id,
+                "union_id": union.id,
+                "term_id": r.term_id,
+                "status": (ReviewStatus.PUBLISHED if r.published_at else ReviewStatus.OPEN).value,
+                "opens_at": r.opens_at,
+                "closes_at": r.closes_at,
+                "audience_size": audience,
+                "opened_by_id": bulk.people["T0001"],
+                "published_at": r.published_at,
+                "created_at": r.opens_at,
+            }
+            for r in reviews
+        ),
+    )
+    grades = {}
+    reviewees, talks = [], []
+    for r in reviews:
+        for i, (_survey, user) in enumerate(r.surveys):
+            grade = None
+            if r.published_at:
+                grade = (
+                    StaffGrade.EXCELLENT
+                    if user == bulk.people["2023000001"]
+                    else rng.choices([g for g, _w in STAFF_GRADES], [w for _g, w in STAFF_GRADES])[0]
+                )
+            grades[(r.id, user)] = grade
+            reviewees.append(
+                {
+                    "id": reviewee_id,
+                    "review_id": r.id,
+                    "user_id": user,
+                    "position": i,
+                    "title": "副主席" if i < 3 else "干事",
+                    "report": STAFF_REPORT,
+                    "report_updated_at": r.opens_at + timedelta(days=2),
+                    "grade": grade.value if grade else None,
+                    "notes": "" if grade is None else str(grade.label),
+                    "graded_at": r.published_at - timedelta(days=1) if grade else None,
+                }
+            )
+            if grade == StaffGrade.INCOMPETENT:
+                talks.append(
+                    {
+                        "reviewee_id": reviewee_id,
+                        "status": TalkStatus.HELD.value,
+                        "due_on": local_day(r.published_at) + timedelta(days=7),
+                        "held_on": local_day(r.published_at) + timedelta(days=5),
+                    }
+                )
+            reviewee_id += 1
+    loader.copy("staff_reviewee", reviewees)
+    talk_id = loader.next_id("staff_reminder_talk")
+    loader.copy("staff_reminder_talk", ({"id": talk_id + n, **t} for n, t in enumerate(talks)))
+    loader.copy(
+        "survey",
+        (
+            {
+                "id": s_id,
+                "kind": SubjectKind.STAFF_TERM.value,
+                "staff_review_id": r.id,
+                "staff_user_id": user,
+                "status": SurveyStatus.OPEN.value,  # past ones are 已截止 by their window
+                "opens_at": r.opens_at,
+                "closes_at": r.closes_at,
+                "min_responses": k,
+                "created_at": r.opens_at,
+            }
+            for r in reviews
+            for s_id, user in r.surveys
+        ),
+        expected=len(surveys),
+    )
+    dimensions = {
+        s_id: [dimension_id + n * len(labels) + d for d in range(len(labels))]
+        for n, (s_id, _u) in enumerate(surveys)
+    }
+    loader.copy(
+        "survey_dimension",
+        (
+            {"id": d_id, "survey_id": s_id, "position": p, "label": labels[p]}
+            for s_id, ids in dimensions.items()
+            for p, d_id in enumerate(ids)
+        ),
+        expected=len(surveys) * len(labels),
+    )
+    owners = [(r, s_id, user) for r in reviews for s_id, user in r.surveys]
+    plans = [
+        (r, s_id, user, n, grades[(r.id, user)]) for (r, s_id, user), n in zip(owners, counts, strict=True)
+    ]
+    total = sum(counts)
+
+    def raters(review, user, count) -> list[tuple[int, RaterGroup]]:
+        """Every other staff member first (as staff), then undergraduates: ``count`` in all."""
+        colleagues = [(u, RaterGroup.STAFF) for u in staff if u != user][:count]
+        chosen = random.Random(f"staff raters:{review.id}:{user}").sample(
+            undergraduates, count - len(colleagues)
+        )
+        return colleagues + [(u, RaterGroup.STUDENT) for u in chosen]
+
+    def answers() -> Iterator[tuple[int, str, date, RaterGroup, tuple[int, ...]]]:
+        number = itertools.count(1)
+        for review, s_id, user, count, grade in plans:
+            centre = {StaffGrade.EXCELLENT: 4.5, StaffGrade.INCOMPETENT: 2.3}.get(grade, 3.8)
+            weights = list(itertools.accumulate(math.exp(-((s - centre) ** 2) / 2) for s in STARS))
+            gen = random.Random(f"staff answers:{s_id}")
+            days = max(0, (min(bulk.today, local_day(review.closes_at)) - local_day(review.opens_at)).days)
+            for _rater, group in raters(review, user, count):
+                yield (
+                    s_id,
+                    public_id("staff_rating", next(number)),
+                    local_day(review.opens_at) + timedelta(days=gen.randint(0, days)),
+                    group,
+                    tuple(gen.choices(STARS, cum_weights=weights, k=len(labels))),
+                )
+
+    loader.copy(
+        "survey_respondent",
+        (
+            {"survey_id": s_id, "user_id": u}
+            for r, s_id, user, count, _g in plans
+            for u, _grp in raters(r, user, count)
+        ),
+        expected=total,
+    )
+    loader.copy(
+        "survey_answer",
+        (
+            {"id": key, "survey_id": s_id, "answered_on": day, "rater_group": g.value}
+            for s_id, key, day, g, _s in answers()
+        ),
+        expected=total,
+    )
+    loader.copy(
+        "survey_rating",
+        (
+            {"answer_id": key, "dimension_id": d_id, "stars": given}
+            for s_id, key, _day, _g, stars in answers()
+            for d_id, given in zip(dimensions[s_id], stars, strict=True)
+        ),
+        expected=total * len(labels),
+    )
+    comment_ids = itertools.count(1)
+    loader.copy(
+        "survey_comment",
+        (
+            {
+                "id": public_id("staff_comment", next(comment_ids)),
+                "survey_id": s_id,
+                "body": rng.choice(COMMENTS),
+                "status": CommentStatus.SHOWN.value,
+            }
+            for _r, s_id, _user, count, _g in plans
+            for _n in range(count // 10)
+        ),
+        expected=total // 10,
+    )
+
+
+def _union_staff(bulk: Bulk, union: Org) -> list[int]:
+    """The union's staff: its members (the demo's posts) and undergraduates appointed 干事 up to
+    ``UNION_STAFF``, since before the oldest of the four terms."""
+    members = list(dict.fromkeys(union.members))
+    taken = set(members) | {bulk.people["2024000100"]}
+    more = [
+        u
+        for u in db.session.scalars(
+            select(User.id)
+            .where(User.degree_level == DegreeLevel.UNDERGRADUATE, User.status == AccountStatus.ACTIVE)
+            .order_by(User.id)
+            .limit(UNION_STAFF + len(taken))
+        )
+        if u not in taken
+    ][: max(0, UNION_STAFF - len(members))]
+    membership_id = bulk.loader.next_id("membership")
+    bulk.loader.copy(
+        "membership",
+        (
+            {
+                "id": membership_id + n,
+                "user_id": user,
+                "org_id": union.id,
+                "role": MemberRole.MEMBER.value,
+                "title": "干事",
+                "starts_on": bulk.terms[0][0],
+                "created_at": bulk.now,
+            }
+            for n, user in enumerate(more)
+        ),
+    )
+    union.members += more
+    return members + more
+
+
+STAFF_REPORT = """## 本学期主要工作
+- 参与筹办校园开放日志愿服务，协调各学院志愿者
+- 整理同学反映的权益问题，逐条跟进并公开处理结果
+
+## 不足与改进
+活动宣传启动偏晚，下学期提前两周发布报名通知。
+"""
+
+
 TABLE_GROUPS = [
     calendar,
     organizations,
@@ -1991,6 +2262,7 @@ TABLE_GROUPS = [
     volunteering,
     participation,
     evaluation,
+    staff_reviews,
     credits,
     audit_log,
     notifications,

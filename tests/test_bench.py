@@ -66,6 +66,12 @@ def test_the_bench_seed_keeps_to_the_schema_and_every_measured_page_renders(app,
         with bench.app_context():
             rows = seed.row_counts()
             states = set(db.session.scalars(sa.text("SELECT DISTINCT state FROM project")))
+            staff_invitations = db.session.scalar(
+                sa.text(
+                    "SELECT count(*) FROM survey_invitation JOIN survey ON survey.id = survey_id "
+                    "WHERE survey.kind = 'staff_term'"
+                )
+            )
         costs, cookies = pages.check(bench)
     finally:
         _done_with(bench, app)
@@ -75,6 +81,9 @@ def test_the_bench_seed_keeps_to_the_schema_and_every_measured_page_renders(app,
     assert rows["audit_entry"] >= seed.size("audit_entries", SCALE)
     assert {page.name for page in costs} >= {"transcript PDF", "roster", "review page", "audit log"}
     assert {page.name for page in costs} >= {"survey results", "organization record", "outcome scoring"}
+    assert {page.name for page in costs} >= {"staff to rate", "own staff review", "staff review results"}
+    assert rows["staff_reviewee"] == 4 * seed.UNION_STAFF
+    assert staff_invitations == 0  # who may rate is a rule, not rows
     assert all(cost.statements > 0 for page, cost in costs.items() if page.role is not None)
     assert set(cookies) == set(pages.LOGINS)
 
@@ -88,6 +97,7 @@ def test_the_bench_final_scores_are_what_the_app_computes_from_the_seeded_panels
     try:
         with bench.app_context():
             answers = dict(db.session.execute(sa.text(ANSWERS_PER_SURVEY)).all())
+            staff_ratings = db.session.scalar(sa.text(STAFF_RATINGS))
             checks = dict(db.session.execute(sa.text(EVALUATION_CHECKS)).one()._mapping)
             closed = db.session.scalars(sa.select(Project).where(Project.state == ProjectState.CLOSED)).all()
             finals = {f.project_id: f for f in db.session.scalars(sa.select(FinalScore))}
@@ -108,6 +118,7 @@ def test_the_bench_final_scores_are_what_the_app_computes_from_the_seeded_panels
         _done_with(bench, app)
 
     assert sum(answers.values()) == seed.size("survey_answers", SCALE)
+    assert staff_ratings == seed.size("staff_ratings", SCALE)
     assert checks == dict.fromkeys(checks, 0), "rows the features' invariants rule out"
     assert set(finals) == {p.id for p in closed}
     assert {project_id: f.score for project_id, f in finals.items()} == recomputed
@@ -118,15 +129,26 @@ def test_the_bench_final_scores_are_what_the_app_computes_from_the_seeded_panels
 
 
 # Answers per survey; and rows that break an invariant of the evaluation's features, counted by kind.
-ANSWERS_PER_SURVEY = "SELECT survey_id, count(*) FROM survey_answer GROUP BY survey_id"
+ANSWERS_PER_SURVEY = (
+    "SELECT survey_id, count(*) FROM survey_answer a JOIN survey s ON s.id = a.survey_id "
+    "WHERE s.kind = 'project' GROUP BY survey_id"
+)
+STAFF_RATINGS = (
+    "SELECT count(*) FROM survey_answer a JOIN survey s ON s.id = a.survey_id WHERE s.kind = 'staff_term'"
+)
 EVALUATION_CHECKS = f"""
 SELECT
   (SELECT count(*) FROM survey s WHERE
      (SELECT count(*) FROM survey_answer a WHERE a.survey_id = s.id)
      != (SELECT count(*) FROM survey_respondent r WHERE r.survey_id = s.id)) AS answers_without_answered_row,
-  (SELECT count(*) FROM survey_respondent r WHERE NOT EXISTS (
+  (SELECT count(*) FROM survey_respondent r JOIN survey s ON s.id = r.survey_id
+     WHERE s.kind = 'project' AND NOT EXISTS (
      SELECT 1 FROM survey_invitation i WHERE i.survey_id = r.survey_id AND i.user_id = r.user_id))
      AS answered_uninvited,
+  (SELECT count(*) FROM survey_respondent r JOIN survey s ON s.id = r.survey_id
+     WHERE r.user_id = s.staff_user_id) AS rated_themselves,
+  (SELECT count(*) FROM survey_answer a JOIN survey s ON s.id = a.survey_id
+     WHERE (s.kind = 'staff_term') != (a.rater_group IS NOT NULL)) AS rater_group_where_it_is_not,
   (SELECT count(*) FROM survey_answer a JOIN survey s ON s.id = a.survey_id
      WHERE s.status = '{SurveyStatus.PREPARED.value}') AS answers_to_unopened,
   (SELECT count(*) FROM survey_answer a WHERE

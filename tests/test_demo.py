@@ -32,6 +32,7 @@ from marketplace.review.models import Objection, ObjectionStatus
 from marketplace.review.operations import current_round
 from marketplace.review.outcome import panel_score
 from marketplace.school.models import term_containing
+from marketplace.staff_review.models import ReviewStatus, StaffGrade, StaffReview
 from marketplace.surveys.models import SurveyAnswer, SurveyInvitation, SurveyRespondent, SurveyStatus
 from marketplace.surveys.operations import project_audience
 from marketplace.surveys.results import satisfaction_of, survey_of
@@ -385,6 +386,32 @@ class TestTheSeededDemo:
         assert db.session.get(SurveyRespondent, (survey.id, student.id)) is not None
         assert count(db, SurveyAnswer, SurveyAnswer.survey_id == survey.id) == answered_before + 1
         assert 'data-testid="answered"' in client.get(survey.url).get_data(as_text=True)
+
+    def test_wang_siyuan_sees_last_terms_result_and_writes_this_terms_report(self, app, db, clock, seeded):
+        reviews = db.session.scalars(select(StaffReview).order_by(StaffReview.opens_at)).all()
+        finished, running = reviews
+        assert (
+            finished.status == ReviewStatus.PUBLISHED and running.status_at(clock.now()) == ReviewStatus.OPEN
+        )
+        grades = {r.grade for r in finished.reviewees}
+        assert StaffGrade.EXCELLENT in grades and StaffGrade.INCOMPETENT in grades
+        assert all(r.talk.held_on for r in finished.reviewees if r.grade == StaffGrade.INCOMPETENT)
+
+        client = app.test_client()
+        client.post("/login", data={"identifier": "2023000001", "password": PASSWORD})
+        mine = client.get(f"/staff-reviews/{finished.id}/mine").get_data(as_text=True)
+        assert 'data-testid="grade"' in mine and "优秀" in mine and 'data-testid="survey-results"' in mine
+        assert 'data-testid="group-staff"' in mine  # all five colleagues rated him: the groups show
+        report = client.get(f"/staff-reviews/{running.id}/report")
+        assert report.status_code == 200 and "保存" in report.get_data(as_text=True)
+
+    def test_the_demo_student_can_rate_this_terms_staff(self, app, db, clock, seeded):
+        running = db.session.scalar(select(StaffReview).where(StaffReview.status == ReviewStatus.OPEN))
+        client = app.test_client()
+        client.post("/login", data={"identifier": DEMO_STUDENT, "password": PASSWORD})
+        page = client.get(f"/staff-reviews/{running.id}/rate").get_data(as_text=True)
+        assert 'data-testid="waiting"' in page and "你已评价" not in page
+        assert "王思远" in page
 
     def test_two_organizations_have_a_reputation_resting_on_two_scores_and_a_trend(self, app, db, seeded):
         scored = (

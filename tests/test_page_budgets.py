@@ -20,6 +20,8 @@ from marketplace.hosting import participants
 from marketplace.hosting.models import ParticipantCheckin, Photo, ProgressUpdate
 from marketplace.notify.models import Notification
 from marketplace.projects.models import Project
+from marketplace.staff_review import operations as operations_of_staff_review
+from marketplace.staff_review.models import StaffGrade
 from marketplace.surveys import operations as surveys
 from marketplace.surveys.models import SurveyInvitation
 from marketplace.volunteers.models import (
@@ -38,6 +40,7 @@ from tests.credits.helpers import records_of as records_of_student
 from tests.evaluation.helpers import scored
 from tests.projects.helpers import World
 from tests.review.helpers import OutcomeWorld, ReviewWorld, awarded
+from tests.staff_review.helpers import StaffWorld
 from tests.surveys.helpers import SurveyWorld, answer_data
 from tests.volunteers.helpers import HostingWorld
 
@@ -482,6 +485,70 @@ def project_page_with_satisfaction_signed_in(app) -> Page:
     return Page(signed_in(app, world.volunteers[0]), world.project.url, lambda n: _answers(world, 4 * n))
 
 
+def _staff_ratings(world, review, n: int) -> None:
+    """``n`` more students, each rating every staff member of ``review`` while it was open (and that
+    many more in the union's scope); the clock is left where it was."""
+    now = clock.now()
+    clock.set(review.opens_at)
+    for student in world.students(n):
+        for staff in world.staff:
+            world.rate(review, student, staff)
+    clock.set(now)
+
+
+def _published_review():
+    world = StaffWorld(staff=3)
+    review = world.open()
+    _staff_ratings(world, review, 5)  # k: the results show from the first measure
+    world.close(review)
+    for reviewee in review.reviewees:
+        operations_of_staff_review.record_result(world.reviewer, reviewee, {"grade": StaffGrade.COMPETENT})
+    operations_of_staff_review.publish(world.reviewer, review)
+    db.session.commit()
+    return world, review
+
+
+def staff_rating_list(app) -> Page:
+    world = StaffWorld(staff=3)
+    review = world.open()
+    return Page(
+        signed_in(app, world.undergraduate_a),
+        f"/staff-reviews/{review.id}/rate",
+        lambda n: _staff_ratings(world, review, n),
+    )
+
+
+def staff_rating_form(app) -> Page:
+    world = StaffWorld(staff=3)
+    review = world.open()
+    target = world.reviewee(review, world.staff[1])
+    url = f"/staff-reviews/{review.id}/rate/{target.id}"
+    return Page(signed_in(app, world.undergraduate_a), url, lambda n: _staff_ratings(world, review, n))
+
+
+def staff_review_public(app) -> Page:
+    world, review = _published_review()
+    return Page(signed_in(app, None), review.url, lambda n: _staff_ratings(world, review, n))
+
+
+def staff_review_mine(app) -> Page:
+    world, review = _published_review()
+    url = f"/staff-reviews/{review.id}/mine"
+    return Page(signed_in(app, world.staff[0]), url, lambda n: _staff_ratings(world, review, n))
+
+
+def staff_review_results(app) -> Page:
+    world, review = _published_review()
+    url = f"/staff-reviews/{review.id}/results"
+    return Page(signed_in(app, world.reviewer), url, lambda n: _staff_ratings(world, review, n))
+
+
+def staff_review_grading(app) -> Page:
+    world, review = _published_review()
+    url = f"/staff-reviews/{review.id}/results/{review.reviewees[1].id}"
+    return Page(signed_in(app, world.reviewer), url, lambda n: _staff_ratings(world, review, n))
+
+
 PAGES = {
     "anonymous home": anonymous_home,
     "project list": project_list,
@@ -513,6 +580,12 @@ PAGES = {
     "survey setup": survey_setup,
     "project page with satisfaction": project_page_with_satisfaction,
     "project page with satisfaction, signed in": project_page_with_satisfaction_signed_in,
+    "staff review: staff to rate": staff_rating_list,
+    "staff review: rating form": staff_rating_form,
+    "staff review: public page": staff_review_public,
+    "staff review: own ratings and result": staff_review_mine,
+    "staff review: the league's results": staff_review_results,
+    "staff review: grading a staff member": staff_review_grading,
 }
 
 

@@ -10,7 +10,7 @@ outcome panel, an accepted volunteer and a credit appeal. An action registered w
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -25,6 +25,8 @@ from marketplace.projects import lifecycle
 from marketplace.projects.models import ProjectState
 from marketplace.review import operations as review
 from marketplace.review.outcome import OUTCOME_PANEL
+from marketplace.school.models import AcademicYear, Term
+from marketplace.staff_review import operations as staff_review
 from marketplace.surveys import operations as surveys
 from marketplace.volunteers import positions, signups
 from marketplace.volunteers.models import Admission, Position, Shift
@@ -139,6 +141,11 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("survey.hide_comment", "project survey", POSTING_STAFF),
     # and the host's managers, and the outcome panel's members
     ("survey.read_comments", "project survey", POSTING_STAFF | {OWN_MANAGER, SEATED}),
+    # 述职评议 (rating is by scope, asked when the rating is given, not a rule)
+    ("staff_review.open", None, REVIEWERS),
+    ("staff_review.manage", "staff review", REVIEWERS),
+    ("staff_review.write_report", "staff member's term", {STAFF}),  # the author only
+    ("staff_review.view_own", "staff member's term", {STAFF} | REVIEWERS),
 ]
 
 
@@ -237,6 +244,7 @@ class Scene(World):
         }
 
     def objects(self) -> dict:
+        self.staff_review = self._staff_review()
         return {
             None: None,
             **self.projects,
@@ -249,7 +257,20 @@ class Scene(World):
             "notice": self.notice,
             "appeal": self.appeal,
             "project survey": self.survey,
+            "staff review": self.staff_review,
+            "staff member's term": next(r for r in self.staff_review.reviewees if r.user_id == self.staff.id),
         }
+
+    def _staff_review(self):
+        """A term's review of the union, opened with the staff in post (the recused one too)."""
+        year = AcademicYear(name="2025-2026学年", starts_on=date(2025, 9, 1), ends_on=date(2026, 8, 31))
+        term = Term(year=year, name="第一学期", starts_on=date(2025, 9, 1), ends_on=date(2026, 1, 18))
+        db.session.add(year)
+        db.session.flush()
+        data = {"union": self.union.id, "term": term.id, "closes_at": clock.now() + timedelta(days=7)}
+        review = staff_review.open_review(self.reviewer, data)
+        db.session.commit()
+        return review
 
 
 @pytest.fixture

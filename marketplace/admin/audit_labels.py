@@ -25,6 +25,7 @@ from ..orgs.models import MemberRole, OrgKind
 from ..projects.models import FIELD_LABELS as PROJECT_FIELD_LABELS
 from ..projects.models import CriterionPurpose, ProjectCategory, ProjectState
 from ..review.models import NoticeStatus, ObjectionStatus
+from ..staff_review.models import ReviewStatus, StaffGrade, TalkStatus
 from ..surveys.models import CommentStatus, SurveyStatus
 from ..volunteers.models import Admission, SignupStatus
 from ..volunteers.models import AppealStatus as NoShowAppealStatus
@@ -132,6 +133,15 @@ ACTIONS: dict[str, ActionLabel] = {
     "survey.open": A(_l("开放满意度问卷"), _l("开放了满意度问卷 %(subject)s")),
     "survey.close": A(_l("满意度问卷提前截止"), _l("随项目结束截止了满意度问卷 %(subject)s")),
     "survey_comment.hide": A(_l("隐藏问卷意见"), _l("隐藏了问卷意见 %(subject)s")),
+    # 述职评议 (a rating is never recorded, as a survey answer is not)
+    "staff_review.open": A(_l("发起述职评议"), _l("发起了述职评议 %(subject)s")),
+    "staff_review.report": A(_l("修改述职报告"), _l("修改了述职报告 %(subject)s")),
+    "staff_review.attach": A(_l("上传述职报告附件"), _l("上传了述职报告附件 %(subject)s")),
+    "staff_review.detach": A(_l("删除述职报告附件"), _l("删除了述职报告附件 %(subject)s")),
+    "staff_review.grade": A(_l("评定述职结果"), _l("评定了 %(subject)s 的述职评议结果")),
+    "staff_review.publish": A(_l("公布述职评议结果"), _l("公布了述职评议 %(subject)s 的结果")),
+    "staff_reminder_talk.plan": A(_l("安排提醒谈话"), _l("安排了提醒谈话 %(subject)s")),
+    "staff_reminder_talk.hold": A(_l("记录提醒谈话"), _l("记录了提醒谈话 %(subject)s 已进行")),
     # credits
     "credit.verify": A(_l("认定学分"), _l("认定了学分记录 %(subject)s")),
     "credit.reject": A(_l("不予认定学分"), _l("不予认定学分记录 %(subject)s")),
@@ -191,6 +201,8 @@ GROUPS = {
     "no_show_appeal": _l("缺勤申诉"),
     "survey": _l("满意度问卷"),
     "survey_comment": _l("问卷意见"),
+    "staff_review": _l("述职评议"),
+    "staff_reminder_talk": _l("提醒谈话"),
     "credit": _l("学分"),
     "credit_appeal": _l("学分申诉"),
     "credit_category": _l("学分类别"),
@@ -236,6 +248,10 @@ SUBJECTS = {
     "participant_day": _l("参与签到日"),
     "survey": _l("满意度问卷"),
     "survey_comment": _l("问卷意见"),
+    "staff_review": _l("述职评议"),
+    "staff_reviewee": _l("述职人"),
+    "staff_report_attachment": _l("述职报告附件"),
+    "staff_reminder_talk": _l("提醒谈话"),
     "position": _l("志愿岗位"),
     "shift": _l("班次"),
     "signup": _l("志愿报名"),
@@ -253,6 +269,10 @@ SUBJECTS = {
 FIELDS: dict[tuple[str, str] | str, object] = {
     ("user", "name"): _l("姓名"),
     ("membership", "title"): _l("职务"),
+    ("staff_reviewee", "grade"): _l("评议结果"),
+    ("staff_reviewee", "length"): _l("述职报告字数"),
+    "due_on": _l("谈话日期"),
+    "held_on": _l("谈话进行日期"),
     # accounts
     "name": _l("名称"),
     "kind": _l("类型"),
@@ -399,6 +419,9 @@ ENUM_VALUES: dict[tuple[str, str] | str, type[Enum]] = {
     ("improvement_plan", "status"): ImprovementStatus,
     ("survey", "status"): SurveyStatus,
     ("survey_comment", "status"): CommentStatus,
+    ("staff_review", "status"): ReviewStatus,
+    ("staff_reviewee", "grade"): StaffGrade,
+    ("staff_reminder_talk", "status"): TalkStatus,
 }
 
 

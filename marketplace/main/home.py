@@ -62,4 +62,5 @@ def nav_items() -> list[tuple[str, object]]:
         ("projects.index", _l("项目")),
         ("volunteers.open_shifts", _l("志愿")),
         ("orgs.index", _l("组织")),
+        ("staff_review.index", _l("述职评议")),
     ]

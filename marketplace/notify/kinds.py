@@ -70,6 +70,9 @@ KINDS: dict[str, Kind] = {
         Kind("credit.export_ready", _l("学分导出完成")),
         Kind("survey.invited", _l("满意度问卷邀请")),
         Kind("survey.reminder", _l("满意度问卷即将截止")),
+        Kind("staff_review.report_requested", _l("撰写述职报告")),
+        Kind("staff_review.invited", _l("述职评议邀请")),
+        Kind("staff_review.result_ready", _l("述职评议结果")),
     ]
 }
 

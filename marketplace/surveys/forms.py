@@ -33,14 +33,15 @@ class AnswerForm(Form):
         }
 
 
-def answer_form(survey: Survey, **kwargs) -> AnswerForm:
-    """The answer form of ``survey``: one row of five stars per dimension."""
+def answer_form(survey: Survey, base: type[AnswerForm] = AnswerForm, **kwargs) -> AnswerForm:
+    """The answer form of ``survey``: one row of five stars per dimension (on ``base``, a subject's
+    own wording of the comment field)."""
     stars = {
         f"d{d.id}": RadioField(d.label, choices=[(str(n), str(n)) for n in STARS], validate_choice=False)
         for d in survey.dimensions
     }
     ids = tuple(d.id for d in survey.dimensions)
-    return type("SurveyAnswerForm", (AnswerForm,), {**stars, "dimension_ids": ids})(**kwargs)
+    return type("SurveyAnswerForm", (base,), {**stars, "dimension_ids": ids})(**kwargs)
 
 
 class DimensionsForm(Form):

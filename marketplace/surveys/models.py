@@ -47,9 +47,20 @@ STARS = range(1, 6)
 class SubjectKind(LabelledEnum):
     """What a survey is about."""
 
-    __labels__ = {"project": _l("项目满意度")}
+    __labels__ = {"project": _l("项目满意度"), "staff_term": _l("述职评议")}
 
     PROJECT = "project"
+    STAFF_TERM = "staff_term"  # a union staff member's term: the review (staff_review) and the person
+
+
+class RaterGroup(LabelledEnum):
+    """Which group an answer's giver belongs to, where a subject's results break down by group (a staff
+    member's term: the students served and the fellow staff). Coarse on purpose: see SurveyAnswer."""
+
+    __labels__ = {"student": _l("同学"), "staff": _l("学生会工作人员")}
+
+    STUDENT = "student"
+    STAFF = "staff"
 
 
 class SurveyStatus(LabelledEnum):
@@ -78,6 +89,11 @@ class Survey(db.Model):
     __tablename__ = "survey"
     __table_args__ = (
         CheckConstraint("kind != 'project' OR project_id IS NOT NULL", name="project_survey_names_project"),
+        CheckConstraint(
+            "kind != 'staff_term' OR (staff_review_id IS NOT NULL AND staff_user_id IS NOT NULL)",
+            name="staff_term_survey_names_review_and_person",
+        ),
+        UniqueConstraint("staff_review_id", "staff_user_id"),
         # Spelled out: a CHECK lets NULL through, so "closes_at >= opens_at" alone would not do.
         CheckConstraint(
             "status = 'prepared' OR (opens_at IS NOT NULL AND closes_at IS NOT NULL "
@@ -90,6 +106,8 @@ class Survey(db.Model):
     kind: Mapped[SubjectKind] = mapped_column(enum_type(SubjectKind))
     # The subject's keys, one set per kind.
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), unique=True)
+    staff_review_id: Mapped[int | None] = mapped_column(ForeignKey("staff_review.id", ondelete="CASCADE"))
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     status: Mapped[SurveyStatus] = mapped_column(enum_type(SurveyStatus), default=SurveyStatus.PREPARED)
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -155,13 +173,16 @@ class SurveyRespondent(db.Model):
 
 
 class SurveyAnswer(db.Model):
-    """答卷: a random key, the survey and the date — no user, no time of day."""
+    """答卷: a random key, the survey and the date — no user, no time of day. A subject whose results
+    break down by rater group (a staff member's term) records the group too, and nothing finer: the
+    breakdown shows only when every group has k answers (docs/staff-review.md)."""
 
     __tablename__ = "survey_answer"
 
     id: Mapped[str] = mapped_column(PublicId, primary_key=True, default=public_id)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     answered_on: Mapped[date] = mapped_column(Date)
+    rater_group: Mapped[RaterGroup | None] = mapped_column(enum_type(RaterGroup))
 
 
 class SurveyRating(db.Model):

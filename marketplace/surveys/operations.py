@@ -30,6 +30,7 @@ from ..volunteers.models import Attendance, Position, Shift, Signup, SignupStatu
 from .models import (
     STARS,
     CommentStatus,
+    RaterGroup,
     SubjectKind,
     Survey,
     SurveyAnswer,
@@ -139,7 +140,7 @@ def open_survey(survey: Survey, *, closes_at: datetime, audience) -> int:
         None,
         opens_at=now,
         closes_at=max(closes_at, now),
-        min_responses=max(5, settings.get("survey_min_responses")),
+        min_responses=min_responses_now(),
     )
     invitees = db.session.scalars(
         select(User).where(User.id.in_(audience), User.status == AccountStatus.ACTIVE).order_by(User.id)
@@ -148,6 +149,11 @@ def open_survey(survey: Survey, *, closes_at: datetime, audience) -> int:
     for user in invitees:
         notify.send(user, "survey.invited", link=survey.url, survey=survey, subject=subject_title(survey))
     return len(invitees)
+
+
+def min_responses_now() -> int:
+    """k for a survey opening now: the setting in force, never below 5."""
+    return max(5, settings.get("survey_min_responses"))
 
 
 def close_early(survey: Survey) -> None:
@@ -194,14 +200,26 @@ def answer(student, survey: Survey, data: dict) -> None:
     an invited student, only within the window, only once — the "has answered" row's key holds that
     under any race. Writes nothing that names the student beside that row (see the module)."""
     permissions.require(student, "account.write")
+    check_window(survey)
+    if not is_invited(student, survey):
+        raise DomainError(_("你不在这份问卷的邀请范围内：只有参加过这个项目的志愿者和签到的同学可以填写。"))
+    store_answer(student, survey, data)
+
+
+def check_window(survey: Survey) -> None:
+    """Refuses an answer outside the survey's window."""
     now = clock.now()
     if survey.status == SurveyStatus.PREPARED or now < survey.opens_at:
         raise DomainError(_("问卷还没有开始。"))
     if survey.status_at(now) != SurveyStatus.OPEN:
         raise DomainError(_("问卷已于 %(at)s 截止，不能再提交。", at=local_datetime(survey.closes_at)))
-    if not is_invited(student, survey):
-        raise DomainError(_("你不在这份问卷的邀请范围内：只有参加过这个项目的志愿者和签到的同学可以填写。"))
-    if has_answered(student, survey):
+
+
+def store_answer(rater, survey: Survey, data: dict, *, rater_group: RaterGroup | None = None) -> None:
+    """The answer of ``rater``, who may give it (the caller has checked the window and who may answer):
+    once only — the "has answered" row's key refuses a second whatever the race — then the answer
+    with its stars (and ``rater_group`` where the subject breaks down by it), and the comment apart."""
+    if has_answered(rater, survey):
         raise DomainError(_("你已经提交过这份问卷，每人只能提交一次。"))
     stars = _checked_stars(survey, data.get("stars") or {})
     comment = (data.get("comment") or "").strip()
@@ -209,11 +227,11 @@ def answer(student, survey: Survey, data: dict) -> None:
         raise DomainError(_("意见最多 %(n)s 个字。", n=MAX_COMMENT), field="comment")
     try:
         with db.session.begin_nested():
-            db.session.add(SurveyRespondent(survey_id=survey.id, user_id=student.id))
+            db.session.add(SurveyRespondent(survey_id=survey.id, user_id=rater.id))
             db.session.flush()
-    except IntegrityError:  # the same student's other request got there first
+    except IntegrityError:  # the same rater's other request got there first
         raise DomainError(_("你已经提交过这份问卷，每人只能提交一次。")) from None
-    answer_row = SurveyAnswer(survey_id=survey.id, answered_on=clock.today_local())
+    answer_row = SurveyAnswer(survey_id=survey.id, answered_on=clock.today_local(), rater_group=rater_group)
     db.session.add(answer_row)
     db.session.flush()
     db.session.add_all(

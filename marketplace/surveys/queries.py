@@ -12,16 +12,17 @@ from sqlalchemy.orm import joinedload
 from .. import clock
 from ..extensions import db
 from ..projects.models import Project
-from .models import Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
+from .models import SubjectKind, Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
 from .results import SatisfactionResult, count_columns, results_of
 
 
 def survey_page(survey_id: int) -> Survey:
-    """The survey with its dimensions and its subject, or 404."""
+    """The project survey with its dimensions and its subject, or 404 (a staff member's term has its
+    own pages, in staff_review)."""
     # One statement: a survey has a handful of dimensions, so joining them costs less than a second query.
     return db.session.scalars(
         select(Survey)
-        .where(Survey.id == survey_id)
+        .where(Survey.id == survey_id, Survey.kind == SubjectKind.PROJECT)
         .options(joinedload(Survey.dimensions), joinedload(Survey.project))
     ).unique().one_or_none() or abort(404)
 

@@ -22,6 +22,7 @@ from ..projects.models import Project
 from .models import (
     STARS,
     CommentStatus,
+    RaterGroup,
     Survey,
     SurveyAnswer,
     SurveyComment,
@@ -182,3 +183,32 @@ def everyone_answered(project: Project) -> bool:
         return False
     answered, invited = counts(survey)
     return answered >= invited
+
+
+# -- by rater group (a staff member's term) ---------------------------------------------------------------
+
+
+def group_results(
+    survey: Survey, now: datetime | None = None
+) -> dict[RaterGroup, list[DimensionResult]] | None:
+    """Each rater group's figures per dimension, or None unless the results may be shown and *every*
+    group has at least k answers: a group of fewer — the handful of fellow staff — would be read as
+    what those few people said."""
+    rows = db.session.execute(
+        select(SurveyAnswer.rater_group, SurveyRating.dimension_id, SurveyRating.stars, func.count())
+        .join(SurveyRating, SurveyRating.answer_id == SurveyAnswer.id)
+        .where(SurveyAnswer.survey_id == survey.id)
+        .group_by(SurveyAnswer.rater_group, SurveyRating.dimension_id, SurveyRating.stars)
+    ).all()
+    found = {g: {d.id: dict.fromkeys(STARS, 0) for d in survey.dimensions} for g in RaterGroup}
+    for group, dimension_id, stars, count in rows:
+        if group is not None:
+            found[group][dimension_id][stars] = count
+    first = survey.dimensions[0].id
+    sizes = {g: sum(found[g][first].values()) for g in RaterGroup}  # every answer rates every dimension
+    if not may_show(survey, min(sizes.values()), now):
+        return None
+    return {
+        g: [DimensionResult(d.label, _mean(found[g][d.id]), found[g][d.id]) for d in survey.dimensions]
+        for g in RaterGroup
+    }

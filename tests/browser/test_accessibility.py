@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -25,6 +25,10 @@ from marketplace.projects.models import Project, ProjectState
 from marketplace.review import operations as review
 from marketplace.review import scoring
 from marketplace.review.outcome import OUTCOME_PANEL
+from marketplace.school.models import Term
+from marketplace.staff_review import operations as staff_review
+from marketplace.staff_review import queries as staff_review_queries
+from marketplace.staff_review.models import StaffGrade
 from marketplace.surveys import operations as surveys
 from marketplace.surveys.models import SurveyInvitation
 from tests import factories
@@ -88,6 +92,7 @@ class PagesWorld(CreditWorld):
         scored(self, self.club_a, "86.25", days_ago=20, title="考研经验分享会")
         self._surveys()
         self._outcome_panel()
+        self._staff_reviews()
 
     def _hosted(self, title: str):
         project = self.open_project(title=title)
@@ -132,6 +137,35 @@ class PagesWorld(CreditWorld):
         review.declare_no_conflict(first, self.evaluating, OUTCOME_PANEL)
         criterion = self.evaluating.outcome_criteria[0]
         review.save_scores(first, self.evaluating, None, {criterion.id: (85, "按期完成")}, OUTCOME_PANEL)
+        db.session.commit()
+
+    def _staff_reviews(self) -> None:
+        """The union's 述职评议 of the autumn term, rated by five students and published, and this
+        term's, open, with the staff member's report written."""
+        now = clock.now()
+        autumn = Term(
+            year=self.term.year, name="第一学期", starts_on=date(2025, 9, 1), ends_on=date(2026, 1, 18)
+        )
+        db.session.add(autumn)
+        db.session.commit()
+        clock.set(now - timedelta(days=30))
+        data = {"union": self.union.id, "term": autumn.id, "closes_at": clock.now() + timedelta(days=7)}
+        self.finished_review = staff_review.open_review(self.reviewer, data)
+        reviewee = self.finished_review.reviewees[0]
+        survey = staff_review_queries.survey_of(reviewee)
+        for i in range(5):
+            staff_review.rate(factories.user(), reviewee, answer_data(survey, comment=f"第{i + 1}条建议"))
+        clock.set(now)
+        staff_review.record_result(
+            self.reviewer, reviewee, {"grade": StaffGrade.EXCELLENT, "notes": "表现突出"}
+        )
+        staff_review.publish(self.reviewer, self.finished_review)
+        data = {"union": self.union.id, "term": self.term.id, "closes_at": now + timedelta(days=7)}
+        self.open_review = staff_review.open_review(self.reviewer, data)
+        self.open_reviewee = self.open_review.reviewees[0]
+        staff_review.save_report(
+            self.staff, self.open_reviewee, {"report": "## 本学期工作\n- 组织迎新志愿服务"}
+        )
         db.session.commit()
 
     def _score_alike(self, project, bids) -> None:
@@ -183,6 +217,27 @@ PAGES = [
         lambda w: f"/review/projects/{w.evaluating.id}/outcome/score",
     ),
     Visit("improvement", lambda w: w.manager_a, lambda w: f"/projects/{w.low.id}/improvement"),
+    Visit("staff-reviews", NOBODY, lambda w: "/staff-reviews"),
+    Visit("staff-review", NOBODY, lambda w: w.finished_review.url),
+    Visit("staff-review-new", lambda w: w.reviewer, lambda w: "/staff-reviews/new"),
+    Visit(
+        "staff-review-results",
+        lambda w: w.reviewer,
+        lambda w: f"/staff-reviews/{w.finished_review.id}/results",
+    ),
+    Visit(
+        "staff-review-grade",
+        lambda w: w.reviewer,
+        lambda w: f"/staff-reviews/{w.finished_review.id}/results/{w.finished_review.reviewees[0].id}",
+    ),
+    Visit("staff-review-report", lambda w: w.staff, lambda w: f"/staff-reviews/{w.open_review.id}/report"),
+    Visit("staff-review-mine", lambda w: w.staff, lambda w: f"/staff-reviews/{w.finished_review.id}/mine"),
+    Visit("staff-review-rate", lambda w: w.student, lambda w: f"/staff-reviews/{w.open_review.id}/rate"),
+    Visit(
+        "staff-review-rate-one",
+        lambda w: w.student,
+        lambda w: f"/staff-reviews/{w.open_review.id}/rate/{w.open_reviewee.id}",
+    ),
 ]
 
 

@@ -36,7 +36,8 @@ def primary_key(table: str) -> list[str]:
 
 def test_the_answer_table_has_no_user_column_and_no_time_finer_than_the_date(world):
     answer = columns("survey_answer")
-    assert set(answer) == {"id", "survey_id", "answered_on"}
+    # and the rater's group where a subject breaks down by it (同学 / 工作人员), nothing finer
+    assert set(answer) == {"id", "survey_id", "answered_on", "rater_group"}
     assert isinstance(answer["answered_on"], sa.Date) and not isinstance(answer["answered_on"], sa.DateTime)
     assert set(columns("survey_rating")) == {"answer_id", "dimension_id", "stars"}
 

@@ -1,0 +1,61 @@
+"""Who may rate a staff member's term — a rule asked when the rating is given, never a list of
+invitations: the students the union serves and the union's other staff under review, with an active
+account, and never the person themselves.
+
+Whom a union serves (``served``): the 校学生会 its undergraduates, the 研究生会 its master's and doctoral
+students, a college's 学生会 its college's students. One SQL condition says it, so the count at opening
+and the check at answer time cannot disagree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, false, func, select, union
+
+from ..accounts.models import AccountKind, AccountStatus, DegreeLevel, User
+from ..extensions import db
+from ..orgs.models import Organization, OrgKind
+from ..surveys.models import RaterGroup
+from .models import StaffReview, StaffReviewee
+
+UNION_KINDS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION, OrgKind.COLLEGE_UNION)
+
+
+def served(union_org: Organization):
+    """SQL condition on ``User``: an active student the union serves."""
+    student = and_(User.kind == AccountKind.STUDENT, User.status == AccountStatus.ACTIVE)
+    match union_org.kind:
+        case OrgKind.SCHOOL_UNION:
+            return and_(student, User.degree_level == DegreeLevel.UNDERGRADUATE)
+        case OrgKind.GRADUATE_UNION:
+            return and_(student, User.degree_level.in_([DegreeLevel.MASTER, DegreeLevel.DOCTORAL]))
+        case OrgKind.COLLEGE_UNION:
+            return and_(student, User.college_id == union_org.college_id)
+    return false()
+
+
+def staff_ids(review: StaffReview):
+    """The user ids of the review's staff whose accounts are active."""
+    return (
+        select(StaffReviewee.user_id)
+        .join(User, User.id == StaffReviewee.user_id)
+        .where(StaffReviewee.review_id == review.id, User.status == AccountStatus.ACTIVE)
+    )
+
+
+def audience_size(review: StaffReview) -> int:
+    """How many may rate (those served and the staff, each once), counted when the review opens."""
+    everyone = union(select(User.id).where(served(review.union)), staff_ids(review)).subquery()
+    return db.session.scalar(select(func.count()).select_from(everyone))
+
+
+def rater_group(user, review: StaffReview) -> RaterGroup | None:
+    """How ``user`` rates the review's staff — as one of them, or as a student served — or None if
+    they may not (a member of staff rates as staff even when also served)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    is_staff = staff_ids(review).where(StaffReviewee.user_id == user.id).exists()
+    is_served = exists().where(User.id == user.id, served(review.union))
+    staff, student = db.session.execute(select(is_staff, is_served)).one()
+    if staff:
+        return RaterGroup.STAFF
+    return RaterGroup.STUDENT if student else None

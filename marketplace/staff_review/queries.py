@@ -1,0 +1,150 @@
+"""What the 述职评议 pages read, each query saying what it loads — and when a staff member's figures may
+be shown at all (``own_view``): their ratings after the window (and from k, the survey engine's rule),
+their result and notes once the league has published the results. The public sees only that the review
+took place and, from ``PUBLIC_DISTRIBUTION_FROM`` staff, how many got each result — never a name with a
+result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import clock
+from ..extensions import db
+from ..surveys.models import RaterGroup, Survey, SurveyAnswer, SurveyRespondent
+from ..surveys.results import DimensionResult, SatisfactionResult, group_results, results_of
+from .models import ReviewStatus, StaffGrade, StaffReview, StaffReviewee
+
+# Fewer staff than this and a distribution of results would all but name who got which.
+PUBLIC_DISTRIBUTION_FROM = 10
+
+
+def review_page(review_id: int) -> StaffReview:
+    """The review with its union, term and staff (their accounts), or 404."""
+    return db.session.scalars(
+        select(StaffReview)
+        .where(StaffReview.id == review_id)
+        .options(
+            joinedload(StaffReview.union),
+            joinedload(StaffReview.term),
+            selectinload(StaffReview.reviewees).joinedload(StaffReviewee.user),
+            selectinload(StaffReview.reviewees).joinedload(StaffReviewee.talk),
+        )
+    ).unique().one_or_none() or abort(404)
+
+
+def reviewee_of(review: StaffReview, reviewee_id: int) -> StaffReviewee:
+    """One of the review's staff (already loaded with it), or 404."""
+    return next((r for r in review.reviewees if r.id == reviewee_id), None) or abort(404)
+
+
+def own_reviewee(review: StaffReview, user) -> StaffReviewee | None:
+    return next((r for r in review.reviewees if r.user_id == getattr(user, "id", None)), None)
+
+
+def listing() -> list[StaffReview]:
+    """Every review, newest term first (a few a term: the school's unions)."""
+    return db.session.scalars(
+        select(StaffReview)
+        .options(joinedload(StaffReview.union), joinedload(StaffReview.term))
+        .order_by(StaffReview.opens_at.desc(), StaffReview.id.desc())
+    ).all()
+
+
+def answer_counts(review: StaffReview) -> dict[int, int]:
+    """user id of each staff member -> how many rated them, in one statement."""
+    rows = db.session.execute(
+        select(Survey.staff_user_id, func.count(SurveyAnswer.id))
+        .outerjoin(SurveyAnswer, SurveyAnswer.survey_id == Survey.id)
+        .where(Survey.staff_review_id == review.id)
+        .group_by(Survey.staff_user_id)
+    ).all()
+    return dict(rows)
+
+
+def rated_by(user, review: StaffReview) -> set[int]:
+    """The user ids of the review's staff whom ``user`` has rated."""
+    return set(
+        db.session.scalars(
+            select(Survey.staff_user_id)
+            .join(SurveyRespondent, SurveyRespondent.survey_id == Survey.id)
+            .where(Survey.staff_review_id == review.id, SurveyRespondent.user_id == user.id)
+        )
+    )
+
+
+def attachments_loaded(review: StaffReview) -> None:
+    """Load every staff member's attachments in one statement (the rater's page shows them all)."""
+    db.session.scalars(
+        select(StaffReviewee)
+        .where(StaffReviewee.review_id == review.id)
+        .options(selectinload(StaffReviewee.attachments))
+    ).all()
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A staff member's ratings as they may be shown: the counts always; the results (None while
+    hidden) and the breakdown by rater group (None unless every group has k)."""
+
+    survey: Survey
+    answers: int
+    audience: int
+    k: int
+    result: SatisfactionResult | None
+    groups: dict[RaterGroup, list[DimensionResult]] | None
+
+
+def figures(reviewee: StaffReviewee, answers: int, now: datetime | None = None) -> Figures:
+    """The ratings of ``reviewee`` (``answers`` counted by the page): results only after the window
+    and from k answers; the rate is against all who could rate them (the audience, less themselves)."""
+    survey = survey_of(reviewee)
+    audience = max(reviewee.review.audience_size - 1, 0)
+    result = results_of(survey, now, counted=(answers, audience))
+    groups = group_results(survey, now) if result is not None else None
+    return Figures(survey, answers, audience, survey.min_responses, result, groups)
+
+
+def survey_of(reviewee: StaffReviewee) -> Survey:
+    """The survey of the staff member's term with its dimensions, in one statement."""
+    return (
+        db.session.scalars(
+            select(Survey)
+            .where(Survey.staff_review_id == reviewee.review_id, Survey.staff_user_id == reviewee.user_id)
+            .options(joinedload(Survey.dimensions))
+        )
+        .unique()
+        .one()
+    )
+
+
+def may_see_own(reviewee: StaffReviewee, now: datetime | None = None) -> bool:
+    """The person sees their ratings, result and notes only once the review is published — after the
+    window, when the league has recorded every result."""
+    return reviewee.review.status_at(now or clock.now()) == ReviewStatus.PUBLISHED
+
+
+@dataclass(frozen=True)
+class PublicSummary:
+    """What anyone may know of a review: how many staff, how many ratings were given out of how many
+    who could give them, and — published, and from ``PUBLIC_DISTRIBUTION_FROM`` staff — how many got
+    each result."""
+
+    staff: int
+    answers: int
+    audience: int
+    distribution: dict[StaffGrade, int] | None
+
+
+def public_summary(review: StaffReview, counts: dict[int, int], now: datetime | None = None) -> PublicSummary:
+    staff = len(review.reviewees)
+    distribution = None
+    if review.status_at(now or clock.now()) == ReviewStatus.PUBLISHED and staff >= PUBLIC_DISTRIBUTION_FROM:
+        distribution = dict.fromkeys(StaffGrade, 0)
+        for reviewee in review.reviewees:
+            distribution[reviewee.grade] += 1
+    return PublicSummary(staff, sum(counts.values()), review.audience_size, distribution)
