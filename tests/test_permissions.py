@@ -10,7 +10,7 @@ outcome panel, an accepted volunteer and a credit appeal. An action registered w
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -25,7 +25,9 @@ from marketplace.projects import lifecycle
 from marketplace.projects.models import ProjectState
 from marketplace.review import operations as review
 from marketplace.review.outcome import OUTCOME_PANEL
+from marketplace.school.models import AcademicYear
 from marketplace.surveys import operations as surveys
+from marketplace.surveys.models import SubjectKind, Survey
 from marketplace.volunteers import positions, signups
 from marketplace.volunteers.models import Admission, Position, Shift
 from tests import factories
@@ -139,6 +141,12 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("survey.hide_comment", "project survey", POSTING_STAFF),
     # and the host's managers, and the outcome panel's members
     ("survey.read_comments", "project survey", POSTING_STAFF | {OWN_MANAGER, SEATED}),
+    # a union's yearly survey is the league's to set up; the union reads what is said of it
+    ("survey.setup", "union survey", REVIEWERS),
+    ("survey.hide_comment", "union survey", REVIEWERS),
+    ("survey.read_comments", "union survey", REVIEWERS | POSTING_STAFF),
+    ("satisfaction.run", None, REVIEWERS),
+    ("satisfaction.read_breakdown", "the union", REVIEWERS | POSTING_STAFF),
 ]
 
 
@@ -189,6 +197,11 @@ class Scene(World):
         self.bids = bids
         self.volunteer, self.appeal = self._volunteer_with_an_appeal(projects[S.HOSTING])
         self.survey = surveys.prepare_for_project(projects[S.EVALUATING])
+        year = AcademicYear(name="2025-2026学年", starts_on=date(2025, 9, 1), ends_on=date(2026, 8, 31))
+        db.session.add(year)
+        db.session.flush()
+        union_survey = Survey(kind=SubjectKind.UNION_YEAR, union_id=self.union.id, academic_year_id=year.id)
+        self.union_survey = surveys.prepare(union_survey, ["服务同学"])
         db.session.commit()
 
     def _volunteer_with_an_appeal(self, project):
@@ -249,6 +262,8 @@ class Scene(World):
             "notice": self.notice,
             "appeal": self.appeal,
             "project survey": self.survey,
+            "union survey": self.union_survey,
+            "the union": self.union,
         }
 
 

@@ -70,6 +70,7 @@ KINDS: dict[str, Kind] = {
         Kind("credit.export_ready", _l("学分导出完成")),
         Kind("survey.invited", _l("满意度问卷邀请")),
         Kind("survey.reminder", _l("满意度问卷即将截止")),
+        Kind("survey.yearly_invited", _l("学生会年度满意度评价邀请")),
     ]
 }
 

@@ -22,7 +22,12 @@ def survey_page(survey_id: int) -> Survey:
     return db.session.scalars(
         select(Survey)
         .where(Survey.id == survey_id)
-        .options(joinedload(Survey.dimensions), joinedload(Survey.project))
+        .options(
+            joinedload(Survey.dimensions),
+            joinedload(Survey.project),
+            joinedload(Survey.union),
+            joinedload(Survey.academic_year),
+        )
     ).unique().one_or_none() or abort(404)
 
 
