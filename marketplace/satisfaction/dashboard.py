@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from .. import charts, clock, permissions
 from ..extensions import db
@@ -19,6 +19,7 @@ from ..orgs.models import College, Organization
 from ..school.models import AcademicYear
 from ..surveys.models import SubjectKind, Survey, SurveyStatus, SurveyTally
 from ..surveys.results import SatisfactionResult, count_columns, may_show, results_of
+from .operations import of_year, union_order
 from .suppression import TOTAL, suppress, table
 
 
@@ -87,9 +88,10 @@ def _surveys(union: Organization) -> list[tuple[Survey, int, int]]:
         .join(AcademicYear, AcademicYear.id == Survey.academic_year_id)
         .where(Survey.kind == SubjectKind.UNION_YEAR, Survey.union_id == union.id)
         .where(Survey.status != SurveyStatus.PREPARED)
-        .options(joinedload(Survey.academic_year), joinedload(Survey.dimensions))
+        # The selected year's dimensions load with its results; the others' are not read.
+        .options(contains_eager(Survey.academic_year))
         .order_by(AcademicYear.starts_on)
-    ).unique()
+    )
     return [(survey, answered, invited) for survey, answered, invited in rows]
 
 
@@ -143,6 +145,15 @@ def breakdown_of(survey: Survey) -> Breakdown:
         for p, n in grid.items()
     }
     return Breakdown(colleges=colleges, grades=grades, k=survey.min_responses, _cells=cells)
+
+
+def year_overview(year: AcademicYear) -> list[tuple[Survey, SurveyStatus, int, int]]:
+    """The year's surveys for the console, each with its status now, answers and invited, in one
+    statement; in the order of ``operations.surveys_of_year``."""
+    rows = db.session.execute(of_year(year).add_columns(*count_columns())).all()
+    now = clock.now()
+    found = [(survey, survey.status_at(now), answered, invited) for survey, answered, invited in rows]
+    return sorted(found, key=lambda row: union_order(row[0]))
 
 
 def dashboard(union: Organization, year_id: int | None, viewer) -> Dashboard:

@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from .. import audit, clock, permissions
 from ..accounts.models import AccountKind, DegreeLevel, User
@@ -57,15 +58,23 @@ def audience(union: Organization):
     raise ValueError(f"{union.kind!r} is not a union")
 
 
-def surveys_of_year(year: AcademicYear) -> list[Survey]:
-    """The year's union surveys, the school-level unions first, then by name."""
-    order = {kind: i for i, kind in enumerate(UNION_KINDS)}
-    found = db.session.scalars(
+def of_year(year: AcademicYear):
+    """The statement of the year's union surveys, each with its union."""
+    return (
         select(Survey)
-        .join(Organization, Organization.id == Survey.union_id)
+        .join(Survey.union)
         .where(Survey.kind == SubjectKind.UNION_YEAR, Survey.academic_year_id == year.id)
-    ).all()
-    return sorted(found, key=lambda s: (order[s.union.kind], s.union.name))
+        .options(contains_eager(Survey.union))
+    )
+
+
+def union_order(survey: Survey) -> tuple:
+    """The school-level unions first, then the college unions by name."""
+    return UNION_KINDS.index(survey.union.kind), survey.union.name
+
+
+def surveys_of_year(year: AcademicYear) -> list[Survey]:
+    return sorted(db.session.scalars(of_year(year)).all(), key=union_order)
 
 
 def prepare_year(actor, year: AcademicYear) -> int:

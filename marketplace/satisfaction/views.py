@@ -21,7 +21,7 @@ from ..forms import ActionForm, attempt
 from ..orgs.models import Organization
 from ..school.models import AcademicYear
 from ..surveys.models import SubjectKind, Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
-from ..surveys.results import chart_spec, comments_of, counts
+from ..surveys.results import chart_spec, comments_of
 from ..volunteers.exports import XLSX_MIMETYPE
 from . import dashboard as boards
 from . import export, operations
@@ -46,13 +46,11 @@ def _year(year_id: int | None) -> AcademicYear | None:
 
 def _console(year: AcademicYear | None, open_form: OpenForm, status: int = 200):
     years = db.session.scalars(select(AcademicYear).order_by(AcademicYear.starts_on.desc())).all()
-    found = operations.surveys_of_year(year) if year else []
-    now = clock.now()
     return render_template(
         "satisfaction/console.html",
         year=year,
         years=years,
-        surveys=[(s, s.status_at(now), *counts(s)) for s in found],
+        surveys=boards.year_overview(year) if year else [],
         prepare_form=ActionForm(formdata=None),
         open_form=open_form,
     ), status
