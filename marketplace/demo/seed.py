@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from .. import audit
 from ..extensions import db
-from . import evaluation, people, projects, school, volunteering
+from . import evaluation, people, projects, school, volunteering, yearly
 from .context import PASSWORD, Demo
 
 Step = Callable[[Demo], None]
@@ -31,6 +31,7 @@ HISTORY: list[Step] = [
     volunteering.community_teaching,
     volunteering.career_fair,
     evaluation.modelling_lectures,
+    yearly.yearly_surveys,
 ]
 
 STEPS: list[Step] = [

@@ -5,8 +5,10 @@ survey's response count, which is public. A cell (or a row's or column's total) 
 responses is hidden (primary suppression). That alone is not enough: a hidden number could be
 recovered by subtracting what is shown from a total, so more are hidden (complementary suppression):
 
-1. **The line rule.** When exactly one number of a row or column (its total included) is hidden, the
-   smallest one shown beside it is hidden too — a cell before the line's total on a tie.
+1. **The line rule.** When exactly one number of a row or column (its total included) is hidden, a
+   second one of it is hidden too: one whose other line (its column, for a row) also has exactly one
+   hidden, if there is such — it mends both lines at once, so fewer numbers go — else the smallest
+   shown, a cell before the line's total on a tie.
 2. **The cycle rule.** Two hidden numbers in every line is not always enough: hidden cells spread over
    several lines can still add up to something known (two hidden squares joined by one hidden cell
    give that cell away). With every row and column adding up to its total, a hidden number can be
@@ -75,10 +77,16 @@ def _line_rule(grid, lines, hidden: set) -> bool:
     for line in lines:
         if sum(p in hidden for p in line) == 1:
             shown = [p for p in line if p not in hidden and p != (TOTAL, TOTAL)]
-            if (extra := _smallest(grid, shown)) is not None:
+            lonely = [p for p in shown if _hidden_in_lines_through(p, lines, hidden) == [1, 1]]
+            if (extra := _smallest(grid, lonely) or _smallest(grid, shown)) is not None:
                 hidden.add(extra)
                 changed = True
     return changed
+
+
+def _hidden_in_lines_through(position, lines, hidden: set) -> list[int]:
+    """How many numbers are hidden in each of the two lines through ``position``."""
+    return sorted(sum(p in hidden for p in line) for line in lines if position in line)
 
 
 def _reach(edges: set, start, without) -> set:
