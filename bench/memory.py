@@ -173,6 +173,7 @@ def roster_file(prefix: str, rows: int, colleges: list[str], orgs: list[str]) ->
                 f"测试{n}",
                 colleges[n % len(colleges)],
                 2026,
+                "本科",
                 f"139{n:08d}",
                 "",
                 "共青团员",

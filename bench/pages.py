@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import func, select
 
+from marketplace import clock
 from marketplace.accounts.models import User
 from marketplace.bids.models import Bid, BidStatus
 from marketplace.credits.models import TranscriptIssue
@@ -30,7 +31,7 @@ from marketplace.extensions import db
 from marketplace.orgs.models import Membership, Organization, OrgKind
 from marketplace.projects.models import CriterionPurpose, Project, ProjectState, Question
 from marketplace.review.models import AwardNotice, Objection, PanelSeat, ReviewRound
-from marketplace.surveys.models import Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
+from marketplace.surveys.models import SubjectKind, Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
 from marketplace.urls import path_for
 from marketplace.volunteers.models import Position, Shift, Signup
 
@@ -76,6 +77,7 @@ def find() -> list[Page]:
     host_club = db.session.scalar(select(Organization.id).where(Organization.name == HOST_CLUB))
     hosted = hosted_project()
     closed, results = _scored_project()
+    school_union, last_year, yearly_open = _school_union_surveys()
     evaluated = _outcome_panel_project()
     return [
         Page("home", path_for("main.index")),
@@ -101,6 +103,15 @@ def find() -> list[Page]:
         Page("host console", path_for("hosting.console", project_id=hosted), "host"),
         Page("roster", path_for("hosting.roster", shift_id=_busiest_shift(hosted)), "host"),
         Page("verification queue", path_for("credits.queue"), "league reviewer"),
+        Page("union dashboard", path_for("satisfaction.dashboard", org_id=school_union, year=last_year)),
+        Page(
+            "union dashboard, breakdown",
+            path_for("satisfaction.dashboard", org_id=school_union, year=last_year),
+            "league reviewer",
+        ),
+        Page("yearly survey console", path_for("satisfaction.console"), "league reviewer"),
+        Page("my yearly surveys", path_for("satisfaction.mine"), "student"),
+        Page("yearly survey to answer", path_for("surveys.answer", survey_id=yearly_open), "student"),
         Page("admin users", path_for("admin.users"), "admin"),
         Page("audit log", path_for("admin.audit_log"), "admin"),
     ]
@@ -180,6 +191,24 @@ def _scored_project() -> tuple[int, int]:
         raise PageFailed("the seeded data has no closed project scored on its panel and its survey")
     project_id, survey_id = found
     return project_id, survey_id
+
+
+def _school_union_surveys() -> tuple[int, int, int]:
+    """The school union, the academic year of its survey that closed last, and its open one."""
+    union = _first(select(Organization.id).where(Organization.kind == OrgKind.SCHOOL_UNION), "school union")
+    ofs = select(Survey).where(Survey.kind == SubjectKind.UNION_YEAR, Survey.union_id == union)
+    now = clock.now()
+    last = _first(
+        ofs.with_only_columns(Survey.academic_year_id)
+        .where(Survey.closes_at < now)
+        .order_by(Survey.closes_at.desc()),
+        "closed survey of the school union",
+    )
+    opened = _first(
+        ofs.with_only_columns(Survey.id).where(Survey.status == SurveyStatus.OPEN, Survey.closes_at > now),
+        "open survey of the school union",
+    )
+    return union, last, opened
 
 
 def _longest_record() -> int:
