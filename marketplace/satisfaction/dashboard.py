@@ -43,29 +43,33 @@ class YearRow:
 
 @dataclass(frozen=True)
 class Cell:
-    """A number of the breakdown: how many answered and their mean stars, or hidden."""
+    """A number of the breakdown: how many answered and their mean stars — or hidden, and then
+    neither (so no page or export can show what it must not)."""
 
-    responses: int
+    responses: int | None
     mean: Fraction | None
-    hidden: bool
+    hidden: bool = False
+
+
+HIDDEN = Cell(responses=None, mean=None, hidden=True)
 
 
 @dataclass(frozen=True)
 class Breakdown:
     """学院 × 年级: ``cells[(college id, grade)]``, with ``TOTAL`` for a row's, a column's and the
-    grand total; a hidden cell's numbers never leave this object's ``cell()``."""
+    grand total."""
 
     colleges: list[tuple[int, str]]
     grades: list[int]
     k: int
-    _cells: dict
+    cells: dict
 
     def cell(self, college_id, grade) -> Cell:
-        return self._cells[college_id, grade]
+        return self.cells[college_id, grade]
 
     @property
     def hidden_count(self) -> int:
-        return sum(c.hidden for c in self._cells.values())
+        return sum(c.hidden for c in self.cells.values())
 
 
 @dataclass(frozen=True)
@@ -137,14 +141,10 @@ def breakdown_of(survey: Survey) -> Breakdown:
     star_grid = table(stars, row_keys, col_keys)
     hidden = suppress(counts, survey.min_responses, row_keys, col_keys)
     cells = {
-        p: Cell(
-            responses=n,
-            mean=Fraction(star_grid[p], n * dimensions) if n else None,
-            hidden=p in hidden,
-        )
+        p: HIDDEN if p in hidden else Cell(n, Fraction(star_grid[p], n * dimensions) if n else None)
         for p, n in grid.items()
     }
-    return Breakdown(colleges=colleges, grades=grades, k=survey.min_responses, _cells=cells)
+    return Breakdown(colleges=colleges, grades=grades, k=survey.min_responses, cells=cells)
 
 
 def year_overview(year: AcademicYear) -> list[tuple[Survey, SurveyStatus, int, int]]:
@@ -194,7 +194,7 @@ def grade_chart(breakdown: Breakdown) -> dict:
     means = []
     for grade in breakdown.grades:
         cell = breakdown.cell(TOTAL, grade)
-        means.append(None if cell.hidden or cell.mean is None else round(float(cell.mean), 2))
+        means.append(None if cell.mean is None else round(float(cell.mean), 2))
     return charts.spec(
         "bar", [_("%(grade)s级", grade=g) for g in breakdown.grades], [(_("平均星级"), means)], y_max=5
     )

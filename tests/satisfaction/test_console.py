@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 
 from marketplace import clock
+from marketplace.extensions import db
 from marketplace.satisfaction import operations as satisfaction
 from marketplace.surveys.models import SurveyStatus
+from tests import factories
 from tests.bids.helpers import signed_in
 from tests.satisfaction.helpers import YearWorld
 
@@ -61,3 +63,19 @@ def test_a_closing_date_that_is_not_a_date_is_refused_beside_the_field(app, worl
 
     assert response.status_code == 422
     assert 'class="invalid-feedback' in response.get_data(as_text=True)
+
+
+def test_the_reviewer_edits_a_unions_dimensions_on_the_surveys_setup_page_and_its_staff_may_not(app, world):
+    satisfaction.prepare_year(world.reviewer, world.year)
+    survey = satisfaction.surveys_of_year(world.year)[0]
+    staff = factories.staff_member(world.school_union)
+    url = f"/surveys/{survey.id}/setup"
+
+    assert signed_in(app, staff).get(url).status_code == 403
+    client = signed_in(app, world.reviewer)
+    assert "服务同学的实效" in client.get(url).get_data(as_text=True)
+    response = client.post(url, data={"dimensions": "服务同学\n维护权益\n活动质量\n作风与公开"})
+
+    assert response.status_code == 302
+    db.session.refresh(survey)
+    assert [d.label for d in survey.dimensions] == ["服务同学", "维护权益", "活动质量", "作风与公开"]
