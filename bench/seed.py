@@ -1984,19 +1984,22 @@ def notifications(bulk: Bulk) -> None:
 
 # -- 每学年1次同学满意度评价 ---------------------------------------------------------------------------------
 
-YEARLY_ANSWERED = 0.8  # of those invited last year; this year's has run five days, a tenth so far
-YEARLY_SO_FAR = 0.1
+# Of those invited last year: every student answered the school union's (30,000 answers at SCALE=1),
+# four in five the others'. This year's has run five days: a tenth so far.
+YEARLY_ANSWERED = {OrgKind.SCHOOL_UNION: 1.0, None: 0.8}
+YEARLY_SO_FAR = {None: 0.1}
 
 
 def yearly_surveys(bulk: Bulk) -> None:
-    """Yearly surveys: every union's of last academic year, answered by most of the students it serves
-    and kept as counts only; this year's, open five days, the demo student yet to answer."""
+    """Yearly surveys: every union's of last academic year, answered by the students it serves and kept
+    as counts only; this year's, open five days, the demo student yet to answer. The bench's students
+    are the same body both years (nobody graduates in it), so last year's audience is today's."""
     loader, rng, k = bulk.loader, bulk.rng, SETTINGS["survey_min_responses"].default
     years = db.session.execute(
         select(AcademicYear.id, AcademicYear.starts_on).order_by(AcademicYear.starts_on)
     )
     begun = [(year_id, starts_on) for year_id, starts_on in years if starts_on <= bulk.today]
-    (last, last_starts), (this, this_starts) = begun[-2:]
+    (last, _last_starts), (this, this_starts) = begun[-2:]
     students = db.session.execute(
         select(User.id, User.college_id, User.grade, User.degree_level).where(
             User.kind == AccountKind.STUDENT,
@@ -2010,13 +2013,12 @@ def yearly_surveys(bulk: Bulk) -> None:
     unions = sorted((o for o in bulk.orgs.values() if o.kind in yearly.UNION_KINDS), key=lambda o: o.id)
     june = at(autumn_term_start(this_starts.year) - timedelta(days=80), "09:00")
     runs = [
-        # (year, opened, closes, who was here then, the share who answer)
-        (last, june, june + timedelta(days=14), this_starts.year, YEARLY_ANSWERED),
+        # (year, opened, closes, the share who answer by the union's kind)
+        (last, june, june + timedelta(days=14), YEARLY_ANSWERED),
         (
             this,
             at(bulk.today - timedelta(days=5), "09:00"),
             at(bulk.today + timedelta(10), "23:59"),
-            None,
             YEARLY_SO_FAR,
         ),
     ]
@@ -2025,8 +2027,9 @@ def yearly_surveys(bulk: Bulk) -> None:
     surveys, dimensions, invitations, respondents, comments = [], [], [], [], []
     tally: Counter = Counter()
     waiting = bulk.people["2024000100"]
-    for year_id, opens_at, closes_at, freshmen, share in runs:
+    for year_id, opens_at, closes_at, shares in runs:
         for union in unions:
+            share = shares.get(union.kind, shares[None])
             surveys.append(
                 {
                     "id": survey_id,
@@ -2048,10 +2051,10 @@ def yearly_surveys(bulk: Bulk) -> None:
             dimension_id += len(labels)
             lean = rng.uniform(-0.5, 0.4)
             for user_id, college_id, grade, level in students:
-                if not _serves(union, college_id, level) or (freshmen is not None and grade >= freshmen):
+                if not _serves(union, college_id, level):
                     continue
                 invitations.append({"survey_id": survey_id, "user_id": user_id})
-                if user_id == waiting or rng.random() >= share:
+                if (year_id == this and user_id == waiting) or rng.random() >= share:
                     continue
                 respondents.append({"survey_id": survey_id, "user_id": user_id})
                 for d in ids:

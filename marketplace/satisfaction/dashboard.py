@@ -17,7 +17,7 @@ from .. import charts, clock, permissions
 from ..extensions import db
 from ..orgs.models import College, Organization
 from ..school.models import AcademicYear
-from ..surveys.models import SubjectKind, Survey, SurveyStatus, SurveyTally
+from ..surveys.models import CommentStatus, SubjectKind, Survey, SurveyComment, SurveyStatus, SurveyTally
 from ..surveys.results import SatisfactionResult, count_columns, may_show, results_of
 from .operations import of_year, union_order
 from .suppression import TOTAL, suppress, table
@@ -170,6 +170,22 @@ def dashboard(union: Organization, year_id: int | None, viewer) -> Dashboard:
     may_break_down = permissions.can(viewer, "satisfaction.read_breakdown", union)
     breakdown = breakdown_of(selected.survey) if result is not None and may_break_down else None
     return Dashboard(union, years, selected, result, breakdown, may_break_down)
+
+
+COMMENTS_SHOWN = 50
+
+
+def comments_sample(survey: Survey) -> tuple[list[SurveyComment], int]:
+    """Up to ``COMMENTS_SHOWN`` of the comments not hidden, drawn at random each time (a school's
+    survey gathers hundreds), and how many there are; the export holds them all."""
+    shown = (SurveyComment.survey_id == survey.id, SurveyComment.status == CommentStatus.SHOWN)
+    sample = db.session.scalars(
+        select(SurveyComment).where(*shown).order_by(func.random()).limit(COMMENTS_SHOWN)
+    ).all()
+    total = (
+        len(sample) if len(sample) < COMMENTS_SHOWN else db.session.scalar(select(func.count()).where(*shown))
+    )
+    return sample, total
 
 
 def trend_chart(board: Dashboard) -> dict | None:

@@ -1,6 +1,7 @@
-"""The dashboard as an Excel workbook: exactly what its viewer sees on the page — the year's figures
-and the trend for anyone, the college × grade breakdown (its hidden numbers left out) only for those
-who may read it. Small (a few hundred cells), so written in the request.
+"""The dashboard as an Excel workbook: exactly what its viewer may see on the page — the year's figures
+and the trend for anyone, the college × grade breakdown (its hidden numbers left out) and the comments
+(all of them, where the page draws a sample) only for those who may read them. Small (a few hundred
+rows), so written in the request.
 
 Column headers stay Chinese whatever language the viewer reads the site in: the file is the league's.
 """
@@ -22,7 +23,8 @@ def _number(value) -> float | str:
     return "" if value is None else round(float(value), 2)
 
 
-def workbook(board: Dashboard) -> bytes:
+def workbook(board: Dashboard, comments: list | None = None) -> bytes:
+    """``comments``: those the viewer may read (None: none may be)."""
     book = Workbook()
     sheet = book.active
     sheet.title = "各维度"
@@ -39,6 +41,11 @@ def workbook(board: Dashboard) -> bytes:
         trend.append([y.year.name, y.answered, y.invited, rate, _number(y.overall)])
     if board.breakdown is not None:
         _breakdown_sheet(book, board)
+    if comments is not None:
+        sheet = book.create_sheet("意见")
+        sheet.append(["意见（顺序随机，与提交先后无关）"])
+        for comment in comments:
+            sheet.append([comment.body])
     for ws in book.worksheets:
         ws.column_dimensions["A"].width = 24
     buffer = io.BytesIO()

@@ -136,7 +136,7 @@ def dashboard(org_id: int):
         trend_chart=boards.trend_chart(board),
         result_chart=chart_spec(board.result) if board.result else None,
         grade_chart=boards.grade_chart(board.breakdown) if board.breakdown else None,
-        comments=comments_of(board.selected.survey) if readable else None,
+        comments=boards.comments_sample(board.selected.survey) if readable else None,
         total=TOTAL,
     )
 
@@ -148,8 +148,9 @@ def export_xlsx(org_id: int):
     if board.result is None:
         abort(404)
     year = board.selected.year
+    readable = permissions.can(current_user, "survey.read_comments", board.selected.survey)
     return send_download(
-        io.BytesIO(export.workbook(board)),
+        io.BytesIO(export.workbook(board, comments_of(board.selected.survey) if readable else None)),
         name=f"满意度评价-{union.name}-{year.name}.xlsx",
         fallback=f"satisfaction-{union.id}-{year.id}.xlsx",
         mimetype=XLSX_MIMETYPE,

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from marketplace.orgs.models import OrgKind
+from marketplace.satisfaction import dashboard
 from marketplace.satisfaction import operations as satisfaction
 from tests import factories
 from tests.bids.helpers import signed_in
@@ -104,7 +105,8 @@ def test_the_export_holds_exactly_what_its_viewer_sees(app, world):
     reviewers = load_workbook(io.BytesIO(signed_in(app, world.reviewer).get(url).data))
 
     assert public.sheetnames == ["各维度", "历年趋势"]
-    assert reviewers.sheetnames == ["各维度", "历年趋势", "学院×年级"]
+    assert reviewers.sheetnames == ["各维度", "历年趋势", "学院×年级", "意见"]
+    assert reviewers["意见"].max_row == 1 + 8
     values = [cell for row in reviewers["学院×年级"].iter_rows(values_only=True) for cell in row]
     assert values.count("不公布") == 4
     assert not any(isinstance(v, str) and v.startswith("2 /") for v in values)  # the small cell's count
@@ -155,3 +157,12 @@ def test_a_student_sees_the_surveys_to_answer_and_then_that_they_answered(app, w
     world.answer_all(surveys[world.school_union.id], [student])
     html = page(app, student, "/satisfaction/mine")
     assert "已填写" in html and html.count("去评价") == 1
+
+
+def test_the_page_draws_a_sample_of_the_comments_and_says_how_many_there_are(app, world, monkeypatch):
+    monkeypatch.setattr(dashboard, "COMMENTS_SHOWN", 3)
+    world.close(world.survey)
+
+    html = page(app, world.reviewer, world.url())
+
+    assert html.count('data-testid="comment"') == 3 and "共 8 条" in html
