@@ -132,6 +132,7 @@ ACTIONS: dict[str, ActionLabel] = {
     "survey.open": A(_l("开放满意度问卷"), _l("开放了满意度问卷 %(subject)s")),
     "survey.close": A(_l("满意度问卷提前截止"), _l("随项目结束截止了满意度问卷 %(subject)s")),
     "survey_comment.hide": A(_l("隐藏问卷意见"), _l("隐藏了问卷意见 %(subject)s")),
+    "satisfaction.prepare": A(_l("准备年度满意度评价"), _l("为%(subject)s准备了各学生会的满意度问卷")),
     # credits
     "credit.verify": A(_l("认定学分"), _l("认定了学分记录 %(subject)s")),
     "credit.reject": A(_l("不予认定学分"), _l("不予认定学分记录 %(subject)s")),
@@ -191,6 +192,7 @@ GROUPS = {
     "no_show_appeal": _l("缺勤申诉"),
     "survey": _l("满意度问卷"),
     "survey_comment": _l("问卷意见"),
+    "satisfaction": _l("年度满意度评价"),
     "credit": _l("学分"),
     "credit_appeal": _l("学分申诉"),
     "credit_category": _l("学分类别"),

@@ -9,10 +9,13 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from marketplace.extensions import db
 from marketplace.orgs.models import OrgKind
 from marketplace.satisfaction import dashboard
 from marketplace.satisfaction import operations as satisfaction
+from marketplace.surveys.models import CommentStatus, SurveyComment
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.satisfaction.helpers import YearWorld
@@ -166,3 +169,19 @@ def test_the_page_draws_a_sample_of_the_comments_and_says_how_many_there_are(app
     html = page(app, world.reviewer, world.url())
 
     assert html.count('data-testid="comment"') == 3 and "共 8 条" in html
+
+
+def test_the_league_reviewer_hides_an_abusive_comment_and_the_unions_staff_may_not(app, world):
+    world.close(world.survey)
+    comment = db.session.scalars(
+        select(SurveyComment).where(SurveyComment.survey_id == world.survey.id)
+    ).first()
+    url = f"/surveys/comments/{comment.id}/hide"
+    field = f"c{comment.id}-reason"
+
+    assert signed_in(app, world.staff).post(url, data={field: "人身攻击"}).status_code == 403
+    response = signed_in(app, world.reviewer).post(url, data={field: "人身攻击"})
+
+    assert response.status_code == 302
+    db.session.refresh(comment)
+    assert comment.status == CommentStatus.HIDDEN

@@ -143,3 +143,17 @@ def test_each_invited_student_is_told_in_the_app_once_per_survey_and_no_mail_is_
     ]
     assert all(n.kind == "survey.yearly_invited" and n.link.startswith("/surveys/") for n in told)
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_the_reminder_tells_those_who_have_not_answered_in_the_app_only(world):
+    survey = world.open()[world.graduate_union.id]
+    world.answer_all(survey, world.graduates[:2])
+
+    told = surveys.remind(survey)
+    db.session.commit()
+
+    reminded = set(
+        db.session.scalars(select(Notification.user_id).where(Notification.kind == "survey.reminder"))
+    )
+    assert told == 4 and reminded == {s.id for s in world.graduates[2:]}
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
