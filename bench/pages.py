@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import func, select
 
+from marketplace import clock
 from marketplace.accounts.models import User
 from marketplace.bids.models import Bid, BidStatus
 from marketplace.credits.models import TranscriptIssue
@@ -31,7 +32,7 @@ from marketplace.orgs.models import Membership, Organization, OrgKind
 from marketplace.projects.models import CriterionPurpose, Project, ProjectState, Question
 from marketplace.review.models import AwardNotice, Objection, PanelSeat, ReviewRound
 from marketplace.staff_review.models import ReviewStatus, StaffReview, StaffReviewee
-from marketplace.surveys.models import Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
+from marketplace.surveys.models import SubjectKind, Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
 from marketplace.urls import path_for
 from marketplace.volunteers.models import Position, Shift, Signup
 
@@ -77,6 +78,7 @@ def find() -> list[Page]:
     host_club = db.session.scalar(select(Organization.id).where(Organization.name == HOST_CLUB))
     hosted = hosted_project()
     closed, results = _scored_project()
+    school_union, last_year, yearly_open = _school_union_surveys()
     evaluated = _outcome_panel_project()
     running, published = _staff_reviews()
     rated = _first(
@@ -120,6 +122,15 @@ def find() -> list[Page]:
         Page(
             "staff review results", path_for("staff_review.results", review_id=published), "league reviewer"
         ),
+        Page("union dashboard", path_for("satisfaction.dashboard", org_id=school_union, year=last_year)),
+        Page(
+            "union dashboard, breakdown",
+            path_for("satisfaction.dashboard", org_id=school_union, year=last_year),
+            "league reviewer",
+        ),
+        Page("yearly survey console", path_for("satisfaction.console"), "league reviewer"),
+        Page("my yearly surveys", path_for("satisfaction.mine"), "student"),
+        Page("yearly survey to answer", path_for("surveys.answer", survey_id=yearly_open), "student"),
         Page("admin users", path_for("admin.users"), "admin"),
         Page("audit log", path_for("admin.audit_log"), "admin"),
     ]
@@ -199,6 +210,24 @@ def _scored_project() -> tuple[int, int]:
         raise PageFailed("the seeded data has no closed project scored on its panel and its survey")
     project_id, survey_id = found
     return project_id, survey_id
+
+
+def _school_union_surveys() -> tuple[int, int, int]:
+    """The school union, the academic year of its survey that closed last, and its open one."""
+    union = _first(select(Organization.id).where(Organization.kind == OrgKind.SCHOOL_UNION), "school union")
+    ofs = select(Survey).where(Survey.kind == SubjectKind.UNION_YEAR, Survey.union_id == union)
+    now = clock.now()
+    last = _first(
+        ofs.with_only_columns(Survey.academic_year_id)
+        .where(Survey.closes_at < now)
+        .order_by(Survey.closes_at.desc()),
+        "closed survey of the school union",
+    )
+    opened = _first(
+        ofs.with_only_columns(Survey.id).where(Survey.status == SurveyStatus.OPEN, Survey.closes_at > now),
+        "open survey of the school union",
+    )
+    return union, last, opened
 
 
 def _longest_record() -> int:

@@ -75,7 +75,8 @@ from marketplace.projects.models import ProjectState as S
 from marketplace.projects.operations import default_criteria
 from marketplace.review import outcome, scoring
 from marketplace.review.models import NoticeStatus
-from marketplace.school.models import Term
+from marketplace.satisfaction import operations as yearly
+from marketplace.school.models import AcademicYear, Term
 from marketplace.settings import SETTINGS
 from marketplace.staff_review.models import ReviewStatus, StaffGrade, TalkStatus
 from marketplace.staff_review.operations import DIMENSIONS as STAFF_DIMENSIONS
@@ -2250,6 +2251,111 @@ STAFF_REPORT = """## 本学期主要工作
 ## 不足与改进
 活动宣传启动偏晚，下学期提前两周发布报名通知。
 """
+# -- 每学年1次同学满意度评价 ---------------------------------------------------------------------------------
+
+# Of those invited last year: every student answered the school union's (30,000 answers at SCALE=1),
+# four in five the others'. This year's has run five days: a tenth so far.
+YEARLY_ANSWERED = {OrgKind.SCHOOL_UNION: 1.0, None: 0.8}
+YEARLY_SO_FAR = {None: 0.1}
+
+
+def yearly_surveys(bulk: Bulk) -> None:
+    """Yearly surveys: every union's of last academic year, answered by the students it serves and kept
+    as counts only; this year's, open five days, the demo student yet to answer. The bench's students
+    are the same body both years (nobody graduates in it), so last year's audience is today's."""
+    loader, rng, k = bulk.loader, bulk.rng, SETTINGS["survey_min_responses"].default
+    years = db.session.execute(
+        select(AcademicYear.id, AcademicYear.starts_on).order_by(AcademicYear.starts_on)
+    )
+    begun = [(year_id, starts_on) for year_id, starts_on in years if starts_on <= bulk.today]
+    (last, _last_starts), (this, this_starts) = begun[-2:]
+    students = db.session.execute(
+        select(User.id, User.college_id, User.grade, User.degree_level).where(
+            User.kind == AccountKind.STUDENT,
+            User.status == AccountStatus.ACTIVE,
+            User.college_id.is_not(None),
+            User.grade.is_not(None),
+        )
+    ).all()
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        labels = [str(label) for label in yearly.STANDARD_DIMENSIONS]
+    unions = sorted((o for o in bulk.orgs.values() if o.kind in yearly.UNION_KINDS), key=lambda o: o.id)
+    june = at(autumn_term_start(this_starts.year) - timedelta(days=80), "09:00")
+    runs = [
+        # (year, opened, closes, the share who answer by the union's kind)
+        (last, june, june + timedelta(days=14), YEARLY_ANSWERED),
+        (
+            this,
+            at(bulk.today - timedelta(days=5), "09:00"),
+            at(bulk.today + timedelta(10), "23:59"),
+            YEARLY_SO_FAR,
+        ),
+    ]
+    survey_id = loader.next_id("survey")
+    dimension_id = loader.next_id("survey_dimension")
+    surveys, dimensions, invitations, respondents, comments = [], [], [], [], []
+    tally: Counter = Counter()
+    waiting = bulk.people["2024000100"]
+    for year_id, opens_at, closes_at, shares in runs:
+        for union in unions:
+            share = shares.get(union.kind, shares[None])
+            surveys.append(
+                {
+                    "id": survey_id,
+                    "kind": SubjectKind.UNION_YEAR.value,
+                    "union_id": union.id,
+                    "academic_year_id": year_id,
+                    "status": SurveyStatus.OPEN.value,
+                    "opens_at": opens_at,
+                    "closes_at": closes_at,
+                    "min_responses": k,
+                    "created_at": opens_at - timedelta(days=1),
+                }
+            )
+            ids = list(range(dimension_id, dimension_id + len(labels)))
+            dimensions += [
+                {"id": d, "survey_id": survey_id, "position": n, "label": label}
+                for n, (d, label) in enumerate(zip(ids, labels, strict=True))
+            ]
+            dimension_id += len(labels)
+            lean = rng.uniform(-0.5, 0.4)
+            for user_id, college_id, grade, level in students:
+                if not _serves(union, college_id, level):
+                    continue
+                invitations.append({"survey_id": survey_id, "user_id": user_id})
+                if (year_id == this and user_id == waiting) or rng.random() >= share:
+                    continue
+                respondents.append({"survey_id": survey_id, "user_id": user_id})
+                for d in ids:
+                    stars = max(1, min(5, round(rng.gauss(3.9 + lean, 0.9))))
+                    tally[survey_id, college_id, grade, d, stars] += 1
+                if rng.random() < 0.03:  # a comment, without anything that says whose
+                    key = public_id("yearly_comment", len(comments))
+                    body = rng.choice(COMMENTS)
+                    comments.append({"id": key, "survey_id": survey_id, "body": body, "status": "shown"})
+            survey_id += 1
+    loader.copy("survey", surveys, expected=len(surveys))
+    loader.copy("survey_dimension", dimensions, expected=len(dimensions))
+    loader.copy("survey_invitation", invitations, expected=len(invitations))
+    loader.copy("survey_respondent", respondents, expected=len(respondents))
+    loader.copy(
+        "survey_tally",
+        (
+            {"survey_id": s, "college_id": c, "grade": g, "dimension_id": d, "stars": n, "responses": count}
+            for (s, c, g, d, n), count in tally.items()
+        ),
+        expected=len(tally),
+    )
+    loader.copy("survey_comment", comments, expected=len(comments))
+
+
+def _serves(union: Org, college_id: int, level: str) -> bool:
+    """Whether ``union`` serves a student of ``college_id`` and degree ``level`` (as ``yearly.audience``)."""
+    if union.kind == OrgKind.SCHOOL_UNION:
+        return level == DegreeLevel.UNDERGRADUATE
+    if union.kind == OrgKind.GRADUATE_UNION:
+        return level != DegreeLevel.UNDERGRADUATE
+    return college_id == union.college_id
 
 
 TABLE_GROUPS = [
@@ -2263,6 +2369,7 @@ TABLE_GROUPS = [
     participation,
     evaluation,
     staff_reviews,
+    yearly_surveys,
     credits,
     audit_log,
     notifications,

@@ -134,6 +134,7 @@ def _load_rules() -> None:
     from .evaluation import rules as evaluation_rules  # noqa: F401
     from .projects import rules as project_rules  # noqa: F401
     from .review import rules as review_rules  # noqa: F401
+    from .satisfaction import rules as satisfaction_rules  # noqa: F401
     from .staff_review import rules as staff_review_rules  # noqa: F401
     from .surveys import rules as survey_rules  # noqa: F401
     from .volunteers import rules as volunteer_rules  # noqa: F401
@@ -186,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
     from .projects.views import bp as projects_bp
     from .review.views import bp as review_bp
     from .roster.views import bp as roster_bp
+    from .satisfaction.views import bp as satisfaction_bp
     from .staff_review.views import bp as staff_review_bp
     from .surveys.views import bp as surveys_bp
     from .volunteers.views import bp as volunteers_bp
@@ -206,6 +208,7 @@ def _register_blueprints(app: Flask) -> None:
         evaluation_bp,
         surveys_bp,
         staff_review_bp,
+        satisfaction_bp,
     ):
         app.register_blueprint(bp)
 

@@ -84,6 +84,7 @@ def test_the_bench_seed_keeps_to_the_schema_and_every_measured_page_renders(app,
     assert {page.name for page in costs} >= {"staff to rate", "own staff review", "staff review results"}
     assert rows["staff_reviewee"] == 4 * seed.UNION_STAFF
     assert staff_invitations == 0  # who may rate is a rule, not rows
+    assert {page.name for page in costs} >= {"union dashboard, breakdown", "yearly survey to answer"}
     assert all(cost.statements > 0 for page, cost in costs.items() if page.role is not None)
     assert set(cookies) == set(pages.LOGINS)
 
@@ -138,7 +139,7 @@ STAFF_RATINGS = (
 )
 EVALUATION_CHECKS = f"""
 SELECT
-  (SELECT count(*) FROM survey s WHERE
+  (SELECT count(*) FROM survey s WHERE s.kind = 'project' AND
      (SELECT count(*) FROM survey_answer a WHERE a.survey_id = s.id)
      != (SELECT count(*) FROM survey_respondent r WHERE r.survey_id = s.id)) AS answers_without_answered_row,
   (SELECT count(*) FROM survey_respondent r JOIN survey s ON s.id = r.survey_id
@@ -168,7 +169,14 @@ SELECT
      WHERE (c.bid_id IS NULL) != (r.purpose = 'outcome')) AS scores_of_the_wrong_panel,
   (SELECT count(*) FROM participant_checkin c JOIN participant_day d ON d.id = c.day_id
      JOIN project p ON p.id = d.project_id WHERE d.day NOT BETWEEN p.hosting_starts_on AND p.hosting_ends_on)
-     AS check_ins_outside_hosting
+     AS check_ins_outside_hosting,
+  (SELECT count(*) FROM survey_answer a JOIN survey s ON s.id = a.survey_id
+     WHERE s.kind = 'union_year') AS answer_rows_of_a_yearly_survey,
+  (SELECT count(*) FROM survey s WHERE s.kind = 'union_year' AND
+     (SELECT count(*) FROM survey_respondent r WHERE r.survey_id = s.id)
+     * (SELECT count(*) FROM survey_dimension d WHERE d.survey_id = s.id)
+     != (SELECT coalesce(sum(t.responses), 0) FROM survey_tally t WHERE t.survey_id = s.id))
+     AS yearly_tally_not_one_per_answer_and_dimension
 """
 
 

@@ -31,9 +31,10 @@ from marketplace.projects.models import CriterionPurpose, Project, ProjectState,
 from marketplace.review.models import Objection, ObjectionStatus
 from marketplace.review.operations import current_round
 from marketplace.review.outcome import panel_score
+from marketplace.satisfaction.dashboard import dashboard
 from marketplace.school.models import term_containing
 from marketplace.staff_review.models import ReviewStatus, StaffGrade, StaffReview
-from marketplace.surveys.models import SurveyAnswer, SurveyInvitation, SurveyRespondent, SurveyStatus
+from marketplace.surveys.models import Survey, SurveyAnswer, SurveyInvitation, SurveyRespondent, SurveyStatus
 from marketplace.surveys.operations import project_audience
 from marketplace.surveys.results import satisfaction_of, survey_of
 from marketplace.volunteers.models import (
@@ -412,6 +413,40 @@ class TestTheSeededDemo:
         page = client.get(f"/staff-reviews/{running.id}/rate").get_data(as_text=True)
         assert 'data-testid="waiting"' in page and "你已评价" not in page
         assert "王思远" in page
+
+    def test_last_years_union_surveys_show_results_with_a_few_cells_hidden_and_this_years_are_open(
+        self, app, db, clock, seeded
+    ):
+        union = db.session.scalar(select(Organization).where(Organization.kind == OrgKind.SCHOOL_UNION))
+        reviewer = db.session.scalar(find_by_identifier("T0001"))
+        years = dashboard(union, None, reviewer).years
+        last = years[0]
+        board = dashboard(union, last.year.id, reviewer)
+
+        assert len(years) == 2 and years[-1].survey.status_at(clock.now()) == SurveyStatus.OPEN
+        assert board.result is not None and board.result.responses >= 100
+        cells = [
+            board.breakdown.cell(c, g) for c, _ in board.breakdown.colleges for g in board.breakdown.grades
+        ]
+        hidden = sum(c.hidden for c in cells)
+        assert 2 <= hidden <= len(cells) // 3, (hidden, len(cells))  # most cells show, a few do not
+        page = app.test_client().get(union.url).get_data(as_text=True)
+        assert f'/unions/{union.id}/satisfaction"' in page
+
+    def test_the_demo_student_can_answer_this_years_school_union_survey(self, app, db, clock, seeded):
+        union = db.session.scalar(select(Organization).where(Organization.kind == OrgKind.SCHOOL_UNION))
+        survey = db.session.scalars(
+            select(Survey).where(Survey.union_id == union.id).order_by(Survey.id.desc())
+        ).first()
+        client = app.test_client()
+        client.post("/login", data={"identifier": DEMO_STUDENT, "password": PASSWORD})
+
+        mine = client.get("/satisfaction/mine").get_data(as_text=True)
+        posted = client.post(survey.url, data={f"d{d.id}": "4" for d in survey.dimensions})
+
+        assert mine.count("去评价") == 2 and union.name in mine
+        assert posted.status_code == 302
+        assert 'data-testid="answered"' in client.get(survey.url).get_data(as_text=True)
 
     def test_two_organizations_have_a_reputation_resting_on_two_scores_and_a_trend(self, app, db, seeded):
         scored = (

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from marketplace import clock
 from marketplace.credits import transcript as transcript_ops
@@ -19,7 +19,10 @@ from marketplace.extensions import db
 from marketplace.hosting import participants
 from marketplace.hosting.models import ParticipantCheckin, Photo, ProgressUpdate
 from marketplace.notify.models import Notification
+from marketplace.orgs.models import OrgKind
 from marketplace.projects.models import Project
+from marketplace.satisfaction import operations as satisfaction
+from marketplace.school.models import AcademicYear
 from marketplace.staff_review import operations as operations_of_staff_review
 from marketplace.staff_review.models import StaffGrade
 from marketplace.surveys import operations as surveys
@@ -40,6 +43,8 @@ from tests.credits.helpers import records_of as records_of_student
 from tests.evaluation.helpers import scored
 from tests.projects.helpers import World
 from tests.review.helpers import OutcomeWorld, ReviewWorld, awarded
+from tests.satisfaction.helpers import YearWorld
+from tests.satisfaction.helpers import answer_data as yearly_answer
 from tests.staff_review.helpers import StaffWorld
 from tests.surveys.helpers import SurveyWorld, answer_data
 from tests.volunteers.helpers import HostingWorld
@@ -549,6 +554,102 @@ def staff_review_grading(app) -> Page:
     return Page(signed_in(app, world.reviewer), url, lambda n: _staff_ratings(world, review, n))
 
 
+def _union_answers(survey, n: int) -> None:
+    """``n`` more students, each of a college of their own and of one of two grades, invited to the
+    union's survey and answering it with a comment while it was open; the clock is left where it was."""
+    now = clock.now()
+    clock.set(survey.opens_at)
+    for i in range(n):
+        student = factories.user(college=factories.college(), grade=2023 + i % 2)
+        db.session.add(SurveyInvitation(survey_id=survey.id, user_id=student.id))
+        surveys.answer(student, survey, yearly_answer(survey, comment=f"意见{i}"))
+    db.session.commit()
+    clock.set(now)
+
+
+def _past_year(world, n: int) -> None:
+    """``n`` more earlier academic years whose survey of the school union closed (for the trend)."""
+    first = db.session.scalar(select(func.min(AcademicYear.starts_on)))
+    now = clock.now()
+    for i in range(n):
+        starts_on = first.replace(year=first.year - i - 1)
+        year = world.academic_year(f"{starts_on.year}-{starts_on.year + 1}学年", starts_on)
+        clock.set(now.replace(year=starts_on.year + 1, month=5))
+        satisfaction.prepare_year(world.reviewer, year)
+        satisfaction.open_year(world.reviewer, year, {"closes_on": clock.today_local() + timedelta(days=7)})
+        db.session.commit()
+    clock.set(now)
+
+
+def _yearly_world() -> tuple[YearWorld, object]:
+    world = YearWorld(per_cell=3)
+    survey = world.open()[world.school_union.id]
+    world.answer_all(survey, world.all_undergraduates())
+    return world, survey
+
+
+def union_dashboard(app) -> Page:
+    """The public dashboard: more answers from more colleges, and more years in the trend (shown
+    whole: a year's survey and the year)."""
+    world, survey = _yearly_world()
+    world.close(survey)
+    years = [1]
+
+    def grow(n):
+        _union_answers(survey, 4 * n)
+        _past_year(world, n)
+        years.append(n)
+
+    url = f"/unions/{world.school_union.id}/satisfaction"
+    return Page(signed_in(app, None), url, grow, per_row=2, rows=lambda: sum(years))
+
+
+def union_dashboard_breakdown(app) -> Page:
+    """The league reviewer reads the breakdown (a row per college) and every comment."""
+    world, survey = _yearly_world()
+    world.close(survey)
+    answered = []
+
+    def grow(n):
+        _union_answers(survey, 4 * n)
+        answered.append(4 * n)
+
+    return Page(
+        signed_in(app, world.reviewer),
+        f"/unions/{world.school_union.id}/satisfaction",
+        grow,
+        per_row=3,
+        rows=lambda: sum(answered),
+    )
+
+
+def satisfaction_console(app) -> Page:
+    """The league reviewer's console: more unions, each with its survey (a row each, shown whole: the
+    survey and its union), more answers."""
+    world, survey = _yearly_world()
+    unions = [4]
+
+    def grow(n):
+        for _ in range(n):
+            factories.org(OrgKind.COLLEGE_UNION)
+        satisfaction.prepare_year(world.reviewer, world.year)
+        db.session.commit()
+        _union_answers(survey, 4 * n)
+        unions.append(n)
+
+    url = f"/satisfaction?year={world.year.id}"
+    return Page(signed_in(app, world.reviewer), url, grow, per_row=2, rows=lambda: sum(unions))
+
+
+def my_yearly_surveys(app) -> Page:
+    world, survey = _yearly_world()
+    return Page(
+        signed_in(app, world.all_undergraduates()[0]),
+        "/satisfaction/mine",
+        lambda n: _union_answers(survey, 4 * n),
+    )
+
+
 PAGES = {
     "anonymous home": anonymous_home,
     "project list": project_list,
@@ -586,6 +687,10 @@ PAGES = {
     "staff review: own ratings and result": staff_review_mine,
     "staff review: the league's results": staff_review_results,
     "staff review: grading a staff member": staff_review_grading,
+    "union satisfaction dashboard": union_dashboard,
+    "union satisfaction dashboard with breakdown": union_dashboard_breakdown,
+    "yearly survey console": satisfaction_console,
+    "my yearly surveys": my_yearly_surveys,
 }
 
 

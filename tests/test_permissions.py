@@ -28,6 +28,7 @@ from marketplace.review.outcome import OUTCOME_PANEL
 from marketplace.school.models import AcademicYear, Term
 from marketplace.staff_review import operations as staff_review
 from marketplace.surveys import operations as surveys
+from marketplace.surveys.models import SubjectKind, Survey
 from marketplace.volunteers import positions, signups
 from marketplace.volunteers.models import Admission, Position, Shift
 from tests import factories
@@ -146,6 +147,12 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("staff_review.manage", "staff review", REVIEWERS),
     ("staff_review.write_report", "staff member's term", {STAFF}),  # the author only
     ("staff_review.view_own", "staff member's term", {STAFF} | REVIEWERS),
+    # a union's yearly survey is the league's to set up; the union reads what is said of it
+    ("survey.setup", "union survey", REVIEWERS),
+    ("survey.hide_comment", "union survey", REVIEWERS),
+    ("survey.read_comments", "union survey", REVIEWERS | POSTING_STAFF),
+    ("satisfaction.run", None, REVIEWERS),
+    ("satisfaction.read_breakdown", "the union", REVIEWERS | POSTING_STAFF),
 ]
 
 
@@ -196,6 +203,13 @@ class Scene(World):
         self.bids = bids
         self.volunteer, self.appeal = self._volunteer_with_an_appeal(projects[S.HOSTING])
         self.survey = surveys.prepare_for_project(projects[S.EVALUATING])
+        self.year = year = AcademicYear(
+            name="2025-2026学年", starts_on=date(2025, 9, 1), ends_on=date(2026, 8, 31)
+        )
+        db.session.add(year)
+        db.session.flush()
+        union_survey = Survey(kind=SubjectKind.UNION_YEAR, union_id=self.union.id, academic_year_id=year.id)
+        self.union_survey = surveys.prepare(union_survey, ["服务同学"])
         db.session.commit()
 
     def _volunteer_with_an_appeal(self, project):
@@ -259,13 +273,14 @@ class Scene(World):
             "project survey": self.survey,
             "staff review": self.staff_review,
             "staff member's term": next(r for r in self.staff_review.reviewees if r.user_id == self.staff.id),
+            "union survey": self.union_survey,
+            "the union": self.union,
         }
 
     def _staff_review(self):
         """A term's review of the union, opened with the staff in post (the recused one too)."""
-        year = AcademicYear(name="2025-2026学年", starts_on=date(2025, 9, 1), ends_on=date(2026, 8, 31))
-        term = Term(year=year, name="第一学期", starts_on=date(2025, 9, 1), ends_on=date(2026, 1, 18))
-        db.session.add(year)
+        term = Term(year=self.year, name="第一学期", starts_on=date(2025, 9, 1), ends_on=date(2026, 1, 18))
+        db.session.add(term)
         db.session.flush()
         data = {"union": self.union.id, "term": term.id, "closes_at": clock.now() + timedelta(days=7)}
         review = staff_review.open_review(self.reviewer, data)

@@ -142,6 +142,7 @@ ACTIONS: dict[str, ActionLabel] = {
     "staff_review.publish": A(_l("公布述职评议结果"), _l("公布了述职评议 %(subject)s 的结果")),
     "staff_reminder_talk.plan": A(_l("安排提醒谈话"), _l("安排了提醒谈话 %(subject)s")),
     "staff_reminder_talk.hold": A(_l("记录提醒谈话"), _l("记录了提醒谈话 %(subject)s 已进行")),
+    "satisfaction.prepare": A(_l("准备年度满意度评价"), _l("为%(subject)s准备了各学生会的满意度问卷")),
     # credits
     "credit.verify": A(_l("认定学分"), _l("认定了学分记录 %(subject)s")),
     "credit.reject": A(_l("不予认定学分"), _l("不予认定学分记录 %(subject)s")),
@@ -203,6 +204,7 @@ GROUPS = {
     "survey_comment": _l("问卷意见"),
     "staff_review": _l("述职评议"),
     "staff_reminder_talk": _l("提醒谈话"),
+    "satisfaction": _l("年度满意度评价"),
     "credit": _l("学分"),
     "credit_appeal": _l("学分申诉"),
     "credit_category": _l("学分类别"),

@@ -73,6 +73,7 @@ KINDS: dict[str, Kind] = {
         Kind("staff_review.report_requested", _l("撰写述职报告")),
         Kind("staff_review.invited", _l("述职评议邀请")),
         Kind("staff_review.result_ready", _l("述职评议结果")),
+        Kind("survey.yearly_invited", _l("学生会年度满意度评价邀请")),
     ]
 }
 

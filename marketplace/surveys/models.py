@@ -14,9 +14,9 @@ Anonymity as far as the app can promise it (docs/evaluation.md, "Anonymity"):
 - ``SurveyComment`` is kept apart from the stars (nothing links a comment to an answer) with a random
   key too, and is shown in random order.
 
-A subject whose survey is large and yearly (the union's) may keep only counts per (college, grade,
-dimension, stars) instead of answer rows; the results read distributions, so such a tally can feed
-them without changing anything else.
+A subject whose survey is large and yearly (the union's, ``SubjectKind.keeps_tally``) keeps no answer
+rows at all: ``SurveyTally`` counts per (college, grade, dimension, stars), incremented in place; the
+results read distributions, so the tally feeds them without changing anything else.
 """
 
 from __future__ import annotations
@@ -47,10 +47,21 @@ STARS = range(1, 6)
 class SubjectKind(LabelledEnum):
     """What a survey is about."""
 
-    __labels__ = {"project": _l("项目满意度"), "staff_term": _l("述职评议")}
+    __labels__ = {
+        "project": _l("项目满意度"),
+        "union_year": _l("学生会年度满意度"),
+        "staff_term": _l("述职评议"),
+    }
 
     PROJECT = "project"
+    # A union (校学生会, 研究生会, a 院系学生会) in an academic year: 每学年1次同学满意度评价.
+    UNION_YEAR = "union_year"
     STAFF_TERM = "staff_term"  # a union staff member's term: the review (staff_review) and the person
+
+    @property
+    def keeps_tally(self) -> bool:
+        """Whether the answers are kept only as counts per (college, grade, dimension, stars)."""
+        return self == SubjectKind.UNION_YEAR
 
 
 class RaterGroup(LabelledEnum):
@@ -94,6 +105,12 @@ class Survey(db.Model):
             name="staff_term_survey_names_review_and_person",
         ),
         UniqueConstraint("staff_review_id", "staff_user_id"),
+        CheckConstraint(
+            "kind != 'union_year' OR (union_id IS NOT NULL AND academic_year_id IS NOT NULL)",
+            name="union_survey_names_union_and_year",
+        ),
+        # One survey per union and academic year.
+        UniqueConstraint("union_id", "academic_year_id"),
         # Spelled out: a CHECK lets NULL through, so "closes_at >= opens_at" alone would not do.
         CheckConstraint(
             "status = 'prepared' OR (opens_at IS NOT NULL AND closes_at IS NOT NULL "
@@ -108,6 +125,8 @@ class Survey(db.Model):
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), unique=True)
     staff_review_id: Mapped[int | None] = mapped_column(ForeignKey("staff_review.id", ondelete="CASCADE"))
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    union_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    academic_year_id: Mapped[int | None] = mapped_column(ForeignKey("academic_year.id"), index=True)
     status: Mapped[SurveyStatus] = mapped_column(enum_type(SurveyStatus), default=SurveyStatus.PREPARED)
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -117,6 +136,8 @@ class Survey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     project = relationship("Project")
+    union = relationship("Organization")
+    academic_year = relationship("AcademicYear")
     dimensions = relationship(
         "SurveyDimension",
         order_by="SurveyDimension.position",
@@ -136,7 +157,16 @@ class Survey(db.Model):
 
     @property
     def results_url(self) -> str:
+        if self.kind == SubjectKind.UNION_YEAR:
+            return path_for("satisfaction.dashboard", org_id=self.union_id, year=self.academic_year_id)
         return path_for("surveys.results", survey_id=self.id)
+
+    @property
+    def subject_url(self) -> str:
+        """The page of what the survey is about."""
+        if self.kind == SubjectKind.UNION_YEAR:
+            return self.results_url
+        return self.project.url
 
 
 class SurveyDimension(db.Model):
@@ -209,3 +239,24 @@ class SurveyComment(db.Model):
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[CommentStatus] = mapped_column(enum_type(CommentStatus), default=CommentStatus.SHOWN)
+
+
+class SurveyTally(db.Model):
+    """计数: how many of a college's students of a grade gave a dimension so many stars — all that a
+    tallied survey keeps of its answers. Each answer adds one to a row per dimension, in place
+    (INSERT … ON CONFLICT DO UPDATE), so nothing records an answer as such, or when it came."""
+
+    __tablename__ = "survey_tally"
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_in_range"),
+        CheckConstraint("responses > 0", name="counts_someone"),
+    )
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True)
+    college_id: Mapped[int] = mapped_column(ForeignKey("college.id"), primary_key=True)
+    grade: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dimension_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_dimension.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    stars: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    responses: Mapped[int] = mapped_column(Integer)

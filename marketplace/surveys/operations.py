@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select, union
+from sqlalchemy import exists, func, insert, literal, select, union
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, clock, permissions, settings
@@ -27,6 +27,7 @@ from ..notify import operations as notify
 from ..projects.models import Project
 from ..statuses import NEW, StatusTable
 from ..volunteers.models import Attendance, Position, Shift, Signup, SignupStatus
+from . import tally
 from .models import (
     STARS,
     CommentStatus,
@@ -129,19 +130,24 @@ def set_dimensions(actor, survey: Survey, data: dict) -> None:
     )
 
 
-def open_survey(survey: Survey, *, closes_at: datetime, audience) -> int:
-    """准备中 → 填写中 until ``closes_at``, with k from the setting in force: invite the students of
-    ``audience`` (a SELECT of user ids) who may still answer (active accounts), and tell each of them.
-    Returns how many were invited."""
+def _start(survey: Survey, closes_at: datetime, actor=None) -> None:
+    """准备中 → 填写中 until ``closes_at``, with k from the setting in force."""
     now = clock.now()
     move_survey(
         survey,
         "open",
-        None,
+        actor,
         opens_at=now,
         closes_at=max(closes_at, now),
         min_responses=min_responses_now(),
     )
+
+
+def open_survey(survey: Survey, *, closes_at: datetime, audience) -> int:
+    """准备中 → 填写中 until ``closes_at``, with k from the setting in force: invite the students of
+    ``audience`` (a SELECT of user ids) who may still answer (active accounts), and tell each of them.
+    Returns how many were invited."""
+    _start(survey, closes_at)
     invitees = db.session.scalars(
         select(User).where(User.id.in_(audience), User.status == AccountStatus.ACTIVE).order_by(User.id)
     ).all()
@@ -154,6 +160,24 @@ def open_survey(survey: Survey, *, closes_at: datetime, audience) -> int:
 def min_responses_now() -> int:
     """k for a survey opening now: the setting in force, never below 5."""
     return max(5, settings.get("survey_min_responses"))
+
+
+def open_to_many(survey: Survey, *, closes_at: datetime, audience, actor, kind: str) -> int:
+    """Open a survey whose audience is a whole body of students (thousands): the invitations are one
+    INSERT … SELECT of the active accounts of ``audience``, and the notification ``kind`` goes to each
+    of them in the app only, rendered once per language (see ``notify.send_in_app``). Returns how
+    many were invited."""
+    _start(survey, closes_at, actor)
+    active = (User.id.in_(audience), User.status == AccountStatus.ACTIVE)
+    db.session.execute(
+        insert(SurveyInvitation).from_select(
+            ["survey_id", "user_id"], select(literal(survey.id), User.id).where(*active)
+        )
+    )
+    recipients = select(User.id, User.locale).where(*active)
+    notify.send_in_app(recipients, kind, link=survey.url, survey=survey, subject=subject_title(survey))
+    # (An INSERT … SELECT's rowcount is not reported by every driver.)
+    return db.session.scalar(select(func.count()).where(SurveyInvitation.survey_id == survey.id))
 
 
 def close_early(survey: Survey) -> None:
@@ -169,7 +193,16 @@ def subject_title(survey: Survey) -> str:
     match survey.kind:
         case SubjectKind.PROJECT:
             return survey.project.title
+        case SubjectKind.UNION_YEAR:
+            return _("%(union)s %(year)s满意度评价", union=survey.union.name, year=survey.academic_year.name)
     raise ValueError(f"no title for a survey of {survey.kind!r}")
+
+
+def not_invited_message(survey: Survey) -> str:
+    """Why a student not invited may not answer, as the kind of subject has it."""
+    if survey.kind == SubjectKind.UNION_YEAR:
+        return _("你不在这份问卷的邀请范围内：问卷开放时在读、且属于该学生会服务范围的同学可以填写。")
+    return _("你不在这份问卷的邀请范围内：只有参加过这个项目的志愿者和签到的同学可以填写。")
 
 
 def is_invited(student, survey: Survey) -> bool:
@@ -202,7 +235,7 @@ def answer(student, survey: Survey, data: dict) -> None:
     permissions.require(student, "account.write")
     check_window(survey)
     if not is_invited(student, survey):
-        raise DomainError(_("你不在这份问卷的邀请范围内：只有参加过这个项目的志愿者和签到的同学可以填写。"))
+        raise DomainError(not_invited_message(survey))
     store_answer(student, survey, data)
 
 
@@ -217,8 +250,9 @@ def check_window(survey: Survey) -> None:
 
 def store_answer(rater, survey: Survey, data: dict, *, rater_group: RaterGroup | None = None) -> None:
     """The answer of ``rater``, who may give it (the caller has checked the window and who may answer):
-    once only — the "has answered" row's key refuses a second whatever the race — then the answer
-    with its stars (and ``rater_group`` where the subject breaks down by it), and the comment apart."""
+    once only — the "has answered" row's key refuses a second whatever the race — then the comment
+    apart, and the stars: as counts only where the subject keeps a tally (no answer row, no date),
+    otherwise as an answer with its stars (and ``rater_group`` where the subject breaks down by it)."""
     if has_answered(rater, survey):
         raise DomainError(_("你已经提交过这份问卷，每人只能提交一次。"))
     stars = _checked_stars(survey, data.get("stars") or {})
@@ -231,6 +265,12 @@ def store_answer(rater, survey: Survey, data: dict, *, rater_group: RaterGroup |
             db.session.flush()
     except IntegrityError:  # the same rater's other request got there first
         raise DomainError(_("你已经提交过这份问卷，每人只能提交一次。")) from None
+    if comment:
+        db.session.add(SurveyComment(survey_id=survey.id, body=comment))
+    if survey.kind.keeps_tally:
+        tally.add(survey, rater.college_id, rater.grade, stars)
+        db.session.flush()
+        return
     answer_row = SurveyAnswer(survey_id=survey.id, answered_on=clock.today_local(), rater_group=rater_group)
     db.session.add(answer_row)
     db.session.flush()
@@ -238,8 +278,6 @@ def store_answer(rater, survey: Survey, data: dict, *, rater_group: RaterGroup |
         SurveyRating(answer_id=answer_row.id, dimension_id=dimension_id, stars=value)
         for dimension_id, value in stars.items()
     )
-    if comment:
-        db.session.add(SurveyComment(survey_id=survey.id, body=comment))
     db.session.flush()
 
 
@@ -257,14 +295,22 @@ def hide_comment(actor, comment: SurveyComment, data: dict) -> None:
 
 
 def remind(survey: Survey) -> int:
-    """Tell the invited who have not answered that the survey closes soon. Returns how many."""
+    """Tell the invited who have not answered that the survey closes soon (a whole student body's
+    survey in the app only, as it was opened). Returns how many."""
+    not_answered = (
+        SurveyInvitation.survey_id == survey.id,
+        ~exists().where(SurveyRespondent.survey_id == survey.id, SurveyRespondent.user_id == User.id),
+    )
+    if survey.kind.keeps_tally:
+        recipients = select(User.id, User.locale).join(SurveyInvitation, SurveyInvitation.user_id == User.id)
+        recipients = recipients.where(*not_answered)
+        link, title = survey.url, subject_title(survey)
+        notify.send_in_app(recipients, "survey.reminder", link=link, survey=survey, subject=title)
+        return db.session.scalar(select(func.count()).select_from(recipients.subquery()))
     waiting = db.session.scalars(
         select(User)
         .join(SurveyInvitation, SurveyInvitation.user_id == User.id)
-        .where(
-            SurveyInvitation.survey_id == survey.id,
-            ~exists().where(SurveyRespondent.survey_id == survey.id, SurveyRespondent.user_id == User.id),
-        )
+        .where(*not_answered)
         .order_by(User.id)
     ).all()
     for user in waiting:

@@ -22,8 +22,14 @@ def survey_page(survey_id: int) -> Survey:
     # One statement: a survey has a handful of dimensions, so joining them costs less than a second query.
     return db.session.scalars(
         select(Survey)
-        .where(Survey.id == survey_id, Survey.kind == SubjectKind.PROJECT)
-        .options(joinedload(Survey.dimensions), joinedload(Survey.project))
+        # A staff member's term is rated on the 述职评议 pages, which check who may rate it.
+        .where(Survey.id == survey_id, Survey.kind != SubjectKind.STAFF_TERM)
+        .options(
+            joinedload(Survey.dimensions),
+            joinedload(Survey.project),
+            joinedload(Survey.union),
+            joinedload(Survey.academic_year),
+        )
     ).unique().one_or_none() or abort(404)
 
 

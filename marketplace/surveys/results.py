@@ -4,7 +4,7 @@ can be traced to the few who gave it. Every page and every caller goes through `
 
 The results read *distributions* (how many gave each dimension each number of stars). A project's
 come from its answer rows; a survey that keeps only counts (the union's yearly one, per college and
-grade) would feed the same figures from its tally.
+grade) feeds the same figures from its tally (``tally.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from .. import clock
 from ..extensions import db
 from ..projects.models import Project
+from . import tally
 from .models import (
     STARS,
     CommentStatus,
@@ -28,6 +29,7 @@ from .models import (
     SurveyComment,
     SurveyInvitation,
     SurveyRating,
+    SurveyRespondent,
     SurveyStatus,
 )
 
@@ -64,7 +66,8 @@ class SatisfactionResult:
 def count_columns() -> tuple:
     """The answers and the invited of the survey in the row (correlated on ``Survey.id``), for a
     statement that reads more with them."""
-    answered = select(func.count()).where(SurveyAnswer.survey_id == Survey.id).correlate(Survey)
+    # Who answered, as the "has answered" rows say: a tallied survey keeps no answer rows to count.
+    answered = select(func.count()).where(SurveyRespondent.survey_id == Survey.id).correlate(Survey)
     invited = select(func.count()).where(SurveyInvitation.survey_id == Survey.id).correlate(Survey)
     return answered.scalar_subquery(), invited.scalar_subquery()
 
@@ -83,6 +86,8 @@ def may_show(survey: Survey, responses: int, now: datetime | None = None) -> boo
 
 def _distributions(survey: Survey) -> dict[int, dict[int, int]]:
     """dimension id -> {stars: how many gave them} (every star from 1 to 5, zeros included)."""
+    if survey.kind.keeps_tally:
+        return tally.distributions(survey)
     # The survey's ratings are those of its dimensions, read through the dimension's index. Reached
     # through the answers instead, they would be looked up by random keys scattered over the table,
     # and the planner reads all of it rather than that.

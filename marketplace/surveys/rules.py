@@ -2,12 +2,21 @@
 asks the survey's subject; a new kind of subject answers for its own surveys here.
 
 Who may answer is not a rule: an invitation says it (``operations.answer`` explains a refusal).
-Results are public for a project; comments are not.
+Results are public for a project; comments are not. A union's yearly survey is the league reviewer's
+to set up; its comments are read by the league reviewer and the union's members.
 """
 
 from __future__ import annotations
 
-from ..permissions import managed_org_ids, may_write, rule, staff_union_ids
+from ..permissions import (
+    Role,
+    active_memberships,
+    has_role,
+    managed_org_ids,
+    may_write,
+    rule,
+    staff_union_ids,
+)
 from ..projects.models import CriterionPurpose
 from ..review.operations import is_seated
 from .models import SubjectKind
@@ -32,20 +41,40 @@ def _staff_of_posting_union(user, survey) -> bool:
     )
 
 
+def _league_on_union_survey(user, survey) -> bool:
+    """A union's yearly survey is the league's to run: the union does not set the questions it is
+    judged by, nor hide what is said of it."""
+    return (
+        survey is not None
+        and survey.kind == SubjectKind.UNION_YEAR
+        and may_write(user)
+        and has_role(user, Role.LEAGUE_REVIEWER)
+    )
+
+
+def is_union_member(user, union_id: int) -> bool:
+    """Whether ``user`` is a member of the union ``union_id`` today (its staff, for a 院系学生会 too)."""
+    return getattr(user, "is_authenticated", False) and any(
+        m.org_id == union_id for m in active_memberships(user)
+    )
+
+
 @rule("survey.setup")
 def _sets_up(user, survey=None) -> bool:
-    """The dimensions, before the survey opens: the posting union's staff."""
-    return _staff_of_posting_union(user, survey)
+    """The dimensions, before the survey opens: the posting union's staff; the league for a union's."""
+    return _staff_of_posting_union(user, survey) or _league_on_union_survey(user, survey)
 
 
 @rule("survey.hide_comment")
 def _hides(user, survey=None) -> bool:
-    """An abusive comment: the posting union's staff hide it, with a reason."""
-    return _staff_of_posting_union(user, survey)
+    """An abusive comment: the posting union's staff hide it, with a reason; the league on a union's."""
+    return _staff_of_posting_union(user, survey) or _league_on_union_survey(user, survey)
 
 
 @rule("survey.read_comments")
 def _reads_comments(user, survey=None) -> bool:
+    if survey is not None and survey.kind == SubjectKind.UNION_YEAR:
+        return has_role(user, Role.LEAGUE_REVIEWER) or is_union_member(user, survey.union_id)
     return (
         survey is not None and survey.kind == SubjectKind.PROJECT and may_read_comments(user, survey.project)
     )

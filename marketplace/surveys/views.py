@@ -20,7 +20,7 @@ from ..hosting.participants import days_of
 from ..projects.queries import is_public
 from . import operations, queries
 from .forms import DimensionsForm, HideCommentForm, answer_form
-from .models import SurveyComment, SurveyStatus
+from .models import SubjectKind, SurveyComment, SurveyStatus
 from .results import chart_spec, comments_of, hidden_count
 
 bp = Blueprint("surveys", __name__)
@@ -33,7 +33,7 @@ def _survey_helpers():
 
 def _visible_survey(survey_id: int):
     survey = queries.survey_page(survey_id)
-    if not is_public(survey.project):
+    if survey.kind == SubjectKind.PROJECT and not is_public(survey.project):
         abort(404)
     return survey
 
@@ -50,6 +50,7 @@ def _answer_page(survey, form, status: int = 200):
         status=survey.status_at(clock.now()),
         invited=invited,
         answered=answered,
+        not_invited=operations.not_invited_message(survey),
         form=form,
     ), status
 
@@ -141,5 +142,5 @@ def setup(survey_id: int):
         panel=queries.panel(survey, current_user),
         editable=survey.status == SurveyStatus.PREPARED,
         form=form,
-        participant_days=days_of(survey.project),
+        participant_days=days_of(survey.project) if survey.kind == SubjectKind.PROJECT else None,
     ), form.status_code

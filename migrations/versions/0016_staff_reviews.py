@@ -3,7 +3,7 @@ league's results and 提醒谈话; each staff member's term is a survey (its key
 person), and an answer may record its rater's group (student / staff) for the breakdown
 
 Revision ID: 0016_staff_reviews
-Revises: 0014_degree_level
+Revises: 0015_union_surveys
 Create Date: 2026-11-27 09:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016_staff_reviews'
-down_revision = '0014_degree_level'
+down_revision = '0015_union_surveys'
 branch_labels = None
 depends_on = None
 

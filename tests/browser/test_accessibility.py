@@ -25,6 +25,7 @@ from marketplace.projects.models import Project, ProjectState
 from marketplace.review import operations as review
 from marketplace.review import scoring
 from marketplace.review.outcome import OUTCOME_PANEL
+from marketplace.satisfaction import operations as satisfaction
 from marketplace.school.models import Term
 from marketplace.staff_review import operations as staff_review
 from marketplace.staff_review import queries as staff_review_queries
@@ -36,6 +37,7 @@ from tests.browser.live import screenshot, sign_in, sync_api_or_skip
 from tests.credits.helpers import CreditWorld, records_of
 from tests.evaluation.helpers import scored
 from tests.review.helpers import seat
+from tests.satisfaction.helpers import YearWorld
 from tests.surveys.helpers import REPORT, answer_data
 
 pytestmark = pytest.mark.browser
@@ -93,6 +95,7 @@ class PagesWorld(CreditWorld):
         self._surveys()
         self._outcome_panel()
         self._staff_reviews()
+        self._yearly()
 
     def _hosted(self, title: str):
         project = self.open_project(title=title)
@@ -126,6 +129,33 @@ class PagesWorld(CreditWorld):
         hosting.submit_completion(self.host, self.evaluating, REPORT)
         self.open_survey = surveys.survey_of(self.evaluating)
         self.day = participants.open_today(self.host, self.project)
+        db.session.commit()
+
+    def _yearly(self) -> None:
+        """The school union's yearly survey: last year's closed with answers from two colleges and
+        two grades, one cell too small (the dashboard's charts, breakdown and hidden cells); this
+        year's open to the student."""
+        now = clock.now()
+        colleges = [factories.college(), factories.college()]
+        self.student.college_id, self.student.grade = colleges[0].id, 2024
+        students = [
+            factories.user(college=c, grade=g) for c in colleges for g in (2023, 2024) for _ in range(5)
+        ]
+        self.last_year = YearWorld.academic_year("上学年", (now - timedelta(days=400)).date())
+        this_year = YearWorld.academic_year("本学年", (now - timedelta(days=30)).date())
+        clock.set(now - timedelta(days=200))
+        satisfaction.prepare_year(self.reviewer, self.last_year)
+        satisfaction.open_year(
+            self.reviewer, self.last_year, {"closes_on": clock.today_local() + timedelta(days=14)}
+        )
+        (last,) = satisfaction.surveys_of_year(self.last_year)
+        YearWorld.answer_all(last, students[:-3], comment="希望多组织学术交流")
+        clock.set(now)
+        satisfaction.prepare_year(self.reviewer, this_year)
+        satisfaction.open_year(
+            self.reviewer, this_year, {"closes_on": clock.today_local() + timedelta(days=14)}
+        )
+        (self.yearly_survey,) = satisfaction.surveys_of_year(this_year)
         db.session.commit()
 
     def _outcome_panel(self) -> None:
@@ -238,6 +268,15 @@ PAGES = [
         lambda w: w.student,
         lambda w: f"/staff-reviews/{w.open_review.id}/rate/{w.open_reviewee.id}",
     ),
+    Visit("union-dashboard", NOBODY, lambda w: f"/unions/{w.union.id}/satisfaction?year={w.last_year.id}"),
+    Visit(
+        "union-dashboard-breakdown",
+        lambda w: w.reviewer,
+        lambda w: f"/unions/{w.union.id}/satisfaction?year={w.last_year.id}",
+    ),
+    Visit("yearly-console", lambda w: w.reviewer, lambda w: "/satisfaction"),
+    Visit("yearly-mine", lambda w: w.student, lambda w: "/satisfaction/mine"),
+    Visit("yearly-survey", lambda w: w.student, lambda w: w.yearly_survey.url),
 ]
 
 
