@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import String, select, update
+from sqlalchemy import Integer, String, select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
 from . import clock
 from .extensions import db
@@ -67,3 +68,18 @@ def claim_due(model, marker: str, deadline, before: timedelta, now: datetime, *w
     for row_id in due:
         if claim_once(model, row_id, marker, now):
             yield db.session.get(model, row_id)
+
+
+class StoredAttachment:
+    """The columns of an uploaded file kept by :mod:`marketplace.bids.files` (附件): its own name, the
+    random name it is stored under, what it is, and when it was uploaded or removed (removal keeps the
+    row, for the record)."""
+
+    public_id: Mapped[str] = mapped_column(PublicId, unique=True, default=public_id)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

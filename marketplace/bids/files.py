@@ -12,6 +12,7 @@ import hashlib
 import io
 import secrets
 import zipfile
+from pathlib import PurePath
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
@@ -102,3 +103,16 @@ def check_and_store(upload: FileStorage) -> dict:
 def key(stored_name: str) -> str:
     """The storage key of an attachment (or appeal evidence) stored as ``stored_name``."""
     return f"bids/{stored_name}"
+
+
+def send(attachment, kind: str):
+    """The response serving ``attachment`` (a :class:`~marketplace.models_base.StoredAttachment`) under
+    its own name; ``kind`` names the ASCII fallback. Private (the default), so no shared cache keeps a
+    copy for the next person."""
+    suffix = PurePath(attachment.filename).suffix
+    return storage.send(
+        key(attachment.stored_name),
+        name=attachment.filename,
+        fallback=f"{kind}-attachment-{attachment.public_id}{suffix}",
+        mimetype=attachment.content_type,
+    )

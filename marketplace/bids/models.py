@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import LabelledEnum
 from ..extensions import db
-from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+from ..models_base import PublicId, StoredAttachment, UTCDateTime, enum_type, public_id, utcnow
 from ..urls import path_for
 
 
@@ -124,22 +124,14 @@ class BidRevision(db.Model):
     author = relationship("User")
 
 
-class BidAttachment(db.Model):
+class BidAttachment(StoredAttachment, db.Model):
     """附件: stored outside static/, served only to those who may see the bid."""
 
     __tablename__ = "bid_attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    public_id: Mapped[str] = mapped_column(PublicId, unique=True, default=public_id)
     bid_id: Mapped[int] = mapped_column(ForeignKey("bid.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     bid = relationship("Bid", back_populates="attachments")
 

@@ -7,15 +7,13 @@ exist, so a bid's URL reveals nothing to a rival or to staff before the deadline
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .. import permissions, storage
+from .. import permissions
 from ..accounts.models import User
 from ..errors import Conflict
 from ..extensions import db
@@ -179,14 +177,7 @@ def _attachment_or_404(public_id: str) -> BidAttachment:
 @bp.get("/attachments/<public_id>")
 @login_required
 def attachment(public_id: str):
-    attachment = _attachment_or_404(public_id)
-    # Sealed content: private (the default), so no shared cache keeps a copy for the next person.
-    return storage.send(
-        files.key(attachment.stored_name),
-        name=attachment.filename,
-        fallback=f"bid-attachment-{public_id}{PurePath(attachment.filename).suffix}",
-        mimetype=attachment.content_type,
-    )
+    return files.send(_attachment_or_404(public_id), "bid")
 
 
 @bp.post("/attachments/<public_id>/remove")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import LabelledEnum
 from ..extensions import db
-from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
+from ..models_base import StoredAttachment, UTCDateTime, enum_type, utcnow
 from ..urls import path_for
 
 
@@ -138,21 +138,13 @@ class StaffReviewee(db.Model):
     talk = relationship("ReminderTalk", back_populates="reviewee", uselist=False)
 
 
-class ReportAttachment(db.Model):
+class ReportAttachment(StoredAttachment, db.Model):
     """述职报告附件: stored like a bid's attachments, served only to those who may read the report."""
 
     __tablename__ = "staff_report_attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    public_id: Mapped[str] = mapped_column(PublicId, unique=True, default=public_id)
     reviewee_id: Mapped[int] = mapped_column(ForeignKey("staff_reviewee.id", ondelete="CASCADE"), index=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     reviewee = relationship("StaffReviewee")
 

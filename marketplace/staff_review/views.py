@@ -10,14 +10,13 @@ beside the field (422).
 from __future__ import annotations
 
 import io
-from pathlib import PurePath
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions, storage
+from .. import clock, permissions
 from ..bids import files
 from ..bids.forms import AttachmentForm
 from ..downloads import send_download
@@ -179,13 +178,7 @@ def _may_read_report(review, reviewee) -> bool:
 @bp.get("/attachments/<public_id>")
 @login_required
 def attachment(public_id: str):
-    attachment = _attachment_or_404(public_id)
-    return storage.send(
-        files.key(attachment.stored_name),
-        name=attachment.filename,
-        fallback=f"report-attachment-{public_id}{PurePath(attachment.filename).suffix}",
-        mimetype=attachment.content_type,
-    )
+    return files.send(_attachment_or_404(public_id), "report")
 
 
 # -- rating -----------------------------------------------------------------------------------------------
