@@ -9,7 +9,11 @@ recovered by subtracting what is shown from a total, so more are hidden (complem
    second one of it is hidden too: one whose other line (its column, for a row) also has exactly one
    hidden, if there is such — it mends both lines at once, so fewer numbers go — else the smallest
    shown, a cell before the line's total on a tie.
-2. **The cycle rule.** Two hidden numbers in every line is not always enough: hidden cells spread over
+2. **The sum rule.** In a line whose total is shown, the hidden cells add up to a known number: the
+   total less the cells shown (and their stars to a known sum, so their mean is known too). When that
+   is more than 0 but fewer than k, those few people would be read as a group, so the smallest shown
+   number of the line is hidden as well.
+3. **The cycle rule.** Two hidden numbers in every line is not always enough: hidden cells spread over
    several lines can still add up to something known (two hidden squares joined by one hidden cell
    give that cell away). With every row and column adding up to its total, a hidden number can be
    worked out by *any* combination of sums exactly when it lies on no cycle of hidden numbers —
@@ -17,7 +21,7 @@ recovered by subtracting what is shown from a total, so more are hidden (complem
    column (the totals as one more row and one more column). Such an edge is a *bridge*; for each,
    the smallest shown number that closes a cycle through it is hidden.
 
-Both are repeated until nothing changes. The grand total is never hidden. A table of one row or one
+All three are repeated until nothing changes. The grand total is never hidden. A table of one row or one
 column is a single line: its totals repeat its cells, so only the line rule applies.
 """
 
@@ -61,7 +65,7 @@ def suppress(counts: Mapping[Position, int], k: int, rows=None, cols=None) -> fr
     hidden = {p for p, n in grid.items() if n < k and p != (TOTAL, TOTAL)}
     lines = [[(r, c) for c in [*cols, TOTAL]] for r in [*rows, TOTAL]]
     lines += [[(r, c) for r in [*rows, TOTAL]] for c in [*cols, TOTAL]]
-    while _line_rule(grid, lines, hidden) or _cycle_rule(grid, hidden):
+    while _line_rule(grid, lines, hidden) or _sum_rule(grid, lines, hidden, k) or _cycle_rule(grid, hidden):
         pass
     return frozenset(hidden)
 
@@ -79,6 +83,23 @@ def _line_rule(grid, lines, hidden: set) -> bool:
             shown = [p for p in line if p not in hidden and p != (TOTAL, TOTAL)]
             lonely = [p for p in shown if _hidden_in_lines_through(p, lines, hidden) == [1, 1]]
             if (extra := _smallest(grid, lonely) or _smallest(grid, shown)) is not None:
+                hidden.add(extra)
+                changed = True
+    return changed
+
+
+def _sum_rule(grid, lines, hidden: set, k: int) -> bool:
+    """Hide one more number in each line whose total is shown and whose hidden cells add up to more
+    than 0 but fewer than k (each line ends with its total); whether anything was hidden."""
+    changed = False
+    for line in lines:
+        *cells, total = line
+        if total in hidden:
+            continue
+        hidden_sum = sum(grid[p] for p in cells if p in hidden)
+        if 0 < hidden_sum < k:
+            shown = [p for p in line if p not in hidden and p != (TOTAL, TOTAL)]
+            if (extra := _smallest(grid, shown)) is not None:
                 hidden.add(extra)
                 changed = True
     return changed
@@ -137,7 +158,11 @@ def _suppress_line(grid, rows, cols, k: int) -> frozenset[Position]:
     them (a cell's column total in a one-row table is the cell itself)."""
     cells = [(r, c) for r in rows for c in cols]
     hidden = {p for p in cells if grid[p] < k}
-    if len(hidden) == 1 and (extra := _smallest(grid, [p for p in cells if p not in hidden])) is not None:
+    # The line rule and the sum rule: the cells add up to the grand total, which is shown.
+    while len(hidden) == 1 or 0 < sum(grid[p] for p in hidden) < k:
+        extra = _smallest(grid, [p for p in cells if p not in hidden])
+        if extra is None:
+            break
         hidden.add(extra)
     for r, c in list(hidden):
         # the same number under its other name

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import clock, permissions
+from ..converters import MAX_ID
 from ..downloads import send_download
 from ..extensions import db
 from ..forms import ActionForm, attempt
@@ -37,6 +38,8 @@ bp = Blueprint("satisfaction", __name__)
 def _year(year_id: int | None) -> AcademicYear | None:
     """The year asked for (404 if unknown), else the one containing today, else the latest."""
     if year_id is not None:
+        if not 0 < year_id <= MAX_ID:  # a query string is not bounded by the URL converter
+            abort(404)
         return db.get_or_404(AcademicYear, year_id)
     today = clock.today_local()
     return db.session.scalar(
@@ -66,6 +69,7 @@ def console():
 @bp.post("/satisfaction/<int:year_id>/prepare")
 @login_required
 def prepare(year_id: int):
+    permissions.require(current_user, "satisfaction.run")
     year = db.get_or_404(AcademicYear, year_id)
     form = ActionForm()
     made = []
@@ -77,6 +81,8 @@ def prepare(year_id: int):
 @bp.post("/satisfaction/<int:year_id>/open")
 @login_required
 def open_year(year_id: int):
+    # Before the form: a refused form re-renders the console, which is the league reviewer's alone.
+    permissions.require(current_user, "satisfaction.run")
     year = db.get_or_404(AcademicYear, year_id)
     form = OpenForm()
     invited = []

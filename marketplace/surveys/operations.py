@@ -255,6 +255,9 @@ def store_answer(rater, survey: Survey, data: dict, *, rater_group: RaterGroup |
     otherwise as an answer with its stars (and ``rater_group`` where the subject breaks down by it)."""
     if has_answered(rater, survey):
         raise DomainError(_("你已经提交过这份问卷，每人只能提交一次。"))
+    if survey.kind.keeps_tally and (rater.college_id is None or rater.grade is None):
+        # The tally counts by college and grade; the account lost one after the survey opened.
+        raise DomainError(_("你的账号缺少学院或年级信息，暂时无法提交。请联系管理员补全后再填写。"))
     stars = _checked_stars(survey, data.get("stars") or {})
     comment = (data.get("comment") or "").strip()
     if len(comment) > MAX_COMMENT:

@@ -93,6 +93,18 @@ def test_a_student_outside_the_unions_scope_may_not_answer(world):
         surveys.answer(world.all_undergraduates()[0], survey, answer_data(survey))
 
 
+def test_a_student_whose_grade_was_cleared_after_the_opening_is_told_why_and_nothing_is_stored(app, world):
+    survey = world.open()[world.school_union.id]
+    student = world.all_undergraduates()[0]
+    student.grade = None
+    db.session.commit()
+
+    response = signed_in(app, student).post(survey.url, data=answer_form(survey))
+
+    assert response.status_code == 422 and "缺少学院或年级信息" in response.get_data(as_text=True)
+    assert count(SurveyTally) == 0 and count(SurveyRespondent) == 0
+
+
 def test_the_database_refuses_a_second_answer_that_got_past_the_check(world, monkeypatch):
     survey = world.open()[world.school_union.id]
     student = world.all_undergraduates()[0]

@@ -22,8 +22,18 @@ def world(app):
 
 
 def test_the_console_is_the_league_reviewers_only(app, world):
-    assert signed_in(app, world.all_undergraduates()[0]).get("/satisfaction").status_code == 403
+    student = signed_in(app, world.all_undergraduates()[0])
+    assert student.get("/satisfaction").status_code == 403
     assert signed_in(app, None).get("/satisfaction").status_code == 302  # to the login
+    # A refused form would show the console: the role is asked before the form is read.
+    assert student.post(f"/satisfaction/{world.year.id}/open", data={"closes_on": ""}).status_code == 403
+    assert student.post(f"/satisfaction/{world.year.id}/prepare").status_code == 403
+
+
+def test_a_year_beyond_any_id_is_not_found(app, world):
+    client = signed_in(app, world.reviewer)
+
+    assert client.get("/satisfaction?year=99999999999999999999").status_code == 404
 
 
 def test_the_reviewer_prepares_and_opens_the_years_surveys_from_the_console(app, world):

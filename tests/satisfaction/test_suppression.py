@@ -169,6 +169,35 @@ def test_no_combination_of_sums_recovers_a_hidden_number_of_a_random_table(seed)
     assert determined(grid, hidden) == set()
 
 
+def hidden_groups_under_k(grid, hidden) -> list:
+    """Lines whose total is shown but whose hidden cells add up to a group of 1 to k-1 people."""
+    found = []
+    for line in lines(grid):
+        *cells, total = line
+        group = sum(grid[p] for p in cells if p in hidden)
+        if total not in hidden and 0 < group < K:
+            found.append((line[0], group))
+    return found
+
+
+def test_hidden_cells_that_add_up_to_fewer_than_k_people_are_joined_by_another_so_no_small_group_shows():
+    counts = {("甲", 2021): 1, ("甲", 2023): 5, ("乙", 2021): 5, ("乙", 2022): 5, ("乙", 2023): 5}
+    grid = table(counts, cols=[2021, 2022, 2023])
+    assert hidden_groups_under_k(grid, {p for p, n in grid.items() if n < K}), "the attack works on k alone"
+
+    hidden = suppress(counts, K, cols=[2021, 2022, 2023])
+
+    assert hidden_groups_under_k(grid, hidden) == []
+    assert ("甲", 2023) in hidden, "甲's one student no longer shows as 甲's total less its one shown cell"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_line_of_a_random_table_gives_away_a_group_of_fewer_than_k(seed):
+    counts = random_table(random.Random(seed))
+
+    assert hidden_groups_under_k(table(counts), suppress(counts, K)) == []
+
+
 def test_two_hidden_cells_in_every_line_are_not_always_enough_the_cycle_rule_closes_the_gap(monkeypatch):
     """Two hidden squares joined by one hidden cell: every line has two hidden numbers, yet summing the
     lines of one square gives the joining cell away. The line rule alone leaves it; the cycle rule
