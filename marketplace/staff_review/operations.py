@@ -167,11 +167,6 @@ def raters(review: StaffReview):
     )
 
 
-def tell_rater(user, review: StaffReview) -> None:
-    """One notification to a rater (not one per staff member)."""
-    notify.send(user, "staff_review.invited", link=rate_url(review), review=review, title=title(review))
-
-
 # -- the report -------------------------------------------------------------------------------------------
 
 

@@ -1,25 +1,25 @@
 """Telling everyone who may rate a review's staff, in the background: a school union serves tens of
-thousands of students. Commits a batch at a time, so a failure part-way leaves those told told."""
+thousands of students, so they are told in the notification centre only, rendered once per language
+(``notify.send_in_app``), never mailed one by one."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..accounts.models import User
 from ..extensions import db
+from ..notify import operations as notify
 from ..queue import task
 from .models import StaffReview
-from .operations import raters, tell_rater
-
-BATCH = 500
+from .operations import rate_url, raters, title
 
 
 @task()
 def tell_raters(review_id: int) -> int:
     review = db.session.get(StaffReview, review_id)
-    ids = db.session.scalars(raters(review).order_by(User.id)).all()
-    for start in range(0, len(ids), BATCH):
-        for user in db.session.scalars(select(User).where(User.id.in_(ids[start : start + BATCH]))):
-            tell_rater(user, review)
-        db.session.commit()
-    return len(ids)
+    everyone = select(User.id, User.locale).where(User.id.in_(raters(review)))
+    notify.send_in_app(
+        everyone, "staff_review.invited", link=rate_url(review), review=review, title=title(review)
+    )
+    db.session.commit()
+    return db.session.scalar(select(func.count()).select_from(everyone.subquery()))

@@ -11,7 +11,7 @@ from werkzeug.exceptions import Forbidden
 
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.notify.models import Notification
+from marketplace.notify.models import Notification, OutboxMessage
 from marketplace.staff_review import operations
 from marketplace.surveys.models import SubjectKind, Survey, SurveyInvitation
 from tests.bids.helpers import signed_in
@@ -59,6 +59,8 @@ def test_every_rater_is_told_once_and_the_staff_are_asked_for_their_report(app, 
     )
     assert len(invited) == review.audience_size and set(invited.values()) == {1}
     assert world.master_a.id not in invited
+    mailed = select(func.count()).where(OutboxMessage.kind == "staff_review.invited")
+    assert db.session.scalar(mailed) == 0, "a whole student body is told in the app, not mailed one by one"
     asked = db.session.scalars(
         select(Notification.user_id).where(Notification.kind == "staff_review.report_requested")
     ).all()

@@ -31,8 +31,21 @@ def test_the_author_writes_the_report_until_the_window_closes(app, world):
     db.session.expire_all()
     assert own.report == "# 述职\n组织迎新晚会"
     world.close(review)
-    refused = client.post(url, data={"report": "补充"})
+    refused = client.post(url, data={"report": "补充说明：期末答疑周"})
     assert refused.status_code == 422 and "不能再修改" in refused.get_data(as_text=True)
+
+
+def test_a_report_saved_after_the_close_is_refused_with_the_reason_and_the_typed_text_kept(app, world):
+    review = world.open()
+    client = signed_in(app, world.staff[0])
+    world.close(review)
+
+    refused = client.post(f"/staff-reviews/{review.id}/report", data={"report": "补充说明：期末答疑周"})
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'role="alert"' in html and "截止，述职报告不能再修改" in html
+    assert "补充说明：期末答疑周</textarea>" in html
 
 
 def test_only_the_author_writes_their_report(world):

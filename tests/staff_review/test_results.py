@@ -169,6 +169,26 @@ def test_the_league_grades_through_the_form_and_the_refusal_keeps_what_was_typed
     assert reviewee.grade == StaffGrade.EXCELLENT
 
 
+def test_a_grade_or_talk_sent_from_a_stale_tab_says_why_and_keeps_the_notes(app, world, clock):
+    review = world.open()
+    world.close(review)
+    grade_all(world, review, StaffGrade.INCOMPETENT)
+    operations.publish(world.reviewer, review)
+    db.session.commit()
+    reviewee = review.reviewees[0]
+    client = signed_in(app, world.reviewer)
+    url = f"/staff-reviews/{review.id}/results/{reviewee.id}"
+    today = clock.today_local().isoformat()
+    assert client.post(f"{url}/talk", data={"held_on": today}).status_code == 302
+
+    regraded = client.post(url, data={"grade": "excellent", "notes": "其实表现不错"})
+    talked_again = client.post(f"{url}/talk", data={"held_on": today})
+
+    page = regraded.get_data(as_text=True)
+    assert regraded.status_code == 422 and "已经公布" in page and "其实表现不错</textarea>" in page
+    assert talked_again.status_code == 422 and 'role="alert"' in talked_again.get_data(as_text=True)
+
+
 def test_another_staff_member_never_sees_someone_elses_result(app, world):
     review = world.open()
     world.close(review)
