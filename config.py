@@ -67,6 +67,10 @@ class Config:
     # `make run PORT=…` serves, so that mail written in development leads back to the running app.
     BASE_URL = os.environ.get("BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
 
+    # The open-data documents' identifier prefix (ocid = prefix-project id): keep it once published, or
+    # every reader's links to the old identifiers break.
+    OPEN_DATA_OCID_PREFIX = os.environ.get("OPEN_DATA_OCID_PREFIX", "jiebang")
+
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = {"zh_CN": "中文", "en": "English"}

@@ -63,6 +63,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from . import models  # noqa: F401 — every table registered before anything queries
     from .notify import delivery  # noqa: F401 — registers the mail tasks with Huey
+    from .opendata import tasks as open_data_tasks  # noqa: F401 — registers the bulk download's rebuild
     from .projects import tasks  # noqa: F401 — registers the periodic tick
     from .queue import bind_app
 
@@ -183,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
     from .hosting.views import bp as hosting_bp
     from .main.views import bp as main_bp
     from .notify.views import bp as notify_bp
+    from .opendata.views import bp as opendata_bp
     from .orgs.views import bp as orgs_bp
     from .projects.views import bp as projects_bp
     from .review.views import bp as review_bp
@@ -209,6 +211,7 @@ def _register_blueprints(app: Flask) -> None:
         surveys_bp,
         staff_review_bp,
         satisfaction_bp,
+        opendata_bp,
     ):
         app.register_blueprint(bp)
 

@@ -13,6 +13,7 @@ from .demo import register_demo_cli
 from .errors import DomainError
 from .extensions import db
 from .notify.delivery import deliver_pending
+from .opendata.cli import register_open_data_cli
 from .projects.tasks import tick as run_tick
 from .queue import bind_app, huey
 from .roster.cli import register_roster_cli
@@ -64,3 +65,4 @@ def register_cli(app: Flask) -> None:
     register_demo_cli(app)
     register_credits_cli(app)
     register_roster_cli(app)
+    register_open_data_cli(app)

@@ -1,6 +1,7 @@
 """Imports every area's models so that metadata (and Alembic) sees every table."""
 
 from .accounts.models import User, UserRole  # noqa: F401
+from .admin.models import AuditExport  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .bids.models import Bid, BidAttachment, BidRevision, Recusal  # noqa: F401
 from .credits.models import (  # noqa: F401

@@ -17,7 +17,7 @@ from marketplace.credits.models import CreditStatus
 from marketplace.evaluation.operations import move_improvement
 from marketplace.extensions import db
 from marketplace.hosting import participants
-from marketplace.hosting.models import ParticipantCheckin, Photo, ProgressUpdate
+from marketplace.hosting.models import Expenditure, ParticipantCheckin, Photo, ProgressUpdate
 from marketplace.notify.models import Notification
 from marketplace.orgs.models import OrgKind
 from marketplace.projects.models import Project
@@ -336,6 +336,31 @@ def closed_project_page(app) -> Page:
     _hosted(world, world.club_a, 1)
     project = db.session.scalars(db.select(Project).order_by(Project.id)).first()
     return Page(signed_in(app, world.manager_a), project.url, lambda n: _hosted(world, world.club_a, n))
+
+
+def open_data_index(app) -> Page:
+    world = World()
+    return Page(signed_in(app, None), "/open-data", lambda n: _projects(world, 8 * n))
+
+
+def open_data_document(app) -> Page:
+    """One closed project's document: its progress and spending grow, and so do other projects."""
+    world = World()
+    _hosted(world, world.club_a, 1)
+    project = db.session.scalars(db.select(Project).order_by(Project.id)).first()
+
+    def grow(n):
+        for i in range(4 * n):
+            db.session.add(ProgressUpdate(project_id=project.id, milestone=f"节点{i}", percent=50))
+            db.session.add(
+                Expenditure(
+                    project_id=project.id, spent_on=clock.now().date(), item="物料", amount=Decimal(10)
+                )
+            )
+        db.session.commit()
+        _hosted(world, world.club_b, n)
+
+    return Page(signed_in(app, None), f"/open-data/projects/{project.id}.json", grow)
 
 
 def posting_form(app) -> Page:
@@ -691,6 +716,8 @@ PAGES = {
     "union satisfaction dashboard with breakdown": union_dashboard_breakdown,
     "yearly survey console": satisfaction_console,
     "my yearly surveys": my_yearly_surveys,
+    "open data": open_data_index,
+    "open data: one project's document": open_data_document,
 }
 
 

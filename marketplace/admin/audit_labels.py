@@ -149,6 +149,7 @@ ACTIONS: dict[str, ActionLabel] = {
     "credit.correct": A(_l("更正学分"), _l("更正了学分记录 %(subject)s")),
     "credit.appeal": A(_l("提出学分申诉"), _l("提出了学分申诉 %(subject)s")),
     "credit.export": A(_l("导出学分"), _l("导出了学分 %(subject)s")),
+    "audit.export": A(_l("导出操作日志"), _l("导出了操作日志 %(subject)s")),
     "credit_appeal.accept": A(_l("学分申诉成立"), _l("裁定学分申诉 %(subject)s 成立")),
     "credit_appeal.reject": A(_l("驳回学分申诉"), _l("驳回了学分申诉 %(subject)s")),
     "credit_category.save": A(_l("保存学分类别"), _l("保存了学分类别 %(subject)s")),
@@ -208,6 +209,7 @@ GROUPS = {
     "credit": _l("学分"),
     "credit_appeal": _l("学分申诉"),
     "credit_category": _l("学分类别"),
+    "audit": _l("操作日志"),
     "account": _l("账号"),
     "user": _l("用户管理"),
     "roster": _l("名册导入"),
@@ -263,6 +265,7 @@ SUBJECTS = {
     "credit_record": _l("学分记录"),
     "credit_appeal": _l("学分申诉"),
     "credit_export": _l("学分导出"),
+    "audit_export": _l("操作日志导出"),
     "demo": _l("演示数据"),
 }
 

@@ -209,6 +209,7 @@ class AuditFilter(ListFilter):
         _l("对象类型"), choices=_any(_l("全部对象"), list(SUBJECTS.items())), default=""
     )
     subject_id = HiddenField(default="")
+    project = StringField(_l("项目编号或名称"), default="")
     since = DateField(_l("起始日期"), [optional()])
     until = DateField(_l("截止日期"), [optional()])
 

@@ -136,11 +136,12 @@ def filter_audit(
     actor: str = "",
     subject_type: str = "",
     subject_id: str = "",
+    project: str = "",
     since: date | None = None,
     until: date | None = None,
 ) -> Select:
     """Narrow the audit log: an action (or a group of them, "bid."), the actor's 学号/工号, the subject,
-    school-calendar days (inclusive)."""
+    the project (its number, or words of its title), school-calendar days (inclusive)."""
     if action := action.strip():
         if action.endswith("."):
             stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True))
@@ -152,6 +153,12 @@ def filter_audit(
         stmt = stmt.where(AuditEntry.subject_type == subject_type)
     if subject_id := subject_id.strip():
         stmt = stmt.where(AuditEntry.subject_id == subject_id)
+    if project := project.strip().lstrip("#"):
+        if project.isdigit() and len(project) <= 9:  # a project's number (longer: no integer column holds it)
+            stmt = stmt.where(AuditEntry.project_id == int(project))
+        else:
+            titled = select(Project.id).where(Project.title.icontains(project, autoescape=True))
+            stmt = stmt.where(AuditEntry.project_id.in_(titled))
     if since:
         stmt = stmt.where(AuditEntry.at >= start_of_local_day(since))
     if until:

@@ -4,29 +4,45 @@ operation, commits, then redirects or re-renders."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import clock, permissions, settings
+from .. import clock, permissions, settings, storage
+from .. import exports as export_jobs
 from ..accounts import operations as accounts_ops
 from ..accounts.models import User
 from ..credits import operations as credits_ops
 from ..credits.models import CreditCategory
+from ..downloads import send_download
+from ..exports import ExportStatus
 from ..extensions import db
+from ..formatting import local_date
 from ..forms import ActionForm, Form, attempt, flash_refusal
 from ..orgs import operations as orgs_ops
 from ..orgs.models import College, Membership, Organization
 from ..school import operations as school_ops
 from ..school.models import AcademicYear, Term
-from . import operations, queries
+from . import export, operations, queries
 from .forms import (
     AppointForm,
     AuditFilter,
@@ -41,6 +57,7 @@ from .forms import (
     YearForm,
     settings_form,
 )
+from .models import AuditExport
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -481,4 +498,57 @@ def audit_log():
     stmt = queries.filter_audit(queries.visible_audit_entries(current_user), **filters.values())
     page = queries.audit_page(stmt)
     rows = queries.audit_rows(page.items, current_user)
-    return render_template("admin/audit.html", page=page, rows=rows, filters=filters)
+    return render_template(
+        "admin/audit.html", page=page, rows=rows, filters=filters, export_form=ActionForm()
+    )
+
+
+@bp.post("/audit/export")
+@requires("audit.read")
+def audit_export_start():
+    """The CSV of the entries the page lists under the filters in the query string: the file itself
+    when short, else the background job's page."""
+    filters, form = AuditFilter(formdata=request.args), ActionForm()
+    if outcome := attempt(form, lambda: export.request_export(current_user, filters.values())):
+        if isinstance(outcome.result, AuditExport):
+            export.run_audit_export(outcome.result.id)  # after the commit, so that the worker finds the job
+            return redirect(outcome.result.url)
+        return _audit_csv(io.BytesIO(outcome.result), clock.today_local())
+    flash_refusal(form)
+    return redirect(url_for(".audit_log", **request.args))
+
+
+def _audit_csv(source, day) -> Response:
+    """The CSV, written just now (a buffer) or by a job, named by its day."""
+    named = {"name": f"操作日志-{day}.csv", "fallback": f"audit-log-{day}.csv", "mimetype": "text/csv"}
+    if isinstance(source, AuditExport):
+        return storage.send(export_jobs.key(source.stored_name), **named)
+    return send_download(source, **named)
+
+
+def _audit_export_or_404(public_id: str) -> AuditExport:
+    job = export.job_of(current_user, public_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/audit/exports/<public_id>")
+@requires("audit.read")
+def audit_export(public_id: str):
+    return render_template("admin/audit_export.html", job=_audit_export_or_404(public_id))
+
+
+@bp.get("/audit/exports/<public_id>/status")
+@requires("audit.read")
+def audit_export_status(public_id: str):
+    return jsonify(_audit_export_or_404(public_id).progress())
+
+
+@bp.get("/audit/exports/<public_id>/download")
+@requires("audit.read")
+def audit_export_download(public_id: str):
+    job = _audit_export_or_404(public_id)
+    if job.status != ExportStatus.DONE:
+        abort(404)
+    return _audit_csv(job, local_date(job.created_at))

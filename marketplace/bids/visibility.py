@@ -27,7 +27,11 @@ SEALED_STATES = frozenset({ProjectState.DRAFT, ProjectState.PENDING_APPROVAL, Pr
 def is_sealed(project: Project) -> bool:
     """Sealed until bidding closes. A project cancelled while bidding was open never closed bidding,
     so its bids stay sealed even once the old deadline has passed."""
-    state = effective_state(project)
+    return sealed_in(effective_state(project), project)
+
+
+def sealed_in(state: ProjectState, project: Project) -> bool:
+    """``is_sealed`` for a project whose effective state is already known (a list read it in SQL)."""
     return state in SEALED_STATES or (state == ProjectState.CANCELLED and project.bidding_closed_at is None)
 
 

@@ -68,6 +68,7 @@ KINDS: dict[str, Kind] = {
         Kind("credit.appeal_received", _l("收到学分申诉")),
         Kind("credit.appeal_answered", _l("学分申诉结果")),
         Kind("credit.export_ready", _l("学分导出完成")),
+        Kind("audit.export_ready", _l("操作日志导出完成")),
         Kind("survey.invited", _l("满意度问卷邀请")),
         Kind("survey.reminder", _l("满意度问卷即将截止")),
         Kind("staff_review.report_requested", _l("撰写述职报告")),

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from marketplace import exports, storage
+from marketplace.admin.models import AuditExport
 from marketplace.credits.models import CreditCategory
 from marketplace.extensions import db
 from marketplace.orgs.models import MemberRole, OrgKind
@@ -24,14 +26,21 @@ def academic_year():
 
 
 @pytest.fixture
-def world(academic_year):
-    """One row of each kind an admin URL can name, by the URL parameter that names it."""
+def world(academic_year, admin):
+    """One row of each kind an admin URL can name, by the URL parameter that names it (the audit
+    export: the admin's own, done)."""
     college = factories.college("计算机学院")
     club = factories.org(OrgKind.CLUB, name="摄影社")
     member = factories.user(name="王芳", college=college)
     membership = factories.membership(member, club, MemberRole.MEMBER)
     category = db.session.scalars(db.select(CreditCategory)).first()
     assert category is not None and category.hours_per_credit == Decimal("8")
+    job = AuditExport(
+        filters={}, requested_by_id=admin.id, status=exports.ExportStatus.DONE, stored_name="a" * 32
+    )
+    storage.save(exports.key(job.stored_name), "时间\n".encode("utf-8-sig"))
+    db.session.add(job)
+    db.session.commit()
     return {
         "user_id": member.id,
         "org_id": club.id,
@@ -40,4 +49,5 @@ def world(academic_year):
         "year_id": academic_year.id,
         "term_id": academic_year.terms[0].id,
         "category_id": category.id,
+        "public_id": job.public_id,
     }

@@ -221,6 +221,8 @@ PAGES = [
     Visit("notice", NOBODY, lambda w: f"/projects/{w.awarded.id}/notice"),
     Visit("organization", NOBODY, lambda w: f"/orgs/{w.club_a.id}"),
     Visit("login", NOBODY, lambda w: "/login"),
+    Visit("open-data", NOBODY, lambda w: "/open-data"),
+    Visit("open-data-fields", NOBODY, lambda w: "/open-data/fields"),
     Visit("home-signed-in", lambda w: w.student, lambda w: "/"),
     Visit("shift", lambda w: w.student, lambda w: w.next_shift.url),
     Visit("checkin", lambda w: w.student, lambda w: f"/checkin/{w.next_shift.id}"),

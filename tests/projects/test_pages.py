@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from marketplace.opendata.tasks import build_periodically as build_open_data
 from marketplace.projects import operations as project_ops
 from marketplace.projects.tasks import tick
 from tests import factories
@@ -43,21 +44,24 @@ def test_the_list_filters_by_category_and_eligible_kind(client, world):
     assert client.get("/projects?status=nonsense").status_code == 200
 
 
-def test_a_bid_leaves_no_trace_on_the_public_pages(client, world):
+def test_a_bid_leaves_no_trace_on_the_public_pages(client, world, clock, tmp_path, monkeypatch):
+    monkeypatch.setitem(
+        client.application.config, "UPLOAD_DIR", str(tmp_path)
+    )  # the test's own bulk download
     project = world.open_project()
     world.open_project(title="另一个项目")
-    before = [
-        _without_tokens(client.get(url).get_data(as_text=True))
-        for url in ("/projects", f"/projects/{project.id}")
-    ]
+    urls = ("/projects", f"/projects/{project.id}", "/open-data", f"/open-data/projects/{project.id}.json")
+    build_open_data()
+    before = [_without_tokens(client.get(url).get_data(as_text=True)) for url in urls]
+    download = client.get("/open-data/download").get_data()
 
+    clock.shift(timedelta(minutes=1))  # a rebuild that rewrote the download would now date it later
     world.bid(project)
+    build_open_data()
 
-    after = [
-        _without_tokens(client.get(url).get_data(as_text=True))
-        for url in ("/projects", f"/projects/{project.id}")
-    ]
+    after = [_without_tokens(client.get(url).get_data(as_text=True)) for url in urls]
     assert after == before
+    assert client.get("/open-data/download").get_data() == download
 
 
 def test_the_bid_count_is_sealed_for_everyone_until_the_deadline_and_managers_see_the_bid_button(
