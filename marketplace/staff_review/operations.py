@@ -24,7 +24,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..formatting import local_datetime
 from ..notify import operations as notify
-from ..orgs.models import MemberRole, Membership, Organization
+from ..orgs.models import UNION_KINDS, MemberRole, Membership, Organization
 from ..school.models import Term
 from ..statuses import NEW, StatusTable
 from ..surveys import operations as surveys
@@ -97,7 +97,7 @@ def open_review(actor, data: dict) -> StaffReview:
     told once (in the background: a school's students are many)."""
     permissions.require(actor, "staff_review.open")
     union_org = db.session.get(Organization, data.get("union") or 0)
-    if union_org is None or union_org.kind not in eligibility.UNION_KINDS or not union_org.is_active:
+    if union_org is None or union_org.kind not in UNION_KINDS or not union_org.is_active:
         raise DomainError(_("请选择一个学生会或研究生会。"), field="union")
     term = db.session.get(Term, data.get("term") or 0)
     if term is None:

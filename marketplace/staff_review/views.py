@@ -22,7 +22,7 @@ from ..bids.forms import AttachmentForm
 from ..downloads import send_download
 from ..extensions import db
 from ..forms import ActionForm, attempt, flash_refusal
-from ..orgs.models import Organization
+from ..orgs.models import UNION_KINDS, Organization
 from ..school.models import Term
 from ..surveys.forms import answer_form
 from ..surveys.results import comments_of
@@ -81,7 +81,7 @@ def new():
     permissions.require(current_user, "staff_review.open")
     unions = db.session.scalars(
         select(Organization)
-        .where(Organization.kind.in_(eligibility.UNION_KINDS), Organization.is_active)
+        .where(Organization.kind.in_(UNION_KINDS), Organization.is_active)
         .order_by(Organization.kind, Organization.name)
     ).all()
     terms = db.session.scalars(select(Term).order_by(Term.starts_on.desc())).all()
