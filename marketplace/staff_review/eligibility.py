@@ -9,6 +9,7 @@ at answer time cannot disagree.
 
 from __future__ import annotations
 
+from flask import g, has_request_context
 from sqlalchemy import and_, exists, func, select, union
 
 from ..accounts.models import AccountStatus, User
@@ -41,9 +42,19 @@ def audience_size(review: StaffReview) -> int:
 
 def rater_group(user, review: StaffReview) -> RaterGroup | None:
     """How ``user`` rates the review's staff — as one of them, or as a student served — or None if
-    they may not (a member of staff rates as staff even when also served)."""
+    they may not (a member of staff rates as staff even when also served). Asked once per request:
+    the rater's page asks it of every report it shows (``staff_review.read_report``)."""
     if not getattr(user, "is_authenticated", False):
         return None
+    if not has_request_context():
+        return _rater_group(user, review)
+    known = g.setdefault("staff_rater_groups", {})
+    if (user.id, review.id) not in known:
+        known[user.id, review.id] = _rater_group(user, review)
+    return known[user.id, review.id]
+
+
+def _rater_group(user, review: StaffReview) -> RaterGroup | None:
     is_staff = staff_ids(review).where(StaffReviewee.user_id == user.id).exists()
     is_served = exists().where(User.id == user.id, served(review.union))
     staff, student = db.session.execute(select(is_staff, is_served)).one()

@@ -1,5 +1,5 @@
 """What the 述职评议 pages read, each query saying what it loads — and when a staff member's figures may
-be shown at all (``own_view``): their ratings after the window (and from k, the survey engine's rule),
+be shown at all (``may_see_own``): their ratings after the window (and from k, the survey engine's rule),
 their result and notes once the league has published the results. The public sees only that the review
 took place and, from ``PUBLIC_DISTRIBUTION_FROM`` staff, how many got each result — never a name with a
 result."""

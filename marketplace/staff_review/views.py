@@ -21,6 +21,7 @@ from ..bids import files
 from ..bids.forms import AttachmentForm
 from ..downloads import send_download
 from ..extensions import db
+from ..formatting import local_datetime
 from ..forms import ActionForm, attempt, flash_refusal
 from ..orgs.models import UNION_KINDS, Organization
 from ..school.models import Term
@@ -148,7 +149,9 @@ def _attachment_or_404(public_id: str) -> ReportAttachment:
             ReportAttachment.public_id == public_id, ReportAttachment.removed_at.is_(None)
         )
     )
-    if attachment is None or not _may_read_report(attachment.reviewee.review, attachment.reviewee):
+    if attachment is None or not permissions.can(
+        current_user, "staff_review.read_report", attachment.reviewee
+    ):
         abort(404)
     return attachment
 
@@ -164,15 +167,6 @@ def remove_attachment(public_id: str):
     else:
         flash_refusal(form)
     return redirect(url_for(".report", review_id=review_id))
-
-
-def _may_read_report(review, reviewee) -> bool:
-    """The author, the league, and everyone who may rate the review's staff."""
-    return (
-        reviewee.user_id == getattr(current_user, "id", None)
-        or permissions.can(current_user, "staff_review.manage", review)
-        or eligibility.rater_group(current_user, review) is not None
-    )
 
 
 @bp.get("/attachments/<public_id>")
@@ -213,7 +207,13 @@ def rate(review_id: int):
 def rate_one(review_id: int, reviewee_id: int):
     review = queries.review_page(review_id)
     reviewee = queries.reviewee_of(review, reviewee_id)
-    if not _may_read_report(review, reviewee):
+    if not permissions.can(current_user, "staff_review.read_report", reviewee):
+        closed = _status(review) != ReviewStatus.OPEN
+        if (
+            closed and eligibility.rater_group(current_user, review) is not None
+        ):  # a tab left open past the close
+            flash(_("评议已于 %(at)s 截止。", at=local_datetime(review.closes_at)), "warning")
+            return redirect(url_for(".rate", review_id=review_id))
         abort(404)
     survey = queries.survey_of(reviewee)
     form = answer_form(survey, base=RatingForm)
