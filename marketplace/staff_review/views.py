@@ -33,6 +33,7 @@ from .forms import OpenForm, RatingForm, ReportForm, ResultForm, TalkForm
 from .models import ReportAttachment, ReviewStatus, StaffGrade
 
 bp = Blueprint("staff_review", __name__, url_prefix="/staff-reviews")
+READ = "staff_review.read_report"
 
 
 def _status(review):
