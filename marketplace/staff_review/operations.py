@@ -250,6 +250,11 @@ def record_result(actor, reviewee: StaffReviewee, data: dict) -> None:
     提醒谈话. Changeable until the results are published. The entry records the grade, not the notes."""
     review = reviewee.review
     _check_grading(actor, review)
+    # Two reviewers (or two tabs) grading the same person queue here, and the second reads the talk
+    # the first planned: never a second talk for the one the database allows.
+    db.session.execute(select(StaffReviewee.id).where(StaffReviewee.id == reviewee.id).with_for_update())
+    db.session.refresh(reviewee)
+    db.session.expire(reviewee, ["talk"])
     grade = data.get("grade")
     if not isinstance(grade, StaffGrade):
         raise DomainError(_("请选择评议结果。"), field="grade")
