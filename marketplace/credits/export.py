@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from collections.abc import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit, clock, permissions, settings, storage
+from .. import audit, clock, exports, permissions, settings
 from ..accounts.models import User
 from ..extensions import db
 from ..notify import operations as notify
 from ..queue import task
 from ..school.models import Term
-from .models import CreditExport, CreditRecord, CreditStatus, ExportStatus
+from .models import CreditExport, CreditRecord, CreditStatus
 
 CHUNK = 1000
 
@@ -52,10 +51,6 @@ def columns() -> list[tuple[str, str]]:
         if name.strip() in FIELDS and header.strip():
             pairs.append((header.strip(), name.strip()))
     return pairs
-
-
-def key(stored_name: str) -> str:
-    return f"exports/{stored_name}"
 
 
 def _query(term_id: int):
@@ -124,34 +119,14 @@ def request_export(actor, data: dict) -> CreditExport:
     return job
 
 
-def _report(job_id: int, done: int, total: int) -> None:
-    # A separate short transaction, so the page polling the job sees progress while the file is written.
-    with db.engine.begin() as conn:
-        conn.execute(
-            CreditExport.__table__.update()
-            .where(CreditExport.id == job_id)
-            .values(processed_rows=done, total_rows=total, status=ExportStatus.RUNNING.value)
-        )
-
-
 @task()
 def run_export(job_id: int) -> None:
-    job = db.session.get(CreditExport, job_id)
-    stored = secrets.token_hex(16)
-    try:
-        with storage.writer(key(stored)) as out:
-            rows = write_export(job.term_id, job.file_format, out, lambda d, t: _report(job_id, d, t))
-    except Exception as error:  # the page must say it failed, not spin forever
-        db.session.rollback()
-        job = db.session.get(CreditExport, job_id)
-        job.status, job.error, job.finished_at = ExportStatus.FAILED, str(error)[:2000], clock.now()
-        db.session.commit()
-        raise
-    db.session.expire_all()
-    job = db.session.get(CreditExport, job_id)
-    job.status, job.stored_name, job.finished_at = ExportStatus.DONE, stored, clock.now()
-    job.processed_rows = job.total_rows = rows
-    requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
-    if requester is not None:
-        notify.send(requester, "credit.export_ready", link=job.url, job=job)
+    """Write the file in the background (``exports.run``) and tell whoever asked for it."""
+
+    def write(job, out, progress) -> int:
+        return write_export(job.term_id, job.file_format, out, progress)
+
+    job = exports.run(CreditExport, job_id, write)
+    if job.requested_by is not None:
+        notify.send(job.requested_by, "credit.export_ready", link=job.url, job=job)
     db.session.commit()

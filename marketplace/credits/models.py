@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import LabelledEnum
+from ..exports import ExportJob
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
 from ..urls import path_for
@@ -170,46 +171,17 @@ class TranscriptIssue(db.Model):
     user = relationship("User")
 
 
-class ExportStatus(LabelledEnum):
-    __labels__ = {"queued": _l("排队中"), "running": _l("生成中"), "done": _l("已完成"), "failed": _l("失败")}
-    __badges__ = {
-        "queued": "text-bg-secondary",
-        "running": "text-bg-info",
-        "done": "text-bg-success",
-        "failed": "text-bg-danger",
-    }
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-class CreditExport(db.Model):
+class CreditExport(ExportJob, db.Model):
     """A staff export of a term's verified credits for the school's second-classroom system."""
 
     __tablename__ = "credit_export"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    public_id: Mapped[str] = mapped_column(PublicId, unique=True, default=public_id)
     term_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
     file_format: Mapped[str] = mapped_column(String(8))  # xlsx or csv
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    status: Mapped[ExportStatus] = mapped_column(enum_type(ExportStatus), default=ExportStatus.QUEUED)
-    total_rows: Mapped[int] = mapped_column(Integer, default=0)
-    processed_rows: Mapped[int] = mapped_column(Integer, default=0)
-    stored_name: Mapped[str | None] = mapped_column(String(64))
-    error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     term = relationship("Term")
-    requested_by = relationship("User")
 
     @property
     def url(self) -> str:
         return path_for("credits.export_status_page", public_id=self.public_id)
-
-    @property
-    def percent(self) -> int:
-        return min(100, self.processed_rows * 100 // self.total_rows) if self.total_rows else 0

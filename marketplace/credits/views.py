@@ -29,6 +29,7 @@ from sqlalchemy import select
 from .. import clock, permissions, storage
 from ..bids import files
 from ..downloads import send_download
+from ..exports import ExportStatus
 from ..extensions import db, limiter
 from ..forms import attempt
 from ..hosting import operations as hosting
@@ -48,7 +49,7 @@ from .forms import (
     QueueFilter,
     RejectForm,
 )
-from .models import AppealStatus, CreditAppeal, CreditExport, CreditRecord, CreditStatus, ExportStatus
+from .models import AppealStatus, CreditAppeal, CreditExport, CreditRecord, CreditStatus
 
 bp = Blueprint("credits", __name__)
 
@@ -372,9 +373,7 @@ def export_status_page(public_id: str):
 @bp.get("/credits/exports/<public_id>/status")
 @login_required
 def export_status(public_id: str):
-    job = _export_or_404(public_id)
-    finished = job.status in (ExportStatus.DONE, ExportStatus.FAILED)
-    return jsonify(percent=100 if finished else job.percent, status=job.status.value, finished=finished)
+    return jsonify(_export_or_404(public_id).progress())
 
 
 @bp.get("/credits/exports/<public_id>/download")
@@ -385,7 +384,7 @@ def export_download(public_id: str):
         abort(404)
     name = _("第二课堂学分-%(term)s", term=job.term.full_name).replace(" ", "-")
     return storage.send(
-        export.key(job.stored_name),
+        job.key,
         name=f"{name}.{job.file_format}",
         fallback=f"credits-{job.term.starts_on:%Y-%m}.{job.file_format}",
         mimetype=XLSX_MIMETYPE if job.file_format == "xlsx" else "text/csv",
