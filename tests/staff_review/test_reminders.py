@@ -12,6 +12,8 @@ from marketplace.extensions import db
 from marketplace.notify.models import Notification, OutboxMessage
 from marketplace.projects.tasks import tick
 from marketplace.staff_review import operations, tasks
+from marketplace.surveys import tasks as survey_tasks
+from marketplace.surveys.models import Survey
 from tests.staff_review.helpers import StaffWorld
 
 
@@ -74,3 +76,11 @@ def test_the_tick_sends_them(world, clock):
     review = world.open()
     clock.set(review.closes_at - timedelta(days=2))
     assert tick()["staff_review_reminders"] == len(set(db.session.scalars(operations.raters(review))))
+
+
+def test_the_survey_reminder_leaves_a_staff_members_term_to_its_reviews_reminder(world, clock):
+    review = world.open()
+    clock.set(review.closes_at - timedelta(days=2))
+    assert survey_tasks.send_reminders() == 0
+    claimed = select(func.count()).where(Survey.staff_review_id == review.id, Survey.reminded_at.is_not(None))
+    assert db.session.scalar(claimed) == 0
