@@ -31,7 +31,6 @@ from .forms import OpenForm, RatingForm, ReportForm, ResultForm, TalkForm
 from .models import ReportAttachment, ResultsExport, ReviewStatus, StaffGrade
 
 bp = Blueprint("staff_review", __name__, url_prefix="/staff-reviews")
-READ = "staff_review.read_report"
 
 
 def _status(review):
@@ -207,10 +206,9 @@ def rate_one(review_id: int, reviewee_id: int):
     review = queries.review_page(review_id)
     reviewee = queries.reviewee_of(review, reviewee_id)
     if not permissions.can(current_user, "staff_review.read_report", reviewee):
+        # A rater whose tab stayed open past the close is told why, not shown a missing page.
         closed = _status(review) != ReviewStatus.OPEN
-        if (
-            closed and eligibility.rater_group(current_user, review) is not None
-        ):  # a tab left open past the close
+        if closed and eligibility.rater_group(current_user, review) is not None:
             flash(_("评议已于 %(at)s 截止。", at=local_datetime(review.closes_at)), "warning")
             return redirect(url_for(".rate", review_id=review_id))
         abort(404)
