@@ -1,7 +1,9 @@
-"""Background exports (导出任务): a file written by a task that reports its progress, a page that polls
-it, and a download once done. Each area keeps its jobs in a table of its own with these columns
-(``ExportJob``) — the credits export (``credits/export.py``) and the audit log's (``admin/export.py``)
-— and runs them through :func:`run`; the page shows one with ``templates/_export_job.html``.
+"""Exports written in the background (后台导出), one mechanism for every file too large or too slow for a
+request: a job row (the ``ExportJob`` columns) that the page polls for its progress
+(``templates/_export_job.html`` with ``[data-poll]`` in ``static/js/app.js``), a task that writes the
+file into ``storage`` under ``exports/…`` (``run``) and marks the job done or failed, and a download
+once it is done — served only by a view that has made its permission check. The credit export, the
+audit log's and the 述职评议 results use it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .enums import LabelledEnum
 from .extensions import db
 from .models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
 
+# Rows read per round trip by a writer, and how often it reports its progress.
 CHUNK = 1000
 
 
@@ -38,9 +41,9 @@ class ExportStatus(LabelledEnum):
 
 
 class ExportJob:
-    """The columns of an export job; the area's model adds what it exports (a term, a filter)."""
+    """The columns of a background export (导出任务): who asked, its progress in rows, the stored file's
+    random name once done, or the error it failed with."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(PublicId, unique=True, default=public_id)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     status: Mapped[ExportStatus] = mapped_column(enum_type(ExportStatus), default=ExportStatus.QUEUED)
@@ -63,8 +66,12 @@ class ExportJob:
     def finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
 
+    @property
+    def key(self) -> str:
+        return key(self.stored_name)
+
     def progress(self) -> dict:
-        """What the polling page reads."""
+        """What the page polls (``[data-poll]``)."""
         return {
             "percent": 100 if self.finished else self.percent,
             "status": self.status.value,
@@ -76,8 +83,9 @@ def key(stored_name: str) -> str:
     return f"exports/{stored_name}"
 
 
-def _report(model, job_id: int, done: int, total: int) -> None:
-    # A separate short transaction, so the page polling the job sees progress while the file is written.
+def report(model: type[ExportJob], job_id: int, done: int, total: int) -> None:
+    """Progress of a running job, in a short transaction of its own, so that the page polling it sees
+    the rows counted while the file is still being written."""
     with db.engine.begin() as conn:
         conn.execute(
             model.__table__.update()
@@ -86,20 +94,16 @@ def _report(model, job_id: int, done: int, total: int) -> None:
         )
 
 
-def run(
-    model,
-    job_id: int,
-    write: Callable[[object, object, Callable[[int, int], None]], int],
-    ready: Callable[[object], None] | None = None,
-) -> None:
-    """Write job ``job_id`` of ``model`` with ``write(job, out, progress)`` (returning the row count)
-    to storage, mark it done — or failed, with the error, so its page stops waiting — and call
-    ``ready(job)`` (a notification) before the commit."""
+def run(model: type[ExportJob], job_id: int, write: Callable[..., int]) -> ExportJob:
+    """Write job ``job_id`` of ``model``: ``write(job, out, progress)`` writes the file to ``out`` (a
+    binary file in storage), calls ``progress(done, total)`` as it goes and returns the row count. The
+    job ends done, or failed with the error (and the error raised again). The caller tells the requester
+    and commits."""
     job = db.session.get(model, job_id)
     stored = secrets.token_hex(16)
     try:
         with storage.writer(key(stored)) as out:
-            rows = write(job, out, lambda done, total: _report(model, job_id, done, total))
+            rows = write(job, out, lambda done, total: report(model, job_id, done, total))
     except Exception as error:  # the page must say it failed, not spin forever
         db.session.rollback()
         job = db.session.get(model, job_id)
@@ -110,6 +114,4 @@ def run(
     job = db.session.get(model, job_id)
     job.status, job.stored_name, job.finished_at = ExportStatus.DONE, stored, clock.now()
     job.processed_rows = job.total_rows = rows
-    if ready is not None:
-        ready(job)
-    db.session.commit()
+    return job

@@ -146,7 +146,9 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("staff_review.open", None, REVIEWERS),
     ("staff_review.manage", "staff review", REVIEWERS),
     ("staff_review.write_report", "staff member's term", {STAFF}),  # the author only
-    ("staff_review.view_own", "staff member's term", {STAFF} | REVIEWERS),
+    # the report: the author, the league, and — while the window is open, as here — everyone who may
+    # rate (the union's undergraduates and its staff; the graduated may not, the admin is faculty)
+    ("staff_review.read_report", "staff member's term", STUDENTS_WHO_MAY_WRITE | REVIEWERS),
     # a union's yearly survey is the league's to set up; the union reads what is said of it
     ("survey.setup", "union survey", REVIEWERS),
     ("survey.hide_comment", "union survey", REVIEWERS),

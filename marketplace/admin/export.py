@@ -142,13 +142,11 @@ def _write_for_requester(job: AuditExport, out, progress) -> int:
     return write_csv(reader, _restored(job.filters), out, progress)
 
 
-def _notify_requester(job: AuditExport) -> None:
-    notify.send(db.session.get(User, job.requested_by_id), "audit.export_ready", link=job.url, job=job)
-
-
 @task()
 def run_audit_export(job_id: int) -> None:
-    exports.run(AuditExport, job_id, _write_for_requester, _notify_requester)
+    job = exports.run(AuditExport, job_id, _write_for_requester)
+    notify.send(job.requested_by, "audit.export_ready", link=job.url, job=job)
+    db.session.commit()
 
 
 def job_of(reader, public_id: str) -> AuditExport | None:

@@ -16,6 +16,7 @@ class AuditExport(ExportJob, db.Model):
 
     __tablename__ = "audit_export"
 
+    id: Mapped[int] = mapped_column(primary_key=True)
     filters: Mapped[dict] = mapped_column(JSON)
 
     @property

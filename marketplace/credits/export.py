@@ -119,17 +119,14 @@ def request_export(actor, data: dict) -> CreditExport:
     return job
 
 
-def _notify_requester(job: CreditExport) -> None:
-    requester = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
-    if requester is not None:
-        notify.send(requester, "credit.export_ready", link=job.url, job=job)
-
-
 @task()
 def run_export(job_id: int) -> None:
-    exports.run(
-        CreditExport,
-        job_id,
-        lambda job, out, progress: write_export(job.term_id, job.file_format, out, progress),
-        _notify_requester,
-    )
+    """Write the file in the background (``exports.run``) and tell whoever asked for it."""
+
+    def write(job, out, progress) -> int:
+        return write_export(job.term_id, job.file_format, out, progress)
+
+    job = exports.run(CreditExport, job_id, write)
+    if job.requested_by is not None:
+        notify.send(job.requested_by, "credit.export_ready", link=job.url, job=job)
+    db.session.commit()

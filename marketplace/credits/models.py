@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import LabelledEnum
-from ..exports import ExportJob, ExportStatus  # noqa: F401 — ExportStatus is read from here too
+from ..exports import ExportJob
 from ..extensions import db
 from ..models_base import PublicId, UTCDateTime, enum_type, public_id, utcnow
 from ..urls import path_for
@@ -176,6 +176,7 @@ class CreditExport(ExportJob, db.Model):
 
     __tablename__ = "credit_export"
 
+    id: Mapped[int] = mapped_column(primary_key=True)
     term_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
     file_format: Mapped[str] = mapped_column(String(8))  # xlsx or csv
 

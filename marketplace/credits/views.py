@@ -27,7 +27,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import clock, permissions, storage
-from .. import exports as export_jobs
 from ..bids import files
 from ..downloads import send_download
 from ..exports import ExportStatus
@@ -385,7 +384,7 @@ def export_download(public_id: str):
         abort(404)
     name = _("第二课堂学分-%(term)s", term=job.term.full_name).replace(" ", "-")
     return storage.send(
-        export_jobs.key(job.stored_name),
+        job.key,
         name=f"{name}.{job.file_format}",
         fallback=f"credits-{job.term.starts_on:%Y-%m}.{job.file_format}",
         mimetype=XLSX_MIMETYPE if job.file_format == "xlsx" else "text/csv",

@@ -73,7 +73,9 @@ KINDS: dict[str, Kind] = {
         Kind("survey.reminder", _l("满意度问卷即将截止")),
         Kind("staff_review.report_requested", _l("撰写述职报告")),
         Kind("staff_review.invited", _l("述职评议邀请")),
+        Kind("staff_review.reminder", _l("述职评议即将截止")),
         Kind("staff_review.result_ready", _l("述职评议结果")),
+        Kind("staff_review.export_ready", _l("述职评议结果导出完成")),
         Kind("survey.yearly_invited", _l("学生会年度满意度评价邀请")),
     ]
 }

@@ -53,6 +53,8 @@ class OrgKind(LabelledEnum):
 
 
 SCHOOL_LEVEL_UNIONS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION)
+# The unions, which serve a body of students (``queries.served``): surveyed yearly, their staff reviewed.
+UNION_KINDS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION, OrgKind.COLLEGE_UNION)
 # The kinds of organization that bid on projects (院系学生会、社团、班级).
 BIDDER_KINDS = (OrgKind.COLLEGE_UNION, OrgKind.CLUB, OrgKind.CLASS)
 

@@ -1,5 +1,5 @@
-"""The periodic step: persist due transitions and send the deadline, outcome panel, survey and
-improvement plan reminders (every minute).
+"""The periodic step: persist due transitions and send the deadline, outcome panel, survey, 述职评议
+and improvement plan reminders (every minute).
 
 ``flask --app marketplace tick`` runs the same step by hand.
 """
@@ -11,6 +11,7 @@ from huey import crontab
 from ..evaluation.operations import send_improvement_reminders
 from ..queue import periodic_task
 from ..review.outcome import send_reminders as send_outcome_reminders
+from ..staff_review.tasks import send_reminders as send_staff_review_reminders
 from ..surveys.tasks import send_reminders as send_survey_reminders
 from ..volunteers.tasks import tick as volunteers_tick
 from .lifecycle import run_due_transitions
@@ -25,6 +26,7 @@ def tick() -> dict:
         "improvement_reminders": send_improvement_reminders(),
         **volunteers_tick(),
         "survey_reminders": send_survey_reminders(),
+        "staff_review_reminders": send_staff_review_reminders(),
     }
 
 

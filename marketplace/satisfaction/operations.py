@@ -20,16 +20,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from .. import audit, clock, permissions
-from ..accounts.models import AccountKind, DegreeLevel, User
+from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
-from ..orgs.models import Organization, OrgKind
+from ..orgs.models import UNION_KINDS, Organization
+from ..orgs.queries import served
 from ..school.models import AcademicYear
 from ..surveys import operations as surveys
 from ..surveys.models import SubjectKind, Survey, SurveyStatus
 from ..timeutil import start_of_local_day
 
-UNION_KINDS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION, OrgKind.COLLEGE_UNION)
 STANDARD_DIMENSIONS = (
     _l("服务同学的实效"),
     _l("维护同学权益"),
@@ -42,20 +42,9 @@ MIN_WINDOW = timedelta(days=3)
 
 
 def audience(union: Organization):
-    """Whom a union serves (a SELECT of user ids): the 校学生会 the undergraduates, the 研究生会 the
-    master's and doctoral students, a 院系学生会 its college's students. A student without a college
-    or grade on record is left out: the tally counts every answer under both."""
-    students = select(User.id).where(
-        User.kind == AccountKind.STUDENT, User.college_id.is_not(None), User.grade.is_not(None)
-    )
-    match union.kind:
-        case OrgKind.SCHOOL_UNION:
-            return students.where(User.degree_level == DegreeLevel.UNDERGRADUATE)
-        case OrgKind.GRADUATE_UNION:
-            return students.where(User.degree_level.in_([DegreeLevel.MASTER, DegreeLevel.DOCTORAL]))
-        case OrgKind.COLLEGE_UNION:
-            return students.where(User.college_id == union.college_id)
-    raise ValueError(f"{union.kind!r} is not a union")
+    """The students the union serves (``orgs.queries.served``), as a SELECT of user ids — less those
+    without a college or grade on record: the tally counts every answer under both."""
+    return select(User.id).where(served(union), User.college_id.is_not(None), User.grade.is_not(None))
 
 
 def of_year(year: AcademicYear):

@@ -19,7 +19,7 @@ from ..converters import MAX_ID
 from ..downloads import send_download
 from ..extensions import db
 from ..forms import ActionForm, attempt
-from ..orgs.models import Organization
+from ..orgs.models import UNION_KINDS, Organization
 from ..school.models import AcademicYear
 from ..surveys.models import SubjectKind, Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
 from ..surveys.results import chart_spec, comments_of
@@ -125,7 +125,7 @@ def mine():
 
 def _union(org_id: int) -> Organization:
     union = db.get_or_404(Organization, org_id)
-    if union.kind not in operations.UNION_KINDS:
+    if union.kind not in UNION_KINDS:
         abort(404)
     return union
 

@@ -2,35 +2,27 @@
 invitations: the students the union serves and the union's other staff under review, with an active
 account, and never the person themselves.
 
-Whom a union serves (``served``): the 校学生会 its undergraduates, the 研究生会 its master's and doctoral
-students, a college's 学生会 its college's students. One SQL condition says it, so the count at opening
-and the check at answer time cannot disagree.
+Whom a union serves is ``orgs.queries.served`` (the yearly survey's audience too); ``served`` here keeps
+those of them with an active account. One SQL condition says it, so the count at opening and the check
+at answer time cannot disagree.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, false, func, select, union
+from flask import g, has_request_context
+from sqlalchemy import and_, exists, func, select, union
 
-from ..accounts.models import AccountKind, AccountStatus, DegreeLevel, User
+from ..accounts.models import AccountStatus, User
 from ..extensions import db
-from ..orgs.models import Organization, OrgKind
+from ..orgs import queries as orgs
+from ..orgs.models import Organization
 from ..surveys.models import RaterGroup
 from .models import StaffReview, StaffReviewee
-
-UNION_KINDS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION, OrgKind.COLLEGE_UNION)
 
 
 def served(union_org: Organization):
     """SQL condition on ``User``: an active student the union serves."""
-    student = and_(User.kind == AccountKind.STUDENT, User.status == AccountStatus.ACTIVE)
-    match union_org.kind:
-        case OrgKind.SCHOOL_UNION:
-            return and_(student, User.degree_level == DegreeLevel.UNDERGRADUATE)
-        case OrgKind.GRADUATE_UNION:
-            return and_(student, User.degree_level.in_([DegreeLevel.MASTER, DegreeLevel.DOCTORAL]))
-        case OrgKind.COLLEGE_UNION:
-            return and_(student, User.college_id == union_org.college_id)
-    return false()
+    return and_(orgs.served(union_org), User.status == AccountStatus.ACTIVE)
 
 
 def staff_ids(review: StaffReview):
@@ -50,9 +42,19 @@ def audience_size(review: StaffReview) -> int:
 
 def rater_group(user, review: StaffReview) -> RaterGroup | None:
     """How ``user`` rates the review's staff — as one of them, or as a student served — or None if
-    they may not (a member of staff rates as staff even when also served)."""
+    they may not (a member of staff rates as staff even when also served). Asked once per request:
+    the rater's page asks it of every report it shows (``staff_review.read_report``)."""
     if not getattr(user, "is_authenticated", False):
         return None
+    if not has_request_context():
+        return _rater_group(user, review)
+    known = g.setdefault("staff_rater_groups", {})
+    if (user.id, review.id) not in known:
+        known[user.id, review.id] = _rater_group(user, review)
+    return known[user.id, review.id]
+
+
+def _rater_group(user, review: StaffReview) -> RaterGroup | None:
     is_staff = staff_ids(review).where(StaffReviewee.user_id == user.id).exists()
     is_served = exists().where(User.id == user.id, served(review.union))
     staff, student = db.session.execute(select(is_staff, is_served)).one()

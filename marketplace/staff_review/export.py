@@ -1,16 +1,17 @@
 """The league's workbook of a review's results (述职评议结果): a row per staff member with their post,
-ratings, result, notes and the 提醒谈话. A union has tens of staff, so it is built in the request.
+ratings, result, notes and the 提醒谈话. Written in the background like every export (``exports``,
+``tasks.run_export``), from the same few statements however many staff the union has.
 
 The headers are the file's contract with the league's own spreadsheets: plain Chinese constants."""
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 
 from openpyxl import Workbook
 
 from .models import StaffReview
-from .queries import figures
+from .queries import answer_counts, results_by_staff, review_page
 
 COLUMNS = (
     "学号",
@@ -24,18 +25,18 @@ COLUMNS = (
     "提醒谈话",
     "谈话日期",
 )
+WIDTHS = (14, 10, 14, 10, 12, 14, 10, 30, 10, 12)
 
 
-def _row(reviewee, answers: int) -> list:
-    shown = figures(reviewee, answers)
+def _row(reviewee, answers: int, audience: int, result) -> list:
     talk = reviewee.talk
     return [
         reviewee.user.identifier,
         reviewee.user.name,
         reviewee.title,
         answers,
-        shown.audience,
-        round(float(shown.result.overall), 2) if shown.result is not None else "",
+        audience,
+        round(float(result.overall), 2) if result is not None else "",
         str(reviewee.grade.label) if reviewee.grade else "",
         reviewee.notes,
         str(talk.status.label) if talk else "",
@@ -43,15 +44,23 @@ def _row(reviewee, answers: int) -> list:
     ]
 
 
-def results_workbook(review: StaffReview, counts: dict[int, int]) -> bytes:
+def write_results(review_id: int, out, progress: Callable[[int, int], None] | None = None) -> int:
+    """Write the results of review ``review_id`` to ``out`` (a binary file); returns the row count."""
+    review: StaffReview = review_page(review_id)
+    counts = answer_counts(review)
+    results = results_by_staff(review, counts)
+    audience = max(review.audience_size - 1, 0)
     book = Workbook()
     sheet = book.active
     sheet.title = "述职评议结果"
     sheet.append(COLUMNS)
-    for reviewee in review.reviewees:
-        sheet.append(_row(reviewee, counts.get(reviewee.user_id, 0)))
-    for column, width in zip("ABCDEFGHIJ", (14, 10, 14, 10, 12, 14, 10, 30, 10, 12), strict=True):
+    for column, width in zip("ABCDEFGHIJ", WIDTHS, strict=True):
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    total = len(review.reviewees)
+    for written, reviewee in enumerate(review.reviewees, 1):
+        answers = counts.get(reviewee.user_id, 0)
+        sheet.append(_row(reviewee, answers, audience, results.by_user.get(reviewee.user_id)))
+        if progress and written % 10 == 0:
+            progress(written, total)
+    book.save(out)
+    return total

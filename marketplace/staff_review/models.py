@@ -19,6 +19,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..enums import LabelledEnum
+from ..exports import ExportJob
 from ..extensions import db
 from ..models_base import StoredAttachment, UTCDateTime, enum_type, utcnow
 from ..urls import path_for
@@ -86,6 +87,8 @@ class StaffReview(db.Model):
     audience_size: Mapped[int] = mapped_column(Integer)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The raters still to rate someone were reminded (``tasks.send_reminders``), once.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     union = relationship("Organization")
@@ -166,3 +169,18 @@ class ReminderTalk(db.Model):
     held_on: Mapped[date | None] = mapped_column(Date)
 
     reviewee = relationship("StaffReviewee", back_populates="talk")
+
+
+class ResultsExport(ExportJob, db.Model):
+    """The league's workbook of a review's results (述职评议结果导出), written in the background."""
+
+    __tablename__ = "staff_review_export"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("staff_review.id", ondelete="CASCADE"), index=True)
+
+    review = relationship("StaffReview")
+
+    @property
+    def url(self) -> str:
+        return path_for("staff_review.export_page", public_id=self.public_id)

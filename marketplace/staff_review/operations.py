@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, clock, permissions
@@ -24,16 +24,17 @@ from ..errors import DomainError
 from ..extensions import db
 from ..formatting import local_datetime
 from ..notify import operations as notify
-from ..orgs.models import MemberRole, Membership, Organization
+from ..orgs.models import UNION_KINDS, MemberRole, Membership, Organization
 from ..school.models import Term
 from ..statuses import NEW, StatusTable
 from ..surveys import operations as surveys
-from ..surveys.models import SubjectKind, Survey
+from ..surveys.models import SubjectKind, Survey, SurveyRespondent
 from ..urls import path_for
 from . import eligibility, queries
 from .models import (
     ReminderTalk,
     ReportAttachment,
+    ResultsExport,
     ReviewStatus,
     StaffGrade,
     StaffReview,
@@ -97,7 +98,7 @@ def open_review(actor, data: dict) -> StaffReview:
     told once (in the background: a school's students are many)."""
     permissions.require(actor, "staff_review.open")
     union_org = db.session.get(Organization, data.get("union") or 0)
-    if union_org is None or union_org.kind not in eligibility.UNION_KINDS or not union_org.is_active:
+    if union_org is None or union_org.kind not in UNION_KINDS or not union_org.is_active:
         raise DomainError(_("请选择一个学生会或研究生会。"), field="union")
     term = db.session.get(Term, data.get("term") or 0)
     if term is None:
@@ -165,6 +166,21 @@ def raters(review: StaffReview):
     return select(User.id).where(
         or_(eligibility.served(review.union), User.id.in_(eligibility.staff_ids(review)))
     )
+
+
+def raters_still_to_rate(review: StaffReview):
+    """A SELECT of the ids of those who may rate and have not rated everyone yet: all the staff, but
+    themselves for a member of staff (read from the "has answered" rows of the staff's surveys)."""
+    staff = select(StaffReviewee.user_id).where(StaffReviewee.review_id == review.id)
+    everyone = db.session.scalar(select(func.count()).select_from(staff.subquery()))
+    done = (
+        select(SurveyRespondent.user_id)
+        .join(Survey, Survey.id == SurveyRespondent.survey_id)
+        .where(Survey.staff_review_id == review.id)
+        .group_by(SurveyRespondent.user_id)
+        .having(func.count() + case((SurveyRespondent.user_id.in_(staff), 1), else_=0) >= everyone)
+    )
+    return raters(review).where(User.id.not_in(done))
 
 
 # -- the report -------------------------------------------------------------------------------------------
@@ -250,6 +266,11 @@ def record_result(actor, reviewee: StaffReviewee, data: dict) -> None:
     提醒谈话. Changeable until the results are published. The entry records the grade, not the notes."""
     review = reviewee.review
     _check_grading(actor, review)
+    # Two reviewers (or two tabs) grading the same person queue here, and the second reads the talk
+    # the first planned: never a second talk for the one the database allows.
+    db.session.execute(select(StaffReviewee.id).where(StaffReviewee.id == reviewee.id).with_for_update())
+    db.session.refresh(reviewee)
+    db.session.expire(reviewee, ["talk"])
     grade = data.get("grade")
     if not isinstance(grade, StaffGrade):
         raise DomainError(_("请选择评议结果。"), field="grade")
@@ -284,6 +305,19 @@ def publish(actor, review: StaffReview) -> None:
     link = path_for("staff_review.mine", review_id=review.id)
     for reviewee in review.reviewees:
         notify.send(reviewee.user, "staff_review.result_ready", link=link, review=review, title=title(review))
+
+
+def request_export(actor, review: StaffReview) -> ResultsExport:
+    """Queue the league's workbook of the results (``tasks.run_export`` writes it), once the window
+    has closed: before, there are no results to write."""
+    permissions.require(actor, "staff_review.manage", review)
+    if review.status_at(clock.now()) == ReviewStatus.OPEN:
+        raise DomainError(_("评议截止后才能导出结果。"))
+    job = ResultsExport(review_id=review.id, requested_by_id=actor.id, created_at=clock.now())
+    db.session.add(job)
+    db.session.flush()
+    audit.record(actor, "staff_review.export", job, after={"review": review.id})
+    return job
 
 
 def record_talk(actor, talk: ReminderTalk, data: dict) -> None:

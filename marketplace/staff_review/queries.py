@@ -1,5 +1,5 @@
 """What the 述职评议 pages read, each query saying what it loads — and when a staff member's figures may
-be shown at all (``own_view``): their ratings after the window (and from k, the survey engine's rule),
+be shown at all (``may_see_own``): their ratings after the window (and from k, the survey engine's rule),
 their result and notes once the league has published the results. The public sees only that the review
 took place and, from ``PUBLIC_DISTRIBUTION_FROM`` staff, how many got each result — never a name with a
 result."""
@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import clock
+from .. import charts, clock
 from ..extensions import db
 from ..surveys.models import RaterGroup, Survey, SurveyAnswer, SurveyRespondent
-from ..surveys.results import DimensionResult, SatisfactionResult, group_results, results_of
+from ..surveys.results import DimensionResult, SatisfactionResult, group_results, results_of, results_of_many
 from .models import ReviewStatus, StaffGrade, StaffReview, StaffReviewee
 
 # Fewer staff than this and a distribution of results would all but name who got which.
@@ -107,6 +108,44 @@ def figures(reviewee: StaffReviewee, answers: int, now: datetime | None = None) 
     result = results_of(survey, now, counted=(answers, audience))
     groups = group_results(survey, now) if result is not None else None
     return Figures(survey, answers, audience, survey.min_responses, result, groups)
+
+
+@dataclass(frozen=True)
+class StaffResults:
+    """Every staff member's results (user id -> None while hidden) and the review's k."""
+
+    by_user: dict[int, SatisfactionResult | None]
+    k: int
+
+
+def results_by_staff(
+    review: StaffReview, counts: dict[int, int], now: datetime | None = None
+) -> StaffResults:
+    """Each staff member's results, hidden before the close and under k: the surveys with their
+    dimensions and every rating's count, in the same few statements however many staff there are (the
+    league's results page and its export)."""
+    surveys = db.session.scalars(
+        select(Survey).where(Survey.staff_review_id == review.id).options(selectinload(Survey.dimensions))
+    ).all()
+    audience = max(review.audience_size - 1, 0)
+    found = results_of_many(surveys, {s.id: (counts.get(s.staff_user_id, 0), audience) for s in surveys}, now)
+    k = surveys[0].min_responses if surveys else 0  # fixed for all at opening
+    return StaffResults({s.staff_user_id: found[s.id] for s in surveys}, k)
+
+
+def results_chart(review: StaffReview, results: StaffResults) -> dict | None:
+    """Each staff member's overall mean stars (综合平均星级), a bar each in the roster's order, with a
+    gap where their results are hidden: no bar ever stands for fewer than k ratings. None while no
+    one's results show (the window is open, or nobody has k)."""
+    means = [results.by_user.get(r.user_id) for r in review.reviewees]
+    if all(result is None for result in means):
+        return None
+    return charts.spec(
+        "bar",
+        [r.user.name for r in review.reviewees],
+        [(_("综合平均星级"), [None if m is None else round(float(m.overall), 2) for m in means])],
+        y_max=5,
+    )
 
 
 def survey_of(reviewee: StaffReviewee) -> Survey:

@@ -1,13 +1,17 @@
 """Who may do what in a 述职评议: the ``staff_review.*`` actions of the policy (see ``permissions``).
 
 Who may rate is not a rule here but ``eligibility`` (the students the union serves and its other
-staff, asked when the rating is given). What a staff member sees of their own ratings and result also
-waits for the clock and the publication, which the queries decide (``queries.own_view``).
+staff, asked when the rating is given); reading the reports follows it while the window is open. What a
+staff member sees of their own ratings and result waits for the clock and the publication, which the
+queries decide (``queries.may_see_own``).
 """
 
 from __future__ import annotations
 
+from .. import clock
 from ..permissions import Role, has_role, may_write, rule
+from . import eligibility
+from .models import ReviewStatus
 
 
 def _league(user) -> bool:
@@ -32,7 +36,17 @@ def _writes_report(user, reviewee=None) -> bool:
     return reviewee is not None and may_write(user) and reviewee.user_id == user.id
 
 
-@rule("staff_review.view_own")
-def _views_own(user, reviewee=None) -> bool:
-    """A staff member's ratings, result and notes: the person (once published) and the league."""
-    return reviewee is not None and (reviewee.user_id == user.id or has_role(user, Role.LEAGUE_REVIEWER))
+@rule("staff_review.read_report")
+def _reads_report(user, reviewee=None) -> bool:
+    """The 述职报告 and its attachments: the author and the league always; those who may rate the
+    review's staff only while the window is open — they read it to rate, and the report is not theirs
+    to keep reading once the rating is over."""
+    if reviewee is None or not getattr(user, "is_authenticated", False):
+        return False
+    if reviewee.user_id == user.id or _league(user):
+        return True
+    review = reviewee.review
+    return (
+        review.status_at(clock.now()) == ReviewStatus.OPEN
+        and eligibility.rater_group(user, review) is not None
+    )

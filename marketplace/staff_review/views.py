@@ -9,27 +9,26 @@ beside the field (422).
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions
+from .. import clock, permissions, storage
 from ..bids import files
 from ..bids.forms import AttachmentForm
-from ..downloads import send_download
+from ..exports import ExportStatus
 from ..extensions import db
+from ..formatting import local_datetime
 from ..forms import ActionForm, attempt, flash_refusal
-from ..orgs.models import Organization
+from ..orgs.models import UNION_KINDS, Organization
 from ..school.models import Term
 from ..surveys.forms import answer_form
 from ..surveys.results import comments_of
 from ..volunteers.exports import XLSX_MIMETYPE
-from . import eligibility, export, operations, queries, tasks
+from . import eligibility, operations, queries, tasks
 from .forms import OpenForm, RatingForm, ReportForm, ResultForm, TalkForm
-from .models import ReportAttachment, ReviewStatus, StaffGrade
+from .models import ReportAttachment, ResultsExport, ReviewStatus, StaffGrade
 
 bp = Blueprint("staff_review", __name__, url_prefix="/staff-reviews")
 
@@ -81,7 +80,7 @@ def new():
     permissions.require(current_user, "staff_review.open")
     unions = db.session.scalars(
         select(Organization)
-        .where(Organization.kind.in_(eligibility.UNION_KINDS), Organization.is_active)
+        .where(Organization.kind.in_(UNION_KINDS), Organization.is_active)
         .order_by(Organization.kind, Organization.name)
     ).all()
     terms = db.session.scalars(select(Term).order_by(Term.starts_on.desc())).all()
@@ -148,7 +147,9 @@ def _attachment_or_404(public_id: str) -> ReportAttachment:
             ReportAttachment.public_id == public_id, ReportAttachment.removed_at.is_(None)
         )
     )
-    if attachment is None or not _may_read_report(attachment.reviewee.review, attachment.reviewee):
+    if attachment is None or not permissions.can(
+        current_user, "staff_review.read_report", attachment.reviewee
+    ):
         abort(404)
     return attachment
 
@@ -164,15 +165,6 @@ def remove_attachment(public_id: str):
     else:
         flash_refusal(form)
     return redirect(url_for(".report", review_id=review_id))
-
-
-def _may_read_report(review, reviewee) -> bool:
-    """The author, the league, and everyone who may rate the review's staff."""
-    return (
-        reviewee.user_id == getattr(current_user, "id", None)
-        or permissions.can(current_user, "staff_review.manage", review)
-        or eligibility.rater_group(current_user, review) is not None
-    )
 
 
 @bp.get("/attachments/<public_id>")
@@ -213,7 +205,12 @@ def rate(review_id: int):
 def rate_one(review_id: int, reviewee_id: int):
     review = queries.review_page(review_id)
     reviewee = queries.reviewee_of(review, reviewee_id)
-    if not _may_read_report(review, reviewee):
+    if not permissions.can(current_user, "staff_review.read_report", reviewee):
+        # A rater whose tab stayed open past the close is told why, not shown a missing page.
+        closed = _status(review) != ReviewStatus.OPEN
+        if closed and eligibility.rater_group(current_user, review) is not None:
+            flash(_("评议已于 %(at)s 截止。", at=local_datetime(review.closes_at)), "warning")
+            return redirect(url_for(".rate", review_id=review_id))
         abort(404)
     survey = queries.survey_of(reviewee)
     form = answer_form(survey, base=RatingForm)
@@ -270,12 +267,16 @@ def _managed(review_id: int):
 @login_required
 def results(review_id: int):
     review = _managed(review_id)
+    counts = queries.answer_counts(review)
+    results = queries.results_by_staff(review, counts)
     return render_template(
         "staff_review/results.html",
         review=review,
         title=operations.title(review),
         status=_status(review),
-        counts=queries.answer_counts(review),
+        counts=counts,
+        results=results,
+        chart=queries.results_chart(review, results),
         publish_form=ActionForm(formdata=None),
     )
 
@@ -330,16 +331,49 @@ def talk(review_id: int, reviewee_id: int):
     return page, form.status_code
 
 
-@bp.get("/<int:review_id>/export.xlsx")
+@bp.post("/<int:review_id>/exports")
 @login_required
 def export_results(review_id: int):
+    """Queue the results workbook; its page shows the progress and, once written, the download."""
     review = _managed(review_id)
-    if _status(review) == ReviewStatus.OPEN:
+    form = ActionForm()
+    if outcome := attempt(form, lambda: operations.request_export(current_user, review)):
+        tasks.run_export(outcome.result.id)  # after the commit, so that the worker finds the job
+        return redirect(outcome.result.url)
+    flash_refusal(form)
+    return redirect(url_for(".results", review_id=review_id))
+
+
+def _export_or_404(public_id: str) -> ResultsExport:
+    job = db.first_or_404(select(ResultsExport).where(ResultsExport.public_id == public_id))
+    permissions.require(current_user, "staff_review.manage", job.review)
+    return job
+
+
+@bp.get("/exports/<public_id>")
+@login_required
+def export_page(public_id: str):
+    job = _export_or_404(public_id)
+    return render_template(
+        "staff_review/export.html", job=job, review=job.review, title=operations.title(job.review)
+    )
+
+
+@bp.get("/exports/<public_id>/status")
+@login_required
+def export_status(public_id: str):
+    return jsonify(_export_or_404(public_id).progress())
+
+
+@bp.get("/exports/<public_id>/download")
+@login_required
+def export_download(public_id: str):
+    job = _export_or_404(public_id)
+    if job.status != ExportStatus.DONE:
         abort(404)
-    data = export.results_workbook(review, queries.answer_counts(review))
-    return send_download(
-        io.BytesIO(data),
-        name=f"{operations.title(review)}.xlsx",
-        fallback=f"staff-review-{review.id}.xlsx",
+    return storage.send(
+        job.key,
+        name=f"{operations.title(job.review)}.xlsx",
+        fallback=f"staff-review-{job.review_id}.xlsx",
         mimetype=XLSX_MIMETYPE,
     )

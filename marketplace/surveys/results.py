@@ -88,15 +88,22 @@ def _distributions(survey: Survey) -> dict[int, dict[int, int]]:
     """dimension id -> {stars: how many gave them} (every star from 1 to 5, zeros included)."""
     if survey.kind.keeps_tally:
         return tally.distributions(survey)
+    return _rating_distributions(survey.dimensions)
+
+
+def _rating_distributions(dimensions) -> dict[int, dict[int, int]]:
+    """The distributions of ``dimensions`` (of any surveys that keep answer rows), in one statement."""
     # The survey's ratings are those of its dimensions, read through the dimension's index. Reached
     # through the answers instead, they would be looked up by random keys scattered over the table,
     # and the planner reads all of it rather than that.
+    found: dict[int, dict[int, int]] = {d.id: dict.fromkeys(STARS, 0) for d in dimensions}
+    if not found:
+        return found
     rows = db.session.execute(
         select(SurveyRating.dimension_id, SurveyRating.stars, func.count())
-        .where(SurveyRating.dimension_id.in_([d.id for d in survey.dimensions]))
+        .where(SurveyRating.dimension_id.in_(list(found)))
         .group_by(SurveyRating.dimension_id, SurveyRating.stars)
     ).all()
-    found: dict[int, dict[int, int]] = {d.id: dict.fromkeys(STARS, 0) for d in survey.dimensions}
     for dimension_id, stars, count in rows:
         found[dimension_id][stars] = count
     return found
@@ -117,7 +124,10 @@ def results_of(
     responses, invited = counted or counts(survey)
     if not may_show(survey, responses, now):
         return None
-    distributions = _distributions(survey)
+    return _result(survey, responses, invited, _distributions(survey))
+
+
+def _result(survey: Survey, responses: int, invited: int, distributions: dict) -> SatisfactionResult:
     return SatisfactionResult(
         responses=responses,
         invited=invited,
@@ -126,6 +136,19 @@ def results_of(
             for d in survey.dimensions
         ],
     )
+
+
+def results_of_many(
+    surveys: list[Survey], counted: dict[int, tuple[int, int]], now: datetime | None = None
+) -> dict[int, SatisfactionResult | None]:
+    """``results_of`` for several surveys that keep answer rows (their dimensions loaded), by survey
+    id, with their (answers, invited) counted by the caller: one statement however many there are."""
+    shown = [s for s in surveys if s.status != SurveyStatus.PREPARED and may_show(s, counted[s.id][0], now)]
+    distributions = _rating_distributions([d for s in shown for d in s.dimensions])
+    found: dict[int, SatisfactionResult | None] = dict.fromkeys((s.id for s in surveys), None)
+    for survey in shown:
+        found[survey.id] = _result(survey, *counted[survey.id], distributions)
+    return found
 
 
 def comments_of(survey: Survey) -> list[SurveyComment]:

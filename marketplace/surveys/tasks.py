@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from .. import clock
 from ..extensions import db
 from ..models_base import claim_due
-from .models import Survey, SurveyStatus
+from .models import SubjectKind, Survey, SurveyStatus
 from .operations import remind
 
 REMIND_BEFORE = timedelta(days=3)
@@ -22,7 +22,9 @@ def send_reminders(now: datetime | None = None) -> int:
     now = now or clock.now()
     told = 0
     running = Survey.status == SurveyStatus.OPEN
-    for survey in claim_due(Survey, "reminded_at", Survey.closes_at, REMIND_BEFORE, now, running):
+    # A staff member's term invites nobody: its review reminds its raters once for all its staff.
+    invites = Survey.kind != SubjectKind.STAFF_TERM
+    for survey in claim_due(Survey, "reminded_at", Survey.closes_at, REMIND_BEFORE, now, running, invites):
         if survey.closes_at - REMIND_BEFORE >= survey.opens_at:
             told += remind(survey)
         db.session.commit()

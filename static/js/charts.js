@@ -9,13 +9,15 @@
   if (!window.echarts) { return; }
   var BRAND = "#b3261e";
 
-  // The category axis's labels. A bar chart has a few categories, each one to name: every label
-  // shows, wrapped to its bar's share of the width (on a phone, a few characters a line). A line
+  // The category axis's labels. A bar chart's categories are each one to name: every label shows,
+  // wrapped to its bar's share of the width (on a phone, a few characters a line) — or, when the bars
+  // are too many for a word beneath each (a union's thirty staff on a phone), turned upright. A line
   // over many dates shows the labels that fit.
   function categoryLabels(spec, width) {
     if (spec.kind !== "bar") { return { hideOverlap: true }; }
     var share = Math.floor(width / Math.max(spec.categories.length, 1)) - 12;
-    return { interval: 0, width: Math.max(share, 28), overflow: "break" };
+    if (share < 28) { return { interval: 0, rotate: 90 }; }
+    return { interval: 0, rotate: 0, width: share, overflow: "break" };
   }
 
   function option(spec, font, width) {

@@ -40,3 +40,29 @@ def test_a_student_rates_a_union_staff_member_star_by_star_on_a_phone(phone_page
     expect(phone.get_by_test_id("waiting")).not_to_contain_text(world.staff[1].name)
     assert fits_width(phone)
     assert errors == []
+
+
+LABELS = (
+    "window.echarts.getInstanceByDom(document.getElementById('staff-chart')).getOption().xAxis[0].axisLabel"
+)
+
+
+def test_the_leagues_chart_of_thirty_staff_draws_on_a_phone_with_every_name_upright(phone_page):
+    world = StaffWorld(staff=30)
+    review = world.open()
+    for student in world.students(5):
+        for staff in world.staff:
+            world.rate(review, student, staff, 4)
+    world.close(review)
+    phone = phone_page
+    errors = watch_errors(phone)
+
+    sign_in(phone, world.reviewer)
+    phone.goto(f"/staff-reviews/{review.id}/results")
+
+    expect(phone.locator("#staff-chart canvas")).to_have_count(1)
+    labels = phone.evaluate(LABELS)
+    assert labels["rotate"] == 90 and labels["interval"] == 0  # thirty names, none dropped
+    assert fits_width(phone)
+    screenshot(phone, "phone-staff-review-results-chart")
+    assert errors == []

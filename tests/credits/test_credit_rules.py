@@ -4,7 +4,6 @@ from decimal import Decimal
 import pytest
 from werkzeug.exceptions import Forbidden
 
-from marketplace import exports
 from marketplace.credits import records as credit_records
 from marketplace.credits import transcript
 from marketplace.credits.models import CreditRecord, CreditStatus
@@ -184,6 +183,6 @@ def test_staff_export_of_thousands_of_records_runs_as_a_task_with_the_configured
     db.session.expire_all()
     job = db.session.get(type(job), job.id)
     assert job.status == "done" and job.total_rows == 3002
-    with open(storage.backend().path(exports.key(job.stored_name)), encoding="utf-8-sig") as f:
+    with open(storage.backend().path(job.key), encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     assert rows[0] == ["学号", "姓名", "学时"] and len(rows) == 3003

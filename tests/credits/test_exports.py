@@ -13,7 +13,8 @@ from sqlalchemy import select
 from marketplace import settings
 from marketplace.audit import AuditEntry
 from marketplace.credits import records as credit_records
-from marketplace.credits.models import CreditExport, CreditStatus, ExportStatus
+from marketplace.credits.models import CreditExport, CreditStatus
+from marketplace.exports import ExportStatus
 from marketplace.extensions import db
 from marketplace.notify.models import Notification
 from tests import factories

@@ -14,6 +14,7 @@ from marketplace import clock, settings
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.notify.models import Notification, OutboxMessage
+from marketplace.orgs.models import OrgKind
 from marketplace.satisfaction import operations as satisfaction
 from marketplace.surveys import operations as surveys
 from marketplace.surveys.models import SubjectKind, Survey, SurveyStatus
@@ -42,7 +43,7 @@ def test_one_action_prepares_a_survey_of_each_union_with_the_standard_dimensions
 
 def test_preparing_again_adds_only_the_unions_still_without_a_survey(world):
     satisfaction.prepare_year(world.reviewer, world.year)
-    factories.org(satisfaction.OrgKind.COLLEGE_UNION, name="新成立学院学生会")
+    factories.org(OrgKind.COLLEGE_UNION, name="新成立学院学生会")
 
     assert satisfaction.prepare_year(world.reviewer, world.year) == 1
 

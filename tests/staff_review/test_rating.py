@@ -7,9 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.accounts.models import AccountStatus, User
 from marketplace.audit import AuditEntry
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.orgs.queries import served
+from marketplace.satisfaction.operations import audience
 from marketplace.staff_review import eligibility, queries
 from marketplace.surveys.models import RaterGroup, SurveyAnswer, SurveyRespondent
 from tests.bids.helpers import signed_in
@@ -162,3 +165,20 @@ def test_someone_outside_the_scope_cannot_open_the_rating_form(app, world):
     assert (
         signed_in(app, world.master_a).get(f"/staff-reviews/{review.id}/rate/{target.id}").status_code == 404
     )
+
+
+@pytest.mark.parametrize("union", ["school_union", "graduate_union", "college_union"])
+def test_a_unions_raters_and_its_yearly_surveys_audience_are_the_students_it_serves(world, union):
+    """Whom a union serves is one rule (``orgs.queries.served``): the 述职评议's students are those of
+    them with an active account, the yearly survey's those with a college and grade on record."""
+    union_org = getattr(world, union)
+    world.students(1, college=None)  # served by the school union, but the yearly tally needs a college
+    everyone_served = set(db.session.scalars(select(User.id).where(served(union_org))))
+    active = set(db.session.scalars(select(User.id).where(User.status == AccountStatus.ACTIVE)))
+    on_record = set(db.session.scalars(select(User.id).where(User.college_id.is_not(None))))
+
+    rating = set(db.session.scalars(select(User.id).where(eligibility.served(union_org))))
+    assert rating == everyone_served & active
+    assert set(db.session.scalars(audience(union_org))) == everyone_served & on_record
+    assert world.undergraduate_a.id in everyone_served or union == "graduate_union"
+    assert world.teacher.id not in everyone_served

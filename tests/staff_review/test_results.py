@@ -4,6 +4,8 @@ every group has k ratings."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -199,5 +201,29 @@ def test_another_staff_member_never_sees_someone_elses_result(app, world):
     client = signed_in(app, world.staff[0])
     assert client.get(f"/staff-reviews/{review.id}/results/{other.id}").status_code == 403
     assert client.get(f"/staff-reviews/{review.id}/results").status_code == 403
-    assert client.get(f"/staff-reviews/{review.id}/export.xlsx").status_code == 403
+    assert client.post(f"/staff-reviews/{review.id}/exports").status_code == 403
     assert signed_in(app, world.undergraduate_a).get(f"/staff-reviews/{review.id}/mine").status_code == 404
+
+
+def test_the_results_page_charts_each_staff_members_mean_beside_the_table_with_no_bar_under_k(app, world):
+    review = world.open()
+    first, second, third = review.reviewees[:3]
+    for student in world.students(5):
+        world.rate(review, student, world.staff[0], 4)
+        world.rate(review, student, world.staff[1], 2)
+    for student in world.students(4):  # one short of k
+        world.rate(review, student, world.staff[2], 5)
+    client = signed_in(app, world.reviewer)
+    url = f"/staff-reviews/{review.id}/results"
+    assert "staff-chart" not in client.get(url).get_data(as_text=True)  # nothing shows before the close
+
+    world.close(review)
+    html = client.get(url).get_data(as_text=True)
+
+    spec = json.loads(re.search(r'id="staff-chart-spec">(.*?)</script>', html, re.S).group(1))
+    assert spec["categories"] == [r.user.name for r in review.reviewees]
+    assert spec["series"][0]["data"][:3] == [4.0, 2.0, None] and set(spec["series"][0]["data"][3:]) == {None}
+    assert "vendor/echarts/echarts.min.js" in html
+    means = re.findall(r'data-testid="mean">(.*?)</td>', html, re.S)
+    assert means[0] == "4.00" and means[1] == "2.00" and "—" in means[2]
+    assert [first.user.name, second.user.name, third.user.name] == spec["categories"][:3]
