@@ -28,19 +28,19 @@ ZHOU = "2024000100"
 FIRST, SECOND = -40, -12  # days ago each charter version was approved
 REACH = 45  # the history begins this many days ago, when the year reaches back that far
 
-ARTICLES_V1 = """## 第一章 总则
+ARTICLES_V1 = """### 第一章 总则
 
 第一条 {name}是在学校党委领导、校团委指导下，代表和服务同学的学生组织。
 
 第二条 本会坚持全心全意服务同学，依法依章程开展活动，接受同学监督。
 
-## 第二章 组织机构
+### 第二章 组织机构
 
 第三条 本会设主席团和若干工作部门，工作人员每学年选拔一次。
 
 第四条 主席团成员和部门负责人任期一学年，可连任一届。
 
-## 第三章 工作制度
+### 第三章 工作制度
 
 第五条 本会每学期召开一次全体工作人员大会，听取工作报告。
 """
@@ -149,7 +149,7 @@ def charters(demo: Demo) -> None:
         have = select(CharterVersion.id).where(CharterVersion.union_id == union.id).limit(1)
         if drafter is None or db.session.scalar(have) is not None:
             continue
-        first_text = f"# {union.name}章程\n\n" + ARTICLES_V1.format(name=union.name)
+        first_text = ARTICLES_V1.format(name=union.name)
         _at(demo, FIRST - 3, "20:00")
         first = disclosure.draft_charter(drafter, union, {"body": first_text, "note": "首次公开"})
         _publish(demo, first, FIRST)

@@ -11,7 +11,7 @@ from .models import AnnouncementKind
 from .operations import MAX_BODY, MAX_NOTE, MAX_REASON, MAX_TITLE
 from .suggestions import MAX_ANSWER, MAX_TEXT
 
-MARKDOWN = _l("支持 Markdown（标题、列表、加粗、表格）；网页代码不会生效。")
+MARKDOWN = _l("支持 Markdown：### 标题、列表、**加粗**、表格；网页代码不会生效。")
 
 
 class CharterForm(Form):

@@ -48,7 +48,8 @@ def _page(stmt):
 
 
 def _union_filter() -> Organization | None:
-    return operations.union_or_none(request.args.get("union", type=int))
+    union_id = request.args.get("union", type=int)
+    return operations.union_or_none(union_id) if union_id else None
 
 
 # -- public -----------------------------------------------------------------------------------------------
