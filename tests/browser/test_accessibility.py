@@ -111,8 +111,8 @@ class PagesWorld(CreditWorld):
             disclosure.approve(self.reviewer, version)
             return version
 
-        self.old_charter = charter("# 章程\n## 第一章 总则\n第一条 本会服务全体同学。")
-        charter("# 章程\n## 第一章 总则\n第一条 本会服务全体同学。\n\n第二条 本会实行信息公开。")
+        self.old_charter = charter("### 第一章 总则\n第一条 本会服务全体同学。")
+        charter("### 第一章 总则\n第一条 本会服务全体同学。\n\n第二条 本会实行信息公开。")
         data = {"kind": AnnouncementKind.REFORM, "title": "改革进展通报", "body": "- 精简部门\n- 公开述职"}
         self.announcement = disclosure.draft_announcement(self.staff, self.union, data)
         disclosure.submit(self.staff, self.announcement)
