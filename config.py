@@ -112,6 +112,8 @@ class Config:
     # Failed claims (a 学号 and name the roster does not match): per 学号, and per address.
     CLAIM_LIMIT_PER_STUDENT_NO = os.environ.get("CLAIM_LIMIT_PER_STUDENT_NO", "5 per hour")
     CLAIM_LIMIT_PER_IP = os.environ.get("CLAIM_LIMIT_PER_IP", "50 per hour")
+    # Suggestions (意见建议) a student may post: enough for real use, too few to flood the union's staff.
+    SUGGESTION_LIMIT_PER_STUDENT = os.environ.get("SUGGESTION_LIMIT_PER_STUDENT", "5 per hour;20 per day")
 
     HUEY_IMMEDIATE = False
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_PATH / "huey.sqlite3"))

@@ -132,6 +132,7 @@ def _load_rules() -> None:
     imported (so a second app registers nothing twice)."""
     from .bids import rules as bid_rules  # noqa: F401
     from .credits import rules as credit_rules  # noqa: F401
+    from .disclosure import rules as disclosure_rules  # noqa: F401
     from .evaluation import rules as evaluation_rules  # noqa: F401
     from .projects import rules as project_rules  # noqa: F401
     from .review import rules as review_rules  # noqa: F401
@@ -180,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .bids.views import bp as bids_bp
     from .credits.views import bp as credits_bp
+    from .disclosure.views import bp as disclosure_bp
     from .evaluation.views import bp as evaluation_bp
     from .hosting.views import bp as hosting_bp
     from .main.views import bp as main_bp
@@ -212,6 +214,7 @@ def _register_blueprints(app: Flask) -> None:
         staff_review_bp,
         satisfaction_bp,
         opendata_bp,
+        disclosure_bp,
     ):
         app.register_blueprint(bp)
 

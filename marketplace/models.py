@@ -12,6 +12,7 @@ from .credits.models import (  # noqa: F401
     CreditRecord,
     TranscriptIssue,
 )
+from .disclosure.models import Announcement, CharterVersion, Suggestion  # noqa: F401
 from .evaluation.models import FinalScore, ImprovementPlan  # noqa: F401
 from .hosting.models import (  # noqa: F401
     CompletionReport,

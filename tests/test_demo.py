@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
+import html
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.routing import ValidationError
 
 from marketplace import clock, settings
 from marketplace.accounts.models import AccountStatus, DegreeLevel, User, find_by_identifier
 from marketplace.bids.models import Bid
+from marketplace.bids.visibility import is_sealed
 from marketplace.credits.models import AppealStatus as CreditAppealStatus
-from marketplace.credits.models import CreditAppeal, CreditRecord, CreditStatus
+from marketplace.credits.models import CreditAppeal, CreditCategory, CreditRecord, CreditStatus
 from marketplace.demo.context import Demo
 from marketplace.demo.evaluation import DEMO_STUDENT
 from marketplace.demo.people import DEMO_ACCOUNTS, roster_plan
 from marketplace.demo.school import term_dates
+from marketplace.disclosure.models import (
+    Announcement,
+    AnnouncementKind,
+    CharterVersion,
+    PublicationStatus,
+    Suggestion,
+    SuggestionStatus,
+)
 from marketplace.evaluation.final import final_score, rounded, satisfaction_score
 from marketplace.evaluation.models import FinalOutcome, FinalScore, ImprovementPlan, ImprovementStatus
 from marketplace.evaluation.reputation import reputation
-from marketplace.hosting.models import CompletionReport, Expenditure, ProgressUpdate
+from marketplace.hosting.models import CompletionReport, Expenditure, ParticipantDay, Photo, ProgressUpdate
 from marketplace.hosting.participants import participants_of
-from marketplace.orgs.models import Membership, Organization, OrgKind
+from marketplace.orgs.models import College, Membership, Organization, OrgKind
 from marketplace.orgs.queries import managers_of
 from marketplace.projects.lifecycle import effective_state
 from marketplace.projects.models import CriterionPurpose, Project, ProjectState, Question
@@ -32,8 +45,9 @@ from marketplace.review.models import Objection, ObjectionStatus
 from marketplace.review.operations import current_round
 from marketplace.review.outcome import panel_score
 from marketplace.satisfaction.dashboard import dashboard
-from marketplace.school.models import term_containing
-from marketplace.staff_review.models import ReviewStatus, StaffGrade, StaffReview
+from marketplace.satisfaction.operations import UNION_KINDS
+from marketplace.school.models import AcademicYear, Term, term_containing
+from marketplace.staff_review.models import ReviewStatus, StaffGrade, StaffReview, StaffReviewee
 from marketplace.surveys.models import Survey, SurveyAnswer, SurveyInvitation, SurveyRespondent, SurveyStatus
 from marketplace.surveys.operations import project_audience
 from marketplace.surveys.results import satisfaction_of, survey_of
@@ -140,6 +154,7 @@ EXPECTED = {
     "A0001": [("/", ['href="/admin/"', "系统管理"], [])],
     "T0001": [
         ("/", ["操作日志"], ["学生会工作台"]),
+        ("/disclosure/review", ["寒假返乡社会实践安排"], ["期末考试周学业帮扶安排"]),
         ("/review/approvals", ["校园十佳歌手大赛", "审核通过并发布"], []),
         ("/review/objections", ["考研经验分享会", "处理意见"], []),
         ("/credits/verify", ["校园招聘会志愿服务", "批量认定"], []),
@@ -182,6 +197,11 @@ EXPECTED = {
     "2024000100": [
         ("/", ["你好，周梓萱"], ["系统管理", "学生会工作台", "我负责的组织", "操作日志"]),
         ("/transcript", ["已认定"], []),
+        (
+            "/disclosure/suggestions/mine",
+            ["考试周图书馆延长开放时间", "希望多办学科竞赛讲座"],
+            ["宿舍楼热水供应不稳定"],
+        ),
         ("/volunteer", ["会场引导", "物资清点与装袋"], []),
         ("/projects/{数学建模竞赛入门讲座}", ["同学满意度", "填写满意度问卷"], []),
     ],
@@ -225,6 +245,75 @@ def seeded(app) -> Seeded:
     before = clock.now()
     output = run(app).output
     return Seeded(output, before, clock.now())
+
+
+def ids(db, column, *where) -> list:
+    return list(db.session.scalars(select(column).where(*where).order_by(column)))
+
+
+# What the public walk fills each URL argument with, from the seeded demo. A new public page with a new
+# argument adds a line here; an argument with neither a line nor a reason in UNWALKED fails the walk.
+WALKED: dict[str, Callable] = {
+    "project_id": lambda db: ids(db, Project.id),
+    "org_id": lambda db: ids(db, Organization.id),
+    "public_id": lambda db: ids(db, Bid.public_id) + ids(db, Photo.public_id),
+    "purpose": lambda db: [p.value for p in CriterionPurpose],
+    "kind": lambda db: ["charters", "announcements"],
+    "doc_id": lambda db: ids(db, CharterVersion.id) + ids(db, Announcement.id),
+    "suggestion_id": lambda db: ids(db, Suggestion.id),
+    "survey_id": lambda db: (
+        ids(db, Survey.id, Survey.project_id.is_not(None)) + ids(db, Survey.id, Survey.union_id.is_not(None))
+    ),
+    "review_id": lambda db: ids(db, StaffReview.id),
+    "reviewee_id": lambda db: ids(db, StaffReviewee.id)[:6],
+    "shift_id": lambda db: ids(db, Shift.id),
+    "position_id": lambda db: ids(db, Position.id),
+    "training_id": lambda db: ids(db, Training.id),
+    "day_id": lambda db: ids(db, ParticipantDay.id),
+    "user_id": lambda db: ids(db, User.id)[:5],  # admin pages: a sign-in page for everyone else
+    "college_id": lambda db: ids(db, College.id)[:2],
+    "year_id": lambda db: ids(db, AcademicYear.id),
+    "term_id": lambda db: ids(db, Term.id),
+    "category_id": lambda db: ids(db, CreditCategory.id)[:2],
+    "revision_id": lambda db: ["1"],
+}
+# Arguments the walk leaves out, and why: each is a secret a person was given (a mail token, a
+# transcript's verification code — what the page then shows is theirs to hand out).
+UNWALKED = {"token", "code"}
+
+
+def public_urls(app, db) -> tuple[list[str], set[str]]:
+    """Every GET URL of the app, its arguments filled from the demo (WALKED); and the rules left out."""
+    values = {name: fill(db) for name, fill in WALKED.items()}
+    urls, left_out = [], set()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        if rule.arguments & UNWALKED:
+            left_out.add(rule.rule)
+            continue
+        names = sorted(rule.arguments)
+        assert set(names) <= set(WALKED), f"the walk cannot fill {rule.rule}: add its argument to WALKED"
+        for combination in itertools.product(*(values[n] for n in names)):
+            try:
+                urls.append(rule.build(dict(zip(names, map(str, combination), strict=True)))[1])
+            except ValidationError:  # a value the converter refuses (an "any" of other names)
+                continue
+    return urls, left_out
+
+
+def sealed_and_personal(db) -> tuple[set[str], set[str]]:
+    """What no public page may show: the texts of the bids still sealed (each line of some length, as
+    Markdown renders it), and every user's phone, 学号 (or 工号) and email."""
+    sealed, personal = set(), set()
+    for bid in db.session.scalars(select(Bid)):
+        if is_sealed(bid.project):
+            for text in (bid.summary, bid.plan, bid.timeline):
+                lines = (line.strip("#-*> 　") for line in text.splitlines())
+                sealed |= {line for line in lines if len(line) >= 8}
+    for row in db.session.execute(select(User.phone, User.student_no, User.staff_no, User.email)):
+        personal |= {value for value in row if value}
+    return sealed, personal
 
 
 class TestTheSeededDemo:
@@ -472,6 +561,70 @@ class TestTheSeededDemo:
         assert plan.status == ImprovementStatus.SUBMITTED and plan.submitted_at <= plan.due_at
         assert plan.submitted_by_id in {m.user_id for m in managers_of([camp.host_org_id])}
         assert "整改措施" in plan.body
+
+    def test_no_public_page_shows_a_sealed_bid_a_phone_a_student_number_or_an_email(self, app, db, seeded):
+        sealed, personal = sealed_and_personal(db)
+        secrets = sealed | personal
+        urls, left_out = public_urls(app, db)
+        assert len(sealed) >= 3 and len(personal) > 400 and len(urls) > 500
+        assert left_out == {
+            "/account/verify-email/<token>",
+            "/account/reset/<token>",
+            "/calendar/<token>.ics",
+            "/verify/<code>",
+        }
+        visitor, shown, leaks = app.test_client(), [], []
+        for url in urls:
+            response = visitor.get(url)
+            if response.status_code == 200:
+                shown.append(url)
+            page = html.unescape(response.get_data(as_text=True))
+            leaks += [f"{url}: {secret}" for secret in secrets if secret in page]
+        assert not leaks, "\n".join(leaks[:20])
+        # The walk reached the public pages, the public record's included, not only sign-in redirects.
+        for page in (
+            "/projects",
+            "/orgs/",
+            "/disclosure",
+            "/disclosure/suggestions",
+            "/disclosure/announcements",
+        ):
+            assert page in shown
+        for prefix in (
+            "/projects/",
+            "/disclosure/charters/",
+            "/disclosure/announcements/",
+            "/disclosure/suggestions/",
+            "/disclosure/unions/",
+        ):
+            assert any(
+                url.startswith(prefix) and url[len(prefix) :].split("/")[0].isdigit() for url in shown
+            ), prefix
+
+    def test_each_union_has_a_charter_in_force_and_one_in_its_history(self, app, db, seeded):
+        unions = db.session.scalars(select(Organization).where(Organization.kind.in_(UNION_KINDS))).all()
+        for union in unions:
+            versions = db.session.scalars(
+                select(CharterVersion)
+                .where(CharterVersion.union_id == union.id)
+                .order_by(CharterVersion.number)
+            ).all()
+            assert [(v.number, v.status) for v in versions] == [
+                (1, PublicationStatus.SUPERSEDED),
+                (2, PublicationStatus.PUBLISHED),
+            ]
+        statuses = sorted(a.status for a in db.session.scalars(select(Announcement)))
+        assert statuses == ["pending", "published", "published"]
+        kinds = {
+            a.kind for a in db.session.scalars(select(Announcement).where(Announcement.status == "published"))
+        }
+        assert kinds == {AnnouncementKind.ARRANGEMENT, AnnouncementKind.REFORM}
+        shown = {(s.status, s.wants_public) for s in db.session.scalars(select(Suggestion))}
+        assert shown == {
+            (SuggestionStatus.ANSWERED, True),
+            (SuggestionStatus.ANSWERED, False),
+            (SuggestionStatus.SUBMITTED, True),
+        }
 
     def test_every_demo_student_has_verified_credits_and_the_reviewers_have_work(self, db, seeded):
         demo_students = [s.number for s in roster_plan(Demo(school_name="示例大学"))] + [

@@ -40,6 +40,7 @@ from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import CreditWorld, add_records
 from tests.credits.helpers import records_of as records_of_student
+from tests.disclosure.helpers import DisclosureWorld
 from tests.evaluation.helpers import scored
 from tests.projects.helpers import World
 from tests.review.helpers import OutcomeWorld, ReviewWorld, awarded
@@ -675,6 +676,97 @@ def my_yearly_surveys(app) -> Page:
     )
 
 
+def _disclosure_world():
+    world = DisclosureWorld()
+    world.charter(to="published")
+    return world
+
+
+def _announcements(world, n: int) -> None:
+    for i in range(n):
+        world.announcement(f"安排{i}", to="published")
+
+
+def _public_suggestions(world, n: int) -> None:
+    for _ in range(n):
+        world.suggestion(author=factories.user(), answered=True)
+
+
+def disclosure_index(app) -> Page:
+    world = _disclosure_world()
+
+    def grow(n: int) -> None:
+        _announcements(world, 2 * n)
+        _public_suggestions(world, 2 * n)
+
+    return Page(signed_in(app, None), "/disclosure", grow)
+
+
+def announcement_list(app) -> Page:
+    world = _disclosure_world()
+    return Page(signed_in(app, None), "/disclosure/announcements", lambda n: _announcements(world, 10 * n))
+
+
+def charter_page(app) -> Page:
+    world = _disclosure_world()
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            world.charter(f"第{i}次修订", to="published")
+
+    # The history is shown whole: a union revises its charter a few times in a decade.
+    return Page(
+        signed_in(app, None), f"/disclosure/unions/{world.union.id}", grow, per_row=1, rows=lambda: 3 * N
+    )
+
+
+def staff_list(app) -> Page:
+    world = _disclosure_world()
+
+    def grow(n: int) -> None:
+        for _ in range(10 * n):
+            factories.staff_member(world.union)
+
+    return Page(signed_in(app, world.student), f"/disclosure/unions/{world.union.id}/staff", grow)
+
+
+def suggestion_list(app) -> Page:
+    world = _disclosure_world()
+    return Page(signed_in(app, None), "/disclosure/suggestions", lambda n: _public_suggestions(world, 10 * n))
+
+
+def union_suggestions(app) -> Page:
+    world = _disclosure_world()
+
+    def grow(n: int) -> None:
+        for _ in range(10 * n):
+            world.suggestion(author=factories.user(), wants_public=False)
+
+    return Page(signed_in(app, world.staff), f"/disclosure/unions/{world.union.id}/suggestions", grow)
+
+
+def my_suggestions(app) -> Page:
+    world = _disclosure_world()
+
+    def grow(n: int) -> None:
+        for _ in range(10 * n):
+            world.suggestion(answered=True)
+
+    return Page(signed_in(app, world.student), "/disclosure/suggestions/mine", grow)
+
+
+def disclosure_review_queue(app) -> Page:
+    world = _disclosure_world()
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            world.announcement(f"待审{i}", to="pending")
+            world.charter(f"待审{i}", to="pending")
+
+    # What awaits approval is shown whole: the unions submit a few a month, each is approved in days.
+    return Page(signed_in(app, world.reviewer), "/disclosure/review", grow, per_row=3, rows=lambda: 2 * 3 * N)
+
+
 PAGES = {
     "anonymous home": anonymous_home,
     "project list": project_list,
@@ -718,6 +810,14 @@ PAGES = {
     "my yearly surveys": my_yearly_surveys,
     "open data": open_data_index,
     "open data: one project's document": open_data_document,
+    "public record": disclosure_index,
+    "announcements": announcement_list,
+    "a union's charter and its history": charter_page,
+    "a union's staff list": staff_list,
+    "published suggestions": suggestion_list,
+    "a union's suggestions, for its staff": union_suggestions,
+    "my suggestions": my_suggestions,
+    "public record: approval queue": disclosure_review_queue,
 }
 
 

@@ -19,6 +19,8 @@ from flask_login import AnonymousUserMixin
 from marketplace import clock, permissions
 from marketplace.accounts.models import AccountKind, AccountStatus
 from marketplace.credits.models import CreditAppeal
+from marketplace.disclosure import operations as disclosure
+from marketplace.disclosure import suggestions
 from marketplace.extensions import db
 from marketplace.orgs.models import MemberRole
 from marketplace.projects import lifecycle
@@ -155,6 +157,16 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("survey.read_comments", "union survey", REVIEWERS | POSTING_STAFF),
     ("satisfaction.run", None, REVIEWERS),
     ("satisfaction.read_breakdown", "the union", REVIEWERS | POSTING_STAFF),
+    # 信息公开: the union's staff draft, the league reviewer approves; the staff list is for everyone
+    # signed in; what is published needs no rule
+    ("disclosure.draft", "the union", POSTING_STAFF),
+    ("disclosure.draft", "charter draft", POSTING_STAFF),
+    ("disclosure.read_drafts", "charter draft", POSTING_STAFF | REVIEWERS),
+    ("disclosure.approve", "charter draft", REVIEWERS),
+    ("disclosure.staff_list", "the union", SIGNED_IN),
+    ("suggestion.write", None, STUDENTS_WHO_MAY_WRITE),
+    ("suggestion.moderate", "the union", POSTING_STAFF),
+    ("suggestion.view", "private suggestion", {STUDENT} | POSTING_STAFF),  # the author and the staff
 ]
 
 
@@ -239,13 +251,14 @@ class Scene(World):
         return volunteer, appeal
 
     def users(self) -> dict:
+        self.student = factories.user()
         recused_staff = factories.staff_member(self.union, name="钱干事")
         recused_reviewer = factories.user(kind=AccountKind.FACULTY, roles=("league_reviewer",))
         for member in (recused_staff, recused_reviewer):
             factories.membership(member, self.club_a, MemberRole.MEMBER)
         return {
             ANONYMOUS: AnonymousUserMixin(),
-            STUDENT: factories.user(),
+            STUDENT: self.student,
             GRADUATE: factories.user(status=AccountStatus.GRADUATED),
             OWN_MANAGER: self.manager_a,
             OTHER_MANAGER: self.manager_b,
@@ -277,6 +290,10 @@ class Scene(World):
             "staff member's term": next(r for r in self.staff_review.reviewees if r.user_id == self.staff.id),
             "union survey": self.union_survey,
             "the union": self.union,
+            "charter draft": disclosure.draft_charter(self.staff, self.union, {"body": "# 章程\n第一条"}),
+            "private suggestion": suggestions.write(
+                self.student, {"union": self.union.id, "title": "自习室", "body": "希望延长开放时间"}
+            ),
         }
 
     def _staff_review(self):

@@ -171,7 +171,7 @@ def test_the_public_staff_list_does_not_show_phone_numbers(client):
     staff = factories.staff_member(union, phone="13912345678", name="干事甲")
     factories.login(client, factories.user())
 
-    page = client.get(f"/orgs/{union.id}").get_data(as_text=True)
+    page = client.get(f"/disclosure/unions/{union.id}/staff").get_data(as_text=True)
 
     assert staff.name in page
     assert "13912345678" not in page

@@ -19,6 +19,7 @@ from .. import settings
 from ..accounts.models import AccountKind, AccountStatus, DegreeLevel, PoliticalStatus, SiteRole
 from ..credits.models import AppealStatus as CreditAppealStatus
 from ..credits.models import CreditStatus
+from ..disclosure.models import AnnouncementKind, PublicationStatus, SuggestionStatus
 from ..evaluation.models import FinalOutcome, ImprovementStatus
 from ..formatting import local_datetime
 from ..orgs.models import MemberRole, OrgKind
@@ -141,6 +142,19 @@ ACTIONS: dict[str, ActionLabel] = {
     "staff_review.grade": A(_l("评定述职结果"), _l("评定了 %(subject)s 的述职评议结果")),
     "staff_review.publish": A(_l("公布述职评议结果"), _l("公布了述职评议 %(subject)s 的结果")),
     "staff_review.export": A(_l("导出述职评议结果"), _l("导出了述职评议结果 %(subject)s")),
+    # 信息公开: charter versions and announcements through disclosure/operations.py's tables
+    "charter.create": A(_l("起草章程"), _l("起草了章程修订稿 %(subject)s")),
+    "charter.submit": A(_l("提交章程审核"), _l("将章程修订稿 %(subject)s 提交校团委审核")),
+    "charter.approve": A(_l("审核通过章程"), _l("审核通过并发布了章程 %(subject)s")),
+    "charter.return": A(_l("退回章程"), _l("将章程修订稿 %(subject)s 退回修改")),
+    "charter.supersede": A(_l("章程被新版本取代"), _l("将章程 %(subject)s 转为历史版本")),
+    "announcement.create": A(_l("起草公告"), _l("起草了公告 %(subject)s")),
+    "announcement.submit": A(_l("提交公告审核"), _l("将公告 %(subject)s 提交校团委审核")),
+    "announcement.approve": A(_l("审核通过公告"), _l("审核通过并发布了公告 %(subject)s")),
+    "announcement.return": A(_l("退回公告"), _l("将公告 %(subject)s 退回修改")),
+    "suggestion.submit": A(_l("提意见建议"), _l("提交了意见建议 %(subject)s")),
+    "suggestion.answer": A(_l("答复意见建议"), _l("答复了意见建议 %(subject)s")),
+    "suggestion.publicity": A(_l("修改意见建议的公开设置"), _l("修改了意见建议 %(subject)s 的公开设置")),
     "staff_reminder_talk.plan": A(_l("安排提醒谈话"), _l("安排了提醒谈话 %(subject)s")),
     "staff_reminder_talk.hold": A(_l("记录提醒谈话"), _l("记录了提醒谈话 %(subject)s 已进行")),
     "satisfaction.prepare": A(_l("准备年度满意度评价"), _l("为%(subject)s准备了各学生会的满意度问卷")),
@@ -208,6 +222,9 @@ GROUPS = {
     "staff_reminder_talk": _l("提醒谈话"),
     "staff_review_export": _l("述职评议结果导出"),
     "satisfaction": _l("年度满意度评价"),
+    "charter": _l("章程"),
+    "announcement": _l("公告"),
+    "suggestion": _l("意见建议"),
     "credit": _l("学分"),
     "credit_appeal": _l("学分申诉"),
     "credit_category": _l("学分类别"),
@@ -258,6 +275,9 @@ SUBJECTS = {
     "staff_reviewee": _l("述职人"),
     "staff_report_attachment": _l("述职报告附件"),
     "staff_reminder_talk": _l("提醒谈话"),
+    "charter_version": _l("章程版本"),
+    "announcement": _l("公告"),
+    "suggestion": _l("意见建议"),
     "position": _l("志愿岗位"),
     "shift": _l("班次"),
     "signup": _l("志愿报名"),
@@ -278,6 +298,7 @@ FIELDS: dict[tuple[str, str] | str, object] = {
     ("membership", "title"): _l("职务"),
     ("staff_reviewee", "grade"): _l("评议结果"),
     ("staff_reviewee", "length"): _l("述职报告字数"),
+    ("suggestion", "wants_public"): _l("同意公开"),
     "due_on": _l("谈话日期"),
     "held_on": _l("谈话进行日期"),
     # accounts
@@ -429,6 +450,10 @@ ENUM_VALUES: dict[tuple[str, str] | str, type[Enum]] = {
     ("staff_review", "status"): ReviewStatus,
     ("staff_reviewee", "grade"): StaffGrade,
     ("staff_reminder_talk", "status"): TalkStatus,
+    ("charter_version", "status"): PublicationStatus,
+    ("announcement", "status"): PublicationStatus,
+    ("announcement", "kind"): AnnouncementKind,
+    ("suggestion", "status"): SuggestionStatus,
 }
 
 

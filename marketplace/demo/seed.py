@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from .. import audit
 from ..extensions import db
-from . import evaluation, people, projects, school, staff_reviews, volunteering, yearly
+from . import disclosure, evaluation, people, projects, school, staff_reviews, volunteering, yearly
 from .context import PASSWORD, Demo
 
 Step = Callable[[Demo], None]
@@ -33,6 +33,7 @@ HISTORY: list[Step] = [
     evaluation.modelling_lectures,
     staff_reviews.last_and_this_term,
     yearly.yearly_surveys,
+    disclosure.public_record,
 ]
 
 STEPS: list[Step] = [

@@ -36,6 +36,15 @@ def final_of(project: Project) -> FinalScore | None:
     )
 
 
+def finals_of(project_ids: Iterable[int]) -> dict[int, FinalScore]:
+    """The final scores of the given projects by project id, in one statement (a list's closed rows)."""
+    project_ids = list(project_ids)
+    if not project_ids:
+        return {}
+    found = db.session.scalars(select(FinalScore).where(FinalScore.project_id.in_(project_ids)))
+    return {final.project_id: final for final in found}
+
+
 def _overdue(now: datetime):
     return and_(ImprovementPlan.status == ImprovementStatus.REQUIRED, ImprovementPlan.due_at <= now).label(
         "overdue"

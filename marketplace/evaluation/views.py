@@ -19,8 +19,15 @@ from ..projects import lifecycle
 from ..projects.models import Project
 from . import operations, queries
 from .forms import ImprovementForm
+from .reputation import reputation
 
 bp = Blueprint("evaluation", __name__)
+
+
+@bp.app_context_processor
+def _evaluation_helpers():
+    # The award notice (a lower area's page) shows the winner's 信誉 through this helper.
+    return {"org_reputation": reputation}
 
 
 @bp.route("/projects/<int:project_id>/improvement", methods=["GET", "POST"])

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import permissions
+from ..orgs.models import OrgKind
 from ..permissions import Role
+
+UNION_KINDS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION, OrgKind.COLLEGE_UNION)
 
 
 @dataclass
@@ -44,6 +48,12 @@ def home_for(user) -> Home:
     if Role.LEAGUE_REVIEWER in roles:
         add(Shortcut(_l("待审核项目"), _l("审核重大项目，批准取消申请"), url_for("projects.approvals")))
         add(Shortcut(_l("公示异议"), _l("处理同学对评标公示提出的异议"), url_for("review.objections")))
+        add(
+            Shortcut(_l("信息公开审核"), _l("审核各学生会提交的章程修订和公告"), url_for("disclosure.review"))
+        )
+    for union in _unions_served(user):
+        add(Shortcut(_("%(union)s 信息公开", union=union.name), _l("起草章程和公告，答复同学的意见建议"),
+                     url_for("disclosure.desk", org_id=union.id)))  # fmt: skip
     if permissions.can(user, "credit.verify"):
         add(Shortcut(_l("学分审核"), _l("认定承办方确认的志愿时长"), url_for("credits.queue")))
     if permissions.can(user, "credit.handle"):
@@ -52,8 +62,17 @@ def home_for(user) -> Home:
         add(Shortcut(_l("操作日志"), _l("查看关键操作的完整记录"), url_for("admin.audit_log")))
     if Role.ADMIN in roles:
         add(Shortcut(_l("系统管理"), _l("用户、组织、名册导入、学期与学分设置"), url_for("admin.index")))
+    if Role.STUDENT in roles:
+        add(
+            Shortcut(_l("我提的意见"), _l("写给学生会的意见建议和答复"), url_for("disclosure.my_suggestions"))
+        )
     add(Shortcut(_l("个人资料"), _l("手机号、政治面貌、界面语言和密码"), url_for("accounts.profile")))
     return home
+
+
+def _unions_served(user) -> list:
+    """The unions (校学生会, 研究生会, 院系学生会) the user works for today: each has its 信息公开 desk."""
+    return [m.org for m in permissions.active_memberships(user) if m.org.kind in UNION_KINDS]
 
 
 def nav_items() -> list[tuple[str, object]]:
@@ -63,4 +82,5 @@ def nav_items() -> list[tuple[str, object]]:
         ("volunteers.open_shifts", _l("志愿")),
         ("orgs.index", _l("组织")),
         ("staff_review.index", _l("述职评议")),
+        ("disclosure.index", _l("信息公开")),
     ]

@@ -77,6 +77,9 @@ KINDS: dict[str, Kind] = {
         Kind("staff_review.result_ready", _l("述职评议结果")),
         Kind("staff_review.export_ready", _l("述职评议结果导出完成")),
         Kind("survey.yearly_invited", _l("学生会年度满意度评价邀请")),
+        Kind("disclosure.approved", _l("信息公开内容通过审核")),
+        Kind("disclosure.returned", _l("信息公开内容被退回")),
+        Kind("suggestion.answered", _l("意见建议获得答复")),
     ]
 }
 

@@ -32,8 +32,9 @@ def index():
 @pagecache.public
 def show(org_id: int):
     org = db.get_or_404(Organization, org_id)
-    # The union's staff list is public (信息公开); other organizations show only their managers.
-    shown = current_members(org, managers_only=not org.kind.is_school_level_union)
+    # The public page names the managers only: a union's whole staff list is for the students, signed
+    # in (信息公开: disclosure.staff).
+    shown = current_members(org, managers_only=True)
     return render_template(
         "orgs/show.html",
         org=org,

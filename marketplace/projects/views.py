@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import pagecache, permissions, settings
 from ..errors import Conflict
-from ..evaluation.queries import final_of, latest_improvements
+from ..evaluation.queries import final_of, finals_of, latest_improvements
 from ..extensions import db
 from ..formatting import local_datetime
 from ..forms import ActionForm, Form, attempt, flash_refusal
@@ -131,7 +131,9 @@ def _visible_project(project_id: int) -> Project:
 def index():
     filters = ProjectFilter(formdata=request.args)
     page = queries.paginate_rows(queries.public_projects(**filters.values()))
-    return render_template("projects/index.html", page=page, filters=filters)
+    # 信息公开: a closed project shows its final score in the list too.
+    closed = [project.id for project, state in page.items if state == ProjectState.CLOSED]
+    return render_template("projects/index.html", page=page, filters=filters, finals=finals_of(closed))
 
 
 def _project_page(

@@ -2,7 +2,7 @@
 download keeps its state in the file store, beside the ZIP)
 
 Revision ID: 0019_open_data
-Revises: 0016_staff_reviews
+Revises: 0018_disclosure
 Create Date: 2026-11-27 10:30:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_open_data'
-down_revision = '0016_staff_reviews'
+down_revision = '0018_disclosure'
 branch_labels = None
 depends_on = None
 

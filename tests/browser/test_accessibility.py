@@ -18,6 +18,9 @@ import pytest
 from marketplace import clock
 from marketplace.accounts.models import User
 from marketplace.credits import records as credit_records
+from marketplace.disclosure import operations as disclosure
+from marketplace.disclosure import suggestions
+from marketplace.disclosure.models import AnnouncementKind
 from marketplace.extensions import db
 from marketplace.hosting import operations as hosting
 from marketplace.hosting import participants
@@ -96,6 +99,37 @@ class PagesWorld(CreditWorld):
         self._outcome_panel()
         self._staff_reviews()
         self._yearly()
+        self._public_record()
+
+    def _public_record(self) -> None:
+        """The union's charter in two versions, a published announcement and one awaiting approval, a
+        suggestion answered and published and one the student is waiting on."""
+
+        def charter(body: str):
+            version = disclosure.draft_charter(self.staff, self.union, {"body": body, "note": "修订"})
+            disclosure.submit(self.staff, version)
+            disclosure.approve(self.reviewer, version)
+            return version
+
+        self.old_charter = charter("### 第一章 总则\n第一条 本会服务全体同学。")
+        charter("### 第一章 总则\n第一条 本会服务全体同学。\n\n第二条 本会实行信息公开。")
+        data = {"kind": AnnouncementKind.REFORM, "title": "改革进展通报", "body": "- 精简部门\n- 公开述职"}
+        self.announcement = disclosure.draft_announcement(self.staff, self.union, data)
+        disclosure.submit(self.staff, self.announcement)
+        disclosure.approve(self.reviewer, self.announcement)
+        data = {"kind": AnnouncementKind.ARRANGEMENT, "title": "寒假安排", "body": "寒假社会实践。"}
+        self.pending = disclosure.draft_announcement(self.staff, self.union, data)
+        disclosure.submit(self.staff, self.pending)
+        data = {
+            "union": self.union.id,
+            "title": "自习室开放",
+            "body": "希望延长开放时间。",
+            "wants_public": True,
+        }
+        self.suggestion = suggestions.write(self.student, data)
+        suggestions.answer(self.staff, self.suggestion, {"answer": "已延长到 23 点。"})
+        self.waiting = suggestions.write(self.student, data | {"title": "食堂夜宵"})
+        db.session.commit()
 
     def _hosted(self, title: str):
         project = self.open_project(title=title)
@@ -279,6 +313,22 @@ PAGES = [
     Visit("yearly-console", lambda w: w.reviewer, lambda w: "/satisfaction"),
     Visit("yearly-mine", lambda w: w.student, lambda w: "/satisfaction/mine"),
     Visit("yearly-survey", lambda w: w.student, lambda w: w.yearly_survey.url),
+    Visit("disclosure", NOBODY, lambda w: "/disclosure"),
+    Visit("charter", NOBODY, lambda w: f"/disclosure/unions/{w.union.id}"),
+    Visit("charter-old-version", NOBODY, lambda w: w.old_charter.url),
+    Visit("announcements", NOBODY, lambda w: "/disclosure/announcements"),
+    Visit("announcement", NOBODY, lambda w: w.announcement.url),
+    Visit("suggestions", NOBODY, lambda w: "/disclosure/suggestions"),
+    Visit("suggestion", NOBODY, lambda w: w.suggestion.url),
+    Visit("staff-list", lambda w: w.student, lambda w: f"/disclosure/unions/{w.union.id}/staff"),
+    Visit("suggestion-new", lambda w: w.student, lambda w: "/disclosure/suggestions/new"),
+    Visit("suggestions-mine", lambda w: w.student, lambda w: "/disclosure/suggestions/mine"),
+    Visit("union-suggestions", lambda w: w.staff, lambda w: f"/disclosure/unions/{w.union.id}/suggestions"),
+    Visit("suggestion-answer", lambda w: w.staff, lambda w: w.waiting.url),
+    Visit("disclosure-desk", lambda w: w.staff, lambda w: f"/disclosure/unions/{w.union.id}/desk"),
+    Visit("charter-new", lambda w: w.staff, lambda w: f"/disclosure/unions/{w.union.id}/charter/new"),
+    Visit("disclosure-review", lambda w: w.reviewer, lambda w: "/disclosure/review"),
+    Visit("announcement-pending", lambda w: w.reviewer, lambda w: w.pending.url),
 ]
 
 
