@@ -45,6 +45,7 @@ STEPS: list[Step] = [
     people.roster,
     people.appointments,
     people.extra_students,
+    people.roster_awaiting_confirmation,
     *HISTORY,
 ]
 
