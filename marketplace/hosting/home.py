@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, String, cast, exists, literal, select
+from sqlalchemy import Select, String, cast, exists, literal, select, type_coerce
 
 from .. import actions, clock, permissions
 from ..projects import lifecycle
@@ -21,7 +21,7 @@ def _hosting(user) -> Select | None:
     return select(
         cast(Project.id, String).label("ref"),
         Project.title.label("title"),
-        cast(Project.hosting_ends_on, UTCDateTime()).label("at"),
+        type_coerce(Project.hosting_ends_on, UTCDateTime()).label("at"),
         literal(1).label("n"),
     ).where(Project.host_org_id.in_(managed), lifecycle.effective_state_in(ProjectState.HOSTING))
 

@@ -123,7 +123,7 @@ def _org_manager(user) -> Section:
     return Section(
         "org_manager",
         _l("竞标与承办"),
-        actions.gather(user, BIDDING_KINDS) + actions.gather(user, HOST_KINDS),
+        actions.gather(user, [*BIDDING_KINDS, *HOST_KINDS]),
         url_for("bids.mine"),
         _l("我的标书"),
     )

@@ -5,11 +5,14 @@ are sealed for everyone, and after it a row names what to do, not how many bid."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
-from .. import actions, permissions
+from .. import actions, clock, permissions
 from ..bids.models import Bid, BidStatus
 from ..orgs.models import Organization
 from ..review.models import PanelSeat, ReviewRound
@@ -101,6 +104,30 @@ def reviews_to_start(user) -> Select | None:
     )
 
 
+# A failed project is offered for reposting while it is recent; an old failure is history.
+REPOST_DAYS = 60
+
+
+@actions.kind(
+    "project.failed",
+    _l("流标，可以重新发榜：%(title)s"),
+    lambda ref: url_for("projects.show", project_id=int(ref)),
+    when=_l("%(at)s 截止"),
+)
+def failed_to_repost(user) -> Select | None:
+    unions = _of_own_unions(user)
+    if not unions:
+        return None
+    reposted = aliased(Project)
+    again = exists().where(reposted.reposted_from_id == Project.id)
+    return select(*_project_row(Project.bid_deadline)).where(
+        Project.union_id.in_(unions),
+        lifecycle.effective_state_in(ProjectState.FAILED),
+        Project.bid_deadline > clock.now() - timedelta(days=REPOST_DAYS),
+        ~again,
+    )
+
+
 @actions.kind(
     "project.to_approve",
     _l("重大项目待审核：%(title)s"),
@@ -146,5 +173,5 @@ def open_to_bid(user) -> Select | None:
     )
 
 
-STAFF_KINDS = [drafts, questions_to_answer, reviews_to_start]
+STAFF_KINDS = [drafts, questions_to_answer, reviews_to_start, failed_to_repost]
 LEAGUE_KINDS = [projects_to_approve, cancellations_to_approve]

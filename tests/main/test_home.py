@@ -19,7 +19,7 @@ from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import CreditWorld, add_records
 from tests.projects.helpers import World
-from tests.review.helpers import ReviewWorld, seat
+from tests.review.helpers import ReviewWorld, awarded, seat
 from tests.volunteers.helpers import HostingWorld
 
 ROW = re.compile(r'<a class="[^"]*" data-testid="home-action"(?: data-kind="([a-z_.]+)")? href="([^"]+)">')
@@ -321,3 +321,28 @@ def test_an_admin_is_told_what_is_not_set_up(app):
     html = home(app, admin)
     assert sections(html) == {"admin"}
     assert "settings.term" in kinds(html)
+
+
+def test_the_winner_is_told_of_the_award_and_the_loser_is_not(app):
+    world = awarded(ReviewWorld())
+    assert "award.won" in kinds(home(app, world.manager_a))
+    assert "award.won" not in kinds(home(app, world.manager_b))
+
+
+def test_the_host_is_asked_for_the_completion_report_once_the_hosting_period_ended(app):
+    world = HostingWorld()
+    assert "project.completion_due" not in kinds(home(app, world.host))
+    world.project.hosting_starts_on = clock.today_local() - timedelta(days=10)
+    world.project.hosting_ends_on = clock.today_local() - timedelta(days=1)
+    db.session.commit()
+    assert "project.completion_due" in kinds(home(app, world.host))
+
+
+def test_the_staff_are_offered_to_repost_a_project_that_failed(app):
+    world = World()
+    project = world.open_project()
+    clock.set(project.bid_deadline + timedelta(hours=1))
+    assert "project.failed" in kinds(home(app, world.staff))
+    project_ops.repost(world.staff, project)
+    db.session.commit()
+    assert "project.failed" not in kinds(home(app, world.staff))
