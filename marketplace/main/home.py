@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import actions, permissions
@@ -26,6 +27,7 @@ from ..review import home as review_home
 from ..staff_review import home as staff_review_home
 from ..surveys import home as surveys_home
 from ..volunteers import home as volunteers_home
+from ..volunteers.signups import blocked_until
 
 
 @dataclass
@@ -100,10 +102,10 @@ class Home:
 def _student(user) -> Section:
     if user.is_read_only:  # a graduate keeps their documents, and signs up for nothing
         transcript = actions.Action(
-            "transcript", str(_l("下载第二课堂成绩单")), url_for("credits.transcript_page"), None, None, 1
+            "transcript", _("下载第二课堂成绩单"), url_for("credits.transcript_page"), None, None, 1
         )
         return Section("graduate", _l("我的文件"), [transcript])
-    blocked = volunteers_home.blocked(user)
+    blocked = blocked_until(user)
     return Section(
         "student",
         _l("志愿与学分"),

@@ -21,7 +21,7 @@ from ..projects.models import Project
 from ..timeutil import start_of_local_day
 from .models import Admission, AppealStatus, NoShowAppeal, Position, Shift, Signup, SignupStatus
 from .queries import open_shifts
-from .signups import blocked_until, open_to
+from .signups import open_to
 
 # The button a shift offers, by how its position admits.
 SIGN_UP_LABELS = {
@@ -40,11 +40,6 @@ def shifts_open_to(user, limit: int = actions.SHOWN) -> list[Shift]:
     )
     stmt = open_shifts().where(seats, open_to(user)).limit(limit)
     return db.session.scalars(stmt).unique().all()
-
-
-def blocked(user):
-    """Until when the student may not sign up (诚信记录), or None."""
-    return blocked_until(user)
 
 
 def next_shift(user) -> Signup | None:
