@@ -86,7 +86,7 @@ def _in_scope(stmt: Select, unions: set[int] | None) -> Select:
 
 @actions.kind(
     "credit.queue",
-    _l("学分审核：%(n)s 条待认定"),
+    _l("%(n)s 条学分记录待认定"),
     lambda ref: url_for("credits.queue"),
     when=_l("最早一条确认于 %(at)s"),
 )
@@ -108,7 +108,7 @@ def verification_queue(user) -> Select:
 
 @actions.kind(
     "credit_appeal.pending",
-    _l("学分申诉：%(n)s 件待处理"),
+    _l("%(n)s 件学分申诉待处理"),
     lambda ref: url_for("credits.appeals"),
     when=_l("最早一件提交于 %(at)s"),
 )

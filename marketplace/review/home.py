@@ -159,7 +159,7 @@ def notices_with_objections(user) -> Select | None:
 
 @actions.kind(
     "objection.pending",
-    _l("公示异议：%(n)s 件待裁定"),
+    _l("%(n)s 件异议待裁定"),
     lambda ref: url_for("review.objections"),
     when=_l("最早一件提出于 %(at)s"),
 )

@@ -284,7 +284,7 @@ def test_the_verifier_sees_the_queue_size_and_its_oldest_record(app):
     world = CreditWorld(volunteers=2)
     html = home(app, world.reviewer)
     assert sections(html) == {"verifier"}  # nothing for the league to approve or rule on
-    assert "学分审核：2 条待认定" in html
+    assert "2 条学分记录待认定" in html
 
 
 def test_the_league_reviewer_sees_major_projects_to_approve(app):
