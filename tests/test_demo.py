@@ -360,6 +360,21 @@ class TestTheSeededDemo:
                 for text in hidden:
                     assert text not in html, f"{identifier} should not see {text} on {page}"
 
+    def test_every_readme_login_finds_something_to_do_at_home_whose_link_answers(self, app, seeded):
+        logins, _to_claim = readme_accounts()
+        idle = []
+        for identifier in logins:
+            client = app.test_client()
+            assert (
+                client.post("/login", data={"identifier": identifier, "password": PASSWORD}).status_code
+                == 302
+            )
+            html = client.get("/").get_data(as_text=True)
+            links = re.findall(r'data-testid="home-action"[^>]*href="([^"]+)"', html)
+            if not any(client.get(link).status_code == 200 for link in links):
+                idle.append((identifier, links))
+        assert idle == []
+
     def test_every_account_the_readme_names_logs_in_or_is_claimed(self, app, seeded):
         logins, to_claim = readme_accounts()
 

@@ -17,8 +17,7 @@ from ..disclosure import operations as disclosure
 from ..disclosure import suggestions
 from ..disclosure.models import Announcement, AnnouncementKind, CharterVersion, Suggestion
 from ..extensions import db
-from ..orgs.models import Organization, OrgKind
-from ..satisfaction.operations import UNION_KINDS
+from ..orgs.models import UNION_KINDS, Organization, OrgKind
 from . import school
 from .context import Demo
 from .cycle import LEAGUE_REVIEWER, STAFF, account, manager_of

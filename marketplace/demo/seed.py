@@ -46,6 +46,7 @@ STEPS: list[Step] = [
     people.roster,
     people.appointments,
     people.extra_students,
+    people.roster_awaiting_confirmation,
     *HISTORY,
 ]
 

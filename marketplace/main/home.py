@@ -1,4 +1,11 @@
-"""What the home page shows each role: the shortcuts that role needs first."""
+"""The signed-in home page (待办): one section per role the user holds, each listing what they can or
+must act on now, most urgent first, at most five rows and a link to the full list; the shortcuts of
+each role stay below as links. docs/home.md lists the sections, their rows and their budgets.
+
+Each section's rows come from the areas that own the data (``<area>/home.py``, kinds of
+``marketplace/actions.py``); this module only chooses the sections by role and assembles them. A row
+kind added later is one function in its area and one entry in a list here.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +15,20 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import permissions
-from ..orgs.models import OrgKind
+from .. import actions, permissions
+from ..admin import home as admin_home
+from ..bids import home as bids_home
+from ..credits import home as credits_home
+from ..evaluation import home as evaluation_home
+from ..hosting import home as hosting_home
+from ..orgs.models import UNION_KINDS
 from ..permissions import Role
-
-UNION_KINDS = (OrgKind.SCHOOL_UNION, OrgKind.GRADUATE_UNION, OrgKind.COLLEGE_UNION)
+from ..projects import home as projects_home
+from ..review import home as review_home
+from ..staff_review import home as staff_review_home
+from ..surveys import home as surveys_home
+from ..volunteers import home as volunteers_home
+from ..volunteers.signups import blocked_until
 
 
 @dataclass
@@ -23,9 +39,125 @@ class Shortcut:
 
 
 @dataclass
+class Section:
+    """One role's part of the home page: its rows (``actions.Action``), and where its full list is."""
+
+    key: str
+    title: object
+    rows: list = field(default_factory=list)
+    more: str | None = None
+    more_label: object = None
+    # The student's section shows more than rows: shifts open to them, their next shift, their credits.
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows and not any(self.extra.values())
+
+
+STUDENT_KINDS = [
+    *volunteers_home.STUDENT_KINDS,
+    surveys_home.surveys_to_answer,
+    review_home.objections_ruled,
+    credits_home.appeals_ruled,
+]
+BIDDING_KINDS = [
+    bids_home.bids_to_reconfirm,
+    review_home.awards_won,
+    projects_home.open_to_bid,
+    bids_home.bids_before_deadline,
+]
+HOST_KINDS = [
+    *volunteers_home.HOST_KINDS,
+    hosting_home.completion_reports_due,
+    evaluation_home.improvements_due,
+    hosting_home.participant_checkin,
+]
+# The union staff's rows: the home page's section and the staff dashboard's 待办 alike.
+STAFF_KINDS = [
+    *projects_home.STAFF_KINDS,
+    review_home.panels_not_submitted,
+    review_home.notices_with_objections,
+    staff_review_home.own_report,
+]
+LEAGUE_KINDS = [
+    *projects_home.LEAGUE_KINDS,
+    review_home.objections_to_rule,
+    staff_review_home.results_to_record,
+]
+EVALUATOR_KINDS = [review_home.seats_to_declare, review_home.seats_to_score]
+
+
+def staff_actions(user) -> list[actions.Action]:
+    """The staff's 待办: one statement, shared by the home page and the staff dashboard."""
+    return actions.gather(user, STAFF_KINDS)
+
+
+@dataclass
 class Home:
     roles: frozenset[str]
+    sections: list[Section] = field(default_factory=list)
     shortcuts: list[Shortcut] = field(default_factory=list)
+
+
+def _student(user) -> Section:
+    if user.is_read_only:  # a graduate keeps their documents, and signs up for nothing
+        transcript = actions.Action(
+            "transcript", _("下载第二课堂成绩单"), url_for("credits.transcript_page"), None, None, 1
+        )
+        return Section("graduate", _l("我的文件"), [transcript])
+    blocked = blocked_until(user)
+    return Section(
+        "student",
+        _l("志愿与学分"),
+        actions.gather(user, STUDENT_KINDS),
+        url_for("volunteers.mine"),
+        _l("我的志愿"),
+        extra={
+            "blocked": blocked,
+            "shifts": [] if blocked else volunteers_home.shifts_open_to(user),
+            "next": volunteers_home.next_shift(user),
+            "credits": credits_home.term_credits(user),
+        },
+    )
+
+
+def _org_manager(user) -> Section:
+    return Section(
+        "org_manager",
+        _l("竞标与承办"),
+        actions.gather(user, [*BIDDING_KINDS, *HOST_KINDS]),
+        url_for("bids.mine"),
+        _l("我的标书"),
+    )
+
+
+def sections_for(user, roles: frozenset[str]) -> list[Section]:
+    """The sections of the roles ``user`` holds, in a fixed order; empty ones left out."""
+    found = []
+    if Role.STUDENT in roles:
+        found.append(_student(user))
+    if Role.ORG_MANAGER in roles:
+        found.append(_org_manager(user))
+    if Role.STAFF in roles:
+        found.append(
+            Section(
+                "staff", _l("学生会工作"), staff_actions(user), url_for("projects.staff"), _l("学生会工作台")
+            )
+        )
+    if permissions.can(user, "credit.verify"):
+        rows = actions.gather(user, credits_home.VERIFIER_KINDS)
+        found.append(Section("verifier", _l("学分认定"), rows, url_for("credits.queue"), _l("认定队列")))
+    if Role.LEAGUE_REVIEWER in roles:
+        rows = actions.gather(user, LEAGUE_KINDS)
+        found.append(Section("league", _l("团委审核"), rows, url_for("projects.approvals"), _l("待审核项目")))
+    if Role.EVALUATOR in roles:
+        rows = actions.gather(user, EVALUATOR_KINDS)
+        found.append(Section("evaluator", _l("我的评审"), rows, url_for("review.mine"), _l("全部评审")))
+    if Role.ADMIN in roles:
+        rows = actions.gather(user, admin_home.ADMIN_KINDS)
+        found.append(Section("admin", _l("系统管理"), rows, url_for("admin.index"), _l("系统管理")))
+    return [section for section in found if not section.empty]
 
 
 def home_for(user) -> Home:
@@ -33,6 +165,7 @@ def home_for(user) -> Home:
     home = Home(roles=roles)
     if not roles:
         return home
+    home.sections = sections_for(user, roles)
     add = home.shortcuts.append
     add(Shortcut(_l("我的通知"), _l("审核结果、录用通知和提醒都在这里"), url_for("notify.centre")))
     if Role.STUDENT in roles:

@@ -9,15 +9,27 @@ from sqlalchemy import text
 from .. import pagecache
 from ..extensions import csrf, db
 from ..security import same_site_path
-from .home import home_for
+from ..volunteers import home as volunteers_home
+from .home import home_for, staff_actions
 
 bp = Blueprint("main", __name__)
+
+
+@bp.app_context_processor
+def _staff_actions():
+    """The staff dashboard (projects) shows the staff's 待办, which read areas above projects."""
+    return {"staff_actions": staff_actions}
 
 
 @bp.get("/")
 @pagecache.public
 def index():
-    return render_template("main/index.html", home=home_for(current_user))
+    return render_template(
+        "main/index.html",
+        home=home_for(current_user),
+        sign_up_labels=volunteers_home.SIGN_UP_LABELS,
+        on_the_day=volunteers_home.on_the_day,
+    )
 
 
 @bp.post("/language")

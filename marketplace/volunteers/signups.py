@@ -10,14 +10,15 @@ through ``seats.py``. Nothing here commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from .. import clock, permissions, settings
 from ..accounts.models import AccountKind
@@ -141,26 +142,92 @@ def blocked_until(user) -> datetime | None:
     return until if until > now else None
 
 
+def _requirements(user) -> list[tuple[ColumnElement, Callable[[Position], str]]]:
+    """A position's requirements as SQL conditions on ``Position`` for ``user``, each with the words
+    that tell the student what is missing. The one statement of these rules: :func:`unmet_requirement`
+    asks them of one position, :func:`open_to` filters lists of shifts by them."""
+    trained = exists().where(
+        TrainingAttendance.training_id == Position.required_training_id,
+        TrainingAttendance.user_id == user.id,
+    )
+    college = Position.required_college_id.is_(None)
+    if user.college_id is not None:
+        college = or_(college, Position.required_college_id == user.college_id)
+    # 政治面貌 is a JSON list of values: empty means anyone. Matched on its text, the same on every
+    # database (a value is a quoted word that no other value contains).
+    political = cast(Position.required_political, String).in_(("[]", "null"))
+    if user.political_status is not None:
+        political = or_(
+            political, cast(Position.required_political, String).contains(f'"{user.political_status.value}"')
+        )
+    grade = user.grade or 0
+    return [
+        (
+            or_(Position.required_training_id.is_(None), trained),
+            lambda p: _("需先参加培训「%(t)s」。", t=p.required_training.title),
+        ),
+        (
+            college,
+            lambda p: _("仅限%(c)s的同学报名。", c=p.required_college.name),
+        ),
+        (
+            or_(Position.min_grade.is_(None), Position.min_grade == 0, Position.min_grade <= grade),
+            lambda p: _("仅限 %(g)s 级及以后入学的同学报名。", g=p.min_grade),
+        ),
+        (
+            or_(
+                Position.max_grade.is_(None),
+                Position.max_grade == 0,
+                Position.max_grade >= (user.grade or 9999),
+            ),
+            lambda p: _("仅限 %(g)s 级及以前入学的同学报名。", g=p.max_grade),
+        ),
+        (
+            or_(Position.required_political.is_(None), political),
+            lambda p: _("该岗位对政治面貌有要求，请先在个人资料中填写。"),
+        ),
+    ]
+
+
 def unmet_requirement(user, position: Position) -> str | None:
     """Why ``user`` may not take this position, in words for them; None when nothing is missing."""
-    if position.required_training_id and not db.session.scalar(
-        select(TrainingAttendance.id).where(
-            TrainingAttendance.training_id == position.required_training_id,
-            TrainingAttendance.user_id == user.id,
-        )
-    ):
-        return _("需先参加培训「%(t)s」。", t=position.required_training.title)
-    if position.required_college_id and user.college_id != position.required_college_id:
-        return _("仅限%(c)s的同学报名。", c=position.required_college.name)
-    if position.min_grade and (user.grade or 0) < position.min_grade:
-        return _("仅限 %(g)s 级及以后入学的同学报名。", g=position.min_grade)
-    if position.max_grade and (user.grade or 9999) > position.max_grade:
-        return _("仅限 %(g)s 级及以前入学的同学报名。", g=position.max_grade)
-    if position.required_political and (
-        user.political_status is None or user.political_status.value not in position.required_political
-    ):
-        return _("该岗位对政治面貌有要求，请先在个人资料中填写。")
+    checks = _requirements(user)
+    met = db.session.execute(
+        select(*(clause for clause, _words in checks)).select_from(Position).where(Position.id == position.id)
+    ).one()
+    for ok, (_clause, words) in zip(met, checks, strict=True):
+        if not ok:
+            return words(position)
     return None
+
+
+def _clashing(user_ids, starts_at, ends_at, besides_id, shift=Shift) -> ColumnElement:
+    """Active sign-ups of these students, on a shift other than ``besides_id``, overlapping the time
+    from ``starts_at`` to ``ends_at`` (a condition on ``Signup`` joined to ``shift``): a student cannot
+    hold overlapping shifts."""
+    return and_(
+        Signup.user_id.in_(user_ids),
+        Signup.shift_id != besides_id,
+        Signup.status.in_(ACTIVE),
+        shift.starts_at < ends_at,
+        shift.ends_at > starts_at,
+    )
+
+
+def open_to(user) -> ColumnElement:
+    """The shifts (a condition on ``Shift`` joined to its ``Position``) ``user`` may sign up for as far
+    as they are concerned: every requirement met, not signed up already (a cancelled sign-up may sign
+    up again), no overlap with their active sign-ups — the checks of :func:`sign_up` as one condition."""
+    signed = exists().where(
+        Signup.shift_id == Shift.id, Signup.user_id == user.id, Signup.status != S.CANCELLED
+    )
+    other = aliased(Shift)
+    clash = exists(
+        select(Signup.id)
+        .join(other, other.id == Signup.shift_id)
+        .where(_clashing([user.id], Shift.starts_at, Shift.ends_at, Shift.id, shift=other))
+    )
+    return and_(*(clause for clause, _words in _requirements(user)), ~signed, ~clash)
 
 
 def overlapping(user_ids, starts_at: datetime, ends_at: datetime, *, besides: Shift) -> list[Signup]:
@@ -172,13 +239,7 @@ def overlapping(user_ids, starts_at: datetime, ends_at: datetime, *, besides: Sh
     return db.session.scalars(
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
-        .where(
-            Signup.user_id.in_(user_ids),
-            Signup.shift_id != besides.id,
-            Signup.status.in_(ACTIVE),
-            Shift.starts_at < ends_at,
-            Shift.ends_at > starts_at,
-        )
+        .where(_clashing(user_ids, starts_at, ends_at, besides.id))
         .options(selectinload(Signup.user))
         .order_by(Signup.user_id, Shift.starts_at)
     ).all()
@@ -187,17 +248,12 @@ def overlapping(user_ids, starts_at: datetime, ends_at: datetime, *, besides: Sh
 def _own_and_clashing(student, shift: Shift) -> tuple[Signup | None, Signup | None]:
     """The student's sign-up for ``shift`` if any, and an active one of theirs on another shift that
     overlaps it (one query: what :func:`overlapping` asks, and the sign-up itself)."""
-    clashing = and_(
-        Signup.shift_id != shift.id,
-        Signup.status.in_(ACTIVE),
-        Shift.starts_at < shift.ends_at,
-        Shift.ends_at > shift.starts_at,
-    )
+    clashing = _clashing([student.id], shift.starts_at, shift.ends_at, shift.id)
     own, clash = None, None
     for found in db.session.scalars(
         select(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
-        .where(Signup.user_id == student.id, or_(Signup.shift_id == shift.id, clashing))
+        .where(or_(and_(Signup.user_id == student.id, Signup.shift_id == shift.id), clashing))
         .order_by(Shift.starts_at)
     ):
         if found.shift_id == shift.id:

@@ -1,0 +1,278 @@
+"""What the home page asks of volunteering (待办): the shifts a student may sign up for now, their next
+shift, what waits for their answer; and for a host, the shifts of today and what waits for a decision.
+
+The shifts open to a student are filtered in SQL by ``signups.open_to`` — the same condition
+``sign_up`` is checked against — so the list offers nothing the button would refuse. Each row kind is
+a SELECT of ``ref, title, at, n`` (see ``marketplace/actions.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, String, and_, cast, func, literal, or_, select
+from sqlalchemy.orm import contains_eager
+
+from .. import actions, clock, permissions
+from ..extensions import db
+from ..projects.models import Project
+from ..timeutil import start_of_local_day
+from .models import Admission, AppealStatus, NoShowAppeal, Position, Shift, Signup, SignupStatus
+from .queries import open_shifts
+from .signups import open_to
+
+# The button a shift offers, by how its position admits.
+SIGN_UP_LABELS = {
+    Admission.FIRST_COME: _l("报名"),
+    Admission.APPROVAL: _l("申请"),
+    Admission.LOTTERY: _l("参加抽签"),
+}
+
+
+def shifts_open_to(user, limit: int = actions.SHOWN) -> list[Shift]:
+    """志愿招募 for one student: shifts they may sign up for now, not full, soonest first (one
+    statement). A lottery shift is never full before its draw: everyone signed up takes part."""
+    seats = or_(
+        Shift.taken < Shift.capacity,
+        and_(Position.admission == Admission.LOTTERY, Shift.lottery_drawn_at.is_(None)),
+    )
+    stmt = open_shifts().where(seats, open_to(user)).limit(limit)
+    return db.session.scalars(stmt).unique().all()
+
+
+def next_shift(user) -> Signup | None:
+    """The student's next accepted shift that has not ended, with its position and project (one
+    statement)."""
+    shift = contains_eager(Signup.shift)
+    return db.session.scalars(
+        select(Signup)
+        .join(Signup.shift)
+        .join(Shift.position)
+        .join(Position.project)
+        .options(shift.contains_eager(Shift.position).contains_eager(Position.project))
+        .where(
+            Signup.user_id == user.id,
+            Signup.status == SignupStatus.ACCEPTED,
+            Shift.ends_at > clock.now(),
+        )
+        .order_by(Shift.starts_at)
+        .limit(1)
+    ).first()
+
+
+def on_the_day(shift: Shift) -> bool:
+    """The check-in button shows on the shift's day (the school's calendar) until it ends."""
+    today = start_of_local_day(clock.today_local())
+    return (
+        today <= shift.starts_at < today + timedelta(days=1) or shift.starts_at <= clock.now() < shift.ends_at
+    )
+
+
+def _own(user, *statuses):
+    return (
+        select()
+        .select_from(Signup)
+        .join(Shift, Shift.id == Signup.shift_id)
+        .join(Position, Position.id == Shift.position_id)
+        .join(Project, Project.id == Position.project_id)
+        .where(Signup.user_id == user.id, Signup.status.in_(statuses))
+    )
+
+
+# -- the student's rows ----------------------------------------------------------------------------------
+
+
+@actions.kind(
+    "signup.offered",
+    _l("候补递补待确认：%(title)s"),
+    lambda ref: url_for("volunteers.shift", shift_id=int(ref)),
+    when=_l("%(at)s 前确认"),
+)
+def offers_to_confirm(user) -> Select:
+    return _own(user, SignupStatus.OFFERED).add_columns(
+        cast(Shift.id, String).label("ref"),
+        Project.title.label("title"),
+        Signup.offer_expires_at.label("at"),
+        literal(1).label("n"),
+    )
+
+
+@actions.kind(
+    "signup.no_show",
+    _l("记为缺勤，可以申诉：%(title)s"),
+    lambda ref: url_for("volunteers.mine", _anchor="records"),
+)
+def no_shows_to_answer(user) -> Select:
+    """缺勤 records the student has not appealed, within the last month (an appeal is still timely)."""
+    since = clock.now() - timedelta(days=30)
+    return (
+        _own(user, SignupStatus.NO_SHOW)
+        .outerjoin(NoShowAppeal, NoShowAppeal.signup_id == Signup.id)
+        .where(NoShowAppeal.id.is_(None), Shift.ends_at > since)
+        .add_columns(
+            cast(Shift.id, String).label("ref"),
+            Project.title.label("title"),
+            Shift.ends_at.label("at"),
+            literal(1).label("n"),
+        )
+    )
+
+
+@actions.kind(
+    "no_show_appeal.ruled",
+    _l("缺勤申诉已有结果：%(title)s"),
+    lambda ref: url_for("volunteers.mine", _anchor="records"),
+)
+def no_show_appeals_ruled(user) -> Select:
+    """Appeals ruled in the last fortnight: the student reads the answer."""
+    since = clock.now() - timedelta(days=14)
+    return (
+        _own(user, SignupStatus.NO_SHOW, SignupStatus.EXCUSED)
+        .join(NoShowAppeal, NoShowAppeal.signup_id == Signup.id)
+        .where(NoShowAppeal.status != AppealStatus.PENDING, NoShowAppeal.ruled_at > since)
+        .add_columns(
+            cast(Shift.id, String).label("ref"),
+            Project.title.label("title"),
+            NoShowAppeal.ruled_at.label("at"),
+            literal(1).label("n"),
+        )
+    )
+
+
+@actions.kind(
+    "signup.decided",
+    _l("报名有了结果：%(title)s"),
+    lambda ref: url_for("volunteers.shift", shift_id=int(ref)),
+)
+def signups_decided(user) -> Select:
+    """Sign-ups the host or the draw answered in the last three days, on shifts still to come (请假 is
+    the student's own step and needs no answer)."""
+    now = clock.now()
+    return (
+        _own(user, SignupStatus.ACCEPTED, SignupStatus.REJECTED, SignupStatus.WAITING)
+        .where(
+            Position.admission != Admission.FIRST_COME,
+            Signup.updated_at > now - timedelta(days=3),
+            Shift.starts_at > now,
+        )
+        .add_columns(
+            cast(Shift.id, String).label("ref"),
+            Project.title.label("title"),
+            Signup.updated_at.label("at"),
+            literal(1).label("n"),
+        )
+    )
+
+
+# -- the host's rows ---------------------------------------------------------------------------------------
+
+
+def _hosted(user):
+    managed = permissions.managed_org_ids(user)
+    if not managed:
+        return None
+    return (
+        select()
+        .select_from(Shift)
+        .join(Position, Position.id == Shift.position_id)
+        .join(Project, Project.id == Position.project_id)
+        .where(Project.host_org_id.in_(managed))
+    )
+
+
+@actions.kind(
+    "shift.today",
+    _l("今天的班次：%(title)s（出示签到码）"),
+    lambda ref: url_for("hosting.checkin_code", shift_id=int(ref)),
+    when=_l("%(at)s 开始"),
+)
+def shifts_today(user) -> Select | None:
+    stmt = _hosted(user)
+    if stmt is None:
+        return None
+    today = start_of_local_day(clock.today_local())
+    return stmt.where(
+        Shift.starts_at >= today,
+        Shift.starts_at < today + timedelta(days=1),
+        Shift.ends_at > clock.now(),
+        Shift.is_backfill.is_(False),
+    ).add_columns(
+        cast(Shift.id, String).label("ref"),
+        (Project.title + " · " + Position.title).label("title"),
+        Shift.starts_at.label("at"),
+        literal(1).label("n"),
+    )
+
+
+@actions.kind(
+    "signup.to_decide",
+    _l("%(title)s：%(n)s 人报名待审核"),
+    lambda ref: url_for("hosting.roster", shift_id=int(ref)),
+    when=_l("班次 %(at)s 开始"),
+)
+def signups_to_decide(user) -> Select | None:
+    stmt = _hosted(user)
+    if stmt is None:
+        return None
+    return (
+        stmt.join(Signup, Signup.shift_id == Shift.id)
+        .where(
+            Signup.status == SignupStatus.APPLIED,
+            Position.admission == Admission.APPROVAL,
+            Shift.starts_at > clock.now(),
+        )
+        .group_by(Shift.id, Project.title, Position.title, Shift.starts_at)
+        .add_columns(
+            cast(Shift.id, String).label("ref"),
+            (Project.title + " · " + Position.title).label("title"),
+            Shift.starts_at.label("at"),
+            func.count(Signup.id).label("n"),
+        )
+    )
+
+
+@actions.kind(
+    "shift.attendance",
+    _l("确认考勤：%(title)s"),
+    lambda ref: url_for("hosting.roster", shift_id=int(ref)),
+    when=_l("%(at)s 结束"),
+)
+def attendance_to_confirm(user) -> Select | None:
+    stmt = _hosted(user)
+    if stmt is None:
+        return None
+    return stmt.where(Shift.ends_at <= clock.now(), Shift.attendance_confirmed_at.is_(None)).add_columns(
+        cast(Shift.id, String).label("ref"),
+        (Project.title + " · " + Position.title).label("title"),
+        Shift.ends_at.label("at"),
+        literal(1).label("n"),
+    )
+
+
+@actions.kind(
+    "no_show_appeal.pending",
+    _l("缺勤申诉待处理：%(title)s"),
+    lambda ref: url_for("hosting.console", project_id=int(ref), _anchor="appeals"),
+)
+def no_show_appeals_to_rule(user) -> Select | None:
+    stmt = _hosted(user)
+    if stmt is None:
+        return None
+    return (
+        stmt.join(Signup, Signup.shift_id == Shift.id)
+        .join(NoShowAppeal, NoShowAppeal.signup_id == Signup.id)
+        .where(NoShowAppeal.status == AppealStatus.PENDING)
+        .group_by(Project.id, Project.title)
+        .add_columns(
+            cast(Project.id, String).label("ref"),
+            Project.title.label("title"),
+            func.min(NoShowAppeal.created_at).label("at"),
+            func.count(NoShowAppeal.id).label("n"),
+        )
+    )
+
+
+STUDENT_KINDS = [offers_to_confirm, no_shows_to_answer, no_show_appeals_ruled, signups_decided]
+HOST_KINDS = [shifts_today, signups_to_decide, attendance_to_confirm, no_show_appeals_to_rule]
