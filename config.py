@@ -108,6 +108,8 @@ class Config:
     # Failed claims (a 学号 and name the roster does not match): per 学号, and per address.
     CLAIM_LIMIT_PER_STUDENT_NO = os.environ.get("CLAIM_LIMIT_PER_STUDENT_NO", "5 per hour")
     CLAIM_LIMIT_PER_IP = os.environ.get("CLAIM_LIMIT_PER_IP", "50 per hour")
+    # Needs posted by one student (需求征集): enough for real needs, not for flooding the pool.
+    NEED_POST_LIMIT = os.environ.get("NEED_POST_LIMIT", "5 per hour;20 per day")
 
     HUEY_IMMEDIATE = False
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_PATH / "huey.sqlite3"))
