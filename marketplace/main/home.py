@@ -40,7 +40,9 @@ def home_for(user) -> Home:
         add(Shortcut(_l("我的标书"), _l("本组织提交的标书、修改和确认"), url_for("bids.mine")))
     if Role.STAFF in roles:
         add(Shortcut(_l("学生会工作台"), _l("发榜、答疑、组织评审"), url_for("projects.staff")))
-        add(Shortcut(_l("需求答复"), _l("在时限内答复同学的需求：采纳、合并或不采纳"), url_for("needs.staff")))
+        add(
+            Shortcut(_l("需求答复"), _l("在时限内答复同学的需求：采纳、合并或不采纳"), url_for("needs.staff"))
+        )
     if Role.EVALUATOR in roles:
         add(Shortcut(_l("我的评审"), _l("声明利益冲突，为标书和项目成效评分"), url_for("review.mine")))
     if Role.LEAGUE_REVIEWER in roles:

@@ -41,9 +41,7 @@ class NeedForm(Form):
 
 
 class CommentForm(Form):
-    body = TextAreaField(
-        _l("评论"), [required(), length(operations.MAX_COMMENT)], render_kw={"rows": 3}
-    )
+    body = TextAreaField(_l("评论"), [required(), length(operations.MAX_COMMENT)], render_kw={"rows": 3})
 
 
 class ReasonForm(Form):
@@ -89,9 +87,7 @@ SORTS = [("support", _l("支持最多")), ("recent", _l("最新发布")), ("tren
 
 class NeedFilter(ListFilter):
     sort = SelectField(_l("排序"), choices=SORTS, default="support")
-    status = SelectField(
-        _l("状态"), choices=[("", _l("全部状态"))] + NeedStatus.choices(), default=""
-    )
+    status = SelectField(_l("状态"), choices=[("", _l("全部状态"))] + NeedStatus.choices(), default="")
     category = SelectField(_l("类别"), default="")
     college = SelectField(_l("学院"), coerce=_int_or_none, default=None)
 

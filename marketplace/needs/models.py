@@ -173,9 +173,7 @@ class NeedAppeal(db.Model):
     """隐藏申诉: the author's one appeal to the league reviewers against the hiding of their need."""
 
     __tablename__ = "need_appeal"
-    __table_args__ = (
-        CheckConstraint("status = 'pending' OR ruled_at IS NOT NULL", name="ruled_has_time"),
-    )
+    __table_args__ = (CheckConstraint("status = 'pending' OR ruled_at IS NOT NULL", name="ruled_has_time"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), unique=True)

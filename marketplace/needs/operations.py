@@ -98,7 +98,9 @@ def categories() -> list[str]:
 
 def union_of_kind(kind: OrgKind) -> Organization | None:
     return db.session.scalar(
-        select(Organization).where(Organization.kind == kind, Organization.is_active).order_by(Organization.id)
+        select(Organization)
+        .where(Organization.kind == kind, Organization.is_active)
+        .order_by(Organization.id)
     )
 
 
@@ -121,9 +123,7 @@ def _check_student(actor, doing: str) -> None:
 def _require_union_staff(actor, action: str, need: Need) -> None:
     """Staff of another union are told whose need it is; anyone else is refused (403)."""
     if permissions.has_role(actor, Role.STAFF) and not permissions.can(actor, action, need):
-        raise DomainError(
-            _("这条需求属于%(union)s，只有它的工作人员可以处理。", union=need.union.name)
-        )
+        raise DomainError(_("这条需求属于%(union)s，只有它的工作人员可以处理。", union=need.union.name))
     permissions.require(actor, action, need)
 
 
@@ -155,15 +155,17 @@ def post_need(actor, data: dict) -> Need:
     the ``need_answer_days`` setting."""
     _check_student(actor, _("发布需求"))
     permissions.require(actor, "need.post")
-    title = _text(
-        data, "title", MAX_TITLE, _("请填写需求标题。"), _("标题最多 %(n)s 个字。", n=MAX_TITLE)
-    )
+    title = _text(data, "title", MAX_TITLE, _("请填写需求标题。"), _("标题最多 %(n)s 个字。", n=MAX_TITLE))
     description = _text(
         data,
         "description",
         MAX_DESCRIPTION,
         _("请描述你的需求。"),
-        _("需求描述最多 %(n)s 个字，现在有 %(m)s 个字。", n=MAX_DESCRIPTION, m=len(data["description"].strip())),
+        _(
+            "需求描述最多 %(n)s 个字，现在有 %(m)s 个字。",
+            n=MAX_DESCRIPTION,
+            m=len(data["description"].strip()),
+        ),
     )
     category = (data.get("category") or "").strip()
     if category not in categories():
@@ -234,9 +236,7 @@ def comment(actor, need: Need, data: dict) -> NeedComment:
     permissions.require(actor, "need.comment", need)
     if need.status == S.HIDDEN:
         raise DomainError(_("这条需求已被隐藏，不能评论。"))
-    body = _text(
-        data, "body", MAX_COMMENT, _("请填写评论内容。"), _("评论最多 %(n)s 个字。", n=MAX_COMMENT)
-    )
+    body = _text(data, "body", MAX_COMMENT, _("请填写评论内容。"), _("评论最多 %(n)s 个字。", n=MAX_COMMENT))
     # Created shown, with no entry: the only move a comment makes is being hidden.
     note = NeedComment(need_id=need.id, author_id=actor.id, body=body, status=NeedCommentStatus.SHOWN)
     note.created_at = clock.now()
@@ -284,7 +284,9 @@ def accept(actor, need: Need, data: dict) -> None:
     if project.union_id != need.union_id:
         raise DomainError(_("只能关联%(union)s发布的项目。", union=need.union.name), field="project")
     if project.state in (ProjectState.CANCELLED, ProjectState.FAILED):
-        raise DomainError(_("这个项目已%(state)s，不能用来采纳需求。", state=project.state.label), field="project")
+        raise DomainError(
+            _("这个项目处于「%(state)s」状态，不能用来采纳需求。", state=project.state.label), field="project"
+        )
     _lock(need)
     # The column first (an open need may name a project); the move's ``project_id`` files the entry
     # with the project's, where its union's staff read it.
@@ -299,7 +301,9 @@ def post_project(actor, need: Need, data: dict) -> Project:
     the need accepted with it."""
     _require_union_staff(actor, "need.answer", need)
     if data.get("union_id") != need.union_id:
-        raise DomainError(_("这条需求属于%(union)s，请以它的名义发榜。", union=need.union.name), field="union_id")
+        raise DomainError(
+            _("这条需求属于%(union)s，请以它的名义发榜。", union=need.union.name), field="union_id"
+        )
     if need.status != S.OPEN:
         raise DomainError(_("这条需求已经「%(state)s」，不能再据此发榜。", state=need.status.label))
     project = projects.create_draft(actor, data)
@@ -326,7 +330,8 @@ def merge(actor, need: Need, data: dict) -> Need:
         )  # fmt: skip
     if target.status != S.OPEN:
         raise DomainError(
-            _("目标需求已经「%(state)s」，只能合并到待答复的需求。", state=target.status.label), field="target"
+            _("目标需求已经「%(state)s」，只能合并到待答复的需求。", state=target.status.label),
+            field="target",
         )
     move_need(need, "merge", actor, merged_into_id=target.id, **_answered(actor))
     _carry_supports(need, target)
@@ -426,7 +431,9 @@ def send_answer_reminders(now: datetime | None = None) -> int:
     sent = 0
     for need in claim_due(Need, "reminded_at", Need.answer_due_at, REMIND_BEFORE, now, Need.status == S.OPEN):
         for person in union_staff(need.union_id):
-            notify.send(person, "need.answer_due", link=need.url, need=need, due=local_datetime(need.answer_due_at))
+            notify.send(
+                person, "need.answer_due", link=need.url, need=need, due=local_datetime(need.answer_due_at)
+            )
         sent += 1
     return sent
 
@@ -439,7 +446,9 @@ def hide(actor, need: Need, data: dict) -> None:
     _require_union_staff(actor, "need.hide", need)
     reason = _reason(data)
     _lock(need)
-    move_need(need, "hide", actor, reason=reason, hidden_reason=reason, hidden_at=clock.now(), hidden_by_id=actor.id)
+    move_need(
+        need, "hide", actor, reason=reason, hidden_reason=reason, hidden_at=clock.now(), hidden_by_id=actor.id
+    )
     notify.send(need.author, "need.hidden", link=need.url, need=need, reason=reason)
 
 
@@ -455,7 +464,9 @@ def appeal(actor, need: Need, data: dict) -> NeedAppeal:
     permissions.require(actor, "need.appeal", need)
     if need.status != S.HIDDEN:
         raise DomainError(_("这条需求没有被隐藏，无需申诉。"))
-    body = _text(data, "body", MAX_REASON, _("请写明申诉理由。"), _("申诉理由最多 %(n)s 个字。", n=MAX_REASON))
+    body = _text(
+        data, "body", MAX_REASON, _("请写明申诉理由。"), _("申诉理由最多 %(n)s 个字。", n=MAX_REASON)
+    )
     record = NeedAppeal(need_id=need.id, body=body)
     try:
         with db.session.begin_nested():
@@ -476,10 +487,13 @@ def rule_appeal(actor, record: NeedAppeal, data: dict) -> None:
         raise DomainError(_("请选择处理结果。"), field="decision")
     reason = _reason(data)
     need = record.need
-    move_appeal(record, decision, actor, reason=reason, ruling=reason, ruled_by_id=actor.id, ruled_at=clock.now())
+    move_appeal(
+        record, decision, actor, reason=reason, ruling=reason, ruled_by_id=actor.id, ruled_at=clock.now()
+    )
     if decision == "uphold":
         _lock(need)
         due = clock.now() + timedelta(days=settings.get("need_answer_days"))
         move_need(need, "restore", actor, reason=reason, answer_due_at=due, reminded_at=None)
-    notify.send(need.author, "need.appeal_ruled", link=need.url, need=need, upheld=decision == "uphold", reason=reason)
-
+    notify.send(
+        need.author, "need.appeal_ruled", link=need.url, need=need, upheld=decision == "uphold", reason=reason
+    )

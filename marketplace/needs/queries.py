@@ -19,7 +19,9 @@ PER_PAGE = 20
 TREND_DAYS = 7
 
 
-def listing(*, sort: str = "support", status: str = "", category: str = "", college: int | None = None) -> Select:
+def listing(
+    *, sort: str = "support", status: str = "", category: str = "", college: int | None = None
+) -> Select:
     """The pool's rows: (need, supports of the last seven days) with each need's college."""
     since = clock.now() - timedelta(days=TREND_DAYS)
     recent = (
@@ -74,7 +76,11 @@ def supports(user, need: Need) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return db.session.scalar(
-        select(select(NeedSupport.id).where(NeedSupport.need_id == need.id, NeedSupport.user_id == user.id).exists())
+        select(
+            select(NeedSupport.id)
+            .where(NeedSupport.need_id == need.id, NeedSupport.user_id == user.id)
+            .exists()
+        )
     )
 
 
@@ -115,7 +121,9 @@ def overdue_count(union_ids: set[int], now: datetime | None = None) -> int:
         return 0
     return db.session.scalar(
         select(func.count()).where(
-            Need.union_id.in_(union_ids), Need.status == NeedStatus.OPEN, Need.answer_due_at <= (now or clock.now())
+            Need.union_id.in_(union_ids),
+            Need.status == NeedStatus.OPEN,
+            Need.answer_due_at <= (now or clock.now()),
         )
     )
 

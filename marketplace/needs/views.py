@@ -19,6 +19,7 @@ from ..extensions import db, limiter
 from ..forms import ActionForm, attempt, flash_refusal
 from ..hosting.operations import photo_key
 from ..projects.forms import NewProjectForm
+from ..projects.queries import paginate_rows
 from . import operations, queries
 from .forms import (
     AcceptForm,
@@ -53,9 +54,7 @@ def _need_helpers():
 @bp.get("")
 def index():
     filters = NeedFilter(formdata=request.args)
-    page = db.paginate(
-        queries.listing(**filters.values()), per_page=queries.PER_PAGE, error_out=False, count=True
-    )
+    page = paginate_rows(queries.listing(**filters.values()), per_page=queries.PER_PAGE)
     return render_template(
         "needs/index.html",
         page=page,
@@ -86,14 +85,18 @@ def new():
     status = form.status_code
     if request.method == "GET" and not permissions.can(current_user, "need.post"):
         status = 403  # the page says why (a graduate's read-only account, a teacher's)
-    return render_template("needs/new.html", form=form, may_post=permissions.can(current_user, "need.post")), status
+    return render_template(
+        "needs/new.html", form=form, may_post=permissions.can(current_user, "need.post")
+    ), status
 
 
 @bp.get("/mine")
 @login_required
 def mine():
     page = db.paginate(queries.mine(current_user), per_page=queries.PER_PAGE, error_out=False)
-    return render_template("needs/mine.html", page=page, authored=queries.authored_ids(current_user, page.items))
+    return render_template(
+        "needs/mine.html", page=page, authored=queries.authored_ids(current_user, page.items)
+    )
 
 
 # -- a need -------------------------------------------------------------------------------------------
@@ -112,9 +115,15 @@ def _need_page(need: Need, status: int = 200, **forms):
         "action_form": lambda: ActionForm(formdata=None),
     }
     if may_answer and need.status == NeedStatus.OPEN:
-        blank["accept_form"] = lambda: AcceptForm(formdata=None, projects=operations.answerable_projects(need))
+        blank["accept_form"] = lambda: AcceptForm(
+            formdata=None, projects=operations.answerable_projects(need)
+        )
     # Forms only for the signed-in: building one puts a CSRF token in an anonymous visitor's session.
-    built = {name: forms.get(name) or make() for name, make in blank.items()} if current_user.is_authenticated else {}
+    built = (
+        {name: forms.get(name) or make() for name, make in blank.items()}
+        if current_user.is_authenticated
+        else {}
+    )
     return render_template(
         "needs/show.html",
         need=need,
@@ -198,7 +207,9 @@ def merge(need_id: int):
 @login_required
 def decline(need_id: int):
     form = ReasonForm(prefix="decline-")
-    return _reason_act(need_id, form, operations.decline, _("已答复不采纳，支持者会收到通知。"), "decline_form")
+    return _reason_act(
+        need_id, form, operations.decline, _("已答复不采纳，支持者会收到通知。"), "decline_form"
+    )
 
 
 @bp.post("/<int:need_id>/hide")
@@ -217,7 +228,10 @@ def _reason_act(need_id: int, form, operation, done: str, name: str):
 def transfer(need_id: int):
     form = ActionForm()
     return _act(
-        need_id, form, lambda need: operations.transfer(current_user, need), _("需求已转交，由对方学生会答复。")
+        need_id,
+        form,
+        lambda need: operations.transfer(current_user, need),
+        _("需求已转交，由对方学生会答复。"),
     )
 
 
@@ -266,7 +280,9 @@ def post_project(need_id: int):
 def photo(public_id: str):
     """A need's photo: public like the need, unless it is hidden."""
     found = db.session.execute(
-        select(NeedPhoto, Need).join(Need, Need.id == NeedPhoto.need_id).where(NeedPhoto.public_id == public_id)
+        select(NeedPhoto, Need)
+        .join(Need, Need.id == NeedPhoto.need_id)
+        .where(NeedPhoto.public_id == public_id)
     ).first()
     if found is None:
         abort(404)

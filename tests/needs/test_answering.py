@@ -31,11 +31,17 @@ def test_declining_says_why_to_everyone_and_tells_the_supporters(app, clock):
     world = NeedWorld()
     need = world.support(world.post(), world.students[0])
 
-    response = signed_in(app, world.staff).post(f"/needs/{need.id}/decline", data={"decline-reason": "场地归后勤管理"})
+    response = signed_in(app, world.staff).post(
+        f"/needs/{need.id}/decline", data={"decline-reason": "场地归后勤管理"}
+    )
 
     assert response.status_code == 302
     need = fresh(need)
-    assert (need.status, need.decline_reason, need.answered_by_id) == (NeedStatus.DECLINED, "场地归后勤管理", world.staff.id)
+    assert (need.status, need.decline_reason, need.answered_by_id) == (
+        NeedStatus.DECLINED,
+        "场地归后勤管理",
+        world.staff.id,
+    )
     assert "暂不采纳。理由：场地归后勤管理" in signed_in(app, None).get(need.url).get_data(as_text=True)
     told = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "need.answered")))
     assert told == {world.author.id, world.students[0].id}
@@ -91,7 +97,9 @@ def test_staff_of_neither_union_are_told_whose_need_it_is(app, clock, path):
 def test_a_student_who_is_no_staff_may_not_answer(app, clock):
     world = NeedWorld()
     need = world.post()
-    response = signed_in(app, world.students[0]).post(f"/needs/{need.id}/decline", data={"decline-reason": "x"})
+    response = signed_in(app, world.students[0]).post(
+        f"/needs/{need.id}/decline", data={"decline-reason": "x"}
+    )
     assert response.status_code == 403
     assert fresh(need).status == NeedStatus.OPEN
 
@@ -160,9 +168,9 @@ def test_a_merge_into_itself_a_merged_need_or_across_unions_is_refused(app, cloc
     assert message in response.get_data(as_text=True)
     source = fresh(source)
     assert (source.status, source.merged_into_id) == (NeedStatus.OPEN, None)
-    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "need.merge")) == (
-        1 if case == "merged" else 0
-    )
+    assert db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "need.merge")
+    ) == (1 if case == "merged" else 0)
 
 
 def _merged_need(world) -> Need:
@@ -190,7 +198,9 @@ def test_transferring_hands_an_undergraduate_need_to_the_graduate_union(app, clo
     # Now the graduate union answers it, and the school union may no longer.
     refused = signed_in(app, world.staff).post(f"/needs/{need.id}/decline", data={"decline-reason": "x"})
     assert "这条需求属于研究生会" in refused.get_data(as_text=True)
-    ok = signed_in(app, world.graduate_staff).post(f"/needs/{need.id}/decline", data={"decline-reason": "已有安排"})
+    ok = signed_in(app, world.graduate_staff).post(
+        f"/needs/{need.id}/decline", data={"decline-reason": "已有安排"}
+    )
     assert ok.status_code == 302
 
 

@@ -10,11 +10,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from marketplace import storage
+from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.needs import operations
 from marketplace.needs.models import Need, NeedPhoto, NeedStatus
-from marketplace.errors import DomainError
-from marketplace import storage
 from tests.bids.helpers import signed_in
 from tests.needs.helpers import NeedWorld, need_form
 
@@ -32,7 +32,11 @@ def test_an_undergraduates_need_goes_to_the_school_union_and_waits_for_an_answer
     assert response.status_code == 302
     need = db.session.scalars(select(Need)).one()
     assert response.headers["Location"].endswith(f"/needs/{need.id}")
-    assert (need.union_id, need.status, need.college_id) == (world.school_union.id, NeedStatus.OPEN, world.college_a.id)
+    assert (need.union_id, need.status, need.college_id) == (
+        world.school_union.id,
+        NeedStatus.OPEN,
+        world.college_a.id,
+    )
     assert need.answer_due_at == need.created_at + timedelta(days=7)
 
 
@@ -52,7 +56,9 @@ def test_a_masters_students_need_goes_to_the_graduate_union(app, clock):
         ("category", "不存在的类别", "请选择类别。"),
     ],
 )
-def test_an_empty_or_overlong_need_is_refused_beside_its_field_and_nothing_is_saved(app, clock, field, value, message):
+def test_an_empty_or_overlong_need_is_refused_beside_its_field_and_nothing_is_saved(
+    app, clock, field, value, message
+):
     world = NeedWorld()
     client = signed_in(app, world.author)
 
@@ -68,7 +74,8 @@ def test_an_empty_or_overlong_need_is_refused_beside_its_field_and_nothing_is_sa
 def test_html_and_script_in_the_markdown_are_not_rendered(app, clock):
     world = NeedWorld()
     need = world.post(
-        description='<script>alert("x")</script><img src=x onerror=alert(1)> **加粗** [链接](javascript:alert(1))'
+        description='<script>alert("x")</script><img src=x onerror=alert(1)> '
+        "**加粗** [链接](javascript:alert(1))"
     )
 
     page = signed_in(app, world.students[0]).get(need.url).get_data(as_text=True)
@@ -108,7 +115,9 @@ def test_a_deactivated_account_or_a_teacher_may_not_post(app, clock, who, messag
 def test_a_deactivated_account_cannot_even_sign_in_to_post(app, clock):
     world = NeedWorld()
     client = app.test_client()
-    response = client.post("/login", data={"identifier": world.deactivated.identifier, "password": "test-pass-123"})
+    response = client.post(
+        "/login", data={"identifier": world.deactivated.identifier, "password": "test-pass-123"}
+    )
     assert response.status_code != 302
     assert client.post("/needs/new", data=need_form()).status_code == 302  # to the login page
     assert needs_count() == 0

@@ -16,7 +16,9 @@ from tests.surveys.test_concurrency import race
 
 def supports_of(need: Need) -> int:
     db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(NeedSupport).where(NeedSupport.need_id == need.id))
+    return db.session.scalar(
+        select(func.count()).select_from(NeedSupport).where(NeedSupport.need_id == need.id)
+    )
 
 
 def test_a_support_counts_once_and_the_page_says_so(app, clock):
