@@ -59,7 +59,9 @@ NEED_TRANSITIONS = {
     "hide": (frozenset({S.OPEN, S.DECLINED}), S.HIDDEN),
     "restore": (frozenset({S.HIDDEN}), S.OPEN),  # the league upheld the author's appeal
 }
-NEEDS = StatusTable("need", _l("这条需求"), NEED_TRANSITIONS, fields=("merged_into_id",))
+# The title rides along in every entry: the project's timeline names the needs accepted with it from
+# their entries alone (projects/queries.TIMELINE_ACTIONS).
+NEEDS = StatusTable("need", _l("这条需求"), NEED_TRANSITIONS, fields=("title", "merged_into_id"))
 
 COMMENT_TRANSITIONS = {
     "hide": (frozenset({NeedCommentStatus.SHOWN}), NeedCommentStatus.HIDDEN),
@@ -262,10 +264,11 @@ def _lock(*needs: Need) -> None:
         db.session.refresh(need)
 
 
-def answerable_projects(need: Need) -> list[Project]:
-    """The projects a need may be linked to: its union's, not cancelled or failed, newest first."""
-    return db.session.scalars(
-        select(Project)
+def answerable_projects(need: Need) -> list:
+    """(id, title) of the projects a need may be linked to: its union's, not cancelled or failed, the
+    newest fifty first (rows, not objects: the answer form only names them)."""
+    return db.session.execute(
+        select(Project.id, Project.title)
         .where(
             Project.union_id == need.union_id,
             Project.state.not_in([ProjectState.CANCELLED, ProjectState.FAILED]),

@@ -1,6 +1,6 @@
 """What the needs pages read: the pool's list (by support, by time, by the last seven days' supports;
 filtered by category, college and status), a need's page, a student's own needs and supports, the
-staff's answering queue, the league's appeals, and the needs a project serves."""
+staff's answering queue, and the league's appeals."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, permissions
 from ..extensions import db
-from ..projects.models import Project
 from .models import Need, NeedAppeal, NeedAppealStatus, NeedComment, NeedStatus, NeedSupport
 
 PER_PAGE = 20
@@ -135,16 +134,6 @@ def pending_appeals() -> list[NeedAppeal]:
         .options(joinedload(NeedAppeal.need).joinedload(Need.union))
         .order_by(NeedAppeal.created_at, NeedAppeal.id)
         .limit(100)
-    ).all()
-
-
-def served_by(project: Project) -> list[Need]:
-    """The needs a project answers (采纳 with it), most supported first."""
-    return db.session.scalars(
-        select(Need)
-        .where(Need.project_id == project.id, Need.status == NeedStatus.ACCEPTED)
-        .order_by(Need.support_count.desc(), Need.id)
-        .limit(50)
     ).all()
 
 

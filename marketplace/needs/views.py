@@ -40,12 +40,9 @@ bp = Blueprint("needs", __name__, url_prefix="/needs")
 
 @bp.app_context_processor
 def _need_helpers():
-    # The project page lists the needs it serves, and the staff dashboard the overdue ones: projects
-    # sit below needs, so the helpers come from here.
-    return {
-        "project_needs": queries.served_by,
-        "overdue_needs": lambda: queries.overdue_for(current_user),
-    }
+    # The staff dashboard says how many needs are overdue: projects sit below needs, so the helper
+    # comes from here.
+    return {"overdue_needs": lambda: queries.overdue_for(current_user)}
 
 
 # -- the pool --------------------------------------------------------------------------------------------
