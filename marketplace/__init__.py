@@ -118,7 +118,7 @@ def _cache_public_pages(app: Flask) -> None:
     pagecache.watch(Project, Criterion, Question, ProjectChange, Bid, Score, AwardNotice, Objection)
     pagecache.watch(Organization, Membership, College, ProgressUpdate, Photo, CompletionReport)
     pagecache.watch(Position, Shift, Setting, FinalScore, ImprovementPlan)
-    pagecache.watch(Need)  # the project page lists the needs it serves
+    pagecache.watch(Need)  # the project page lists the needs accepted with it
     # The project page's satisfaction section (answers change nothing shown before the window closes,
     # but an answer committed in its last moment must not leave the results cached without it).
     pagecache.watch(Survey, SurveyDimension, SurveyAnswer, SurveyRating)
