@@ -158,16 +158,13 @@ def post_need(actor, data: dict) -> Need:
     _check_student(actor, _("发布需求"))
     permissions.require(actor, "need.post")
     title = _text(data, "title", MAX_TITLE, _("请填写需求标题。"), _("标题最多 %(n)s 个字。", n=MAX_TITLE))
+    typed = (data.get("description") or "").strip()
     description = _text(
         data,
         "description",
         MAX_DESCRIPTION,
         _("请描述你的需求。"),
-        _(
-            "需求描述最多 %(n)s 个字，现在有 %(m)s 个字。",
-            n=MAX_DESCRIPTION,
-            m=len(data["description"].strip()),
-        ),
+        _("需求描述最多 %(n)s 个字，现在有 %(m)s 个字。", n=MAX_DESCRIPTION, m=len(typed)),
     )
     category = (data.get("category") or "").strip()
     if category not in categories():

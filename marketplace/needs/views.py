@@ -61,7 +61,7 @@ def index():
 
 
 def _post_key() -> str:
-    return f"need-post:{getattr(current_user, 'id', request.remote_addr)}"
+    return f"need-post:{current_user.id}"  # signed in: login_required runs first
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -79,12 +79,10 @@ def new():
     if posted := attempt(form, lambda: operations.post_need(current_user, form.to_data())):
         flash(_("需求已发布。其他同学看不到你的姓名；有了答复会通知你。"), "success")
         return redirect(posted.result.url)
-    status = form.status_code
-    if request.method == "GET" and not permissions.can(current_user, "need.post"):
-        status = 403  # the page says why (a graduate's read-only account, a teacher's)
-    return render_template(
-        "needs/new.html", form=form, may_post=permissions.can(current_user, "need.post")
-    ), status
+    may_post = permissions.can(current_user, "need.post")
+    # One who may not post is told why on the page (a graduate's read-only account, a teacher's).
+    status = form.status_code if may_post or request.method == "POST" else 403
+    return render_template("needs/new.html", form=form, may_post=may_post), status
 
 
 @bp.get("/mine")
