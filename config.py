@@ -114,6 +114,8 @@ class Config:
     CLAIM_LIMIT_PER_IP = os.environ.get("CLAIM_LIMIT_PER_IP", "50 per hour")
     # Suggestions (意见建议) a student may post: enough for real use, too few to flood the union's staff.
     SUGGESTION_LIMIT_PER_STUDENT = os.environ.get("SUGGESTION_LIMIT_PER_STUDENT", "5 per hour;20 per day")
+    # Needs posted by one student (需求征集): enough for real needs, not for flooding the pool.
+    NEED_POST_LIMIT = os.environ.get("NEED_POST_LIMIT", "5 per hour;20 per day")
 
     HUEY_IMMEDIATE = False
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_PATH / "huey.sqlite3"))

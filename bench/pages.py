@@ -3,7 +3,8 @@
 :func:`find` picks the ids (a project in each needed state, a shift with sign-ups, the hosted project
 the demo host manages, a transcript's verification code, the closed project most students rated, the
 organization with the longest record, the survey the demo student may answer, the outcome panel the
-demo evaluator sits on) and returns the pages with the demo login each is seen as. :func:`check`
+demo evaluator sits on, the most supported need) and returns the pages with the demo login each is
+seen as. :func:`check`
 signs each login in once through the app's own login form, renders every page (failing loudly on
 anything but 200), then renders it again while counting the SQL statements it issues (BEGIN, COMMIT
 and savepoints aside) and the ORM objects it loads (``InstanceEvents.load`` on every mapped class).
@@ -28,6 +29,7 @@ from marketplace.credits.models import TranscriptIssue
 from marketplace.demo.context import PASSWORD
 from marketplace.evaluation.models import FinalOutcome, FinalScore
 from marketplace.extensions import db
+from marketplace.needs.models import Need, NeedStatus
 from marketplace.orgs.models import Membership, Organization, OrgKind
 from marketplace.projects.models import CriterionPurpose, Project, ProjectState, Question
 from marketplace.review.models import AwardNotice, Objection, PanelSeat, ReviewRound
@@ -136,9 +138,33 @@ def find() -> list[Page]:
         Page("yearly survey console", path_for("satisfaction.console"), "league reviewer"),
         Page("my yearly surveys", path_for("satisfaction.mine"), "student"),
         Page("yearly survey to answer", path_for("surveys.answer", survey_id=yearly_open), "student"),
+        Page("needs pool", path_for("needs.index")),
+        Page(
+            "needs pool by trend, filtered",
+            path_for("needs.index", sort="trend", status="open", category="学业"),
+        ),
+        Page("need page", path_for("needs.show", need_id=_most_supported_need())),
+        Page("need page, staff answering", path_for("needs.show", need_id=_open_need_of_staff()), "staff"),
         Page("admin users", path_for("admin.users"), "admin"),
         Page("audit log", path_for("admin.audit_log"), "admin"),
     ]
+
+
+def _most_supported_need() -> int:
+    """The need with the most supports: the page a link shared in a WeChat group opens."""
+    return _first(select(Need.id).order_by(Need.support_count.desc(), Need.id), "need")
+
+
+def _open_need_of_staff() -> int:
+    """The most supported open need of the demo staff's union, as its answer form shows it."""
+    staff = select(User.id).where(User.student_no == LOGINS["staff"]).scalar_subquery()
+    union = select(Membership.org_id).where(Membership.user_id == staff)
+    return _first(
+        select(Need.id)
+        .where(Need.status == NeedStatus.OPEN, Need.union_id.in_(union))
+        .order_by(Need.support_count.desc(), Need.id),
+        "open need of the demo staff's union",
+    )
 
 
 def hosted_project() -> int:

@@ -69,6 +69,7 @@ from marketplace.evaluation.models import FinalOutcome, ImprovementStatus
 from marketplace.evaluation.operations import FINAL_FIELDS
 from marketplace.evaluation.operations import REMIND_BEFORE as EVALUATION_REMINDER
 from marketplace.extensions import db
+from marketplace.needs.models import NeedStatus
 from marketplace.orgs.models import College, MemberRole, Membership, Organization, OrgKind
 from marketplace.projects.models import ProjectCategory
 from marketplace.projects.models import ProjectState as S
@@ -102,6 +103,8 @@ SIZES = {
     "participant_checkins": 150_000,
     "survey_answers": 300_000,  # each with its stars for every dimension
     "staff_ratings": 300_000,  # 述职评议: the 校学生会's staff over four terms, each rating with its stars
+    "needs": 20_000,  # 需求征集: a year of students' needs to the two school unions
+    "need_supports": 500_000,
 }
 # Enough for every benchmarked page at any scale (two projects in each state, shifts with sign-ups, …),
 # and a few rows of each kind the demo school has already (students, clubs, evaluators).
@@ -119,6 +122,8 @@ MINIMUM = {
     "participant_checkins": 200,
     "survey_answers": 300,
     "staff_ratings": 300,
+    "needs": 60,
+    "need_supports": 600,
 }
 
 # The projects' states and their shares (None: the rest). Most of two years' projects are closed.
@@ -2358,6 +2363,123 @@ def _serves(union: Org, college_id: int, level: str) -> bool:
     return college_id == union.college_id
 
 
+# -- 需求征集 -----------------------------------------------------------------------------------------------
+
+NEED_STATUSES = [
+    (NeedStatus.OPEN, 0.35),
+    (NeedStatus.ACCEPTED, 0.15),
+    (NeedStatus.MERGED, 0.10),
+    (NeedStatus.DECLINED, 0.35),
+    (NeedStatus.HIDDEN, 0.05),
+]
+NEED_TITLES = (
+    "自习室座位不够",
+    "食堂晚上想吃夜宵",
+    "希望增加模拟面试",
+    "篮球场灯坏了",
+    "考试周压力大",
+    "快递点太远",
+)
+
+
+def needs_pool(bulk: Bulk) -> None:
+    """需求征集: a year of needs to the two school unions, each from a student the union serves, most of
+    them answered within the week; supports skewed (a few needs gather thousands), each student once per
+    need and never the author, each need's count equal to its rows. Merged needs point at an older open
+    need of the same union; accepted ones at a project of the union. No audit entries: no benchmarked
+    page reads those of needs."""
+    loader, rng, now = bulk.loader, bulk.rng, bulk.now
+    unions = {OrgKind.SCHOOL_UNION: bulk.of_kind(OrgKind.SCHOOL_UNION)[0]}
+    unions[OrgKind.GRADUATE_UNION] = bulk.of_kind(OrgKind.GRADUATE_UNION)[0]
+    people = db.session.execute(
+        select(User.id, User.degree_level, User.college_id).where(
+            User.kind == AccountKind.STUDENT, User.status == AccountStatus.ACTIVE
+        )
+    ).all()
+    everyone = [p.id for p in people]
+    projects_of = {
+        union.id: [
+            p.id for p in bulk.projects if p.union_id == union.id and p.state not in (S.CANCELLED, S.FAILED)
+        ]
+        for union in unions.values()
+    }
+    categories = SETTINGS["need_categories"].default.splitlines()
+    wanted, supports = bulk.size("needs"), bulk.size("need_supports")
+    # A need's share of the supports: heavy-tailed, as a few needs are what everybody wants.
+    weights = [rng.paretovariate(1.2) for _ in range(wanted)]
+    counts = _apportion(supports, [len(everyone) - 1] * wanted, weights)
+    first = loader.next_id("need")
+    open_by_union: dict[int, list[int]] = {u.id: [] for u in unions.values()}
+    needs, answered_at = [], {}
+    for n in range(wanted):
+        author = rng.choice(people)
+        union = unions[
+            OrgKind.GRADUATE_UNION
+            if author.degree_level != DegreeLevel.UNDERGRADUATE
+            else OrgKind.SCHOOL_UNION
+        ]
+        need_id = first + n
+        created = now - timedelta(seconds=rng.randrange(365 * 86400))
+        status = rng.choices([s for s, _ in NEED_STATUSES], [w for _, w in NEED_STATUSES])[0]
+        if status == NeedStatus.MERGED and not open_by_union[union.id]:
+            status = NeedStatus.DECLINED
+        if status == NeedStatus.ACCEPTED and not projects_of[union.id]:
+            status = NeedStatus.DECLINED
+        answered = created + timedelta(hours=rng.uniform(2, 24 * 9)) if status != NeedStatus.OPEN else None
+        if answered is not None and answered > now:
+            answered = now
+        answered_at[need_id] = answered
+        staff = union.members[0] if union.members else None
+        needs.append(
+            {
+                "id": need_id,
+                "union_id": union.id,
+                "author_id": author.id,
+                "title": f"{NEED_TITLES[n % len(NEED_TITLES)]}（{n + 1}）",
+                "description": "希望学生会帮忙协调解决。",
+                "category": categories[n % len(categories)],
+                "college_id": author.college_id if n % 2 else None,
+                "status": status.value,
+                "support_count": counts[n],
+                "created_at": created,
+                "answer_due_at": created + timedelta(days=SETTINGS["need_answer_days"].default),
+                "reminded_at": None,
+                "answered_at": answered if status != NeedStatus.HIDDEN else None,
+                "answered_by_id": staff
+                if status in (NeedStatus.ACCEPTED, NeedStatus.MERGED, NeedStatus.DECLINED)
+                else None,
+                "project_id": rng.choice(projects_of[union.id]) if status == NeedStatus.ACCEPTED else None,
+                "merged_into_id": rng.choice(open_by_union[union.id])
+                if status == NeedStatus.MERGED
+                else None,
+                "decline_reason": "已有相关安排。" if status == NeedStatus.DECLINED else None,
+                "hidden_reason": "内容不当。" if status == NeedStatus.HIDDEN else None,
+                "hidden_at": answered if status == NeedStatus.HIDDEN else None,
+                "hidden_by_id": staff if status == NeedStatus.HIDDEN else None,
+            }
+        )
+        if status == NeedStatus.OPEN:
+            open_by_union[union.id].append(need_id)
+    loader.copy("need", needs, expected=wanted)
+
+    support_id = itertools.count(loader.next_id("need_support"))
+
+    def support_rows() -> Iterator[dict]:
+        for need, count in zip(needs, counts, strict=True):
+            start = need["created_at"]
+            end = answered_at[need["id"]] or now
+            chosen = rng.sample(everyone, count + 1)
+            for user in [u for u in chosen if u != need["author_id"]][:count]:
+                yield {
+                    "id": next(support_id),
+                    "need_id": need["id"],
+                    "user_id": user,
+                    "created_at": start + (end - start) * rng.random(),
+                }
+
+    loader.copy("need_support", support_rows(), expected=supports)
+
+
 TABLE_GROUPS = [
     calendar,
     organizations,
@@ -2370,6 +2492,7 @@ TABLE_GROUPS = [
     evaluation,
     staff_reviews,
     yearly_surveys,
+    needs_pool,
     credits,
     audit_log,
     notifications,

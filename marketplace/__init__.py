@@ -105,6 +105,7 @@ def _cache_public_pages(app: Flask) -> None:
     from .evaluation.models import FinalScore, ImprovementPlan
     from .evaluation.queries import next_improvement_due
     from .hosting.models import CompletionReport, Photo, ProgressUpdate
+    from .needs.models import Need
     from .orgs.models import College, Membership, Organization
     from .projects.models import Criterion, Project, ProjectChange, Question
     from .projects.queries import next_evaluation_end, next_open_deadline
@@ -118,6 +119,7 @@ def _cache_public_pages(app: Flask) -> None:
     pagecache.watch(Project, Criterion, Question, ProjectChange, Bid, Score, AwardNotice, Objection)
     pagecache.watch(Organization, Membership, College, ProgressUpdate, Photo, CompletionReport)
     pagecache.watch(Position, Shift, Setting, FinalScore, ImprovementPlan)
+    pagecache.watch(Need)  # the project page lists the needs accepted with it
     # The project page's satisfaction section (answers change nothing shown before the window closes,
     # but an answer committed in its last moment must not leave the results cached without it).
     pagecache.watch(Survey, SurveyDimension, SurveyAnswer, SurveyRating)
@@ -134,6 +136,7 @@ def _load_rules() -> None:
     from .credits import rules as credit_rules  # noqa: F401
     from .disclosure import rules as disclosure_rules  # noqa: F401
     from .evaluation import rules as evaluation_rules  # noqa: F401
+    from .needs import rules as need_rules  # noqa: F401
     from .projects import rules as project_rules  # noqa: F401
     from .review import rules as review_rules  # noqa: F401
     from .satisfaction import rules as satisfaction_rules  # noqa: F401
@@ -148,6 +151,7 @@ def _connect_receivers() -> None:
     from .bids import receivers as bids
     from .evaluation import closing
     from .evaluation import receivers as evaluation
+    from .needs import receivers as needs
     from .projects import receivers as projects
     from .projects.lifecycle import project_moved
     from .review import receivers as review
@@ -171,6 +175,7 @@ def _connect_receivers() -> None:
         projects.tell_of_cancel_approval,  # approve_cancel: the staff and the host hear
         projects.tell_staff_of_failure,  # fail, fail_after_decline
         evaluation.score_on_close,  # close: the final score, and the improvement plan it may require
+        needs.tell_supporters,  # publish, approve, close: after the final score, which it tells
     ):
         project_moved.connect(receiver, weak=False)
     closing.register()  # the staff's close waits for the outcome panel and the survey
@@ -185,6 +190,7 @@ def _register_blueprints(app: Flask) -> None:
     from .evaluation.views import bp as evaluation_bp
     from .hosting.views import bp as hosting_bp
     from .main.views import bp as main_bp
+    from .needs.views import bp as needs_bp
     from .notify.views import bp as notify_bp
     from .opendata.views import bp as opendata_bp
     from .orgs.views import bp as orgs_bp
@@ -215,6 +221,7 @@ def _register_blueprints(app: Flask) -> None:
         satisfaction_bp,
         opendata_bp,
         disclosure_bp,
+        needs_bp,
     ):
         app.register_blueprint(bp)
 

@@ -22,6 +22,7 @@ from .hosting.models import (  # noqa: F401
     Photo,
     ProgressUpdate,
 )
+from .needs.models import Need, NeedAppeal, NeedComment, NeedPhoto, NeedSupport  # noqa: F401
 from .notify.models import DeliveryAttempt, Notification, NotificationPreference, OutboxMessage  # noqa: F401
 from .orgs.models import College, Membership, Organization  # noqa: F401
 from .projects.models import Criterion, Project, ProjectChange, Question  # noqa: F401

@@ -199,6 +199,21 @@ SETTINGS: dict[str, SettingSpec] = {
             minimum=1,
         ),
         SettingSpec(
+            "need_categories",
+            str,
+            "学业\n就业\n生活服务\n文体\n心理\n其他",
+            _l("需求类别（每行一个）"),
+            _l("同学发布需求时可选的类别。改名或删去的类别，已有需求仍保留原来的类别。"),
+        ),
+        SettingSpec(
+            "need_answer_days",
+            int,
+            7,
+            _l("需求答复时限（天）"),
+            _l("需求发布后，所属学生会须在这么多天内答复（采纳、合并或不采纳）；到期前一天提醒工作人员。"),
+            minimum=1,
+        ),
+        SettingSpec(
             "union_charter",
             str,
             "",

@@ -66,6 +66,12 @@ def test_the_bench_seed_keeps_to_the_schema_and_every_measured_page_renders(app,
         with bench.app_context():
             rows = seed.row_counts()
             states = set(db.session.scalars(sa.text("SELECT DISTINCT state FROM project")))
+            miscounted_needs = db.session.scalar(
+                sa.text(
+                    "SELECT count(*) FROM need WHERE support_count != "
+                    "(SELECT count(*) FROM need_support WHERE need_id = need.id)"
+                )
+            )
             staff_invitations = db.session.scalar(
                 sa.text(
                     "SELECT count(*) FROM survey_invitation JOIN survey ON survey.id = survey_id "
@@ -85,6 +91,12 @@ def test_the_bench_seed_keeps_to_the_schema_and_every_measured_page_renders(app,
     assert rows["staff_reviewee"] == 4 * seed.UNION_STAFF
     assert staff_invitations == 0  # who may rate is a rule, not rows
     assert {page.name for page in costs} >= {"union dashboard, breakdown", "yearly survey to answer"}
+    assert (rows["need"], rows["need_support"]) == (
+        seed.size("needs", SCALE),
+        seed.size("need_supports", SCALE),
+    )
+    assert miscounted_needs == 0
+    assert {page.name for page in costs} >= {"needs pool", "need page", "need page, staff answering"}
     assert all(cost.statements > 0 for page, cost in costs.items() if page.role is not None)
     assert set(cookies) == set(pages.LOGINS)
 

@@ -37,6 +37,7 @@ from marketplace.evaluation.models import FinalOutcome, FinalScore, ImprovementP
 from marketplace.evaluation.reputation import reputation
 from marketplace.hosting.models import CompletionReport, Expenditure, ParticipantDay, Photo, ProgressUpdate
 from marketplace.hosting.participants import participants_of
+from marketplace.needs.models import Need, NeedPhoto, NeedStatus, NeedSupport
 from marketplace.orgs.models import College, Membership, Organization, OrgKind
 from marketplace.orgs.queries import managers_of
 from marketplace.projects.lifecycle import effective_state
@@ -256,7 +257,8 @@ def ids(db, column, *where) -> list:
 WALKED: dict[str, Callable] = {
     "project_id": lambda db: ids(db, Project.id),
     "org_id": lambda db: ids(db, Organization.id),
-    "public_id": lambda db: ids(db, Bid.public_id) + ids(db, Photo.public_id),
+    "public_id": lambda db: ids(db, Bid.public_id) + ids(db, Photo.public_id) + ids(db, NeedPhoto.public_id),
+    "need_id": lambda db: ids(db, Need.id),  # the hidden one too: its page shows the reason, not the text
     "purpose": lambda db: [p.value for p in CriterionPurpose],
     "kind": lambda db: ["charters", "announcements"],
     "doc_id": lambda db: ids(db, CharterVersion.id) + ids(db, Announcement.id),
@@ -509,6 +511,25 @@ class TestTheSeededDemo:
         assert 'data-testid="group-staff"' in mine  # all five colleagues rated him: the groups show
         report = client.get(f"/staff-reviews/{running.id}/report")
         assert report.status_code == 200 and "保存" in report.get_data(as_text=True)
+
+    def test_the_needs_pool_has_a_need_in_every_state_and_one_serves_the_stress_week(self, app, db, seeded):
+        found = {n.title: n for n in db.session.scalars(select(Need))}
+        assert {n.status for n in found.values()} == set(NeedStatus)
+        accepted = found["考试周压力太大，希望学校组织减压活动"]
+        assert accepted.status == NeedStatus.ACCEPTED and accepted.project.title == "期末心理减压周"
+        merged, target = found["食堂晚上能不能开夜宵窗口"], found["希望食堂延长晚餐供应时间"]
+        assert merged.merged_into_id == target.id
+        counted = select(func.count()).select_from(NeedSupport).where(NeedSupport.need_id == target.id)
+        assert target.support_count == db.session.scalar(counted) > 23
+
+        client = app.test_client()
+        client.post("/login", data={"identifier": DEMO_STUDENT, "password": PASSWORD})
+        assert "图书馆自习座位太少" in client.get("/needs/mine").get_data(as_text=True)
+        project_page = client.get(accepted.project.url).get_data(as_text=True)
+        assert "考试周压力太大，希望学校组织减压活动" in project_page
+        staff = app.test_client()
+        staff.post("/login", data={"identifier": "2023000001", "password": PASSWORD})
+        assert "有 2 条同学需求已超过答复时限。" in staff.get("/staff").get_data(as_text=True)
 
     def test_the_demo_student_can_rate_this_terms_staff(self, app, db, clock, seeded):
         running = db.session.scalar(select(StaffReview).where(StaffReview.status == ReviewStatus.OPEN))

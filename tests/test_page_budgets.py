@@ -18,6 +18,8 @@ from marketplace.evaluation.operations import move_improvement
 from marketplace.extensions import db
 from marketplace.hosting import participants
 from marketplace.hosting.models import Expenditure, ParticipantCheckin, Photo, ProgressUpdate
+from marketplace.needs import operations as needs_operations
+from marketplace.needs.models import NeedComment, NeedSupport
 from marketplace.notify.models import Notification
 from marketplace.orgs.models import OrgKind
 from marketplace.projects.models import Project
@@ -42,6 +44,7 @@ from tests.credits.helpers import CreditWorld, add_records
 from tests.credits.helpers import records_of as records_of_student
 from tests.disclosure.helpers import DisclosureWorld
 from tests.evaluation.helpers import scored
+from tests.needs.helpers import NeedWorld
 from tests.projects.helpers import World
 from tests.review.helpers import OutcomeWorld, ReviewWorld, awarded
 from tests.satisfaction.helpers import YearWorld
@@ -580,6 +583,57 @@ def staff_review_grading(app) -> Page:
     return Page(signed_in(app, world.reviewer), url, lambda n: _staff_ratings(world, review, n))
 
 
+def _needs(world, n: int) -> None:
+    """``n`` more needs in the pool, each of a college and with a support of the last week."""
+    for i in range(n):
+        need = world.post(author=world.students[i % 3], title=f"需求{i}", college=str(world.college_a.id))
+        world.support(need, world.students[(i + 1) % 3])
+
+
+def needs_list(app) -> Page:
+    world = NeedWorld()
+    return Page(signed_in(app, None), "/needs?sort=trend", lambda n: _needs(world, 8 * n))
+
+
+def needs_list_filtered(app) -> Page:
+    world = NeedWorld()
+    url = f"/needs?sort=support&status=open&category=学业&college={world.college_a.id}"
+    return Page(signed_in(app, world.students[0]), url, lambda n: _needs(world, 8 * n))
+
+
+def need_page(app) -> Page:
+    """A need whose supporters grow (they are counted, never listed) and whose comments, shown whole, too."""
+    world = NeedWorld()
+    need = world.post()
+    project = world.project()
+    needs_operations.accept(world.staff, need, {"project": project.id})
+    db.session.commit()
+
+    def grow(n):
+        people = [factories.user() for _ in range(8 * n)]
+        db.session.execute(insert(NeedSupport), [{"need_id": need.id, "user_id": p.id} for p in people])
+        for person in people[:n]:
+            needs_operations.comment(person, need, {"body": "同感"})
+        db.session.commit()
+
+    def comments() -> int:
+        return db.session.scalar(select(func.count()).select_from(NeedComment))
+
+    return Page(signed_in(app, None), need.url, grow, per_row=1, rows=comments)
+
+
+def need_page_for_staff(app) -> Page:
+    world = NeedWorld()
+    need = world.post()
+
+    def grow(n):
+        _needs(world, n)  # more needs, and more projects of the union to accept it with
+        for i in range(n):
+            world.project(title=f"项目{i}")
+
+    return Page(signed_in(app, world.staff), need.url, grow)
+
+
 def _union_answers(survey, n: int) -> None:
     """``n`` more students, each of a college of their own and of one of two grades, invited to the
     union's survey and answering it with a comment while it was open; the clock is left where it was."""
@@ -818,6 +872,10 @@ PAGES = {
     "a union's suggestions, for its staff": union_suggestions,
     "my suggestions": my_suggestions,
     "public record: approval queue": disclosure_review_queue,
+    "needs pool by trend": needs_list,
+    "needs pool filtered": needs_list_filtered,
+    "need page": need_page,
+    "need page, staff answering": need_page_for_staff,
 }
 
 

@@ -22,6 +22,7 @@ from marketplace.credits.models import CreditAppeal
 from marketplace.disclosure import operations as disclosure
 from marketplace.disclosure import suggestions
 from marketplace.extensions import db
+from marketplace.needs import operations as needs
 from marketplace.orgs.models import MemberRole
 from marketplace.projects import lifecycle
 from marketplace.projects.models import ProjectState
@@ -167,6 +168,16 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("suggestion.write", None, STUDENTS_WHO_MAY_WRITE),
     ("suggestion.moderate", "the union", POSTING_STAFF),
     ("suggestion.view", "private suggestion", {STUDENT} | POSTING_STAFF),  # the author and the staff
+    # 需求征集: the student posted the need (supporting one's own is refused by the operation, with a reason)
+    ("need.post", None, STUDENTS_WHO_MAY_WRITE),
+    ("need.support", "need", STUDENTS_WHO_MAY_WRITE),
+    ("need.comment", "need", STUDENTS_WHO_MAY_WRITE),
+    ("need.answer", "need", POSTING_STAFF),  # the staff of the union it belongs to
+    ("need.transfer", "need", POSTING_STAFF),
+    ("need.hide", "need", POSTING_STAFF),
+    ("need.view_private", "need", POSTING_STAFF | REVIEWERS),  # who wrote it: the author sees their own
+    ("need.appeal", "hidden need", {STUDENT}),  # its author
+    ("need.rule_appeal", None, REVIEWERS),
 ]
 
 
@@ -256,6 +267,7 @@ class Scene(World):
         recused_reviewer = factories.user(kind=AccountKind.FACULTY, roles=("league_reviewer",))
         for member in (recused_staff, recused_reviewer):
             factories.membership(member, self.club_a, MemberRole.MEMBER)
+        self.student = factories.user()
         return {
             ANONYMOUS: AnonymousUserMixin(),
             STUDENT: self.student,
@@ -294,7 +306,18 @@ class Scene(World):
             "private suggestion": suggestions.write(
                 self.student, {"union": self.union.id, "title": "自习室", "body": "希望延长开放时间"}
             ),
+            **self._needs(),
         }
+
+    def _needs(self) -> dict:
+        """Two needs the student posted to the union; the second hidden by its staff."""
+        posted = [
+            needs.post_need(self.student, {"title": title, "description": "说明", "category": "学业"})
+            for title in ("自习室不够", "违规内容")
+        ]
+        needs.hide(self.staff, posted[1], {"reason": "违规"})
+        db.session.commit()
+        return {"need": posted[0], "hidden need": posted[1]}
 
     def _staff_review(self):
         """A term's review of the union, opened with the staff in post (the recused one too)."""

@@ -22,6 +22,7 @@ from ..credits.models import CreditStatus
 from ..disclosure.models import AnnouncementKind, PublicationStatus, SuggestionStatus
 from ..evaluation.models import FinalOutcome, ImprovementStatus
 from ..formatting import local_datetime
+from ..needs.models import NeedAppealStatus, NeedCommentStatus, NeedStatus
 from ..orgs.models import MemberRole, OrgKind
 from ..projects.models import FIELD_LABELS as PROJECT_FIELD_LABELS
 from ..projects.models import CriterionPurpose, ProjectCategory, ProjectState
@@ -158,6 +159,18 @@ ACTIONS: dict[str, ActionLabel] = {
     "staff_reminder_talk.plan": A(_l("安排提醒谈话"), _l("安排了提醒谈话 %(subject)s")),
     "staff_reminder_talk.hold": A(_l("记录提醒谈话"), _l("记录了提醒谈话 %(subject)s 已进行")),
     "satisfaction.prepare": A(_l("准备年度满意度评价"), _l("为%(subject)s准备了各学生会的满意度问卷")),
+    # 需求征集 (a post and an appeal are recorded without their author; a support, never — docs/needs.md)
+    "need.post": A(_l("发布需求"), _l("发布了需求 %(subject)s")),
+    "need.accept": A(_l("采纳需求"), _l("采纳了需求 %(subject)s")),
+    "need.merge": A(_l("合并需求"), _l("合并了需求 %(subject)s")),
+    "need.decline": A(_l("不采纳需求"), _l("答复不采纳需求 %(subject)s")),
+    "need.transfer": A(_l("转交需求"), _l("将需求 %(subject)s 转交给另一学生会")),
+    "need.hide": A(_l("隐藏需求"), _l("隐藏了需求 %(subject)s")),
+    "need.restore": A(_l("恢复需求"), _l("因申诉成立恢复了需求 %(subject)s")),
+    "need_comment.hide": A(_l("隐藏需求评论"), _l("隐藏了需求评论 %(subject)s")),
+    "need_appeal.file": A(_l("申诉需求隐藏"), _l("对需求隐藏提出了申诉 %(subject)s")),
+    "need_appeal.uphold": A(_l("需求申诉成立"), _l("认定需求隐藏申诉 %(subject)s 成立")),
+    "need_appeal.dismiss": A(_l("驳回需求申诉"), _l("驳回了需求隐藏申诉 %(subject)s")),
     # credits
     "credit.verify": A(_l("认定学分"), _l("认定了学分记录 %(subject)s")),
     "credit.reject": A(_l("不予认定学分"), _l("不予认定学分记录 %(subject)s")),
@@ -218,6 +231,9 @@ GROUPS = {
     "no_show_appeal": _l("缺勤申诉"),
     "survey": _l("满意度问卷"),
     "survey_comment": _l("问卷意见"),
+    "need": _l("需求征集"),
+    "need_comment": _l("需求评论"),
+    "need_appeal": _l("需求申诉"),
     "staff_review": _l("述职评议"),
     "staff_reminder_talk": _l("提醒谈话"),
     "staff_review_export": _l("述职评议结果导出"),
@@ -271,6 +287,9 @@ SUBJECTS = {
     "participant_day": _l("参与签到日"),
     "survey": _l("满意度问卷"),
     "survey_comment": _l("问卷意见"),
+    "need": _l("需求"),
+    "need_comment": _l("需求评论"),
+    "need_appeal": _l("需求申诉"),
     "staff_review": _l("述职评议"),
     "staff_reviewee": _l("述职人"),
     "staff_report_attachment": _l("述职报告附件"),
@@ -297,6 +316,9 @@ FIELDS: dict[tuple[str, str] | str, object] = {
     ("user", "name"): _l("姓名"),
     ("membership", "title"): _l("职务"),
     ("staff_reviewee", "grade"): _l("评议结果"),
+    ("need", "union_id"): _l("所属学生会"),
+    ("need", "project_id"): _l("服务项目"),
+    ("need", "merged_into_id"): _l("合并到"),
     ("staff_reviewee", "length"): _l("述职报告字数"),
     ("suggestion", "wants_public"): _l("同意公开"),
     "due_on": _l("谈话日期"),
@@ -447,6 +469,9 @@ ENUM_VALUES: dict[tuple[str, str] | str, type[Enum]] = {
     ("improvement_plan", "status"): ImprovementStatus,
     ("survey", "status"): SurveyStatus,
     ("survey_comment", "status"): CommentStatus,
+    ("need", "status"): NeedStatus,
+    ("need_comment", "status"): NeedCommentStatus,
+    ("need_appeal", "status"): NeedAppealStatus,
     ("staff_review", "status"): ReviewStatus,
     ("staff_reviewee", "grade"): StaffGrade,
     ("staff_reminder_talk", "status"): TalkStatus,

@@ -18,6 +18,7 @@ from ..accounts.models import AccountKind, AccountStatus, SiteRole, User, UserRo
 from ..audit import AuditEntry
 from ..bids.visibility import hidden_bid_projects
 from ..extensions import db
+from ..needs.models import Need
 from ..orgs.models import College, Membership, Organization, OrgKind
 from ..pagination import SeekPage, seek
 from ..projects.models import Project
@@ -176,6 +177,7 @@ NAMED = {
     "organization": (Organization, Organization.name),
     "college": (College, College.name),
     "project": (Project, Project.title),
+    "need": (Need, Need.title),
 }
 # The before/after keys whose values are ids of a named kind.
 REFERENCES = {
@@ -184,6 +186,9 @@ REFERENCES = {
     "org_id": "organization",
     "college_id": "college",
     "required_college_id": "college",
+    "union_id": "organization",
+    "merged_into_id": "need",
+    "project_id": "project",
 }
 
 

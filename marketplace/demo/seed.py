@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from .. import audit
 from ..extensions import db
-from . import disclosure, evaluation, people, projects, school, staff_reviews, volunteering, yearly
+from . import disclosure, evaluation, needs, people, projects, school, staff_reviews, volunteering, yearly
 from .context import PASSWORD, Demo
 
 Step = Callable[[Demo], None]
@@ -27,6 +27,7 @@ HISTORY: list[Step] = [
     projects.failed,
     projects.cancelled,
     projects.award_notice,
+    needs.needs_pool,  # after the projects: one need is accepted with 期末心理减压周
     volunteering.union_training,
     volunteering.community_teaching,
     volunteering.career_fair,

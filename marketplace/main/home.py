@@ -169,6 +169,7 @@ def home_for(user) -> Home:
     add = home.shortcuts.append
     add(Shortcut(_l("我的通知"), _l("审核结果、录用通知和提醒都在这里"), url_for("notify.centre")))
     if Role.STUDENT in roles:
+        add(Shortcut(_l("我的需求"), _l("发布需求，查看你发布和支持的需求的答复"), url_for("needs.mine")))
         add(Shortcut(_l("我的志愿"), _l("报名的班次、签到、请假和缺勤申诉"), url_for("volunteers.mine")))
         add(Shortcut(_l("我的成绩单"), _l("第二课堂学分，可下载 PDF"), url_for("credits.transcript_page")))
     if Role.ORG_MANAGER in roles:
@@ -176,6 +177,9 @@ def home_for(user) -> Home:
         add(Shortcut(_l("我的标书"), _l("本组织提交的标书、修改和确认"), url_for("bids.mine")))
     if Role.STAFF in roles:
         add(Shortcut(_l("学生会工作台"), _l("发榜、答疑、组织评审"), url_for("projects.staff")))
+        add(
+            Shortcut(_l("需求答复"), _l("在时限内答复同学的需求：采纳、合并或不采纳"), url_for("needs.staff"))
+        )
     if Role.EVALUATOR in roles:
         add(Shortcut(_l("我的评审"), _l("声明利益冲突，为标书和项目成效评分"), url_for("review.mine")))
     if Role.LEAGUE_REVIEWER in roles:
@@ -187,6 +191,7 @@ def home_for(user) -> Home:
     for union in _unions_served(user):
         add(Shortcut(_("%(union)s 信息公开", union=union.name), _l("起草章程和公告，答复同学的意见建议"),
                      url_for("disclosure.desk", org_id=union.id)))  # fmt: skip
+        add(Shortcut(_l("需求申诉"), _l("处理同学对需求被隐藏提出的申诉"), url_for("needs.appeals")))
     if permissions.can(user, "credit.verify"):
         add(Shortcut(_l("学分审核"), _l("认定承办方确认的志愿时长"), url_for("credits.queue")))
     if permissions.can(user, "credit.handle"):
@@ -212,6 +217,7 @@ def nav_items() -> list[tuple[str, object]]:
     """The main menu: (endpoint, label). Later areas add projects, needs and volunteering."""
     return [
         ("projects.index", _l("项目")),
+        ("needs.index", _l("需求")),
         ("volunteers.open_shifts", _l("志愿")),
         ("orgs.index", _l("组织")),
         ("staff_review.index", _l("述职评议")),

@@ -44,6 +44,9 @@ KIND_COLUMNS = {
 }
 # The steps of a project's public timeline: its own transitions (never bid.* entries, which stay sealed).
 TIMELINE_ACTIONS = [f"project.{action}" for action in (*lifecycle.TRANSITIONS, "repost")]
+# And each student need (需求征集) accepted with the project: its entry is filed with the project and
+# names the need, so the page lists the needs it serves from the timeline, with no query of its own.
+TIMELINE_ACTIONS.append("need.accept")
 
 
 class RowPagination(SelectPagination):

@@ -1,5 +1,5 @@
 """The periodic step: persist due transitions and send the deadline, outcome panel, survey, 述职评议
-and improvement plan reminders (every minute).
+and improvement plan reminders, and the needs pool's answer-time reminders (every minute).
 
 ``flask --app marketplace tick`` runs the same step by hand.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 from huey import crontab
 
 from ..evaluation.operations import send_improvement_reminders
+from ..needs.operations import send_answer_reminders as send_need_reminders
 from ..queue import periodic_task
 from ..review.outcome import send_reminders as send_outcome_reminders
 from ..staff_review.tasks import send_reminders as send_staff_review_reminders
@@ -27,6 +28,7 @@ def tick() -> dict:
         **volunteers_tick(),
         "survey_reminders": send_survey_reminders(),
         "staff_review_reminders": send_staff_review_reminders(),
+        "need_reminders": send_need_reminders(),
     }
 
 

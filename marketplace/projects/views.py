@@ -55,6 +55,7 @@ TIMELINE_LABELS = {
     "project.request_cancel": _l("申请取消，等待校团委批准"),
     "project.approve_cancel": _l("校团委批准取消"),
     "project.repost": _l("由流标项目重新发榜"),
+    "need.accept": _l("采纳同学需求"),
 }
 
 LONG_TEXT_FIELDS = {"description", "expected_outcomes"}

@@ -3,7 +3,7 @@ approves; one published version per union, the older ones kept as history), its 
 (重要工作安排, 改革进展) under the same approval, and the suggestion box (意见建议)
 
 Revision ID: 0018_disclosure
-Revises: 0016_staff_reviews
+Revises: 0017_needs_pool
 Create Date: 2026-11-27 10:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018_disclosure'
-down_revision = '0016_staff_reviews'
+down_revision = '0017_needs_pool'
 branch_labels = None
 depends_on = None
 

@@ -24,6 +24,7 @@ from marketplace.disclosure.models import AnnouncementKind
 from marketplace.extensions import db
 from marketplace.hosting import operations as hosting
 from marketplace.hosting import participants
+from marketplace.needs import operations as needs
 from marketplace.projects.models import Project, ProjectState
 from marketplace.review import operations as review
 from marketplace.review import scoring
@@ -99,6 +100,7 @@ class PagesWorld(CreditWorld):
         self._outcome_panel()
         self._staff_reviews()
         self._yearly()
+        self._needs()
         self._public_record()
 
     def _public_record(self) -> None:
@@ -232,6 +234,18 @@ class PagesWorld(CreditWorld):
         )
         db.session.commit()
 
+    def _needs(self) -> None:
+        """An open need, supported and commented on; a hidden one with its author's appeal pending."""
+        author, other = factories.user(name="需求作者"), factories.user(name="另一作者")
+        data = {"title": "图书馆自习座位太少", "description": "期末周**座位紧张**。", "category": "学业"}
+        self.need = needs.post_need(author, data)
+        needs.support(self.student, self.need)
+        needs.comment(self.student, self.need, {"body": "我也遇到过。"})
+        hidden = needs.post_need(other, {**data, "title": "违规内容"})
+        needs.hide(self.staff, hidden, {"reason": "人身攻击"})
+        needs.appeal(other, hidden, {"body": "请复核"})
+        db.session.commit()
+
     def _score_alike(self, project, bids) -> None:
         seat(self.staff, project, self.evaluators)
         for evaluator in self.evaluators:
@@ -333,6 +347,15 @@ PAGES = [
     Visit("charter-new", lambda w: w.staff, lambda w: f"/disclosure/unions/{w.union.id}/charter/new"),
     Visit("disclosure-review", lambda w: w.reviewer, lambda w: "/disclosure/review"),
     Visit("announcement-pending", lambda w: w.reviewer, lambda w: w.pending.url),
+    Visit("needs", NOBODY, lambda w: "/needs"),
+    Visit("need", NOBODY, lambda w: w.need.url),
+    Visit("need-supported", lambda w: w.student, lambda w: w.need.url),
+    Visit("need-new", lambda w: w.student, lambda w: "/needs/new"),
+    Visit("needs-mine", lambda w: w.student, lambda w: "/needs/mine"),
+    Visit("need-answer", lambda w: w.staff, lambda w: w.need.url),
+    Visit("needs-staff", lambda w: w.staff, lambda w: "/needs/staff"),
+    Visit("need-project", lambda w: w.staff, lambda w: f"/needs/{w.need.id}/project"),
+    Visit("need-appeals", lambda w: w.reviewer, lambda w: "/needs/appeals"),
 ]
 
 

@@ -10,6 +10,7 @@ from marketplace import create_app, queue
 from marketplace.audit import AuditEntry
 from marketplace.bids import receivers as bids
 from marketplace.evaluation import receivers as evaluation
+from marketplace.needs import receivers as needs
 from marketplace.projects import operations as project_ops
 from marketplace.projects import receivers as projects
 from marketplace.projects.lifecycle import project_moved
@@ -36,6 +37,7 @@ RECEIVERS = [
     projects.tell_of_cancel_approval,
     projects.tell_staff_of_failure,
     evaluation.score_on_close,
+    needs.tell_supporters,
 ]
 
 

@@ -1,0 +1,1 @@
+"""需求征集: the needs pool — students post needs, others support them, union staff answer each."""

@@ -1,0 +1,149 @@
+"""What the needs pages read: the pool's list (by support, by time, by the last seven days' supports;
+filtered by category, college and status), a need's page, a student's own needs and supports, the
+staff's answering queue, and the league's appeals."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import abort
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import clock, permissions
+from ..extensions import db
+from .models import Need, NeedAppeal, NeedAppealStatus, NeedComment, NeedStatus, NeedSupport
+
+PER_PAGE = 20
+TREND_DAYS = 7
+
+
+def listing(
+    *, sort: str = "support", status: str = "", category: str = "", college: int | None = None
+) -> Select:
+    """The pool's rows: (need, supports of the last seven days) with each need's college."""
+    since = clock.now() - timedelta(days=TREND_DAYS)
+    recent = (
+        select(NeedSupport.need_id, func.count().label("n"))
+        .where(NeedSupport.created_at >= since)
+        .group_by(NeedSupport.need_id)
+        .subquery()
+    )
+    trend = func.coalesce(recent.c.n, 0)
+    stmt = (
+        select(Need, trend.label("trend"))
+        .outerjoin(recent, recent.c.need_id == Need.id)
+        .options(joinedload(Need.college))
+    )
+    if status:
+        stmt = stmt.where(Need.status == NeedStatus(status))
+    if category:
+        stmt = stmt.where(Need.category == category)
+    if college:
+        stmt = stmt.where(Need.college_id == college)
+    order = {
+        "recent": (Need.created_at.desc(), Need.id.desc()),
+        "trend": (trend.desc(), Need.support_count.desc(), Need.id.desc()),
+    }.get(sort, (Need.support_count.desc(), Need.id.desc()))
+    return stmt.order_by(*order)
+
+
+def need_page(need_id: int) -> Need:
+    """A need with what its page shows: union, college, project, photos, the need it was merged into."""
+    return db.get_or_404(
+        Need,
+        need_id,
+        options=[
+            joinedload(Need.union),
+            joinedload(Need.college),
+            joinedload(Need.project),
+            joinedload(Need.merged_into),
+            selectinload(Need.photos),
+            joinedload(Need.appeal),
+        ],
+    )
+
+
+def comments_of(need: Need, *, with_authors: bool) -> list[NeedComment]:
+    stmt = select(NeedComment).where(NeedComment.need_id == need.id).order_by(NeedComment.id)
+    if with_authors:
+        stmt = stmt.options(joinedload(NeedComment.author))
+    return db.session.scalars(stmt.limit(200)).all()
+
+
+def supports(user, need: Need) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(
+        select(
+            select(NeedSupport.id)
+            .where(NeedSupport.need_id == need.id, NeedSupport.user_id == user.id)
+            .exists()
+        )
+    )
+
+
+def merged_here(need: Need) -> list[Need]:
+    """The needs merged into this one (their titles are shown; never their authors)."""
+    return db.session.scalars(
+        select(Need).where(Need.merged_into_id == need.id).order_by(Need.id).limit(50)
+    ).all()
+
+
+def mine(user) -> Select:
+    """The needs the student posted or supported, newest first."""
+    supported = select(NeedSupport.need_id).where(NeedSupport.user_id == user.id)
+    return (
+        select(Need)
+        .where((Need.author_id == user.id) | Need.id.in_(supported))
+        .options(joinedload(Need.college))
+        .order_by(Need.created_at.desc(), Need.id.desc())
+    )
+
+
+def authored_ids(user, needs) -> set[int]:
+    return {n.id for n in needs if n.author_id == getattr(user, "id", None)}
+
+
+def union_queue(union_ids: set[int]) -> Select:
+    """The open needs of the staff's unions, the one due first at the top."""
+    return (
+        select(Need)
+        .where(Need.union_id.in_(union_ids), Need.status == NeedStatus.OPEN)
+        .options(joinedload(Need.union), joinedload(Need.college))
+        .order_by(Need.answer_due_at, Need.id)
+    )
+
+
+def overdue_count(union_ids: set[int], now: datetime | None = None) -> int:
+    if not union_ids:
+        return 0
+    return db.session.scalar(
+        select(func.count()).where(
+            Need.union_id.in_(union_ids),
+            Need.status == NeedStatus.OPEN,
+            Need.answer_due_at <= (now or clock.now()),
+        )
+    )
+
+
+def pending_appeals() -> list[NeedAppeal]:
+    return db.session.scalars(
+        select(NeedAppeal)
+        .where(NeedAppeal.status == NeedAppealStatus.PENDING)
+        .options(joinedload(NeedAppeal.need).joinedload(Need.union))
+        .order_by(NeedAppeal.created_at, NeedAppeal.id)
+        .limit(100)
+    ).all()
+
+
+def overdue_for(user) -> int:
+    """How many of the staff member's unions' needs are past their answer time (the dashboard's note)."""
+    return overdue_count(permissions.staff_union_ids(user)) if getattr(user, "is_authenticated", False) else 0
+
+
+def appeal_or_404(appeal_id: int) -> NeedAppeal:
+    record = db.session.get(NeedAppeal, appeal_id)
+    if record is None:
+        abort(404)
+    return record
