@@ -11,36 +11,49 @@ import csv
 import io
 from collections.abc import Callable
 
-from flask_babel import gettext as _
+from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit, clock, exports, permissions, settings
+from .. import audit, clock, exports, permissions, settings, spreadsheets
 from ..accounts.models import User
 from ..extensions import db
 from ..notify import operations as notify
 from ..queue import task
 from ..school.models import Term
+from ..spreadsheets import Column
+from ..timeutil import local
 from .models import CreditExport, CreditRecord, CreditStatus
 
 CHUNK = exports.CHUNK
 
-# field name -> how to read it from a record
-FIELDS: dict[str, Callable[[CreditRecord], object]] = {
-    "student_no": lambda r: r.user.student_no or r.user.staff_no,
-    "name": lambda r: r.user.name,
-    "college": lambda r: r.user.college.name if r.user.college else "",
-    "grade": lambda r: r.user.grade or "",
-    "project": lambda r: r.project.title,
-    "category": lambda r: r.category.name,
-    "category_code": lambda r: r.category.code,
-    "hours": lambda r: str(r.hours),
-    "credits": lambda r: str(r.credits),
-    "term": lambda r: r.term.full_name if r.term else "",
-    "date": lambda r: r.occurred_at.date().isoformat(),
-    "verified_at": lambda r: r.verified_at.isoformat() if r.verified_at else "",
-    "record_id": lambda r: r.public_id,
+# field name -> how to read it from a record, and its kind of cell in the workbook (spreadsheets.py)
+FIELDS: dict[str, tuple[Callable[[CreditRecord], object], str]] = {
+    "student_no": (lambda r: r.user.student_no or r.user.staff_no, "id"),
+    "name": (lambda r: r.user.name, "text"),
+    "college": (lambda r: r.user.college.name if r.user.college else "", "text"),
+    "grade": (lambda r: r.user.grade, "number"),
+    "project": (lambda r: r.project.title, "long"),
+    "category": (lambda r: r.category.name, "text"),
+    "category_code": (lambda r: r.category.code, "id"),
+    "hours": (lambda r: r.hours, "number"),
+    "credits": (lambda r: r.credits, "number"),
+    "term": (lambda r: r.term.full_name if r.term else "", "text"),
+    "date": (lambda r: r.occurred_at, "date"),
+    "verified_at": (lambda r: r.verified_at, "datetime"),
+    "record_id": (lambda r: r.public_id, "id"),
 }
+
+
+def _csv_text(value, kind: str) -> str:
+    """A CSV cell: dates in ISO form (the day in the school's time zone), numbers as written."""
+    if value is None:
+        return ""
+    if kind == "date":
+        return local(value).date().isoformat()
+    if kind == "datetime":
+        return local(value).isoformat()
+    return str(value)
 
 
 def columns() -> list[tuple[str, str]]:
@@ -77,22 +90,22 @@ def write_export(
             CreditRecord.term_id == term_id, CreditRecord.status == CreditStatus.VERIFIED
         )
     )
-    headers = [h for h, _ in cols]
+    kinds = [FIELDS[name][1] for _header, name in cols]
     written = 0
     if file_format == "csv":
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
-        writer.writerow(headers)
-        emit = writer.writerow
-    else:
-        from openpyxl import Workbook  # slow to import (0.15 s): loaded by the xlsx export only
+        writer.writerow([header for header, _name in cols])
 
+        def emit(values):
+            writer.writerow([_csv_text(v, kind) for v, kind in zip(values, kinds, strict=True)])
+
+    else:
         book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("第二课堂学分"))
-        sheet.append(headers)
-        emit = sheet.append
+        table = [Column(header, kind) for (header, _name), kind in zip(cols, kinds, strict=True)]
+        emit = spreadsheets.table(book, "第二课堂学分", table)
     for record in db.session.scalars(_query(term_id).execution_options(yield_per=CHUNK)):
-        emit([FIELDS[name](record) for _, name in cols])
+        emit([FIELDS[name][0](record) for _header, name in cols])
         written += 1
         if progress and written % CHUNK == 0:
             progress(written, total)

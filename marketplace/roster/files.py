@@ -17,7 +17,9 @@ from pathlib import Path
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from .. import spreadsheets
 from ..errors import DomainError
+from ..spreadsheets import Column
 
 KIND = "类型"
 NUMBER = "学号/工号"
@@ -76,8 +78,9 @@ EXAMPLE_ROW = (
     "2025-09-01",
     "",
 )
-# Columns Excel would turn into numbers (and a long 学号 into 2.02E+09) unless they are text cells.
-TEXT_COLUMNS = (NUMBER, PHONE)
+# The template's columns as spreadsheets.py types them: 学号 and 手机 stay text (Excel would turn a long
+# 学号 into 2.02E+09), the dates are left as typed text, which the import reads either way.
+TEMPLATE_KINDS = {NUMBER: "id", PHONE: "id", GRADE: "number", EMAIL: "long"}
 
 XLSX = "xlsx"
 CSV = "csv"
@@ -186,16 +189,8 @@ def _read_csv(path: Path):
 def template_workbook() -> bytes:
     """The import template: the header row and one example row, 学号 and 手机 as text cells."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "名册"
-    sheet.append(COLUMNS)
-    sheet.append(EXAMPLE_ROW)
-    for index, name in enumerate(COLUMNS, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = 24 if name == EMAIL else 14
-        if name in TEXT_COLUMNS:
-            sheet.column_dimensions[letter].number_format = "@"
-    sheet.freeze_panes = "A2"
+    cols = [Column(name, TEMPLATE_KINDS.get(name, "text")) for name in COLUMNS]
+    spreadsheets.table(workbook, "名册", cols, first=True)(EXAMPLE_ROW)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -12,11 +12,15 @@ import io
 
 from openpyxl import Workbook
 
+from .. import spreadsheets
 from ..surveys.models import STARS
 from .dashboard import Dashboard
 from .suppression import TOTAL
 
 HIDDEN = "不公布"
+TREND = spreadsheets.columns(
+    "学年", ("答卷", "number"), ("邀请", "number"), ("参与率", "number"), ("总体平均星级", "number")
+)
 
 
 def _number(value) -> float | str:
@@ -26,28 +30,29 @@ def _number(value) -> float | str:
 def workbook(board: Dashboard, comments: list | None = None) -> bytes:
     """``comments``: those the viewer may read (None: none may be)."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = "各维度"
     survey = board.selected.survey
-    sheet.append([board.union.name, survey.academic_year.name])
-    sheet.append(["答卷", board.result.responses, "邀请", board.result.invited])
-    sheet.append(["维度", "平均星级", *[f"{n}星人数" for n in STARS]])
+    above = [
+        [board.union.name, survey.academic_year.name],
+        ["答卷", board.result.responses, "邀请", board.result.invited],
+    ]
+    stars = [(f"{n}星人数", "number") for n in STARS]
+    append = spreadsheets.table(
+        book, "各维度", spreadsheets.columns("维度", ("平均星级", "number"), *stars), above=above, first=True
+    )
     for d in board.result.dimensions:
-        sheet.append([d.label, _number(d.mean), *[d.distribution[n] for n in STARS]])
-    trend = book.create_sheet("历年趋势")
-    trend.append(["学年", "答卷", "邀请", "参与率", "总体平均星级"])
+        append([d.label, _number(d.mean), *[d.distribution[n] for n in STARS]])
+    append = spreadsheets.table(book, "历年趋势", TREND)
     for y in board.years:
-        rate = "" if y.response_rate is None else round(float(y.response_rate), 4)
-        trend.append([y.year.name, y.answered, y.invited, rate, _number(y.overall)])
+        rate = None if y.response_rate is None else round(float(y.response_rate), 4)
+        append([y.year.name, y.answered, y.invited, rate, _number(y.overall)])
     if board.breakdown is not None:
         _breakdown_sheet(book, board)
     if comments is not None:
-        sheet = book.create_sheet("意见")
-        sheet.append(["意见（顺序随机，与提交先后无关）"])
+        append = spreadsheets.table(
+            book, "意见", spreadsheets.columns(("意见（顺序随机，与提交先后无关）", "long"))
+        )
         for comment in comments:
-            sheet.append([comment.body])
-    for ws in book.worksheets:
-        ws.column_dimensions["A"].width = 24
+            append([comment.body])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -55,13 +60,13 @@ def workbook(board: Dashboard, comments: list | None = None) -> bytes:
 
 def _breakdown_sheet(book, board: Dashboard) -> None:
     breakdown = board.breakdown
-    sheet = book.create_sheet("学院×年级")
-    sheet.append([f"每格：答卷数 / 平均星级；少于 {breakdown.k} 份或为防推算而隐藏的格子标为“{HIDDEN}”"])
-    sheet.append(["学院", *[f"{g}级" for g in breakdown.grades], "合计"])
+    note = f"每格：答卷数 / 平均星级；少于 {breakdown.k} 份或为防推算而隐藏的格子标为“{HIDDEN}”"
+    cols = spreadsheets.columns("学院", *[f"{g}级" for g in breakdown.grades], "合计")
+    append = spreadsheets.table(book, "学院×年级", cols, above=[[note]])
     rows = [*breakdown.colleges, (TOTAL, "合计")]
     for college_id, name in rows:
         line = [name]
         for grade in [*breakdown.grades, TOTAL]:
             cell = breakdown.cell(college_id, grade)
             line.append(HIDDEN if cell.hidden else f"{cell.responses} / {_number(cell.mean) or '—'}")
-        sheet.append(line)
+        append(line)

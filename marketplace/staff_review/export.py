@@ -10,22 +10,22 @@ from collections.abc import Callable
 
 from openpyxl import Workbook
 
+from .. import spreadsheets
 from .models import StaffReview
 from .queries import answer_counts, results_by_staff, review_page
 
-COLUMNS = (
-    "学号",
+COLUMNS = spreadsheets.columns(
+    ("学号", "id"),
     "姓名",
     "职务",
-    "评价人数",
-    "可评价人数",
-    "综合平均星级",
+    ("评价人数", "number"),
+    ("可评价人数", "number"),
+    ("综合平均星级", "number"),
     "评议结果",
-    "评语和备注",
+    ("评语和备注", "long"),
     "提醒谈话",
-    "谈话日期",
+    ("谈话日期", "date"),
 )
-WIDTHS = (14, 10, 14, 10, 12, 14, 10, 30, 10, 12)
 
 
 def _row(reviewee, answers: int, audience: int, result) -> list:
@@ -36,11 +36,11 @@ def _row(reviewee, answers: int, audience: int, result) -> list:
         reviewee.title,
         answers,
         audience,
-        round(float(result.overall), 2) if result is not None else "",
+        round(float(result.overall), 2) if result is not None else None,
         str(reviewee.grade.label) if reviewee.grade else "",
         reviewee.notes,
         str(talk.status.label) if talk else "",
-        (talk.held_on or talk.due_on).isoformat() if talk else "",
+        (talk.held_on or talk.due_on) if talk else None,
     ]
 
 
@@ -51,15 +51,11 @@ def write_results(review_id: int, out, progress: Callable[[int, int], None] | No
     results = results_by_staff(review, counts)
     audience = max(review.audience_size - 1, 0)
     book = Workbook()
-    sheet = book.active
-    sheet.title = "述职评议结果"
-    sheet.append(COLUMNS)
-    for column, width in zip("ABCDEFGHIJ", WIDTHS, strict=True):
-        sheet.column_dimensions[column].width = width
+    append = spreadsheets.table(book, "述职评议结果", COLUMNS, first=True)
     total = len(review.reviewees)
     for written, reviewee in enumerate(review.reviewees, 1):
         answers = counts.get(reviewee.user_id, 0)
-        sheet.append(_row(reviewee, answers, audience, results.by_user.get(reviewee.user_id)))
+        append(_row(reviewee, answers, audience, results.by_user.get(reviewee.user_id)))
         if progress and written % 10 == 0:
             progress(written, total)
     book.save(out)

@@ -10,10 +10,19 @@ import io
 
 from openpyxl import Workbook
 
-from ..formatting import local_datetime
+from .. import spreadsheets
 from .models import Signup, SignupStatus
 
-COLUMNS = ("学号", "姓名", "学院", "手机", "状态", "签到", "签退", "认定时长")
+COLUMNS = spreadsheets.columns(
+    ("学号", "id"),
+    "姓名",
+    "学院",
+    ("手机", "id"),
+    "状态",
+    ("签到", "datetime"),
+    ("签退", "datetime"),
+    ("认定时长", "number"),
+)
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -25,24 +34,20 @@ def _row(signup: Signup) -> list:
         user.college.name if user.college else "",
         # The host sees the phone numbers of the volunteers holding a seat, nobody else's.
         (user.phone or "") if signup.status.holds_seat else "",
-        signup.status.label,
-        local_datetime(attendance.checked_in_at) if attendance else "",
-        local_datetime(attendance.checked_out_at) if attendance else "",
-        float(attendance.credited_hours) if attendance and attendance.credited_hours is not None else "",
+        str(signup.status.label),
+        attendance.checked_in_at if attendance else None,
+        attendance.checked_out_at if attendance else None,
+        attendance.credited_hours if attendance else None,
     ]
 
 
 def roster_workbook(signups: list[Signup]) -> bytes:
     """Everyone on the roster but those who cancelled, in the roster's order."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = "志愿者名单"
-    sheet.append(COLUMNS)
+    append = spreadsheets.table(book, "志愿者名单", COLUMNS, first=True)
     for signup in signups:
         if signup.status != SignupStatus.CANCELLED:
-            sheet.append(_row(signup))
-    for column, width in zip("ABCDEFGH", (14, 10, 16, 14, 12, 18, 18, 10), strict=True):
-        sheet.column_dimensions[column].width = width
+            append(_row(signup))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -17,11 +17,13 @@ from marketplace.credits.models import CreditExport, CreditStatus
 from marketplace.exports import ExportStatus
 from marketplace.extensions import db
 from marketplace.notify.models import Notification
+from marketplace.timeutil import local
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import add_records, records_of
 from tests.downloads import disposition
 from tests.isolation import in_this_session
+from tests.spreadsheets import assert_finished
 
 
 @pytest.fixture
@@ -77,6 +79,26 @@ def test_the_verifier_exports_excel(app, world):
     sheet = load_workbook(io.BytesIO(reviewer.get(f"/credits/exports/{job.public_id}/download").data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == ["学号", "姓名", "活动", "学分"] and len(rows) == 3
+    assert_finished(sheet, text=("学号",))
+    assert {row[3] for row in rows[1:]} == {0.44}  # a number Excel can sum, not the text "0.44"
+
+
+def test_the_excel_export_writes_dates_as_dates_and_the_csv_the_schools_local_day(app, world):
+    verified_term(world)
+    settings.put("credit_export_columns", COLUMNS + "\n日期=date\n认定时间=verified_at", None)
+    db.session.commit()
+    reviewer = signed_in(app, world.reviewer)
+    for file_format in ("xlsx", "csv"):
+        reviewer.post("/credits/exports", data={"term_id": world.term.id, "file_format": file_format})
+    xlsx, csv_job = db.session.scalars(select(CreditExport).order_by(CreditExport.id)).all()
+
+    sheet = load_workbook(io.BytesIO(reviewer.get(f"/credits/exports/{xlsx.public_id}/download").data)).active
+    assert_finished(sheet, text=("学号",), dates=("日期", "认定时间"))
+    text = reviewer.get(f"/credits/exports/{csv_job.public_id}/download").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    record = records_of()[0]
+    assert rows[1][4] == local(record.occurred_at).date().isoformat()
+    assert rows[1][5].endswith("+08:00")
 
 
 def test_a_running_export_shows_its_progress_and_polls_for_it(app, world):

@@ -19,6 +19,7 @@ from marketplace.volunteers.models import Training
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import add_records, pdf_text, records_of, unembedded_fonts
 from tests.downloads import disposition
+from tests.spreadsheets import assert_finished
 
 
 def _student_with_three_kinds(world):
@@ -83,6 +84,7 @@ def test_the_excel_download_has_a_row_per_record(app, world):
 
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
+    assert_finished(sheet, header_row=4, dates=("日期",))
     rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     issued = db.session.scalar(select(TranscriptIssue).where(TranscriptIssue.user_id == student.id))
     assert issued.code in rows[1]

@@ -3,8 +3,10 @@ with a single bad row, not at all."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import AccountKind, AccountStatus, DegreeLevel, PoliticalStatus, User
@@ -16,6 +18,7 @@ from marketplace.roster.models import ImportJob, ImportStatus
 from tests import factories
 from tests.downloads import Disposition, disposition
 from tests.roster.roster_files import confirm, csv_bytes, faculty, job_from, student, upload, xlsx
+from tests.spreadsheets import assert_finished
 
 
 def _count(model) -> int:
@@ -352,6 +355,7 @@ def test_the_template_has_the_header_and_an_example_row_that_passes_the_check(as
     assert response.status_code == 200
     assert disposition(response) == Disposition("attachment", "roster-template.xlsx", "名册导入模板.xlsx")
 
+    assert_finished(load_workbook(io.BytesIO(response.data)).active, text=("学号/工号", "手机"))
     job = job_from(upload(as_admin, response.data, "模板.xlsx"))
 
     assert job.status == ImportStatus.READY, job.errors

@@ -19,6 +19,7 @@ from marketplace.surveys.models import CommentStatus, SurveyComment
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.satisfaction.helpers import YearWorld
+from tests.spreadsheets import assert_finished
 
 
 class Answered(YearWorld):
@@ -108,6 +109,9 @@ def test_the_export_holds_exactly_what_its_viewer_sees(app, world):
     reviewers = load_workbook(io.BytesIO(signed_in(app, world.reviewer).get(url).data))
 
     assert public.sheetnames == ["各维度", "历年趋势"]
+    assert_finished(public["各维度"], header_row=3)
+    assert_finished(public["历年趋势"])
+    assert_finished(reviewers["学院×年级"], header_row=2)
     assert reviewers.sheetnames == ["各维度", "历年趋势", "学院×年级", "意见"]
     assert reviewers["意见"].max_row == 1 + 8
     values = [cell for row in reviewers["学院×年级"].iter_rows(values_only=True) for cell in row]

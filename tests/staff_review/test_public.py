@@ -16,6 +16,7 @@ from marketplace.staff_review.export import write_results
 from marketplace.staff_review.models import ResultsExport, StaffGrade
 from tests.bids.helpers import signed_in
 from tests.downloads import disposition
+from tests.spreadsheets import assert_finished
 from tests.staff_review.helpers import StaffWorld
 
 N = 3
@@ -95,6 +96,7 @@ def test_the_league_exports_every_staff_members_result_to_excel_in_the_backgroun
     sheet = load_workbook(io.BytesIO(download.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("学号", "姓名", "职务")
+    assert_finished(sheet, text=("学号",), dates=("谈话日期",))
     assert [(r[1], r[6]) for r in rows[1:]] == [
         (reviewee.user.name, str(GRADES[i].label)) for i, reviewee in enumerate(review.reviewees)
     ]

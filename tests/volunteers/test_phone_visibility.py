@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from marketplace.timeutil import local
 from marketplace.volunteers.exports import COLUMNS
 from tests.downloads import disposition
+from tests.spreadsheets import assert_finished
 from tests.volunteers.helpers import HostingWorld
 from tests.volunteers.pages import signed_in
 
@@ -67,8 +68,14 @@ def test_the_roster_export_has_its_columns_and_the_accepted_volunteers_phone(app
     names = disposition(response)
     assert names.fallback == f"volunteers-shift-{shift.id}-{local(shift.starts_at):%Y%m%d}.xlsx"
     assert names.name == f"志愿者名单-{shift.position.title}-{local(shift.starts_at):%Y%m%d}.xlsx"
-    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
-    assert rows[0] == COLUMNS == ("学号", "姓名", "学院", "手机", "状态", "签到", "签退", "认定时长")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert_finished(sheet, text=("学号", "手机"))
+    rows = list(sheet.iter_rows(values_only=True))
+    assert (
+        rows[0]
+        == tuple(c.header for c in COLUMNS)
+        == ("学号", "姓名", "学院", "手机", "状态", "签到", "签退", "认定时长")
+    )
     by_number = {row[0]: row for row in rows[1:]}
     assert by_number[accepted.student_no][1:5] == (accepted.name, None, "13800001111", "已录用")
     assert by_number[waiting.student_no][3] is None and by_number[waiting.student_no][4] == "候补中"
