@@ -199,6 +199,13 @@ SETTINGS: dict[str, SettingSpec] = {
             minimum=1,
         ),
         SettingSpec(
+            "notice_offline_contact",
+            str,
+            "校团委办公室（学生活动中心 201 室，工作日 9:00—17:00）",
+            _l("公示的线下异议联系方式"),
+            _l("印在打印版评标结果公示上，供不便上网的同学线下提出异议。"),
+        ),
+        SettingSpec(
             "need_categories",
             str,
             "学业\n就业\n生活服务\n文体\n心理\n其他",

@@ -15,17 +15,19 @@ their ``url``.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
-from .. import clock, pagecache, permissions
+from .. import clock, pagecache, permissions, settings
 from ..bids.models import Bid
 from ..bids.validity import valid_bids
 from ..bids.visibility import hidden_bid_projects
+from ..downloads import send_download
 from ..evaluation.closing import early_close_refusal
 from ..evaluation.record import bidder_records
 from ..extensions import db
@@ -35,6 +37,7 @@ from ..projects import lifecycle
 from ..projects.forms import ReasonForm
 from ..projects.models import Project, ProjectState
 from ..projects.queries import is_public, paginate_rows
+from . import notice_pdf as notice_printing
 from . import operations as review
 from . import outcome, queries, scoring
 from .forms import (
@@ -606,6 +609,34 @@ def _notice_page(project: Project, *, objection_form=None, decline_form=None, st
 def notice(project_id: int):
     """公示: public, no login."""
     return _notice_page(_project_or_404(project_id))
+
+
+@bp.get("/projects/<int:project_id>/notice.pdf")
+def notice_pdf(project_id: int):
+    """公示 printed for a notice board: public like the notice, for a notice in force or final only."""
+    project = _project_or_404(project_id)
+    notices = review.notices_of(project)
+    state = lifecycle.effective_state(project)
+    if not notices or state == ProjectState.CANCELLED:
+        abort(404)
+    notice = notices[-1]
+    if _shown_status(notice, state) not in (NoticeStatus.ACTIVE, NoticeStatus.FINAL):
+        abort(404)
+    online = current_app.config["BASE_URL"].rstrip("/") + url_for(".notice", project_id=project.id)
+    printed = notice_printing.PrintedNotice(
+        project,
+        notice,
+        scoring.drawn_ties(project, notice.ranking),
+        online,
+        settings.get("notice_offline_contact"),
+    )
+    return send_download(
+        io.BytesIO(notice_printing.render(printed)),
+        name=f"评标结果公示-{project.title}-第{notice.number}号.pdf",
+        fallback=f"award-notice-{project.id}-{notice.number}.pdf",
+        mimetype="application/pdf",
+        private=False,
+    )
 
 
 @bp.post("/projects/<int:project_id>/notice/objections")

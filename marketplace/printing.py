@@ -1,0 +1,136 @@
+"""Printed documents (打印文件): what every A4 PDF the app lays out with reportlab's platypus shares — the
+Chinese TrueType font, embedded (a subset of the glyphs used), the paragraph styles, a QR code, and
+a footer on every page that says "第 x / y 页" and whatever the document adds.
+
+reportlab and qrcode are slow to import (about 0.1 s each), so this module is imported only where a
+PDF is made, inside the function that makes it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import qrcode
+from flask import current_app
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Image, SimpleDocTemplate, TableStyle
+
+FONT_NAME = "JiebangCJK"
+DEFAULT_FONT = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
+MARGIN = 18 * mm
+
+
+def font() -> str:
+    """The name of the registered CJK font (``PDF_FONT_PATH``, or the one the app ships)."""
+    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+        path = current_app.config.get("PDF_FONT_PATH") or str(DEFAULT_FONT)
+        # A TrueType collection needs its face index.
+        face = TTFont(FONT_NAME, path, subfontIndex=0) if path.endswith(".ttc") else TTFont(FONT_NAME, path)
+        pdfmetrics.registerFont(face)
+        # One face for every style: <b> in a paragraph would otherwise fall back to Helvetica, which
+        # has no Chinese and is not embedded.
+        registerFontFamily(
+            FONT_NAME, normal=FONT_NAME, bold=FONT_NAME, italic=FONT_NAME, boldItalic=FONT_NAME
+        )
+    return FONT_NAME
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """Title, heading, body, small and table-cell styles; CJK wrapping so long titles break anywhere."""
+    name = font()
+    body = ParagraphStyle("body", fontName=name, fontSize=10.5, leading=16, wordWrap="CJK")
+    return {
+        "title": ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1, spaceAfter=4),
+        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=10, alignment=1, textColor=colors.grey),
+        "heading": ParagraphStyle(
+            "heading", parent=body, fontSize=12.5, leading=18, spaceBefore=8, spaceAfter=4
+        ),
+        "body": body,
+        "small": ParagraphStyle(
+            "small", parent=body, fontSize=9, leading=13, textColor=colors.HexColor("#444444")
+        ),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9.5, leading=13),
+        "signature": ParagraphStyle("signature", parent=body, alignment=2),
+    }
+
+
+def table_style(*extra) -> TableStyle:
+    """A plain ruled table whose first row is its header (repeated on each page by ``repeatRows=1``)."""
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), font()),
+            ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            *extra,
+        ]
+    )
+
+
+def qr(url: str, size: float = 28 * mm) -> Image:
+    image = io.BytesIO()
+    qrcode.make(url, border=1).save(image, format="PNG")
+    image.seek(0)
+    return Image(image, width=size, height=size)
+
+
+def build(flowables: list, *, title: str, footer: str = "") -> bytes:
+    """Lay ``flowables`` out on A4 pages and return the PDF; each page's foot shows ``footer`` and
+    "第 x / y 页" (the total known only once every page is laid out: see :class:`_NumberedCanvas`)."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 6 * mm,
+        title=title,
+        author=current_app.config["SCHOOL_NAME"],
+        initialFontName=font(),  # reportlab's default, Helvetica, would be listed unembedded
+    )
+    doc.build(flowables, canvasmaker=_numbered(footer))
+    return buffer.getvalue()
+
+
+def _numbered(footer: str) -> Callable[..., canvas.Canvas]:
+    def make(*args, **kwargs):
+        return _NumberedCanvas(footer, *args, **kwargs)
+
+    return make
+
+
+class _NumberedCanvas(canvas.Canvas):
+    """Holds each page back until the document ends, then draws every foot with the page count."""
+
+    def __init__(self, footer: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._footer = footer
+        self._pages: list[dict] = []
+
+    def showPage(self):  # noqa: N802 — reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for number, page in enumerate(self._pages, start=1):
+            self.__dict__.update(page)
+            self.setFont(font(), 8.5)
+            self.setFillColor(colors.HexColor("#555555"))
+            width, _height = A4
+            if self._footer:
+                self.drawString(MARGIN, 10 * mm, self._footer)
+            self.drawRightString(width - MARGIN, 10 * mm, f"第 {number} / {total} 页")
+            super().showPage()
+        super().save()
