@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, literal, select, union_all
+from sqlalchemy import Select, String, cast, literal, select, union_all
 
 from .extensions import db
 
@@ -56,6 +56,16 @@ def kind(name: str, text, link: Callable[[int], str], when=None) -> Callable[[Ca
         return Kind(name, text, link, when, query)
 
     return declare
+
+
+def columns(ref, title, at, n=None) -> tuple:
+    """A kind's four labelled columns: ``ref`` as text, ``n`` 1 unless a count is given."""
+    return (
+        cast(ref, String).label("ref"),
+        title.label("title"),
+        at.label("at"),
+        (literal(1) if n is None else n).label("n"),
+    )
 
 
 def gather(user, kinds: Sequence[Kind], limit: int = SHOWN) -> list[Action]:

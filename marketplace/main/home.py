@@ -19,8 +19,10 @@ from .. import actions, permissions
 from ..admin import home as admin_home
 from ..bids import home as bids_home
 from ..credits import home as credits_home
+from ..disclosure import home as disclosure_home
 from ..evaluation import home as evaluation_home
 from ..hosting import home as hosting_home
+from ..needs import home as needs_home
 from ..orgs.models import UNION_KINDS
 from ..permissions import Role
 from ..projects import home as projects_home
@@ -60,6 +62,7 @@ STUDENT_KINDS = [
     surveys_home.surveys_to_answer,
     review_home.objections_ruled,
     credits_home.appeals_ruled,
+    needs_home.needs_answered,
 ]
 BIDDING_KINDS = [
     bids_home.bids_to_reconfirm,
@@ -79,11 +82,16 @@ STAFF_KINDS = [
     review_home.panels_not_submitted,
     review_home.notices_with_objections,
     staff_review_home.own_report,
+    needs_home.needs_overdue,
+    disclosure_home.suggestions_waiting,
 ]
 LEAGUE_KINDS = [
     *projects_home.LEAGUE_KINDS,
     review_home.objections_to_rule,
     staff_review_home.results_to_record,
+    disclosure_home.charters_to_approve,
+    disclosure_home.announcements_to_approve,
+    needs_home.appeals_to_rule,
 ]
 EVALUATOR_KINDS = [review_home.seats_to_declare, review_home.seats_to_score]
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import abort
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import clock, permissions
+from .. import actions, clock, permissions
 from ..extensions import db
 from .models import Need, NeedAppeal, NeedAppealStatus, NeedComment, NeedStatus, NeedSupport
 
@@ -115,15 +115,22 @@ def union_queue(union_ids: set[int]) -> Select:
     )
 
 
-def overdue_count(union_ids: set[int], now: datetime | None = None) -> int:
-    if not union_ids:
-        return 0
-    return db.session.scalar(
-        select(func.count()).where(
+def overdue(union_ids: set[int], now: datetime | None = None) -> Select:
+    """The open needs of ``union_ids`` past their answer time, as one row (``ref``, ``title``, ``at``:
+    the oldest due time, ``n``: how many) — none when there are none. The home page's row and the staff
+    dashboard's note both read this, so they cannot disagree."""
+    return (
+        select(
+            *actions.columns(
+                literal("overdue"), literal(""), func.min(Need.answer_due_at), func.count(Need.id)
+            )
+        )
+        .where(
             Need.union_id.in_(union_ids),
             Need.status == NeedStatus.OPEN,
             Need.answer_due_at <= (now or clock.now()),
         )
+        .having(func.count(Need.id) > 0)
     )
 
 
@@ -139,7 +146,11 @@ def pending_appeals() -> list[NeedAppeal]:
 
 def overdue_for(user) -> int:
     """How many of the staff member's unions' needs are past their answer time (the dashboard's note)."""
-    return overdue_count(permissions.staff_union_ids(user)) if getattr(user, "is_authenticated", False) else 0
+    union_ids = permissions.staff_union_ids(user) if getattr(user, "is_authenticated", False) else set()
+    if not union_ids:
+        return 0
+    row = db.session.execute(overdue(union_ids)).first()
+    return row.n if row else 0
 
 
 def appeal_or_404(appeal_id: int) -> NeedAppeal:

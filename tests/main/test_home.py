@@ -11,13 +11,17 @@ from marketplace.accounts.models import AccountStatus
 from marketplace.bids import operations as bid_ops
 from marketplace.bids.models import Recusal
 from marketplace.credits.models import CreditStatus
+from marketplace.disclosure import suggestions as suggestion_ops
 from marketplace.extensions import db
+from marketplace.needs import operations as need_ops
 from marketplace.projects import operations as project_ops
 from marketplace.volunteers import signups
 from marketplace.volunteers.models import Admission, Shift, Signup, SignupStatus, Training, TrainingAttendance
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import CreditWorld, add_records
+from tests.disclosure.helpers import DisclosureWorld
+from tests.needs.helpers import NeedWorld
 from tests.projects.helpers import World
 from tests.review.helpers import ReviewWorld, awarded, seat
 from tests.volunteers.helpers import HostingWorld
@@ -341,3 +345,93 @@ def test_the_staff_are_offered_to_repost_a_project_that_failed(app):
     project_ops.repost(world.staff, project)
     db.session.commit()
     assert "project.failed" not in kinds(home(app, world.staff))
+
+
+# -- the needs pool and the union's public record ------------------------------------------------------
+
+
+def test_supporters_and_the_author_see_an_answered_need_and_no_row_names_the_author(app):
+    world = NeedWorld()
+    need = world.support(world.post(title="期末周图书馆座位太少"), world.students[0])
+    need_ops.decline(world.staff, need, {"reason": "图书馆已在扩建，暂不另设项目"})
+    db.session.commit()
+
+    supporter = home(app, world.students[0])
+    assert "need.answered" in kinds(supporter)
+    assert "期末周图书馆座位太少（未采纳）" in supporter
+    assert world.author.name not in supporter
+    assert "need.answered" in kinds(home(app, world.author))
+    assert "need.answered" not in kinds(home(app, world.students[1]))  # neither posted nor supports
+    assert "need.answered" not in kinds(home(app, world.staff))
+    clock.set(clock.now() + timedelta(days=15))
+    assert "need.answered" not in kinds(home(app, world.students[0]))
+
+
+def test_a_hidden_need_is_news_to_its_author_only(app):
+    world = NeedWorld()
+    need = world.support(world.post(), world.students[0])
+    need_ops.hide(world.staff, need, {"reason": "含有他人个人信息"})
+    db.session.commit()
+    assert "need.answered" in kinds(home(app, world.author))
+    assert "need.answered" not in kinds(home(app, world.students[0]))
+
+
+def test_needs_past_their_answer_time_show_to_their_unions_staff_as_the_dashboard_counts_them(app):
+    world = NeedWorld()
+    need = world.post()
+    world.post(author=world.master)  # the 研究生会's, not yet due either
+    assert "need.overdue" not in kinds(home(app, world.staff))
+    clock.set(need.answer_due_at + timedelta(minutes=1))
+
+    html = home(app, world.staff)
+    dashboard = signed_in(app, world.staff).get("/staff").get_data(as_text=True)
+    assert "need.overdue" in kinds(html) and "1 条同学需求已超过答复时限" in html
+    assert "need.overdue" in kinds(dashboard) and "有 1 条同学需求已超过答复时限。" in dashboard
+    assert "need.overdue" in kinds(home(app, world.graduate_staff))  # its own need is overdue too
+    assert "有 1 条同学需求已超过答复时限。" in signed_in(app, world.graduate_staff).get("/staff").get_data(
+        as_text=True
+    )
+    assert "need.overdue" not in kinds(home(app, world.author))
+    assert "need.overdue" not in kinds(home(app, world.reviewer))
+
+
+def test_a_union_staff_member_sees_the_suggestions_waiting_for_an_answer_until_answered(app):
+    world = DisclosureWorld()
+    waiting = world.suggestion()
+    world.suggestion(author=world.other_student)
+
+    html = home(app, world.staff)
+    assert "suggestion.waiting" in kinds(html) and "2 条意见建议待回复" in html
+    assert "suggestion.waiting" not in kinds(home(app, world.student))
+    assert "suggestion.waiting" not in kinds(home(app, world.reviewer))
+    suggestion_ops.answer(world.staff, waiting, {"answer": "已转交图书馆。"})
+    db.session.commit()
+    assert "1 条意见建议待回复" in home(app, world.staff)
+
+
+def test_the_league_reviewer_sees_charters_and_announcements_awaiting_approval(app):
+    world = DisclosureWorld()
+    world.charter(to="pending")
+    world.announcement("期末答疑周安排", to="pending")
+    world.announcement("还是草稿的公告")
+
+    html = home(app, world.reviewer)
+    assert {"charter.pending", "announcement.pending"} <= set(kinds(html))
+    assert "期末答疑周安排" in html and "还是草稿的公告" not in html
+    assert not {"charter.pending", "announcement.pending"} & set(kinds(home(app, world.staff)))
+    assert not {"charter.pending", "announcement.pending"} & set(kinds(home(app, world.student)))
+
+
+def test_the_league_reviewer_sees_appeals_against_hiding_to_rule_on(app):
+    world = NeedWorld()
+    need = world.post(title="食堂夜宵窗口")
+    need_ops.hide(world.staff, need, {"reason": "与已有需求重复"})
+    record = need_ops.appeal(world.author, need, {"body": "这是不同的需求"})
+    db.session.commit()
+
+    assert "need.appeal_pending" in kinds(home(app, world.reviewer))
+    assert "need.appeal_pending" not in kinds(home(app, world.staff))
+    assert "need.appeal_pending" not in kinds(home(app, world.author))
+    need_ops.rule_appeal(world.reviewer, record, {"decision": "dismiss", "reason": "确属重复"})
+    db.session.commit()
+    assert "need.appeal_pending" not in kinds(home(app, world.reviewer))

@@ -10,7 +10,11 @@ from datetime import timedelta
 import pytest
 
 from marketplace import clock
+from marketplace.disclosure import operations as disclosure_ops
+from marketplace.disclosure import suggestions
+from marketplace.disclosure.models import AnnouncementKind
 from marketplace.extensions import db
+from marketplace.needs import operations as need_ops
 from marketplace.orgs.models import MemberRole
 from marketplace.projects import operations as project_ops
 from marketplace.roster.models import ImportJob, ImportStatus
@@ -18,6 +22,7 @@ from marketplace.volunteers.models import Admission
 from tests import factories
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import add_records, spring_term
+from tests.needs.helpers import need_form
 from tests.review.helpers import seat
 from tests.volunteers.helpers import HostingWorld
 
@@ -67,9 +72,32 @@ class Everything(HostingWorld):
             project = self.open_project(title=f"第{self.made}期")
             project_ops.ask_question(self.manager_b, project, {"body": "可以跨学院组队吗？"})
             db.session.commit()
+            self._grow_needs_and_disclosure()
         add_records(self, 2 * n)
         add_records(self, n, user=self.everyone)
         add_records(self, n, user=self.student)
+
+    def _grow_needs_and_disclosure(self) -> None:
+        """A need the user supports answered, one overdue, one hidden and appealed; a suggestion to
+        answer; a charter version and an announcement to approve."""
+        author = factories.user()
+        answered = need_ops.post_need(author, need_form(title=f"需求{self.made}"))
+        for person in (self.everyone, self.student):
+            need_ops.support(person, answered)
+        need_ops.decline(self.staff, answered, {"reason": "暂不采纳"})
+        need_ops.post_need(author, need_form()).answer_due_at = clock.now() - timedelta(hours=1)
+        hidden = need_ops.post_need(author, need_form())
+        need_ops.hide(self.staff, hidden, {"reason": "重复"})
+        need_ops.appeal(author, hidden, {"body": "不重复"})
+        suggestions.write(self.student, {"union": self.union.id, "title": "建议", "body": "开夜宵窗口"})
+        disclosure_ops.submit(
+            self.staff, disclosure_ops.draft_charter(self.staff, self.union, {"body": "章程"})
+        )
+        announcement = {"kind": AnnouncementKind.REFORM, "title": f"公告{self.made}", "body": "改革"}
+        disclosure_ops.submit(
+            self.staff, disclosure_ops.draft_announcement(self.staff, self.union, announcement)
+        )
+        db.session.commit()
 
 
 def _count(app, user, count_queries, count_loaded):
