@@ -64,6 +64,7 @@ from marketplace.volunteers.models import (
 )
 from marketplace.volunteers.models import AppealStatus as NoShowAppealStatus
 from tests import factories
+from tests.credits.helpers import pdf_text
 from tests.isolation import shared_world
 
 PASSWORD = "demo1234"
@@ -282,6 +283,13 @@ WALKED: dict[str, Callable] = {
 # Arguments the walk leaves out, and why: each is a secret a person was given (a mail token, a
 # transcript's verification code — what the page then shows is theirs to hand out).
 UNWALKED = {"token", "code"}
+
+
+def readable(response) -> str:
+    """What a visitor reads in a response: a page's text, or the text a printed PDF carries."""
+    if response.mimetype == "application/pdf":
+        return pdf_text(response.data)
+    return response.get_data(as_text=True)
 
 
 def public_urls(app, db) -> tuple[list[str], set[str]]:
@@ -614,7 +622,7 @@ class TestTheSeededDemo:
             response = visitor.get(url)
             if response.status_code == 200:
                 shown.append(url)
-            page = html.unescape(response.get_data(as_text=True))
+            page = html.unescape(readable(response))
             leaks += [f"{url}: {secret}" for secret in secrets if secret in page]
         assert not leaks, "\n".join(leaks[:20])
         # The walk reached the public pages, the public record's included, not only sign-in redirects.
@@ -624,8 +632,11 @@ class TestTheSeededDemo:
             "/disclosure",
             "/disclosure/suggestions",
             "/disclosure/announcements",
+            "/needs",
+            "/open-data",
         ):
             assert page in shown
+        assert any(url.endswith("/notice.pdf") for url in shown)
         for prefix in (
             "/projects/",
             "/disclosure/charters/",
