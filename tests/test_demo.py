@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import io
 import itertools
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -286,9 +288,13 @@ UNWALKED = {"token", "code"}
 
 
 def readable(response) -> str:
-    """What a visitor reads in a response: a page's text, or the text a printed PDF carries."""
+    """What a visitor reads in a response: a page's text, the text a printed PDF carries, or every file
+    of a ZIP (the open-data download)."""
     if response.mimetype == "application/pdf":
         return pdf_text(response.data)
+    if response.mimetype == "application/zip":
+        with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
     return response.get_data(as_text=True)
 
 
@@ -636,7 +642,7 @@ class TestTheSeededDemo:
             "/open-data",
         ):
             assert page in shown
-        assert any(url.endswith("/notice.pdf") for url in shown)
+        assert any(url.endswith("/notice.pdf") for url in shown) and "/open-data/download" in shown
         for prefix in (
             "/projects/",
             "/disclosure/charters/",
