@@ -60,7 +60,7 @@ NEED_TRANSITIONS = {
     "restore": (frozenset({S.HIDDEN}), S.OPEN),  # the league upheld the author's appeal
 }
 # The title rides along in every entry: the project's timeline names the needs accepted with it from
-# their entries alone (projects/queries.TIMELINE_ACTIONS).
+# their entries alone (projects/queries.timeline_of).
 NEEDS = StatusTable("need", _l("这条需求"), NEED_TRANSITIONS, fields=("title", "merged_into_id"))
 
 COMMENT_TRANSITIONS = {

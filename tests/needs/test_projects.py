@@ -151,3 +151,19 @@ def test_a_need_cannot_be_accepted_with_a_cancelled_project(app, clock):
     assert response.status_code == 422
     assert "这个项目处于「已取消」状态，不能用来采纳需求。" in response.get_data(as_text=True)
     assert db.session.get(Need, need.id).status == NeedStatus.OPEN
+
+
+def test_the_project_page_lists_the_first_needs_it_serves_and_how_many_in_all(app, clock):
+    world = NeedWorld()
+    project = world.project()
+    projects.publish(world.staff, project)
+    for i in range(12):
+        operations.accept(world.staff, world.post(title=f"第{i:02d}条需求"), {"project": project.id})
+    db.session.commit()
+
+    page = signed_in(app, None).get(project.url).get_data(as_text=True)
+
+    assert "第00条需求" in page and "第09条需求" in page
+    assert "第10条需求" not in page and "第11条需求" not in page
+    assert "还有更多需求由这个项目回应" in page
+    assert page.count("采纳同学需求") == 0  # the timeline keeps to the project's own steps
