@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -19,7 +18,7 @@ from .. import settings
 from ..audit import AuditEntry
 from ..bids.queries import submitted_counts
 from ..bids.visibility import is_sealed
-from ..extensions import db
+from ..extensions import BoundedPagination, db
 from ..orgs.models import OrgKind
 from . import lifecycle
 from .models import Project, ProjectChange, ProjectState, Question
@@ -52,7 +51,7 @@ SERVED_ACTION = "need.accept"
 SERVED_SHOWN = 10
 
 
-class RowPagination(SelectPagination):
+class RowPagination(BoundedPagination):
     """``db.paginate`` keeps only a row's first column; the lists need the effective-state label too."""
 
     def _query_items(self) -> list:
