@@ -167,3 +167,24 @@ def test_the_project_page_lists_the_first_needs_it_serves_and_how_many_in_all(ap
     assert "第10条需求" not in page and "第11条需求" not in page
     assert "还有更多需求由这个项目回应" in page
     assert page.count("采纳同学需求") == 0  # the timeline keeps to the project's own steps
+
+
+def test_a_draft_projects_title_is_shown_to_nobody_but_staff_until_it_is_published(app, clock):
+    world = NeedWorld()
+    need = world.support(world.post(), world.students[0])
+    project = world.project(title="尚未发布的草稿项目")
+    operations.accept(world.staff, need, {"project": project.id})
+    db.session.commit()
+
+    for viewer in (None, world.author, world.students[0]):
+        page = signed_in(app, viewer).get(need.url).get_data(as_text=True)
+        assert "尚未发布的草稿项目" not in page and "解决它的项目正在筹备" in page
+    told_body = db.session.scalars(
+        select(Notification.body).where(Notification.kind == "need.answered")
+    ).first()
+    assert "尚未发布的草稿项目" not in told_body and "正在筹备" in told_body
+    assert "尚未发布的草稿项目" in signed_in(app, world.staff).get(need.url).get_data(as_text=True)
+
+    projects.publish(world.staff, project)
+    db.session.commit()
+    assert "尚未发布的草稿项目" in signed_in(app, None).get(need.url).get_data(as_text=True)
