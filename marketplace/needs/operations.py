@@ -393,9 +393,9 @@ def transfer(actor, need: Need) -> Organization:
 # -- telling the supporters ----------------------------------------------------------------------------
 
 
-def audience(*needs: Need):
-    """A SELECT of (id, locale) of the supporters and authors of ``needs``, each once."""
-    ids = [n.id for n in needs]
+def audience(ids):
+    """A SELECT of (id, locale) of the supporters and authors of the needs ``ids`` (a list or a SELECT
+    of need ids), each once."""
     supporters = select(NeedSupport.user_id).where(NeedSupport.need_id.in_(ids))
     authors = select(Need.author_id).where(Need.id.in_(ids))
     return select(User.id, User.locale).where(or_(User.id.in_(supporters), User.id.in_(authors)))
@@ -406,7 +406,7 @@ def _tell_of_answer(need: Need) -> None:
     of supporters: one INSERT per language, no mail)."""
     target = need.merged_into
     notify.send_in_app(
-        audience(need),
+        audience([need.id]),
         "need.answered",
         link=need.url,
         need=need,
@@ -416,12 +416,10 @@ def _tell_of_answer(need: Need) -> None:
 
 
 def tell_of_project(project: Project, kind: str, **context) -> None:
-    """The supporters and authors of the needs a project serves hear of its step (``kind``)."""
-    served = db.session.scalars(
-        select(Need).where(Need.project_id == project.id, Need.status == S.ACCEPTED)
-    ).all()
-    if served:
-        notify.send_in_app(audience(*served), kind, link=project.url, project=project, **context)
+    """The supporters and authors of the needs a project serves hear of its step (``kind``): read in
+    the INSERT itself, not loaded (a project may serve hundreds of needs); nobody, no row."""
+    served = select(Need.id).where(Need.project_id == project.id, Need.status == S.ACCEPTED)
+    notify.send_in_app(audience(served), kind, link=project.url, project=project, **context)
 
 
 def send_answer_reminders(now: datetime | None = None) -> int:

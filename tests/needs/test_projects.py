@@ -188,3 +188,22 @@ def test_a_draft_projects_title_is_shown_to_nobody_but_staff_until_it_is_publish
     projects.publish(world.staff, project)
     db.session.commit()
     assert "尚未发布的草稿项目" in signed_in(app, None).get(need.url).get_data(as_text=True)
+
+
+def test_publishing_a_project_tells_its_needs_supporters_without_loading_the_needs(app, clock, count_loaded):
+    world = NeedWorld()
+    project = world.project()
+    for i in range(5):
+        operations.accept(
+            world.staff,
+            world.support(world.post(title=f"需求{i}"), world.students[0]),
+            {"project": project.id},
+        )
+    db.session.commit()
+    db.session.expire_all()
+    project = db.session.get(Project, project.id)
+
+    loaded = count_loaded(lambda: operations.tell_of_project(project, "need.project_posted"))
+
+    assert loaded == 0
+    assert told("need.project_posted") == {world.author.id, world.students[0].id}
