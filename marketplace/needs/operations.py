@@ -386,6 +386,9 @@ def transfer(actor, need: Need) -> Organization:
         raise DomainError(_("学校还没有设立%(kind)s，无法转交。", kind=other_kind.label))
     before = need.union_id
     need.union_id, need.union = other.id, other
+    # The answer stays due when it was (the student has waited that long), but the reminder is the
+    # new union's to receive: one sent to the old union's staff must not stand for it.
+    need.reminded_at = None
     audit.record(actor, "need.transfer", need, before={"union_id": before}, after={"union_id": other.id})
     return other
 
