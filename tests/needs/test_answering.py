@@ -70,6 +70,18 @@ def test_accepting_links_the_need_to_a_project_of_its_union(app, clock):
     assert (need.status, need.project_id) == (NeedStatus.ACCEPTED, project.id)
 
 
+def test_accepting_with_a_project_number_no_row_can_have_is_refused_beside_the_field(app, clock):
+    world = NeedWorld()
+    need = world.post()
+
+    response = signed_in(app, world.staff).post(
+        f"/needs/{need.id}/accept", data={"project": "99999999999999999999"}
+    )
+
+    assert response.status_code == 422
+    assert "请选择服务这条需求的项目。" in response.get_data(as_text=True)
+
+
 def test_accepting_with_another_unions_project_is_refused(app, clock):
     world = NeedWorld()
     need = world.post()
