@@ -24,7 +24,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..formatting import local_datetime
 from ..hosting.operations import store_photo
-from ..models_base import claim_due
+from ..models_base import UTCDateTime, claim_due
 from ..notify import operations as notify
 from ..orgs.models import College, Organization, OrgKind
 from ..orgs.queries import union_staff
@@ -341,16 +341,22 @@ def merge(actor, need: Need, data: dict) -> Need:
 
 def _carry_supports(source: Need, target: Need) -> None:
     """Each supporter of ``source``, and its author, supports ``target`` — unless they already do or
-    wrote it. One INSERT … SELECT, then the count recounted from the rows."""
-    now = clock.now()
+    wrote it — dated when they supported (or posted) it: a carried support is not a new one, and must
+    not lift the target in the last seven days' trend. One INSERT … SELECT, then the count recounted
+    from the rows."""
     already = aliased(NeedSupport)
     people = (
-        select(NeedSupport.user_id.label("user_id"))
+        select(NeedSupport.user_id.label("user_id"), NeedSupport.created_at.label("created_at"))
         .where(NeedSupport.need_id == source.id)
-        .union(select(literal(source.author_id).label("user_id")))
+        .union(
+            select(
+                literal(source.author_id).label("user_id"),
+                literal(source.created_at, UTCDateTime()).label("created_at"),
+            )
+        )
         .subquery()
     )
-    rows = select(literal(target.id), people.c.user_id, literal(now)).where(
+    rows = select(literal(target.id), people.c.user_id, people.c.created_at).where(
         people.c.user_id != target.author_id,
         ~exists().where(already.need_id == target.id, already.user_id == people.c.user_id),
     )

@@ -4,12 +4,14 @@ neither union are refused with a message, and a refused answer leaves the need a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from marketplace.audit import AuditEntry
 from marketplace.extensions import db
-from marketplace.needs import operations
+from marketplace.needs import operations, queries
 from marketplace.needs.models import Need, NeedStatus, NeedSupport
 from marketplace.notify.models import Notification
 from marketplace.orgs.models import OrgKind
@@ -134,6 +136,20 @@ def test_merging_carries_the_supports_over_and_counts_a_student_who_supported_bo
     assert source.support_count == 2  # what it had when merged, still shown on its page
     page = signed_in(app, None).get(source.url).get_data(as_text=True)
     assert f"/needs/{target.id}" in page
+
+
+def test_carried_supports_keep_their_day_and_lift_no_trend(app, clock):
+    world = NeedWorld()
+    source = world.support(world.post(title="自习室不够"), world.students[0])
+    target = world.post(author=world.students[1], title="图书馆座位太少")
+    clock.set(clock.now() + timedelta(days=10))
+    operations.merge(world.staff, source, {"target": target.id})
+    db.session.commit()
+
+    rows = db.session.execute(queries.listing(sort="trend", status="open")).all()
+
+    assert [(need.id, trend) for need, trend in rows] == [(target.id, 0)]
+    assert fresh(target).support_count == 2
 
 
 def test_a_carried_support_cannot_be_given_twice(app, clock):
