@@ -8,6 +8,7 @@ from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -26,7 +27,35 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# A page number typed into a URL (?page=99999999999999999999) is read as far as this: beyond, the
+# OFFSET would outgrow a BIGINT and the database refuse the query — a 500 instead of an empty page.
+MAX_PAGE = 1_000_000
+
+
+class BoundedPagination(SelectPagination):
+    """A page of a SELECT whose number stays within what the database's OFFSET holds: a page past the
+    end is empty (or 404 with ``error_out``), however large the number typed."""
+
+    @staticmethod
+    def _prepare_page_args(**kwargs) -> tuple[int, int]:
+        page, per_page = SelectPagination._prepare_page_args(**kwargs)
+        return min(page, MAX_PAGE), per_page
+
+
+class Database(SQLAlchemy):
+    def paginate(self, select, *, page=None, per_page=None, max_per_page=None, error_out=True, count=True):
+        return BoundedPagination(
+            select=select,
+            session=self.session(),
+            page=page,
+            per_page=per_page,
+            max_per_page=max_per_page,
+            error_out=error_out,
+            count=count,
+        )
+
+
+db = Database(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -97,7 +97,16 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class Form(FlaskForm):
-    """A form that can show an operation's :class:`DomainError` beside the field it names."""
+    """A form that can show an operation's :class:`DomainError` beside the field it names, and that
+    refuses a NUL character in any text (PostgreSQL cannot store one: the INSERT would fail, a 500)."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and "\x00" in field.data:
+                field.errors = [*field.errors, _("内容含有无法保存的控制字符，请删除后再提交。")]
+                valid = False
+        return valid
 
     def add_error(self, error: DomainError) -> None:
         field = getattr(self, error.field, None) if error.field else None

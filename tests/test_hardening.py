@@ -73,3 +73,10 @@ def test_an_id_beyond_the_database_range_is_not_found(client, path):
 
 def test_the_largest_id_a_row_can_have_is_still_looked_up(client):
     assert client.get("/projects/2147483647").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/projects", "/needs", "/disclosure/announcements", "/disclosure/suggestions"]
+)
+def test_a_page_number_beyond_the_database_range_is_an_empty_page(client, path):
+    assert client.get(f"{path}?page=99999999999999999999").status_code == 200

@@ -22,6 +22,7 @@ from marketplace.needs import operations as needs_operations
 from marketplace.needs.models import NeedComment, NeedSupport
 from marketplace.notify.models import Notification
 from marketplace.orgs.models import OrgKind
+from marketplace.projects import operations as projects_operations
 from marketplace.projects.models import Project
 from marketplace.satisfaction import operations as satisfaction
 from marketplace.school.models import AcademicYear
@@ -595,6 +596,22 @@ def needs_list(app) -> Page:
     return Page(signed_in(app, None), "/needs?sort=trend", lambda n: _needs(world, 8 * n))
 
 
+def _accepted_needs(world, project, n: int) -> None:
+    """``n`` more needs, each accepted with ``project``."""
+    for i in range(n):
+        needs_operations.accept(world.staff, world.post(title=f"采纳{i}"), {"project": project.id})
+    db.session.commit()
+
+
+def project_page_with_needs(app) -> Page:
+    """A published project that more and more needs are accepted with: its list of them is bounded."""
+    world = NeedWorld()
+    project = world.project()
+    projects_operations.publish(world.staff, project)
+    db.session.commit()
+    return Page(signed_in(app, None), project.url, lambda n: _accepted_needs(world, project, 8 * n))
+
+
 def needs_list_filtered(app) -> Page:
     world = NeedWorld()
     url = f"/needs?sort=support&status=open&category=学业&college={world.college_a.id}"
@@ -875,6 +892,7 @@ PAGES = {
     "needs pool by trend": needs_list,
     "needs pool filtered": needs_list_filtered,
     "need page": need_page,
+    "project page, needs accepted with it": project_page_with_needs,
     "need page, staff answering": need_page_for_staff,
 }
 

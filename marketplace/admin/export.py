@@ -70,7 +70,21 @@ def _reason(row) -> str:
     return _("已填写（个人信息，不显示内容）") if row.reason_given else ""
 
 
+# What a spreadsheet reads as a formula when a cell begins with it: a reason typed "=HYPERLINK(…)" by
+# a student would run in the admin's Excel. Such a cell is written with a leading apostrophe, which
+# the spreadsheet shows as text and does not display.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def _line(row) -> list[str]:
+    return [_cell(value) for value in _values(row)]
+
+
+def _values(row) -> list[str]:
     e = row.entry
     return [
         local_datetime(e.at, "yyyy-MM-dd HH:mm:ss"),

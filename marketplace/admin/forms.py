@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from wtforms import (
     TextAreaField,
     validators,
 )
+from wtforms.validators import ValidationError
 
 from .. import settings
 from ..accounts.forms import political_choices
@@ -202,6 +205,16 @@ class OrgFilter(ListFilter):
     kind = SelectField(_l("类型"), choices=_any(_l("全部类型"), OrgKind.choices()), default="")
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def _within_the_log(form, field) -> None:
+    """A day the log could hold: 9999-12-31 (a day after which no timestamp exists) or year 1 (before
+    which Beijing's midnight is no UTC time) would break the query, not narrow it."""
+    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError(_("请填写 %(first)s 到 %(last)s 之间的日期。", first=FIRST_DAY, last=LAST_DAY))
+
+
 class AuditFilter(ListFilter):
     action = SelectField(_l("操作"), default="")
     actor = StringField(_l("操作人学号 / 工号"), default="")
@@ -210,8 +223,8 @@ class AuditFilter(ListFilter):
     )
     subject_id = HiddenField(default="")
     project = StringField(_l("项目编号或名称"), default="")
-    since = DateField(_l("起始日期"), [optional()])
-    until = DateField(_l("截止日期"), [optional()])
+    since = DateField(_l("起始日期"), [optional(), _within_the_log])
+    until = DateField(_l("截止日期"), [optional(), _within_the_log])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -96,23 +96,32 @@ def _charter_fields(version: CharterVersion, data: dict) -> None:
     version.body, version.note = _body(data, _("章程")), note
 
 
+def _draft(model, fill, actor, union: Organization, data: dict):
+    """A new 草稿 of ``model`` by the union's staff, its fields filled by ``fill`` from ``data``."""
+    permissions.require(actor, "disclosure.draft", union)
+    doc = model(union_id=union.id, author_id=actor.id)
+    doc.union = union
+    fill(doc, data)
+    move(doc, "create", actor)
+    db.session.add(doc)
+    db.session.flush()
+    return doc
+
+
+def _edit(fill, actor, doc, data: dict) -> None:
+    _check_editable(actor, doc)
+    fill(doc, data)
+    doc.updated_at = clock.now()
+
+
 def draft_charter(actor, union: Organization, data: dict) -> CharterVersion:
     """起草 a new version of the union's 章程 (``data["body"]``, Markdown, and ``data["note"]``, what
     changed), a 草稿 until submitted."""
-    permissions.require(actor, "disclosure.draft", union)
-    version = CharterVersion(union_id=union.id, author_id=actor.id)
-    version.union = union
-    _charter_fields(version, data)
-    move(version, "create", actor)
-    db.session.add(version)
-    db.session.flush()
-    return version
+    return _draft(CharterVersion, _charter_fields, actor, union, data)
 
 
 def edit_charter(actor, version: CharterVersion, data: dict) -> None:
-    _check_editable(actor, version)
-    _charter_fields(version, data)
-    version.updated_at = clock.now()
+    _edit(_charter_fields, actor, version, data)
 
 
 # -- announcements ----------------------------------------------------------------------------------------
@@ -133,20 +142,11 @@ def _announcement_fields(announcement: Announcement, data: dict) -> None:
 
 def draft_announcement(actor, union: Organization, data: dict) -> Announcement:
     """起草 an announcement of the union: ``data["kind"]`` (重要工作安排 or 改革进展), ``title``, ``body``."""
-    permissions.require(actor, "disclosure.draft", union)
-    announcement = Announcement(union_id=union.id, author_id=actor.id)
-    announcement.union = union
-    _announcement_fields(announcement, data)
-    move(announcement, "create", actor)
-    db.session.add(announcement)
-    db.session.flush()
-    return announcement
+    return _draft(Announcement, _announcement_fields, actor, union, data)
 
 
 def edit_announcement(actor, announcement: Announcement, data: dict) -> None:
-    _check_editable(actor, announcement)
-    _announcement_fields(announcement, data)
-    announcement.updated_at = clock.now()
+    _edit(_announcement_fields, actor, announcement, data)
 
 
 # -- the approval -----------------------------------------------------------------------------------------

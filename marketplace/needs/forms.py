@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import MultipleFileField, SelectField, StringField, TextAreaField
 
 from ..admin.forms import ListFilter, college_choices
+from ..converters import MAX_ID
 from ..forms import Form, IntegerField, length, required
 from ..hosting.forms import photos_help
 from ..projects.forms import ProjectForm
@@ -16,7 +17,11 @@ from .models import NeedStatus
 
 
 def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
+    """An id as typed, or None — also for a number no row's id can be (the query would fail)."""
+    if value in (None, "", "None"):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 class NeedForm(Form):

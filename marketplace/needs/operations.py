@@ -24,7 +24,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..formatting import local_datetime
 from ..hosting.operations import store_photo
-from ..models_base import claim_due
+from ..models_base import UTCDateTime, claim_due
 from ..notify import operations as notify
 from ..orgs.models import College, Organization, OrgKind
 from ..orgs.queries import union_staff
@@ -60,7 +60,7 @@ NEED_TRANSITIONS = {
     "restore": (frozenset({S.HIDDEN}), S.OPEN),  # the league upheld the author's appeal
 }
 # The title rides along in every entry: the project's timeline names the needs accepted with it from
-# their entries alone (projects/queries.TIMELINE_ACTIONS).
+# their entries alone (projects/queries.timeline_of).
 NEEDS = StatusTable("need", _l("这条需求"), NEED_TRANSITIONS, fields=("title", "merged_into_id"))
 
 COMMENT_TRANSITIONS = {
@@ -341,16 +341,22 @@ def merge(actor, need: Need, data: dict) -> Need:
 
 def _carry_supports(source: Need, target: Need) -> None:
     """Each supporter of ``source``, and its author, supports ``target`` — unless they already do or
-    wrote it. One INSERT … SELECT, then the count recounted from the rows."""
-    now = clock.now()
+    wrote it — dated when they supported (or posted) it: a carried support is not a new one, and must
+    not lift the target in the last seven days' trend. One INSERT … SELECT, then the count recounted
+    from the rows."""
     already = aliased(NeedSupport)
     people = (
-        select(NeedSupport.user_id.label("user_id"))
+        select(NeedSupport.user_id.label("user_id"), NeedSupport.created_at.label("created_at"))
         .where(NeedSupport.need_id == source.id)
-        .union(select(literal(source.author_id).label("user_id")))
+        .union(
+            select(
+                literal(source.author_id).label("user_id"),
+                literal(source.created_at, UTCDateTime()).label("created_at"),
+            )
+        )
         .subquery()
     )
-    rows = select(literal(target.id), people.c.user_id, literal(now)).where(
+    rows = select(literal(target.id), people.c.user_id, people.c.created_at).where(
         people.c.user_id != target.author_id,
         ~exists().where(already.need_id == target.id, already.user_id == people.c.user_id),
     )
@@ -386,6 +392,9 @@ def transfer(actor, need: Need) -> Organization:
         raise DomainError(_("学校还没有设立%(kind)s，无法转交。", kind=other_kind.label))
     before = need.union_id
     need.union_id, need.union = other.id, other
+    # The answer stays due when it was (the student has waited that long), but the reminder is the
+    # new union's to receive: one sent to the old union's staff must not stand for it.
+    need.reminded_at = None
     audit.record(actor, "need.transfer", need, before={"union_id": before}, after={"union_id": other.id})
     return other
 
@@ -393,9 +402,9 @@ def transfer(actor, need: Need) -> Organization:
 # -- telling the supporters ----------------------------------------------------------------------------
 
 
-def audience(*needs: Need):
-    """A SELECT of (id, locale) of the supporters and authors of ``needs``, each once."""
-    ids = [n.id for n in needs]
+def audience(ids):
+    """A SELECT of (id, locale) of the supporters and authors of the needs ``ids`` (a list or a SELECT
+    of need ids), each once."""
     supporters = select(NeedSupport.user_id).where(NeedSupport.need_id.in_(ids))
     authors = select(Need.author_id).where(Need.id.in_(ids))
     return select(User.id, User.locale).where(or_(User.id.in_(supporters), User.id.in_(authors)))
@@ -406,7 +415,7 @@ def _tell_of_answer(need: Need) -> None:
     of supporters: one INSERT per language, no mail)."""
     target = need.merged_into
     notify.send_in_app(
-        audience(need),
+        audience([need.id]),
         "need.answered",
         link=need.url,
         need=need,
@@ -416,12 +425,10 @@ def _tell_of_answer(need: Need) -> None:
 
 
 def tell_of_project(project: Project, kind: str, **context) -> None:
-    """The supporters and authors of the needs a project serves hear of its step (``kind``)."""
-    served = db.session.scalars(
-        select(Need).where(Need.project_id == project.id, Need.status == S.ACCEPTED)
-    ).all()
-    if served:
-        notify.send_in_app(audience(*served), kind, link=project.url, project=project, **context)
+    """The supporters and authors of the needs a project serves hear of its step (``kind``): read in
+    the INSERT itself, not loaded (a project may serve hundreds of needs); nobody, no row."""
+    served = select(Need.id).where(Need.project_id == project.id, Need.status == S.ACCEPTED)
+    notify.send_in_app(audience(served), kind, link=project.url, project=project, **context)
 
 
 def send_answer_reminders(now: datetime | None = None) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -19,7 +18,7 @@ from .. import settings
 from ..audit import AuditEntry
 from ..bids.queries import submitted_counts
 from ..bids.visibility import is_sealed
-from ..extensions import db
+from ..extensions import BoundedPagination, db
 from ..orgs.models import OrgKind
 from . import lifecycle
 from .models import Project, ProjectChange, ProjectState, Question
@@ -44,12 +43,15 @@ KIND_COLUMNS = {
 }
 # The steps of a project's public timeline: its own transitions (never bid.* entries, which stay sealed).
 TIMELINE_ACTIONS = [f"project.{action}" for action in (*lifecycle.TRANSITIONS, "repost")]
-# And each student need (需求征集) accepted with the project: its entry is filed with the project and
-# names the need, so the page lists the needs it serves from the timeline, with no query of its own.
-TIMELINE_ACTIONS.append("need.accept")
+# And the student needs (需求征集) accepted with the project: each one's entry is filed with the project
+# and names the need, so the page lists the needs it serves from the timeline's statement — the first
+# ``SERVED_SHOWN`` of them, however many there are (an accepted need stays accepted: its entry stays
+# true). One more is read to tell that there are more.
+SERVED_ACTION = "need.accept"
+SERVED_SHOWN = 10
 
 
-class RowPagination(SelectPagination):
+class RowPagination(BoundedPagination):
     """``db.paginate`` keeps only a row's first column; the lists need the effective-state label too."""
 
     def _query_items(self) -> list:
@@ -208,9 +210,19 @@ def reposts_of(project: Project) -> list[Project]:
 
 
 def timeline_of(project: Project) -> list[AuditEntry]:
+    """The project's steps, and the first ``SERVED_SHOWN`` + 1 needs accepted with it."""
+    served = (
+        select(AuditEntry.id)
+        .where(AuditEntry.project_id == project.id, AuditEntry.action == SERVED_ACTION)
+        .order_by(AuditEntry.at, AuditEntry.id)
+        .limit(SERVED_SHOWN + 1)
+    )
     return db.session.scalars(
         select(AuditEntry)
-        .where(AuditEntry.project_id == project.id, AuditEntry.action.in_(TIMELINE_ACTIONS))
+        .where(
+            AuditEntry.project_id == project.id,
+            or_(AuditEntry.action.in_(TIMELINE_ACTIONS), AuditEntry.id.in_(served)),
+        )
         .order_by(AuditEntry.at, AuditEntry.id)
     ).all()
 

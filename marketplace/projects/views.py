@@ -55,7 +55,6 @@ TIMELINE_LABELS = {
     "project.request_cancel": _l("申请取消，等待校团委批准"),
     "project.approve_cancel": _l("校团委批准取消"),
     "project.repost": _l("由流标项目重新发榜"),
-    "need.accept": _l("采纳同学需求"),
 }
 
 LONG_TEXT_FIELDS = {"description", "expected_outcomes"}
@@ -172,6 +171,7 @@ def _project_page(
         questions_close_at=operations.questions_close_at(project),
         changes=[(change, change_lines(change.changes)) for change in queries.changes_of(project)],
         timeline=queries.timeline_of(project),
+        served_shown=queries.SERVED_SHOWN,
         final=final_of(project) if state == ProjectState.CLOSED else None,
         reposts=reposts,
         timeline_labels=TIMELINE_LABELS,

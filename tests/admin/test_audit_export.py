@@ -130,3 +130,27 @@ def test_a_long_export_runs_as_a_task_whose_file_only_its_requester_downloads(ap
     reviewer = _signed_in(app, world.reviewer)  # reads the whole log, but this file is not theirs
     assert reviewer.get(job.url).status_code == 404 and reviewer.get(f"{job.url}/download").status_code == 404
     assert 'data-action="audit.export"' in entries_of(reviewer)
+
+
+def test_a_reason_typed_as_a_formula_is_written_as_text(app):
+    world = World()
+    project = world.open_project(title="迎新晚会")
+    formula = '=HYPERLINK("http://example.com","点此")'
+    db.session.add(
+        AuditEntry(
+            actor_id=world.staff.id,
+            action="project.cancel",
+            subject_type="project",
+            subject_id=str(project.id),
+            project_id=project.id,
+            before={},
+            after={},
+            reason=formula,
+        )
+    )
+    db.session.commit()
+
+    rows = _csv(_signed_in(app, world.staff).post(f"/admin/audit/export?project={project.id}"))
+
+    reasons = [row["理由"] for row in rows if row["理由"]]
+    assert reasons == [f"'{formula}"]

@@ -4,12 +4,14 @@ neither union are refused with a message, and a refused answer leaves the need a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from marketplace.audit import AuditEntry
 from marketplace.extensions import db
-from marketplace.needs import operations
+from marketplace.needs import operations, queries
 from marketplace.needs.models import Need, NeedStatus, NeedSupport
 from marketplace.notify.models import Notification
 from marketplace.orgs.models import OrgKind
@@ -70,6 +72,18 @@ def test_accepting_links_the_need_to_a_project_of_its_union(app, clock):
     assert (need.status, need.project_id) == (NeedStatus.ACCEPTED, project.id)
 
 
+def test_accepting_with_a_project_number_no_row_can_have_is_refused_beside_the_field(app, clock):
+    world = NeedWorld()
+    need = world.post()
+
+    response = signed_in(app, world.staff).post(
+        f"/needs/{need.id}/accept", data={"project": "99999999999999999999"}
+    )
+
+    assert response.status_code == 422
+    assert "请选择服务这条需求的项目。" in response.get_data(as_text=True)
+
+
 def test_accepting_with_another_unions_project_is_refused(app, clock):
     world = NeedWorld()
     need = world.post()
@@ -108,7 +122,6 @@ def test_merging_carries_the_supports_over_and_counts_a_student_who_supported_bo
     world = NeedWorld()
     a, b, c = world.students
     source = world.support(world.post(title="自习室不够"), a, b)
-    target_author = world.master  # not served by the school union, but any student may post… to its own union
     target = world.support(world.post(author=world.students[2], title="图书馆座位太少"), a)
     assert (source.support_count, target.support_count) == (2, 1)
 
@@ -121,9 +134,22 @@ def test_merging_carries_the_supports_over_and_counts_a_student_who_supported_bo
     assert supporters(target) == {a.id, b.id, world.author.id}
     assert target.support_count == 3
     assert source.support_count == 2  # what it had when merged, still shown on its page
-    assert target_author.id not in supporters(target)
     page = signed_in(app, None).get(source.url).get_data(as_text=True)
     assert f"/needs/{target.id}" in page
+
+
+def test_carried_supports_keep_their_day_and_lift_no_trend(app, clock):
+    world = NeedWorld()
+    source = world.support(world.post(title="自习室不够"), world.students[0])
+    target = world.post(author=world.students[1], title="图书馆座位太少")
+    clock.set(clock.now() + timedelta(days=10))
+    operations.merge(world.staff, source, {"target": target.id})
+    db.session.commit()
+
+    rows = db.session.execute(queries.listing(sort="trend", status="open")).all()
+
+    assert [(need.id, trend) for need, trend in rows] == [(target.id, 0)]
+    assert fresh(target).support_count == 2
 
 
 def test_a_carried_support_cannot_be_given_twice(app, clock):

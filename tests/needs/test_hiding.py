@@ -45,6 +45,19 @@ def test_a_hidden_need_shows_the_reason_in_its_place_to_everyone_else(app, clock
     ).all() == [world.author.id]
 
 
+def test_a_hidden_needs_comments_are_hidden_with_it(app, clock):
+    world = NeedWorld()
+    need = world.post(title="某某老师是骗子")
+    operations.comment(world.students[1], need, {"body": "对，就是某某老师"})
+    operations.hide(world.staff, need, {"reason": "含有对他人的人身攻击"})
+    db.session.commit()
+
+    for viewer in (None, world.students[0]):
+        assert "就是某某老师" not in signed_in(app, viewer).get(need.url).get_data(as_text=True)
+    for moderator in (world.staff, world.reviewer):
+        assert "就是某某老师" in signed_in(app, moderator).get(need.url).get_data(as_text=True)
+
+
 def test_hiding_without_a_reason_is_refused(app, clock):
     world = NeedWorld()
     need = world.post()

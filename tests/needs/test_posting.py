@@ -159,3 +159,18 @@ def test_a_photo_is_resized_and_stored_without_its_exif(app, clock):
     stored = Image.open(storage.open_stream(f"photos/{photo.stored_name}"))
     assert not stored.getexif()
     assert signed_in(app, None).get(photo.url).status_code == 200
+
+
+def test_a_nul_character_is_refused_beside_its_field_keeping_the_text(app, clock):
+    world = NeedWorld()
+    need = world.post()
+    client = signed_in(app, world.students[0])
+
+    posted = client.post("/needs/new", data=need_form(title="自习座位\x00太少"))
+    commented = client.post(f"/needs/{need.id}/comments", data={"body": "同感\x00"})
+
+    for response in (posted, commented):
+        assert response.status_code == 422
+        assert "内容含有无法保存的控制字符，请删除后再提交。" in response.get_data(as_text=True)
+    assert "自习座位" in posted.get_data(as_text=True)
+    assert needs_count() == 1

@@ -151,3 +151,59 @@ def test_a_need_cannot_be_accepted_with_a_cancelled_project(app, clock):
     assert response.status_code == 422
     assert "这个项目处于「已取消」状态，不能用来采纳需求。" in response.get_data(as_text=True)
     assert db.session.get(Need, need.id).status == NeedStatus.OPEN
+
+
+def test_the_project_page_lists_the_first_needs_it_serves_and_how_many_in_all(app, clock):
+    world = NeedWorld()
+    project = world.project()
+    projects.publish(world.staff, project)
+    for i in range(12):
+        operations.accept(world.staff, world.post(title=f"第{i:02d}条需求"), {"project": project.id})
+    db.session.commit()
+
+    page = signed_in(app, None).get(project.url).get_data(as_text=True)
+
+    assert "第00条需求" in page and "第09条需求" in page
+    assert "第10条需求" not in page and "第11条需求" not in page
+    assert "还有更多需求由这个项目回应" in page
+    assert page.count("采纳同学需求") == 0  # the timeline keeps to the project's own steps
+
+
+def test_a_draft_projects_title_is_shown_to_nobody_but_staff_until_it_is_published(app, clock):
+    world = NeedWorld()
+    need = world.support(world.post(), world.students[0])
+    project = world.project(title="尚未发布的草稿项目")
+    operations.accept(world.staff, need, {"project": project.id})
+    db.session.commit()
+
+    for viewer in (None, world.author, world.students[0]):
+        page = signed_in(app, viewer).get(need.url).get_data(as_text=True)
+        assert "尚未发布的草稿项目" not in page and "解决它的项目正在筹备" in page
+    told_body = db.session.scalars(
+        select(Notification.body).where(Notification.kind == "need.answered")
+    ).first()
+    assert "尚未发布的草稿项目" not in told_body and "正在筹备" in told_body
+    assert "尚未发布的草稿项目" in signed_in(app, world.staff).get(need.url).get_data(as_text=True)
+
+    projects.publish(world.staff, project)
+    db.session.commit()
+    assert "尚未发布的草稿项目" in signed_in(app, None).get(need.url).get_data(as_text=True)
+
+
+def test_publishing_a_project_tells_its_needs_supporters_without_loading_the_needs(app, clock, count_loaded):
+    world = NeedWorld()
+    project = world.project()
+    for i in range(5):
+        operations.accept(
+            world.staff,
+            world.support(world.post(title=f"需求{i}"), world.students[0]),
+            {"project": project.id},
+        )
+    db.session.commit()
+    db.session.expire_all()
+    project = db.session.get(Project, project.id)
+
+    loaded = count_loaded(lambda: operations.tell_of_project(project, "need.project_posted"))
+
+    assert loaded == 0
+    assert told("need.project_posted") == {world.author.id, world.students[0].id}

@@ -38,6 +38,19 @@ def test_the_staff_are_reminded_once_a_day_before_the_answer_is_due(app, clock):
     assert reminded() == [world.staff.id]  # the school union's staff, not the graduate union's
 
 
+def test_a_need_transferred_after_its_reminder_reminds_the_new_unions_staff(app, clock):
+    world = NeedWorld()
+    need = world.post()
+    clock.set(need.answer_due_at - timedelta(hours=23))
+    tick()
+    operations.transfer(world.staff, need)
+    db.session.commit()
+
+    assert tick()["need_reminders"] == 1
+    db.session.commit()
+    assert sorted(reminded()) == sorted([world.staff.id, world.graduate_staff.id])
+
+
 def test_an_answered_need_is_not_reminded(app, clock):
     world = NeedWorld()
     need = world.post()

@@ -16,6 +16,8 @@ from marketplace.accounts.models import User
 from marketplace.extensions import db
 from marketplace.opendata import bulk
 from marketplace.opendata.tasks import build_periodically
+from marketplace.orgs.models import OrgKind
+from tests import factories
 from tests.opendata.helpers import SECRET_PLAN, S
 
 
@@ -89,3 +91,15 @@ def test_the_build_command_reports_progress_and_whether_anything_changed(app, wo
     assert "已重新生成：8 个项目" in result.output
     result = runner.invoke(app.cli, ["open-data", "build"], catch_exceptions=False)
     assert "内容没有变化" in result.output
+
+
+def test_a_bid_before_the_deadline_does_not_move_the_last_updated_time(world, clock):
+    first = bulk.build()
+    club = factories.org(OrgKind.CLUB, name="新来的社团")
+    world.bid(world.projects[S.OPEN], factories.manager_of(club), club)
+    db.session.commit()
+    clock.shift(timedelta(hours=1))
+
+    again = bulk.build()
+
+    assert not again.changed and again.updated_at == first.updated_at
