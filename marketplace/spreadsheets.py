@@ -36,6 +36,9 @@ KINDS = ("text", "long", "id", "number", "date", "datetime")
 MIN_WIDTH = {"text": 12, "long": 40, "id": 14, "number": 10, "date": 12, "datetime": 17}
 FORMATS = {"id": "@", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
 MAX_TITLE = 31  # Excel refuses longer sheet names
+# What a spreadsheet runs as a formula when a cell begins with it: a name or reason typed
+# "=HYPERLINK(…)" would run in the Excel of whoever opens the export.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
 
 
@@ -86,6 +89,13 @@ def cell_value(value, kind: str):
     return value
 
 
+def csv_text(value) -> str:
+    """A CSV cell for a value people typed: text that begins like a formula gets a leading apostrophe,
+    which spreadsheets show as text and do not display."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def table(
     book, title: str, cols: Sequence[Column], *, above: Iterable[Sequence] = (), first: bool = False
 ) -> Callable[[Sequence], None]:
@@ -119,6 +129,8 @@ def table(
 
 def _cell(sheet, value, font: Font | None = None, number_format: str | None = None) -> Cell:
     cell = WriteOnlyCell(sheet, value)  # placed where the row puts it, in either kind of sheet
+    if cell.data_type == "f":  # text typed "=…" is text here, never a formula (see FORMULA_STARTS)
+        cell.data_type = "s"
     if font is not None:
         cell.font = font
     if number_format is not None:

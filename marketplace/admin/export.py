@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from .. import audit, clock, exports, permissions
+from .. import audit, clock, exports, permissions, spreadsheets
 from ..accounts.models import User
 from ..extensions import db
 from ..formatting import local_datetime
@@ -70,18 +70,8 @@ def _reason(row) -> str:
     return _("已填写（个人信息，不显示内容）") if row.reason_given else ""
 
 
-# What a spreadsheet reads as a formula when a cell begins with it: a reason typed "=HYPERLINK(…)" by
-# a student would run in the admin's Excel. Such a cell is written with a leading apostrophe, which
-# the spreadsheet shows as text and does not display.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def _line(row) -> list[str]:
-    return [_cell(value) for value in _values(row)]
+    return [spreadsheets.csv_text(value) for value in _values(row)]
 
 
 def _values(row) -> list[str]:

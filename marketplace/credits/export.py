@@ -53,7 +53,7 @@ def _csv_text(value, kind: str) -> str:
         return local(value).date().isoformat()
     if kind == "datetime":
         return local(value).isoformat()
-    return str(value)
+    return spreadsheets.csv_text(value) if kind in ("text", "long") else str(value)
 
 
 def columns() -> list[tuple[str, str]]:
