@@ -183,8 +183,8 @@ ACTIONS: dict[str, ActionLabel] = {
     "credit_category.save": A(_l("保存学分类别"), _l("保存了学分类别 %(subject)s")),
     "credit_requirement.save": A(_l("保存达标要求"), _l("保存了第二课堂达标要求 %(subject)s")),
     "credit.export_shortfall": A(_l("导出未达标名单"), _l("导出了未达标学生名单 %(subject)s")),
-    "document.stamp_upload": A(_l("上传印章图片"), _l("上传了文件用的印章图片")),
-    "document.stamp_remove": A(_l("删除印章图片"), _l("删除了文件用的印章图片")),
+    "document.stamp_upload": A(_l("上传印章图片"), _l("在%(subject)s中上传了出具文件用的印章图片")),
+    "document.stamp_remove": A(_l("删除印章图片"), _l("在%(subject)s中删除了出具文件用的印章图片")),
     # accounts
     "account.claim": A(_l("认领账号"), _l("认领了账号 %(subject)s")),
     "account.register": A(_l("注册账号"), _l("注册了账号 %(subject)s")),

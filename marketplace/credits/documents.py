@@ -128,6 +128,7 @@ def date_range(first: datetime, last: datetime) -> str:
 
 
 def _styles():
+    # reportlab is slow to import: loaded when a PDF is made, not by every process
     from reportlab.lib.styles import ParagraphStyle
 
     base = ParagraphStyle("body", fontName=FONT_NAME, fontSize=9, leading=12, wordWrap="CJK")
@@ -163,6 +164,7 @@ def _table(rows, widths, header_rows: int = 1):
 
 def _page_canvas(footer):
     """A canvas that holds its pages back until the last, so each can say "第 x / y 页"."""
+    # reportlab is slow to import: loaded when a PDF is made, not by every process
     from reportlab.pdfgen import canvas
 
     class DocumentCanvas(canvas.Canvas):
@@ -186,6 +188,7 @@ def _page_canvas(footer):
 
 
 def _qr_png(url: str) -> bytes:
+    # qrcode (with Pillow) is slow to import: loaded when a PDF is made, not by every process
     import qrcode
 
     image = io.BytesIO()
@@ -205,6 +208,7 @@ def render_transcript(
     code, "第 x / y 页", the issue time and "以扫码核验结果为准"; the stamp, if one is set. The totals,
     requirement, office and pending count are read from the issue's snapshot: what is printed is what
     the public check shows."""
+    # reportlab is slow to import: loaded when a PDF is made, not by every process
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
