@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import audit, clock, permissions
@@ -194,8 +195,15 @@ def save_requirement(actor, requirement: CreditRequirement, data: dict) -> Credi
             )
         else:
             item.minimum, item.unit = minimum, unit
-    db.session.add(requirement)
-    db.session.flush()
+    try:
+        # Two admins saving the same cohort at once: the unique constraint lets one through.
+        with db.session.begin_nested():
+            db.session.add(requirement)
+            db.session.flush()
+    except IntegrityError:
+        raise DomainError(
+            _("这个年级和学历层次刚刚已有人设定了达标要求，请刷新后修改那一条。"), field="grade"
+        ) from None
     after = {key: str(value) for key, value in form_values(requirement).items()}
     audit.record(
         actor,

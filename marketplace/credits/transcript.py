@@ -56,6 +56,7 @@ def records_of(user) -> list[CreditRecord]:
             joinedload(CreditRecord.category),
             joinedload(CreditRecord.term).joinedload(Term.year),
             joinedload(CreditRecord.project),
+            joinedload(CreditRecord.position),  # the formal transcript's rows name it
         )
         .order_by(CreditRecord.occurred_at)
     ).all()
