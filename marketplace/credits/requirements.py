@@ -8,12 +8,13 @@ Confirmed records still waiting for verification are counted apart (``pending``)
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -31,6 +32,8 @@ from .models import (
     RequirementUnit,
 )
 
+# The line of the total: printed as is (documents are in Chinese), shown on pages through Babel.
+TOTAL = "合计"
 # The field of a requirement form for a category's minimum and unit: keyed by the category's id.
 MINIMUM_FIELD = "minimum_{}"
 UNIT_FIELD = "unit_{}"
@@ -97,33 +100,83 @@ class Progress:
         }
 
 
-def _amount(record: CreditRecord, unit: RequirementUnit) -> Decimal:
-    return record.credits if unit == RequirementUnit.CREDITS else record.hours
+# (category id, status) -> (hours, credits) of a student's records since entry
+Sums = dict[tuple[int, CreditStatus], tuple[Decimal, Decimal]]
+COUNTED = (CreditStatus.VERIFIED, CreditStatus.CONFIRMED)
 
 
-def progress(user, records: list[CreditRecord], requirement: CreditRequirement | None) -> Progress | None:
-    """How far ``records`` (the student's, any status) go towards ``requirement``: verified records
-    since entry count, confirmed ones are shown apart as pending, rejected ones not at all."""
-    if requirement is None:
-        return None
-    since = entry_start(requirement.grade)
-    counted = [r for r in records if r.occurred_at >= since]
+def _sums(records: list[CreditRecord], since: datetime) -> Sums:
+    sums: Sums = {}
+    for r in records:
+        if r.occurred_at >= since and r.status in COUNTED:
+            hours, credits = sums.get((r.category_id, r.status), (Decimal(0), Decimal(0)))
+            sums[(r.category_id, r.status)] = (hours + r.hours, credits + r.credits)
+    return sums
+
+
+def sums_of(user_ids, since: datetime) -> dict[int, Sums]:
+    """The same sums for many students at once, in one aggregate (``user_ids``: a list or a select)."""
+    found: dict[int, Sums] = defaultdict(dict)
+    rows = db.session.execute(
+        select(
+            CreditRecord.user_id,
+            CreditRecord.category_id,
+            CreditRecord.status,
+            func.sum(CreditRecord.hours),
+            func.sum(CreditRecord.credits),
+        )
+        .where(
+            CreditRecord.user_id.in_(user_ids),
+            CreditRecord.status.in_(COUNTED),
+            CreditRecord.occurred_at >= since,
+        )
+        .group_by(CreditRecord.user_id, CreditRecord.category_id, CreditRecord.status)
+    )
+    for user_id, category_id, status, hours, credits in rows:
+        found[user_id][(category_id, CreditStatus(status))] = (Decimal(hours), Decimal(credits))
+    return found
+
+
+def progress_from(requirement: CreditRequirement, sums: Sums) -> Progress:
+    """The lines of ``requirement`` against a student's ``sums``: verified amounts count, confirmed
+    ones are shown apart as pending, rejected ones are not in the sums at all."""
+
+    def amount(unit: RequirementUnit, status: CreditStatus, category_id: int | None) -> Decimal:
+        index = 1 if unit == RequirementUnit.CREDITS else 0
+        return sum(
+            (pair[index] for (cid, st), pair in sums.items() if st == status and category_id in (None, cid)),
+            Decimal(0),
+        )
 
     def line(label, unit, required, category_id=None) -> Line:
-        mine = [r for r in counted if category_id is None or r.category_id == category_id]
         return Line(
             label=label,
             unit=unit,
             required=required,
-            achieved=sum((_amount(r, unit) for r in mine if r.status == CreditStatus.VERIFIED), Decimal(0)),
-            pending=sum((_amount(r, unit) for r in mine if r.status == CreditStatus.CONFIRMED), Decimal(0)),
+            achieved=amount(unit, CreditStatus.VERIFIED, category_id),
+            pending=amount(unit, CreditStatus.CONFIRMED, category_id),
             category_id=category_id,
         )
 
-    lines = [line("合计", requirement.total_unit, requirement.total)]
+    lines = [line(TOTAL, requirement.total_unit, requirement.total)]
     for item in sorted(requirement.items, key=lambda i: (i.category.position, i.category.name)):
         lines.append(line(item.category.name, item.unit, item.minimum, item.category_id))
     return Progress(requirement, lines)
+
+
+def progress(user, records: list[CreditRecord], requirement: CreditRequirement | None) -> Progress | None:
+    """How far ``records`` (the student's, any status, already loaded) go towards ``requirement``."""
+    if requirement is None:
+        return None
+    return progress_from(requirement, _sums(records, entry_start(requirement.grade)))
+
+
+def progress_of(user) -> Progress | None:
+    """The student's progress without loading their records (the home page): one aggregate."""
+    requirement = requirement_for(user)
+    if requirement is None:
+        return None
+    return progress_from(requirement, sums_of([user.id], entry_start(requirement.grade))[user.id])
 
 
 # -- the admin's pages ------------------------------------------------------------------------------

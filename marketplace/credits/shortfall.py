@@ -4,9 +4,6 @@ verified credits since entry are below the cohort's requirement — written in t
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal
-
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import func, select
@@ -17,8 +14,8 @@ from ..accounts.models import AccountKind, AccountStatus, DegreeLevel, User
 from ..errors import DomainError
 from ..extensions import db
 from ..queue import task
-from .models import CreditRecord, CreditRequirement, CreditRequirementItem, CreditStatus, ShortfallExport
-from .requirements import Line, entry_start
+from . import requirements
+from .models import CreditRequirement, CreditRequirementItem, ShortfallExport
 
 CHUNK = exports.CHUNK
 UNIT_WORDS = {"credits": "学分", "hours": "学时"}
@@ -71,32 +68,9 @@ def write_shortfall(job: ShortfallExport, out, progress) -> int:
     """Write the students below the requirement, one row each with every line's amount; returns the
     number of students written."""
     requirement = _requirement(job.grade, job.degree_level)
-    items = sorted(requirement.items, key=lambda i: (i.category.position, i.category.name))
+    items = sorted(requirement.items, key=lambda i: (i.category.position, i.category.name))  # as the lines
     cohort = _cohort(job).subquery()
-    # Verified amounts since entry per student and category, in one aggregate.
-    sums: dict[int, dict[int, tuple[Decimal, Decimal]]] = defaultdict(dict)
-    for user_id, category_id, hours, credits in db.session.execute(
-        select(
-            CreditRecord.user_id,
-            CreditRecord.category_id,
-            func.sum(CreditRecord.hours),
-            func.sum(CreditRecord.credits),
-        )
-        .where(
-            CreditRecord.user_id.in_(select(cohort.c.id)),
-            CreditRecord.status == CreditStatus.VERIFIED,
-            CreditRecord.occurred_at >= entry_start(job.grade),
-        )
-        .group_by(CreditRecord.user_id, CreditRecord.category_id)
-    ):
-        sums[user_id][category_id] = (Decimal(hours), Decimal(credits))
-
-    def amount(user_id: int, unit, category_id: int | None) -> Decimal:
-        index = 1 if unit.value == "credits" else 0
-        return sum(
-            (pair[index] for cid, pair in sums[user_id].items() if category_id in (None, cid)), Decimal(0)
-        )
-
+    sums = requirements.sums_of(select(cohort.c.id), requirements.entry_start(job.grade))
     headers = [
         ("学号", "id"),
         ("姓名", "text"),
@@ -120,19 +94,7 @@ def write_shortfall(job: ShortfallExport, out, progress) -> int:
     seen = written = 0
     for student in db.session.scalars(students):
         seen += 1
-        lines = [
-            Line(
-                "合计",
-                requirement.total_unit,
-                requirement.total,
-                amount(student.id, requirement.total_unit, None),
-                Decimal(0),
-            )
-        ]
-        lines += [
-            Line(i.category.name, i.unit, i.minimum, amount(student.id, i.unit, i.category_id), Decimal(0))
-            for i in items
-        ]
+        lines = requirements.progress_from(requirement, sums.get(student.id, {})).lines
         short = [line.label for line in lines if not line.met]
         if short:
             college = student.college.name if student.college else ""

@@ -86,6 +86,13 @@ FIELD_LABELS = {
 }
 
 
+@bp.app_template_global()
+def requirement_progress(user):
+    """The student's 达标 progress for the home page's credits part (None: no requirement for them),
+    from one aggregate: the home page must not load every record."""
+    return requirements.progress_of(user)
+
+
 def _prefix(kind: str, public_id: str) -> str:
     """The field prefix of one row's form on a queue. It ends in "-" itself: WTForms adds its own
     separator only when the prefix does not end in one, and a public id may end in "-" or "_"."""

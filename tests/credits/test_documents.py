@@ -386,3 +386,15 @@ def test_an_export_for_a_cohort_without_a_requirement_is_refused_beside_the_fiel
         "/credits/shortfall", data={"grade": "2019", "degree_level": "undergraduate", "college_id": ""}
     )
     assert response.status_code == 422 and "还没有设定达标要求" in response.get_data(as_text=True)
+
+
+def test_the_students_home_shows_the_requirement_and_the_verdict(app, world):
+    student = factories.user(grade=2024)
+    _requirement(total="1", items=[("volunteer", "8", HOURS)])
+    _record(world, student, hours="8")
+    page = signed_in(app, student).get("/").get_data(as_text=True)
+    part = page[page.index('data-testid="requirement-progress"') :]
+    assert re.search(r"第二课堂达标要求\s*<span[^>]*>达标", part) and "8 / 8 学时" in part
+    assert 'data-testid="requirement-progress"' not in signed_in(app, world.reviewer).get("/").get_data(
+        as_text=True
+    )
