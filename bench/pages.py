@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from marketplace import clock
 from marketplace.accounts.models import User
 from marketplace.bids.models import Bid, BidStatus
-from marketplace.credits.models import TranscriptIssue
+from marketplace.credits.models import DocumentIssue
 from marketplace.demo.context import PASSWORD
 from marketplace.evaluation.models import FinalOutcome, FinalScore
 from marketplace.extensions import db
@@ -337,9 +337,7 @@ def _busiest_shift(project_id: int) -> int:
 def _verification_code() -> str:
     student = select(User.id).where(User.student_no == LOGINS["student"]).scalar_subquery()
     return _first(
-        select(TranscriptIssue.code)
-        .where(TranscriptIssue.user_id == student)
-        .order_by(TranscriptIssue.id.desc()),
+        select(DocumentIssue.code).where(DocumentIssue.user_id == student).order_by(DocumentIssue.id.desc()),
         "issued transcript of the demo student",
     )
 

@@ -10,7 +10,10 @@ from .credits.models import (  # noqa: F401
     CreditExport,
     CreditHistory,
     CreditRecord,
-    TranscriptIssue,
+    CreditRequirement,
+    CreditRequirementItem,
+    DocumentIssue,
+    ShortfallExport,
 )
 from .disclosure.models import Announcement, CharterVersion, Suggestion  # noqa: F401
 from .evaluation.models import FinalScore, ImprovementPlan  # noqa: F401

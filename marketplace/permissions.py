@@ -123,6 +123,7 @@ def _own_or_admin(user, account=None) -> bool:
     "settings.edit",
     "calendar.edit",
     "credit_categories.edit",
+    "credit_requirements.edit",
     # The audit log as stored: personal values in entries written before they were concealed, the raw JSON.
     "audit.read_raw",
 )

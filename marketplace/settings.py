@@ -51,6 +51,13 @@ SETTINGS: dict[str, SettingSpec] = {
             choices=(("league_reviewer", _l("校团委审核人")), ("staff", _l("学生会工作人员"))),
         ),
         SettingSpec(
+            "issuing_office",
+            str,
+            "校团委",
+            _l("出具单位"),
+            _l("第二课堂成绩单等文件上印的出具单位；由它认定的学分记录也记作这个单位认定。"),
+        ),
+        SettingSpec(
             "major_budget_threshold",
             int,
             20000,

@@ -21,7 +21,13 @@ from marketplace.accounts.models import AccountStatus, DegreeLevel, User, find_b
 from marketplace.bids.models import Bid
 from marketplace.bids.visibility import is_sealed
 from marketplace.credits.models import AppealStatus as CreditAppealStatus
-from marketplace.credits.models import CreditAppeal, CreditCategory, CreditRecord, CreditStatus
+from marketplace.credits.models import (
+    CreditAppeal,
+    CreditCategory,
+    CreditRecord,
+    CreditRequirement,
+    CreditStatus,
+)
 from marketplace.demo.context import Demo
 from marketplace.demo.evaluation import DEMO_STUDENT
 from marketplace.demo.people import DEMO_ACCOUNTS, roster_plan
@@ -280,6 +286,7 @@ WALKED: dict[str, Callable] = {
     "year_id": lambda db: ids(db, AcademicYear.id),
     "term_id": lambda db: ids(db, Term.id),
     "category_id": lambda db: ids(db, CreditCategory.id)[:2],
+    "requirement_id": lambda db: ids(db, CreditRequirement.id),
     "revision_id": lambda db: ["1"],
 }
 # Arguments the walk leaves out, and why: each is a secret a person was given (a mail token, a
@@ -678,6 +685,13 @@ class TestTheSeededDemo:
             (SuggestionStatus.ANSWERED, False),
             (SuggestionStatus.SUBMITTED, True),
         }
+
+    def test_the_readme_names_one_2024_student_meeting_the_requirement_and_one_below_it(self, app, seeded):
+        for number, verdict in (("2024050007", "达标"), ("2024000100", "未达标")):
+            client = app.test_client()
+            client.post("/login", data={"identifier": number, "password": PASSWORD})
+            page = client.get("/transcript").get_data(as_text=True)
+            assert re.search(rf'data-testid="verdict">{verdict}<', page), number
 
     def test_every_demo_student_has_verified_credits_and_the_reviewers_have_work(self, db, seeded):
         demo_students = [s.number for s in roster_plan(Demo(school_name="示例大学"))] + [

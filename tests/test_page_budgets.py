@@ -13,7 +13,13 @@ from sqlalchemy import func, insert, select
 
 from marketplace import clock
 from marketplace.credits import transcript as transcript_ops
-from marketplace.credits.models import CreditStatus
+from marketplace.credits.models import (
+    CreditCategory,
+    CreditRequirement,
+    CreditRequirementItem,
+    CreditStatus,
+    RequirementUnit,
+)
 from marketplace.evaluation.operations import move_improvement
 from marketplace.extensions import db
 from marketplace.hosting import participants
@@ -82,9 +88,26 @@ def _trainings(world, student, n: int, others: int) -> None:
     db.session.commit()
 
 
+def _requirement_of(student) -> None:
+    """A requirement for the student's cohort in every category: the page and the PDF show the progress."""
+    requirement = CreditRequirement(
+        grade=student.grade,
+        degree_level=student.degree_level,
+        total=Decimal(4),
+        total_unit=RequirementUnit.HOURS,
+    )
+    for category in db.session.scalars(select(CreditCategory)):
+        requirement.items.append(
+            CreditRequirementItem(category_id=category.id, minimum=Decimal(1), unit=RequirementUnit.CREDITS)
+        )
+    db.session.add(requirement)
+    db.session.commit()
+
+
 def transcript(app) -> Page:
     world = CreditWorld(volunteers=2)
     student = world.volunteers[0]
+    _requirement_of(student)
     add_records(world, 2, user=student)
     _trainings(world, student, 2, 0)
 
@@ -103,6 +126,7 @@ def transcript_pdf(app) -> Page:
     """The PDF holds every record of the student's (it cannot be paged): a record and its project each."""
     world = CreditWorld(volunteers=1)
     student = world.volunteers[0]
+    _requirement_of(student)
     own = [len(records_of_student(student))]
 
     def grow(n):
@@ -179,6 +203,7 @@ def staff_dashboard(app) -> Page:
 def student_home(app) -> Page:
     world = HostingWorld()
     student = world.students(1)[0]
+    _requirement_of(student)  # the credits part shows the progress, from one aggregate
 
     made = []
 

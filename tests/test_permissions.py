@@ -97,6 +97,7 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("settings.edit", None, {ADMIN}),
     ("calendar.edit", None, {ADMIN}),
     ("credit_categories.edit", None, {ADMIN}),
+    ("credit_requirements.edit", None, {ADMIN}),
     ("audit.read", None, ALL_STAFF | REVIEWERS | {ADMIN}),
     ("audit.read_all", None, REVIEWERS | {ADMIN}),  # the staff: their own union's projects only
     ("audit.read_raw", None, {ADMIN}),
@@ -138,6 +139,7 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("credit.verify", S.HOSTING, REVIEWERS),
     ("credit.handle", None, ALL_STAFF | REVIEWERS),
     ("credit.rule_appeal", "appeal", POSTING_STAFF | REVIEWERS),
+    ("credit.export_shortfall", None, REVIEWERS | {ADMIN}),  # school-wide lists: not union staff
     # evaluation: the improvement plan (整改说明) is the host's managers' to write
     ("evaluation.improve", S.CLOSED, {OWN_MANAGER}),
     # satisfaction surveys (answering is by invitation, not a rule)

@@ -181,6 +181,10 @@ ACTIONS: dict[str, ActionLabel] = {
     "credit_appeal.accept": A(_l("学分申诉成立"), _l("裁定学分申诉 %(subject)s 成立")),
     "credit_appeal.reject": A(_l("驳回学分申诉"), _l("驳回了学分申诉 %(subject)s")),
     "credit_category.save": A(_l("保存学分类别"), _l("保存了学分类别 %(subject)s")),
+    "credit_requirement.save": A(_l("保存达标要求"), _l("保存了第二课堂达标要求 %(subject)s")),
+    "credit.export_shortfall": A(_l("导出未达标名单"), _l("导出了未达标学生名单 %(subject)s")),
+    "document.stamp_upload": A(_l("上传印章图片"), _l("在%(subject)s中上传了出具文件用的印章图片")),
+    "document.stamp_remove": A(_l("删除印章图片"), _l("在%(subject)s中删除了出具文件用的印章图片")),
     # accounts
     "account.claim": A(_l("认领账号"), _l("认领了账号 %(subject)s")),
     "account.register": A(_l("注册账号"), _l("注册了账号 %(subject)s")),
@@ -244,6 +248,8 @@ GROUPS = {
     "credit": _l("学分"),
     "credit_appeal": _l("学分申诉"),
     "credit_category": _l("学分类别"),
+    "credit_requirement": _l("达标要求"),
+    "document": _l("出具文件"),
     "audit": _l("操作日志"),
     "account": _l("账号"),
     "user": _l("用户管理"),
@@ -306,6 +312,8 @@ SUBJECTS = {
     "credit_record": _l("学分记录"),
     "credit_appeal": _l("学分申诉"),
     "credit_export": _l("学分导出"),
+    "credit_requirement": _l("达标要求"),
+    "shortfall_export": _l("未达标名单导出"),
     "audit_export": _l("操作日志导出"),
     "demo": _l("演示数据"),
 }

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -30,6 +31,7 @@ from ..forms import (
     MultiCheckboxField,
     email,
     length,
+    limit_upload,
     number_range,
     optional,
     required,
@@ -231,3 +233,53 @@ class AuditFilter(ListFilter):
         # Built per request: the names are translated into the reader's language. The first group has
         # no name: "all actions" stands above the groups.
         self.action.choices = {"": [("", _("全部操作"))], **action_choices()}
+
+
+UNIT_CHOICES = [("credits", _l("学分")), ("hours", _l("学时"))]
+
+
+def requirement_form(categories, values: dict | None = None) -> Form:
+    """达标要求 of a cohort: the total and, per active category (keyed by its id, so renaming it changes
+    nothing), a minimum — left empty for none — each in 学分 or 学时."""
+
+    class RequirementForm(Form):
+        grade = IntegerField(
+            _l("年级（入学年份）"), [required(), number_range(2000, 2100)], description=_l("例如 2024")
+        )
+        degree_level = SelectField(_l("学历层次"), choices=DegreeLevel.choices())
+        total = DecimalField(_l("总要求"), [required(), number_range(0, 10000)], places=2)
+        total_unit = SelectField(_l("总要求的单位"), choices=UNIT_CHOICES)
+
+    for category in categories:
+        setattr(
+            RequirementForm,
+            f"minimum_{category.id}",
+            DecimalField(
+                _("%(name)s：最低要求", name=category.name),
+                [optional(), number_range(0, 10000)],
+                places=2,
+                description=_("不填表示该类别没有单独要求"),
+            ),
+        )
+        setattr(
+            RequirementForm,
+            f"unit_{category.id}",
+            SelectField(_("%(name)s：单位", name=category.name), choices=UNIT_CHOICES, default="credits"),
+        )
+    return RequirementForm(data=values)
+
+
+STAMP_MAX_MB = 2
+
+
+class StampForm(Form):
+    stamp = FileField(
+        _l("印章图片"), [FileRequired(message=_l("请选择印章图片。"))], render_kw={"accept": "image/png"}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stamp.description = _(
+            "透明背景的 PNG 图片，不超过 %(mb)s MB；只印在出具的 PDF 文件上，不会在网页上公开。",
+            mb=limit_upload(self.stamp, STAMP_MAX_MB),
+        )

@@ -31,8 +31,9 @@ from .. import clock, permissions, settings, storage
 from .. import exports as export_jobs
 from ..accounts import operations as accounts_ops
 from ..accounts.models import User
+from ..credits import documents, requirements
 from ..credits import operations as credits_ops
-from ..credits.models import CreditCategory
+from ..credits.models import CreditCategory, CreditRequirement
 from ..downloads import send_download
 from ..exports import ExportStatus
 from ..extensions import db
@@ -51,10 +52,12 @@ from .forms import (
     EndMembershipForm,
     OrgFilter,
     OrgForm,
+    StampForm,
     TermForm,
     UserFilter,
     UserForm,
     YearForm,
+    requirement_form,
     settings_form,
 )
 from .models import AuditExport
@@ -124,6 +127,14 @@ SECTIONS = [
         ("admin.categor",),
         "bi-award",
         _l("第二课堂学分的类别、代码和学时折算规则"),
+    ),
+    Section(
+        "admin.requirements",
+        _l("达标要求"),
+        "credit_requirements.edit",
+        ("admin.requirement",),
+        "bi-clipboard-check",
+        _l("各年级第二课堂学分的总要求和分类最低要求"),
     ),
     Section(
         "admin.site_settings",
@@ -475,7 +486,51 @@ def category_edit(category_id: int):
     return _edit_page(form, _("编辑学分类别：%(name)s", name=category.name), url_for(".categories"))
 
 
+# -- second-classroom requirements ------------------------------------------------------------------
+
+
+@bp.get("/credit-requirements")
+@requires("credit_requirements.edit")
+def requirements_page():
+    return render_template("admin/requirements.html", requirements=requirements.requirements())
+
+
+def _requirement_page(requirement: CreditRequirement, title: str):
+    categories = requirements.active_categories()
+    values = requirements.form_values(requirement) if requirement.id else None
+    form = requirement_form(categories, values)
+    if attempt(form, lambda: requirements.save_requirement(current_user, requirement, form.to_data())):
+        flash(_("达标要求已保存。"), "success")
+        return redirect(url_for(".requirements_page"))
+    return _edit_page(form, title, url_for(".requirements_page"))
+
+
+@bp.route("/credit-requirements/new", methods=["GET", "POST"])
+@requires("credit_requirements.edit")
+def requirement_new():
+    return _requirement_page(CreditRequirement(), _("添加达标要求"))
+
+
+@bp.route("/credit-requirements/<int:requirement_id>/edit", methods=["GET", "POST"])
+@requires("credit_requirements.edit")
+def requirement_edit(requirement_id: int):
+    requirement = db.get_or_404(CreditRequirement, requirement_id)
+    return _requirement_page(requirement, _("编辑达标要求：%(grade)s 级", grade=requirement.grade))
+
+
 # -- settings --------------------------------------------------------------------------------------
+
+
+def _settings_page(form: Form, stamp: StampForm):
+    page = render_template(
+        "admin/settings.html",
+        form=form,
+        stamp=stamp,
+        has_stamp=documents.has_stamp(),
+        title=_("系统设置"),
+        back=url_for(".index"),
+    )
+    return page, max(form.status_code, stamp.status_code)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -485,7 +540,27 @@ def site_settings():
     if attempt(form, lambda: operations.save_settings(current_user, form.to_data())):
         flash(_("设置已保存。"), "success")
         return redirect(url_for(".site_settings"))
-    return _edit_page(form, _("系统设置"), url_for(".index"))
+    return _settings_page(form, StampForm(formdata=None))
+
+
+@bp.post("/settings/stamp")
+@requires("settings.edit")
+def stamp_upload():
+    """The stamp image printed on issued documents (印章图片)."""
+    stamp = StampForm()
+    if attempt(stamp, lambda: documents.save_stamp(current_user, stamp.to_data())):
+        flash(_("印章图片已保存，此后出具的文件都会印上它。"), "success")
+        return redirect(url_for(".site_settings"))
+    return _settings_page(settings_form(settings.all_values()), stamp)
+
+
+@bp.post("/settings/stamp/remove")
+@requires("settings.edit")
+def stamp_remove():
+    form = ActionForm()
+    if attempt(form, lambda: documents.remove_stamp(current_user)):
+        flash(_("印章图片已删除。"), "success")
+    return redirect(url_for(".site_settings"))
 
 
 # -- audit log -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from wtforms import (
 )
 
 from .. import settings
+from ..accounts.models import DegreeLevel
 from ..admin.forms import ListFilter, _int_or_none
 from ..bids.files import accepted_extensions
 from ..forms import DecimalField, Form, IntegerField, length, limit_upload, number_range, optional, required
@@ -129,6 +130,18 @@ class ExportForm(Form):
         self.term_id.choices = [(t.id, t.full_name) for t in terms]
 
 
+class ShortfallForm(Form):
+    """未达标名单: a cohort, and perhaps one college."""
+
+    grade = IntegerField(_l("年级（入学年份）"), [required(), number_range(2000, 2100)])
+    degree_level = SelectField(_l("学历层次"), choices=DegreeLevel.choices())
+    college_id = SelectField(_l("学院"), coerce=_int_or_none, validate_choice=False)
+
+    def __init__(self, colleges, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.college_id.choices = [("", _("全部学院"))] + [(c.id, c.name) for c in colleges]
+
+
 # -- public verification ------------------------------------------------------------------------------------
 
 
@@ -136,7 +149,7 @@ class CodeForm(ListFilter):
     code = StringField(
         _l("验证码"),
         [required(), length(40)],
-        description=_l("成绩单上的 16 位验证码，例如 ABCD-EFGH-JKLM-NPQR；不区分大小写"),
+        description=_l("成绩单、志愿服务证明等文件上的 16 位验证码，例如 ABCD-EFGH-JKLM-NPQR；不区分大小写"),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 

@@ -6,9 +6,21 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..accounts.models import DegreeLevel
 from ..enums import LabelledEnum
 from ..exports import ExportJob
 from ..extensions import db
@@ -89,9 +101,13 @@ class CreditRecord(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the shift's start
     # Of a 补登 shift: entered by the host after the activity, attendance marked by hand.
     is_backfill: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 认定单位, written when the record is verified: the office named in the settings, or the union
+    # whose staff verified it — an office, never a person, because the transcript prints it.
+    verifying_office: Mapped[str | None] = mapped_column(String(64))
 
     user = relationship("User", foreign_keys=[user_id])
     project = relationship("Project")
+    position = relationship("Position")
     category = relationship("CreditCategory")
     term = relationship("Term")
     history = relationship("CreditHistory", order_by="CreditHistory.id", cascade="all, delete-orphan")
@@ -154,21 +170,94 @@ class CreditAppeal(db.Model):
     ruled_by = relationship("User", foreign_keys=[ruled_by_id])
 
 
-class TranscriptIssue(db.Model):
-    """An issued transcript (成绩单): its unguessable verification code and a digest of the records it
-    showed, so /verify/<code> can tell whether anything changed since."""
+class DocumentKind(LabelledEnum):
+    """What an issued document is: a 第二课堂成绩单, or a 志愿服务证明 for one project."""
+
+    __labels__ = {"transcript": _l("第二课堂成绩单"), "certificate": _l("志愿服务证明")}
+
+    TRANSCRIPT = "transcript"
+    CERTIFICATE = "certificate"
+
+
+class DocumentIssue(db.Model):
+    """An issued document (出具的文件): its unguessable verification code, the digest over exactly the
+    records it showed, and what it said — totals, requirement and 达标, office, dates — as printed, so
+    /verify/<code> shows the document as it was and whether the records changed since.
+
+    The table keeps its first name (transcripts were the only kind): renaming it would rename every
+    constraint with it for nothing a reader sees."""
 
     __tablename__ = "transcript_issue"
+    __table_args__ = (
+        CheckConstraint("kind != 'certificate' OR project_id IS NOT NULL", name="certificate_has_project"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind), default=DocumentKind.TRANSCRIPT)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    # The project a certificate is for; None for a transcript.
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     digest: Mapped[str] = mapped_column(String(64))
     # {category name: {"hours": "12.0", "credits": "1.50"}} at issue time
     totals: Mapped[dict] = mapped_column(JSON)
+    # What the document printed beyond the totals: masked name, school, office, date range, hours,
+    # credits, requirement lines and 达标, the pending count (None on issues older than snapshots).
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
 
     user = relationship("User")
+    project = relationship("Project")
+
+
+class RequirementUnit(LabelledEnum):
+    """What a requirement counts: 学分 or 学时."""
+
+    __labels__ = {"credits": _l("学分"), "hours": _l("学时")}
+
+    CREDITS = "credits"
+    HOURS = "hours"
+
+
+class CreditRequirement(db.Model):
+    """第二课堂达标要求 of one cohort (year of entry, ``User.grade``) and degree level: a total and
+    per-category minimums (``items``), each in 学分 or 学时."""
+
+    __tablename__ = "credit_requirement"
+    __table_args__ = (
+        UniqueConstraint("grade", "degree_level"),
+        CheckConstraint("total >= 0", name="total_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grade: Mapped[int] = mapped_column(Integer)
+    degree_level: Mapped[DegreeLevel] = mapped_column(enum_type(DegreeLevel))
+    total: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    total_unit: Mapped[RequirementUnit] = mapped_column(enum_type(RequirementUnit))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    items = relationship(
+        "CreditRequirementItem", order_by="CreditRequirementItem.id", cascade="all, delete-orphan"
+    )
+
+
+class CreditRequirementItem(db.Model):
+    """A category's minimum within a requirement, keyed by the category's id: renaming the category
+    changes nothing."""
+
+    __tablename__ = "credit_requirement_item"
+    __table_args__ = (
+        UniqueConstraint("requirement_id", "category_id"),
+        CheckConstraint("minimum > 0", name="positive_minimum"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("credit_requirement.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("credit_category.id"))
+    minimum: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    unit: Mapped[RequirementUnit] = mapped_column(enum_type(RequirementUnit))
+
+    category = relationship("CreditCategory")
 
 
 class CreditExport(ExportJob, db.Model):
@@ -185,3 +274,20 @@ class CreditExport(ExportJob, db.Model):
     @property
     def url(self) -> str:
         return path_for("credits.export_status_page", public_id=self.public_id)
+
+
+class ShortfallExport(ExportJob, db.Model):
+    """An export of one cohort's students below its requirement (未达标名单), perhaps of one college."""
+
+    __tablename__ = "shortfall_export"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grade: Mapped[int] = mapped_column(Integer)
+    degree_level: Mapped[DegreeLevel] = mapped_column(enum_type(DegreeLevel))
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("college.id"))
+
+    college = relationship("College")
+
+    @property
+    def url(self) -> str:
+        return path_for("credits.shortfall_status_page", public_id=self.public_id)

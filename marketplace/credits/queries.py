@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from .. import clock, settings
 from ..accounts.models import User
 from ..extensions import db
+from ..orgs.models import College
 from ..pagination import SeekPage, seek
 from ..projects.models import Project
 from ..school.models import Term
@@ -22,7 +23,8 @@ from .models import (
     CreditHistory,
     CreditRecord,
     CreditStatus,
-    TranscriptIssue,
+    DocumentIssue,
+    ShortfallExport,
 )
 from .records import APPEALABLE, appeal_scope, verifier_scope
 
@@ -81,7 +83,10 @@ def waiting_records(user, public_ids: list[str]) -> list[CreditRecord]:
         _waiting(user)
         .where(CreditRecord.public_id.in_(public_ids))
         .options(
-            joinedload(CreditRecord.user), joinedload(CreditRecord.project), joinedload(CreditRecord.category)
+            joinedload(CreditRecord.user),
+            # the posting union names the verifying office when its staff verify
+            joinedload(CreditRecord.project).joinedload(Project.union),
+            joinedload(CreditRecord.category),
         )
     ).all()
 
@@ -164,11 +169,11 @@ def names_for_history() -> tuple[dict[int, str], dict[int, str]]:
     return categories, {term.id: term.full_name for term in terms()}
 
 
-def last_issue(user) -> TranscriptIssue | None:
+def last_issue(user) -> DocumentIssue | None:
     return db.session.scalar(
-        select(TranscriptIssue)
-        .where(TranscriptIssue.user_id == user.id)
-        .order_by(TranscriptIssue.issued_at.desc(), TranscriptIssue.id.desc())
+        select(DocumentIssue)
+        .where(DocumentIssue.user_id == user.id)
+        .order_by(DocumentIssue.issued_at.desc(), DocumentIssue.id.desc())
         .limit(1)
     )
 
@@ -181,4 +186,16 @@ def exports() -> Select:
         select(CreditExport)
         .options(joinedload(CreditExport.term).joinedload(Term.year), joinedload(CreditExport.requested_by))
         .order_by(CreditExport.created_at.desc(), CreditExport.id.desc())
+    )
+
+
+def colleges() -> list[College]:
+    return db.session.scalars(select(College).order_by(College.name)).all()
+
+
+def shortfall_exports() -> Select:
+    return (
+        select(ShortfallExport)
+        .options(joinedload(ShortfallExport.college), joinedload(ShortfallExport.requested_by))
+        .order_by(ShortfallExport.created_at.desc(), ShortfallExport.id.desc())
     )

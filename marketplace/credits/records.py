@@ -46,8 +46,8 @@ def _credit_facts(action: str, actor, reason: str | None) -> dict:
     if action == "verify":
         return {"verified_by_id": actor.id, "verified_at": clock.now(), "rejection_reason": None}
     if action == "reject":
-        return {"rejection_reason": reason}
-    return {"verified_by_id": None, "verified_at": None, "rejection_reason": None}
+        return {"rejection_reason": reason, "verifying_office": None}
+    return {"verified_by_id": None, "verified_at": None, "rejection_reason": None, "verifying_office": None}
 
 
 CREDITS = StatusTable(
@@ -158,6 +158,14 @@ def _require_verifier(actor, record: CreditRecord) -> None:
     permissions.require(actor, "credit.verify", record.project)
 
 
+def verifying_office(record: CreditRecord) -> str:
+    """认定单位 written on a record as it is verified: the issuing office of the settings, or the
+    posting union when its staff are the verifying role — an office, never a person."""
+    if settings.get("credit_verifier_role") == "staff":
+        return record.project.union.name
+    return settings.get("issuing_office")
+
+
 def verify(actor, records: list[CreditRecord]) -> int:
     """Bulk verification (批量认定) of records confirmed by hosts."""
     done = 0
@@ -166,7 +174,7 @@ def verify(actor, records: list[CreditRecord]) -> int:
         if record.status != CreditStatus.CONFIRMED:
             continue
         before = audit.snapshot(record, RECORD_FIELDS)
-        move_credit(record, "verify", actor)
+        move_credit(record, "verify", actor, verifying_office=verifying_office(record))
         _log(record, actor, "verify", before)
         notify.send(record.user, "credit.verified", link=path_for("credits.transcript_page"), record=record)
         done += 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..permissions import may_write, rule, staff_union_ids
-from .records import appeal_scope, verifies
+from ..permissions import Role, has_role, may_write, rule, staff_union_ids
+from .records import appeal_scope, verifier_scope, verifies
 
 
 @rule("credit.verify")
@@ -25,3 +25,10 @@ def _rules_credit_appeal(user, appeal=None) -> bool:
         return False
     scope = appeal_scope(user)
     return scope is None or appeal.shift.position.project.union_id in scope
+
+
+@rule("credit.export_shortfall")
+def _exports_shortfall(user, obj=None) -> bool:
+    """未达标名单 of a whole cohort: admins and the school-wide verifying role — not union staff, even
+    when they verify their own union's credits, since the list spans every student of the school."""
+    return may_write(user) and (has_role(user, Role.ADMIN) or verifier_scope(user) is None)

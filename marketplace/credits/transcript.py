@@ -13,16 +13,16 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .. import clock, spreadsheets
+from .. import clock, settings, spreadsheets
 from ..extensions import db
 from ..school.models import Term
 from ..timeutil import SCHOOL_TZ
-from .models import CreditRecord, CreditStatus, TranscriptIssue
+from . import requirements
+from .models import CreditRecord, CreditStatus, DocumentIssue, DocumentKind
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed by hand
 FONT_NAME = "TranscriptCJK"
@@ -56,6 +56,7 @@ def records_of(user) -> list[CreditRecord]:
             joinedload(CreditRecord.category),
             joinedload(CreditRecord.term).joinedload(Term.year),
             joinedload(CreditRecord.project),
+            joinedload(CreditRecord.position),  # the formal transcript's rows name it
         )
         .order_by(CreditRecord.occurred_at)
     ).all()
@@ -100,15 +101,38 @@ def normalize_code(typed: str) -> str:
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
-def issue(user) -> tuple[TranscriptIssue, list[CreditRecord]]:
-    """Issue a transcript now: a fresh code bound to what the verified records are."""
+def snapshot_of(user, records: list[CreditRecord], school: str, office: str) -> dict:
+    """What a transcript prints beyond its rows, as it prints it: kept with the issue, so the public
+    check shows the document as it was even after the records, the requirement or the office change."""
+    shown = [r for r in records if r.status == CreditStatus.VERIFIED]
+    progress = requirements.progress(user, records, requirements.requirement_for(user))
+    return {
+        "masked_name": mask_name(user.name),
+        "school": school,
+        "office": office,
+        "first_on": _local(min(r.occurred_at for r in shown)) if shown else None,
+        "last_on": _local(max(r.occurred_at for r in shown)) if shown else None,
+        "hours": str(sum((r.hours for r in shown), Decimal(0))),
+        "credits": str(sum((r.credits for r in shown), Decimal(0))),
+        "pending": sum(1 for r in records if r.status == CreditStatus.CONFIRMED),
+        "requirement": progress.snapshot() if progress else None,
+    }
+
+
+def issue(user) -> tuple[DocumentIssue, list[CreditRecord]]:
+    """Issue a transcript now: a fresh code bound to the verified records it shows, and a snapshot of
+    what it says."""
     records = records_of(user)
-    issued = TranscriptIssue(
+    issued = DocumentIssue(
         code=new_code(),
+        kind=DocumentKind.TRANSCRIPT,
         user_id=user.id,
         issued_at=clock.now(),
         digest=digest(records),
         totals=totals_by_category(records),
+        snapshot=snapshot_of(
+            user, records, current_app.config["SCHOOL_NAME"], settings.get("issuing_office")
+        ),
     )
     db.session.add(issued)
     db.session.flush()
@@ -126,24 +150,50 @@ def mask_name(name: str) -> str:
 
 @dataclass
 class Verification:
+    """What /verify/<code> shows of an issued document: its stored snapshot, never 学号 or college."""
+
     genuine: bool
+    kind: DocumentKind | None = None
     masked_name: str = ""
     issued_at: object = None
     totals: dict = field(default_factory=dict)
+    snapshot: dict = field(default_factory=dict)
+    project: str = ""
+    host: str = ""
     changed_since: bool = False
 
 
+def records_shown(issued: DocumentIssue) -> list[CreditRecord]:
+    """The records a document of this kind shows today: the student's, of the project for a
+    certificate."""
+    records = records_of(issued.user)
+    if issued.kind == DocumentKind.CERTIFICATE:
+        records = [r for r in records if r.project_id == issued.project_id]
+    return records
+
+
 def verify(code: str) -> Verification:
-    issued = db.session.scalar(select(TranscriptIssue).where(TranscriptIssue.code == normalize_code(code)))
+    issued = db.session.scalar(
+        select(DocumentIssue)
+        .where(DocumentIssue.code == normalize_code(code))
+        .options(joinedload(DocumentIssue.user), joinedload(DocumentIssue.project))
+    )
     if issued is None:
         return Verification(genuine=False)
-    current = digest(records_of(issued.user))
+    snapshot = issued.snapshot or {}
+    project = issued.project
     return Verification(
         genuine=True,
-        masked_name=mask_name(issued.user.name),
+        kind=issued.kind,
+        # Issues older than snapshots stored no masked name: masked now, as the page always did.
+        masked_name=snapshot.get("masked_name") or mask_name(issued.user.name),
         issued_at=issued.issued_at,
         totals=issued.totals,
-        changed_since=current != issued.digest,
+        snapshot=snapshot,
+        # A certificate prints its project and host: the snapshot's words, else today's.
+        project=snapshot.get("project") or (project.title if project else ""),
+        host=snapshot.get("host") or (project.host_org.name if project and project.host_org else ""),
+        changed_since=digest(records_shown(issued)) != issued.digest,
     )
 
 
@@ -154,7 +204,7 @@ def _font_path() -> str:
     return current_app.config.get("PDF_FONT_PATH") or str(DEFAULT_FONT)
 
 
-def _register_font() -> None:
+def register_font() -> None:
     # reportlab is slow to import (0.1 s): loaded when a PDF is made, not by every process
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -170,74 +220,7 @@ def _local(moment) -> str:
     return moment.astimezone(SCHOOL_TZ).strftime("%Y-%m-%d")
 
 
-def render_pdf(
-    user, issued: TranscriptIssue, records: list[CreditRecord], verify_url: str, school: str
-) -> bytes:
-    """The transcript as PDF: Chinese text in an embedded TrueType font (no unembedded Helvetica: the
-    canvas starts in our font), a verification code and a QR code to the public check."""
-    # reportlab and qrcode are slow to import: loaded when a PDF is made, not by every process
-    import qrcode
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
-
-    _register_font()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, initialFontName=FONT_NAME, initialFontSize=10)
-    pdf.setTitle(_("%(school)s 第二课堂成绩单 %(name)s", school=school, name=user.name))
-    width, height = A4
-    y = height - 25 * mm
-
-    def line(text: str, size: int = 10, step: float = 6.5 * mm) -> None:
-        nonlocal y
-        if y < 55 * mm:
-            pdf.showPage()
-            y = height - 25 * mm
-        pdf.setFont(FONT_NAME, size)
-        pdf.drawString(20 * mm, y, text)
-        y -= step
-
-    college = user.college.name if user.college else "—"
-    line(_("%(school)s 第二课堂成绩单", school=school), size=16, step=10 * mm)
-    line(_("姓名：%(n)s    学号：%(i)s    学院：%(c)s", n=user.name, i=user.identifier, c=college))
-    line(_("出具日期：%(d)s    验证码：%(c)s", d=_local(issued.issued_at), c=issued.code), step=9 * mm)
-    for group in grouped(records):
-        heading = _(
-            "%(t)s · %(c)s（认定 %(h)s 学时，%(k)s 学分）",
-            t=group.term,
-            c=group.category,
-            h=group.hours,
-            k=group.credits,
-        )
-        line(heading, size=11)
-        for r in group.records:
-            entry = _(
-                "%(d)s  %(p)s  %(h)s 学时  %(k)s 学分  %(s)s",
-                d=_local(r.occurred_at),
-                p=r.project.title[:28],
-                h=r.hours,
-                k=r.credits,
-                s=r.status.label,
-            )
-            line("    " + entry)
-        y -= 2 * mm
-    line(_("分类合计（仅含已认定记录）："), size=11)
-    for name, total in issued.totals.items():
-        line("    " + _("%(n)s：%(h)s 学时，%(k)s 学分", n=name, h=total["hours"], k=total["credits"]))
-    qr = qrcode.make(verify_url)
-    image = io.BytesIO()
-    qr.save(image, format="PNG")
-    image.seek(0)
-    pdf.drawImage(ImageReader(image), width - 50 * mm, 15 * mm, 32 * mm, 32 * mm)
-    pdf.setFont(FONT_NAME, 8)
-    pdf.drawString(20 * mm, 20 * mm, _("扫描右侧二维码或访问 %(u)s 核验真伪", u=verify_url))
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
-def render_xlsx(user, issued: TranscriptIssue, records: list[CreditRecord], school: str) -> bytes:
+def render_xlsx(user, issued: DocumentIssue, records: list[CreditRecord], school: str) -> bytes:
     """The transcript as a workbook, in Chinese whatever the reader's language: the file is handed to
     offices that read it as the school's."""
     book = Workbook()

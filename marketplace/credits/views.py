@@ -37,7 +37,8 @@ from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from ..volunteers.positions import completed_trainings
 from ..volunteers.reliability import reliability
-from . import export, queries, records, transcript
+from . import documents, export, queries, records, requirements, transcript
+from . import shortfall as shortfalls
 from .forms import (
     AppealFilter,
     AppealForm,
@@ -48,8 +49,17 @@ from .forms import (
     ExportForm,
     QueueFilter,
     RejectForm,
+    ShortfallForm,
 )
-from .models import AppealStatus, CreditAppeal, CreditExport, CreditRecord, CreditStatus
+from .models import (
+    AppealStatus,
+    CreditAppeal,
+    CreditExport,
+    CreditRecord,
+    CreditStatus,
+    RequirementUnit,
+    ShortfallExport,
+)
 
 bp = Blueprint("credits", __name__)
 
@@ -76,6 +86,13 @@ FIELD_LABELS = {
 }
 
 
+@bp.app_template_global()
+def requirement_progress(user):
+    """The student's 达标 progress for the home page's credits part (None: no requirement for them),
+    from one aggregate: the home page must not load every record."""
+    return requirements.progress_of(user)
+
+
 def _prefix(kind: str, public_id: str) -> str:
     """The field prefix of one row's form on a queue. It ends in "-" itself: WTForms adds its own
     separator only when the prefix does not end in one, and a public id may end in "-" or "_"."""
@@ -92,6 +109,7 @@ def transcript_page():
     appeals = queries.appeals_of(current_user)
     return render_template(
         "credits/transcript.html",
+        progress=requirements.progress(current_user, mine, requirements.requirement_for(current_user)),
         groups=transcript.grouped(mine),
         totals=transcript.totals_by_category(mine),
         trainings=completed_trainings(current_user),
@@ -110,11 +128,12 @@ def _issued_files(kind: str):
     issued, mine = transcript.issue(current_user)
     school = current_app.config["SCHOOL_NAME"]
     today = clock.today_local().isoformat()
-    name = _("第二课堂成绩单-%(name)s-%(date)s", name=current_user.name, date=today)
+    # The file is in Chinese whatever the interface language, and so is its name.
+    name = f"第二课堂成绩单-{current_user.name}-{today}"
     if kind == "pdf":
         verify_url = current_app.config["BASE_URL"].rstrip("/") + url_for(".verify_code", code=issued.code)
         data, mimetype = (
-            transcript.render_pdf(current_user, issued, mine, verify_url, school),
+            documents.render_transcript(current_user, issued, mine, verify_url),
             "application/pdf",
         )
     else:
@@ -220,11 +239,13 @@ def verify_form():
 @bp.get("/verify/<code>")
 @VERIFY_LIMIT
 def verify_code(code: str):
-    """Public: whether a transcript is genuine, with the masked name and totals, never private details."""
+    """Public: whether a document (transcript or certificate) is genuine, with what it said when issued
+    and whether its records changed since — the masked name, never 学号 or college."""
     result = transcript.verify(code)
     return render_template(
         "credits/verify.html",
         result=result,
+        units={unit.value: unit.label for unit in RequirementUnit},
         code=transcript.normalize_code(code),
         form=CodeForm(formdata=None),
     ), 200 if result.genuine else 404
@@ -388,6 +409,53 @@ def export_download(public_id: str):
         name=f"{name}.{job.file_format}",
         fallback=f"credits-{job.term.starts_on:%Y-%m}.{job.file_format}",
         mimetype=XLSX_MIMETYPE if job.file_format == "xlsx" else "text/csv",
+    )
+
+
+# -- students below the requirement --------------------------------------------------------------------
+
+
+def _shortfall_or_404(public_id: str) -> ShortfallExport:
+    permissions.require(current_user, "credit.export_shortfall")
+    return db.first_or_404(select(ShortfallExport).where(ShortfallExport.public_id == public_id))
+
+
+@bp.route("/credits/shortfall", methods=["GET", "POST"])
+@login_required
+def shortfall():
+    """未达标名单: export a cohort's students below its requirement, perhaps of one college."""
+    permissions.require(current_user, "credit.export_shortfall")
+    form = ShortfallForm(queries.colleges())
+    if outcome := attempt(form, lambda: shortfalls.request_shortfall(current_user, form.to_data())):
+        shortfalls.run_shortfall(outcome.result.id)  # after the commit, so that the worker finds the job
+        return redirect(outcome.result.url)
+    page = db.paginate(queries.shortfall_exports(), per_page=PER_PAGE, error_out=False)
+    return render_template("credits/shortfall.html", form=form, page=page), form.status_code
+
+
+@bp.get("/credits/shortfall/<public_id>")
+@login_required
+def shortfall_status_page(public_id: str):
+    return render_template("credits/shortfall_job.html", job=_shortfall_or_404(public_id))
+
+
+@bp.get("/credits/shortfall/<public_id>/status")
+@login_required
+def shortfall_status(public_id: str):
+    return jsonify(_shortfall_or_404(public_id).progress())
+
+
+@bp.get("/credits/shortfall/<public_id>/download")
+@login_required
+def shortfall_download(public_id: str):
+    job = _shortfall_or_404(public_id)
+    if job.status != ExportStatus.DONE:
+        abort(404)
+    return storage.send(
+        job.key,
+        name=f"第二课堂未达标名单-{job.grade}级-{job.degree_level.label}.xlsx",
+        fallback=f"shortfall-{job.grade}-{job.degree_level.value}.xlsx",
+        mimetype=XLSX_MIMETYPE,
     )
 
 

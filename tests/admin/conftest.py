@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from marketplace import exports, storage
+from marketplace.accounts.models import DegreeLevel
 from marketplace.admin.models import AuditExport
-from marketplace.credits.models import CreditCategory
+from marketplace.credits.models import CreditCategory, CreditRequirement, RequirementUnit
 from marketplace.extensions import db
 from marketplace.orgs.models import MemberRole, OrgKind
 from marketplace.school.models import AcademicYear, Term
@@ -39,7 +40,13 @@ def world(academic_year, admin):
         filters={}, requested_by_id=admin.id, status=exports.ExportStatus.DONE, stored_name="a" * 32
     )
     storage.save(exports.key(job.stored_name), "时间\n".encode("utf-8-sig"))
-    db.session.add(job)
+    requirement = CreditRequirement(
+        grade=2024,
+        degree_level=DegreeLevel.UNDERGRADUATE,
+        total=Decimal("10"),
+        total_unit=RequirementUnit.CREDITS,
+    )
+    db.session.add_all([job, requirement])
     db.session.commit()
     return {
         "user_id": member.id,
@@ -49,5 +56,6 @@ def world(academic_year, admin):
         "year_id": academic_year.id,
         "term_id": academic_year.terms[0].id,
         "category_id": category.id,
+        "requirement_id": requirement.id,
         "public_id": job.public_id,
     }

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from werkzeug.exceptions import Forbidden
 
+from marketplace.credits import documents, transcript
 from marketplace.credits import records as credit_records
-from marketplace.credits import transcript
 from marketplace.credits.models import CreditRecord, CreditStatus
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -136,7 +136,7 @@ def _issued(world, name="张小三"):
 
 def test_the_pdf_holds_the_chinese_name_and_code_and_embeds_every_font(world):
     student, issued, records = _issued(world)
-    data = transcript.render_pdf(student, issued, records, f"http://x/verify/{issued.code}", "示例大学")
+    data = documents.render_transcript(student, issued, records, f"http://x/verify/{issued.code}")
     text = pdf_text(data)
     assert "张小三" in text and issued.code in text
     assert unembedded_fonts(data) == []

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.credits import records as credit_records
-from marketplace.credits.models import TranscriptIssue
+from marketplace.credits.models import DocumentIssue
 from marketplace.extensions import db
 from tests.bids.helpers import signed_in
 from tests.credits.helpers import records_of
@@ -23,7 +23,7 @@ def issued(app, world):
     credit_records.verify(world.reviewer, records_of(student))
     db.session.commit()
     signed_in(app, student).get("/transcript.pdf")
-    return db.session.scalar(select(TranscriptIssue).where(TranscriptIssue.user_id == student.id))
+    return db.session.scalar(select(DocumentIssue).where(DocumentIssue.user_id == student.id))
 
 
 def test_the_issued_code_is_genuine_with_the_masked_name_and_never_the_full_name(client, issued):
@@ -49,7 +49,7 @@ def test_a_changed_code_is_refused_clearly(client, issued):
     response = client.get(f"/verify/{altered}")
     page = response.get_data(as_text=True)
     assert response.status_code == 404
-    assert "未找到这份成绩单" in page and "真实有效" not in page and "张*三" not in page
+    assert "未找到这份文件" in page and "真实有效" not in page and "张*三" not in page
 
 
 def test_an_empty_code_is_asked_for_again_beside_the_field(client):

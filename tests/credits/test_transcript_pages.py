@@ -12,7 +12,7 @@ from sqlalchemy import select
 from marketplace import clock
 from marketplace.accounts.models import AccountStatus
 from marketplace.credits import records as credit_records
-from marketplace.credits.models import CreditStatus, TranscriptIssue
+from marketplace.credits.models import CreditStatus, DocumentIssue
 from marketplace.extensions import db
 from marketplace.volunteers import positions
 from marketplace.volunteers.models import Training
@@ -72,7 +72,7 @@ def test_the_pdf_download_holds_the_chinese_name_and_the_code_and_embeds_every_f
 
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
-    issued = db.session.scalar(select(TranscriptIssue).where(TranscriptIssue.user_id == student.id))
+    issued = db.session.scalar(select(DocumentIssue).where(DocumentIssue.user_id == student.id))
     text = pdf_text(response.data)
     assert "张小三" in text and issued.code in text
     assert unembedded_fonts(response.data) == []
@@ -86,7 +86,7 @@ def test_the_excel_download_has_a_row_per_record(app, world):
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert_finished(sheet, header_row=4, dates=("日期",))
     rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
-    issued = db.session.scalar(select(TranscriptIssue).where(TranscriptIssue.user_id == student.id))
+    issued = db.session.scalar(select(DocumentIssue).where(DocumentIssue.user_id == student.id))
     assert issued.code in rows[1]
     titles = [row[2] for row in rows[4:]]
     assert sorted(titles) == sorted([world.project.title] + [r.project.title for r in extra])
@@ -111,7 +111,7 @@ def test_each_download_issues_a_fresh_code_and_the_page_shows_the_last_one(app, 
     client.get("/transcript.xlsx")
 
     codes = db.session.scalars(
-        select(TranscriptIssue.code).where(TranscriptIssue.user_id == student.id).order_by(TranscriptIssue.id)
+        select(DocumentIssue.code).where(DocumentIssue.user_id == student.id).order_by(DocumentIssue.id)
     ).all()
     assert len(set(codes)) == 2
     page = client.get("/transcript").get_data(as_text=True)

@@ -1,0 +1,323 @@
+"""Documents people take away (出具的文件): the transcript as a formal A4 document, and the stamp image
+(印章图片) printed on them.
+
+A document is in Chinese whatever the reader's interface language: it is handed to offices that read
+it as the school's, so its words are written here as they are printed, not looked up in a catalogue.
+Every page carries the verification code, its QR code and "第 x / y 页"; the tables repeat their
+header row on each page and print titles in full.
+
+The stamp is kept exactly as uploaded — a PNG whose transparency must survive, so it never goes
+through the photo pipeline (which re-encodes) — under one storage key, and is read only to be drawn
+inside a PDF: no view serves it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from flask_babel import gettext as _
+
+from .. import audit, permissions, storage
+from ..errors import DomainError
+from ..timeutil import SCHOOL_TZ
+from .models import CreditRecord, CreditStatus, DocumentIssue
+from .transcript import FONT_NAME, register_font
+
+STAMP_KEY = "documents/stamp.png"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+UNIT_WORDS = {"credits": "学分", "hours": "学时"}
+HEADERS = ["项目", "岗位", "类别", "日期", "学时", "学分", "认定单位"]
+
+
+# -- the stamp -----------------------------------------------------------------------------------------
+
+
+def has_stamp() -> bool:
+    return storage.exists(STAMP_KEY)
+
+
+def save_stamp(actor, data: dict) -> None:
+    """Keep ``data["stamp"]`` (an upload) as the stamp, if its content is a PNG — whatever its name."""
+    # Pillow is slow to import: loaded when a stamp is checked, not by every process
+    from PIL import Image, UnidentifiedImageError
+
+    permissions.require(actor, "settings.edit")
+    content = data["stamp"].read()
+    refusal = _("印章图片须为 PNG 格式（透明背景），这个文件不是 PNG 图片。")
+    if not content.startswith(PNG_SIGNATURE):
+        raise DomainError(refusal, field="stamp")
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise DomainError(_("这个 PNG 文件已损坏，无法读取，请换一个文件。"), field="stamp") from None
+    storage.save(STAMP_KEY, content)
+    audit.record(actor, "document.stamp_upload", ("setting", "stamp"), after={"bytes": len(content)})
+
+
+def remove_stamp(actor) -> None:
+    permissions.require(actor, "settings.edit")
+    storage.delete(STAMP_KEY)
+    audit.record(actor, "document.stamp_remove", ("setting", "stamp"))
+
+
+def _stamp() -> bytes | None:
+    if not has_stamp():
+        return None
+    with storage.open_stream(STAMP_KEY) as stream:
+        return stream.read()
+
+
+# -- the transcript's rows -------------------------------------------------------------------------------
+
+
+@dataclass
+class Activity:
+    """One row of the transcript: a student's verified records of one project, position, category and
+    verifying office within a term, summed."""
+
+    project: str
+    position: str
+    category: str
+    office: str
+    first: datetime
+    last: datetime
+    hours: Decimal = Decimal(0)
+    credits: Decimal = Decimal(0)
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(SCHOOL_TZ).strftime("%Y-%m-%d")
+
+
+def activities_by_term(records: list[CreditRecord]) -> list[tuple[str, list[Activity]]]:
+    """The verified records as (term, activities), terms and activities in the order they began."""
+    terms: dict[str, dict[tuple, Activity]] = defaultdict(dict)
+    for record in sorted(records, key=lambda r: (r.occurred_at, r.id)):
+        if record.status != CreditStatus.VERIFIED:
+            continue
+        term = record.term.full_name if record.term else "—"
+        key = (record.project_id, record.position_id, record.category_id, record.verifying_office)
+        activity = terms[term].get(key)
+        if activity is None:
+            activity = terms[term][key] = Activity(
+                project=record.project.title,
+                position=record.position.title if record.position else "—",
+                category=record.category.name,
+                office=record.verifying_office or "—",
+                first=record.occurred_at,
+                last=record.occurred_at,
+            )
+        activity.last = record.occurred_at
+        activity.hours += record.hours
+        activity.credits += record.credits
+    return [(term, list(rows.values())) for term, rows in terms.items()]
+
+
+def date_range(first: datetime, last: datetime) -> str:
+    start, end = _day(first), _day(last)
+    return start if start == end else f"{start} 至 {end}"
+
+
+# -- the PDF ---------------------------------------------------------------------------------------------
+
+
+def _styles():
+    # reportlab is slow to import: loaded when a PDF is made, not by every process
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = ParagraphStyle("body", fontName=FONT_NAME, fontSize=9, leading=12, wordWrap="CJK")
+    return {
+        "body": base,
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5),
+        "title": ParagraphStyle("title", parent=base, fontSize=16, leading=22, alignment=1),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=10, leading=14, alignment=1),
+        "heading": ParagraphStyle(
+            "heading", parent=base, fontSize=11, leading=16, spaceBefore=8, spaceAfter=4
+        ),
+    }
+
+
+def _table(rows, widths, header_rows: int = 1):
+    # reportlab is slow to import: loaded when a PDF is made, not by every process
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
+    table = Table(rows, colWidths=widths, repeatRows=header_rows)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT_NAME, 8),
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return table
+
+
+def _page_canvas(footer):
+    """A canvas that holds its pages back until the last, so each can say "第 x / y 页"."""
+    # reportlab is slow to import: loaded when a PDF is made, not by every process
+    from reportlab.pdfgen import canvas
+
+    class DocumentCanvas(canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                footer(self, number, total)
+                super().showPage()
+            super().save()
+
+    return DocumentCanvas
+
+
+def _qr_png(url: str) -> bytes:
+    # qrcode (with Pillow) is slow to import: loaded when a PDF is made, not by every process
+    import qrcode
+
+    image = io.BytesIO()
+    qrcode.make(url).save(image, format="PNG")
+    return image.getvalue()
+
+
+def render_transcript(
+    user,
+    issued: DocumentIssue,
+    records: list[CreditRecord],
+    verify_url: str,
+) -> bytes:
+    """The transcript as a formal A4 document (reportlab platypus): the school and issuing office, the
+    student (name, 学号, college, cohort — nothing more personal), per term one row per activity, totals
+    against the requirement with 达标 / 未达标, the pending count, and on every page the code, its QR
+    code, "第 x / y 页", the issue time and "以扫码核验结果为准"; the stamp, if one is set. The totals,
+    requirement, office and pending count are read from the issue's snapshot: what is printed is what
+    the public check shows."""
+    # reportlab is slow to import: loaded when a PDF is made, not by every process
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer
+
+    register_font()
+    styles = _styles()
+    snapshot = issued.snapshot
+    school, office = snapshot["school"], snapshot["office"]
+    issued_at = issued.issued_at.astimezone(SCHOOL_TZ).strftime("%Y-%m-%d %H:%M")
+    qr = ImageReader(io.BytesIO(_qr_png(verify_url)))
+    width, height = A4
+
+    def footer(pdf, number: int, total: int) -> None:
+        pdf.setFont(FONT_NAME, 8)
+        pdf.drawString(18 * mm, height - 12 * mm, f"{school} · {office} · 第二课堂成绩单")
+        pdf.drawRightString(width - 18 * mm, height - 12 * mm, f"第 {number} / {total} 页")
+        pdf.drawImage(qr, width - 40 * mm, 8 * mm, 22 * mm, 22 * mm)
+        pdf.drawString(18 * mm, 24 * mm, f"验证码：{issued.code}")
+        pdf.drawString(18 * mm, 19 * mm, f"出具时间：{issued_at}")
+        pdf.drawString(18 * mm, 14 * mm, f"以扫码核验结果为准：{verify_url}")
+
+    def cell(text) -> Paragraph:
+        return Paragraph(escape(str(text)), styles["cell"])
+
+    college = user.college.name if user.college else "—"
+    cohort = f"{user.grade} 级" if user.grade else "—"
+    level = str(user.degree_level.label) if user.degree_level else ""
+    story = [
+        Paragraph(escape(f"{school}第二课堂成绩单"), styles["title"]),
+        Paragraph(escape(f"出具单位：{office}"), styles["subtitle"]),
+        Spacer(1, 4 * mm),
+        _table(
+            [
+                [cell("姓名"), cell(user.name), cell("学号"), cell(user.identifier)],
+                [cell("学院"), cell(college), cell("年级"), cell(f"{cohort} {level}".strip())],
+            ],
+            [22 * mm, 65 * mm, 22 * mm, 65 * mm],
+            header_rows=0,
+        ),
+    ]
+    widths = [46 * mm, 24 * mm, 18 * mm, 30 * mm, 13 * mm, 13 * mm, 30 * mm]
+    terms = activities_by_term(records)
+    for term, activities in terms:
+        story.append(Paragraph(escape(term), styles["heading"]))
+        rows = [[cell(header) for header in HEADERS]]
+        for a in activities:
+            rows.append(
+                [
+                    cell(a.project),
+                    cell(a.position),
+                    cell(a.category),
+                    cell(date_range(a.first, a.last)),
+                    cell(a.hours),
+                    cell(a.credits),
+                    cell(a.office),
+                ]
+            )
+        story.append(_table(rows, widths))
+    if not terms:
+        story.append(Paragraph("尚无已认定的记录。", styles["body"]))
+    if snapshot["pending"]:
+        story.append(Spacer(1, 2 * mm))
+        story.append(Paragraph(f"另有 {snapshot['pending']} 条记录待认定", styles["body"]))
+    story.append(Paragraph("分类合计", styles["heading"]))
+    if (requirement := snapshot["requirement"]) is not None:
+        rows = [[cell(h) for h in ("类别", "要求", "已认定", "结论")]]
+        for line in requirement["lines"]:
+            unit = UNIT_WORDS[line["unit"]]
+            rows.append(
+                [
+                    cell(line["label"]),
+                    cell(f"{line['required']} {unit}"),
+                    cell(f"{line['achieved']} {unit}"),
+                    cell("达标" if line["met"] else "未达标"),
+                ]
+            )
+        story.append(_table(rows, [50 * mm, 40 * mm, 40 * mm, 44 * mm]))
+        verdict = "达标" if requirement["met"] else "未达标"
+        story.append(Spacer(1, 2 * mm))
+        story.append(Paragraph(escape(f"{cohort}{level}第二课堂要求：{verdict}"), styles["body"]))
+    else:
+        rows = [[cell(h) for h in ("类别", "学时", "学分")]]
+        for name, total in issued.totals.items():
+            rows.append([cell(name), cell(total["hours"]), cell(total["credits"])])
+        story.append(_table(rows, [74 * mm, 50 * mm, 50 * mm]))
+        story.append(Paragraph("本年级暂未设定第二课堂达标要求。", styles["body"]))
+    story.append(Spacer(1, 6 * mm))
+    story.append(Paragraph(escape(f"出具单位：{office}    出具时间：{issued_at}"), styles["body"]))
+    if (stamp := _stamp()) is not None:
+        image = ImageReader(io.BytesIO(stamp))
+        size = image.getSize()
+        story.append(
+            Image(io.BytesIO(stamp), 36 * mm, 36 * mm * size[1] / size[0], mask="auto", hAlign="RIGHT")
+        )
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=34 * mm,
+        title=f"{school}第二课堂成绩单 {user.name}",
+        # Our font from the start: the canvas's default Helvetica would be an unembedded font.
+        initialFontName=FONT_NAME,
+        initialFontSize=9,
+        author=office,
+    )
+    document.build(story, canvasmaker=_page_canvas(footer))
+    return buffer.getvalue()
