@@ -77,16 +77,38 @@ def table_style(*extra) -> TableStyle:
     )
 
 
-def qr(url: str, size: float = 28 * mm) -> Image:
+def qr_png(url: str) -> bytes:
     image = io.BytesIO()
     qrcode.make(url, border=1).save(image, format="PNG")
-    image.seek(0)
-    return Image(image, width=size, height=size)
+    return image.getvalue()
 
 
-def build(flowables: list, *, title: str, footer: str = "") -> bytes:
-    """Lay ``flowables`` out on A4 pages and return the PDF; each page's foot shows ``footer`` and
-    "第 x / y 页" (the total known only once every page is laid out: see :class:`_NumberedCanvas`)."""
+def qr(url: str, size: float = 28 * mm) -> Image:
+    return Image(io.BytesIO(qr_png(url)), width=size, height=size)
+
+
+Footer = Callable[[canvas.Canvas, int, int], None]
+
+
+def page_numbers(text: str = "") -> Footer:
+    """The plain foot: ``text`` on the left, "第 x / y 页" on the right."""
+
+    def draw(pdf: canvas.Canvas, number: int, total: int) -> None:
+        pdf.setFont(font(), 8.5)
+        pdf.setFillColor(colors.HexColor("#555555"))
+        width, _height = A4
+        if text:
+            pdf.drawString(MARGIN, 10 * mm, text)
+        pdf.drawRightString(width - MARGIN, 10 * mm, f"第 {number} / {total} 页")
+
+    return draw
+
+
+def build(
+    flowables: list, *, title: str, footer: Footer, author: str = "", bottom_margin: float = 24 * mm
+) -> bytes:
+    """Lay ``flowables`` out on A4 pages and return the PDF; ``footer(canvas, x, y)`` draws on every
+    page once the page count ``y`` is known (see :class:`_NumberedCanvas`)."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -94,16 +116,16 @@ def build(flowables: list, *, title: str, footer: str = "") -> bytes:
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
-        bottomMargin=MARGIN + 6 * mm,
+        bottomMargin=bottom_margin,
         title=title,
-        author=current_app.config["SCHOOL_NAME"],
+        author=author or current_app.config["SCHOOL_NAME"],
         initialFontName=font(),  # reportlab's default, Helvetica, would be listed unembedded
     )
     doc.build(flowables, canvasmaker=_numbered(footer))
     return buffer.getvalue()
 
 
-def _numbered(footer: str) -> Callable[..., canvas.Canvas]:
+def _numbered(footer: Footer) -> Callable[..., canvas.Canvas]:
     def make(*args, **kwargs):
         return _NumberedCanvas(footer, *args, **kwargs)
 
@@ -111,9 +133,9 @@ def _numbered(footer: str) -> Callable[..., canvas.Canvas]:
 
 
 class _NumberedCanvas(canvas.Canvas):
-    """Holds each page back until the document ends, then draws every foot with the page count."""
+    """Holds each page back until the document ends, then draws every page's foot with the count."""
 
-    def __init__(self, footer: str, *args, **kwargs):
+    def __init__(self, footer: Footer, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._footer = footer
         self._pages: list[dict] = []
@@ -126,11 +148,6 @@ class _NumberedCanvas(canvas.Canvas):
         total = len(self._pages)
         for number, page in enumerate(self._pages, start=1):
             self.__dict__.update(page)
-            self.setFont(font(), 8.5)
-            self.setFillColor(colors.HexColor("#555555"))
-            width, _height = A4
-            if self._footer:
-                self.drawString(MARGIN, 10 * mm, self._footer)
-            self.drawRightString(width - MARGIN, 10 * mm, f"第 {number} / {total} 页")
+            self._footer(self, number, total)
             super().showPage()
         super().save()

@@ -26,7 +26,6 @@ from .. import audit, permissions, storage
 from ..errors import DomainError
 from ..timeutil import SCHOOL_TZ
 from .models import CreditRecord, CreditStatus, DocumentIssue
-from .transcript import FONT_NAME, register_font
 
 STAMP_KEY = "documents/stamp.png"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -131,7 +130,9 @@ def _styles():
     # reportlab is slow to import: loaded when a PDF is made, not by every process
     from reportlab.lib.styles import ParagraphStyle
 
-    base = ParagraphStyle("body", fontName=FONT_NAME, fontSize=9, leading=12, wordWrap="CJK")
+    from .. import printing
+
+    base = ParagraphStyle("body", fontName=printing.font(), fontSize=9, leading=12, wordWrap="CJK")
     return {
         "body": base,
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5),
@@ -148,11 +149,13 @@ def _table(rows, widths, header_rows: int = 1):
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
+    from .. import printing
+
     table = Table(rows, colWidths=widths, repeatRows=header_rows)
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), FONT_NAME, 8),
+                ("FONT", (0, 0), (-1, -1), printing.font(), 8),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -160,40 +163,6 @@ def _table(rows, widths, header_rows: int = 1):
         )
     )
     return table
-
-
-def _page_canvas(footer):
-    """A canvas that holds its pages back until the last, so each can say "第 x / y 页"."""
-    # reportlab is slow to import: loaded when a PDF is made, not by every process
-    from reportlab.pdfgen import canvas
-
-    class DocumentCanvas(canvas.Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, 1):
-                self.__dict__.update(state)
-                footer(self, number, total)
-                super().showPage()
-            super().save()
-
-    return DocumentCanvas
-
-
-def _qr_png(url: str) -> bytes:
-    # qrcode (with Pillow) is slow to import: loaded when a PDF is made, not by every process
-    import qrcode
-
-    image = io.BytesIO()
-    qrcode.make(url).save(image, format="PNG")
-    return image.getvalue()
 
 
 def render_transcript(
@@ -212,18 +181,19 @@ def render_transcript(
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Image, Paragraph, Spacer
 
-    register_font()
+    from .. import printing
+
     styles = _styles()
     snapshot = issued.snapshot
     school, office = snapshot["school"], snapshot["office"]
     issued_at = issued.issued_at.astimezone(SCHOOL_TZ).strftime("%Y-%m-%d %H:%M")
-    qr = ImageReader(io.BytesIO(_qr_png(verify_url)))
+    qr = ImageReader(io.BytesIO(printing.qr_png(verify_url)))
     width, height = A4
 
     def footer(pdf, number: int, total: int) -> None:
-        pdf.setFont(FONT_NAME, 8)
+        pdf.setFont(printing.font(), 8)
         pdf.drawString(18 * mm, height - 12 * mm, f"{school} · {office} · 第二课堂成绩单")
         pdf.drawRightString(width - 18 * mm, height - 12 * mm, f"第 {number} / {total} 页")
         pdf.drawImage(qr, width - 40 * mm, 8 * mm, 22 * mm, 22 * mm)
@@ -305,19 +275,5 @@ def render_transcript(
             Image(io.BytesIO(stamp), 36 * mm, 36 * mm * size[1] / size[0], mask="auto", hAlign="RIGHT")
         )
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=34 * mm,
-        title=f"{school}第二课堂成绩单 {user.name}",
-        # Our font from the start: the canvas's default Helvetica would be an unembedded font.
-        initialFontName=FONT_NAME,
-        initialFontSize=9,
-        author=office,
-    )
-    document.build(story, canvasmaker=_page_canvas(footer))
-    return buffer.getvalue()
+    title = f"{school}第二课堂成绩单 {user.name}"
+    return printing.build(story, title=title, footer=footer, author=office, bottom_margin=34 * mm)

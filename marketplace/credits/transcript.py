@@ -9,7 +9,6 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale
@@ -25,8 +24,6 @@ from . import requirements
 from .models import CreditRecord, CreditStatus, DocumentIssue, DocumentKind
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed by hand
-FONT_NAME = "TranscriptCJK"
-DEFAULT_FONT = Path(__file__).resolve().parent.parent / "fonts" / "wqy-microhei.ttc"
 XLSX_COLUMNS = spreadsheets.columns(
     "学期", "类别", ("项目", "long"), ("日期", "date"), ("学时", "number"), ("学分", "number"), "状态"
 )
@@ -198,22 +195,6 @@ def verify(code: str) -> Verification:
 
 
 # -- files ---------------------------------------------------------------------------------------------
-
-
-def _font_path() -> str:
-    return current_app.config.get("PDF_FONT_PATH") or str(DEFAULT_FONT)
-
-
-def register_font() -> None:
-    # reportlab is slow to import (0.1 s): loaded when a PDF is made, not by every process
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        path = _font_path()
-        # A TrueType collection needs its face index; TTFont embeds a subset of the glyphs used.
-        font = TTFont(FONT_NAME, path, subfontIndex=0) if path.endswith(".ttc") else TTFont(FONT_NAME, path)
-        pdfmetrics.registerFont(font)
 
 
 def _local(moment) -> str:

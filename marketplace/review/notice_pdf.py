@@ -112,4 +112,6 @@ def render(printed: PrintedNotice) -> bytes:
         p(f"{escape(union)}<br/>{local_date(notice.published_at)}", "signature"),
     ]
     footer = f"{union} · 第 {notice.number} 号公示 · 以网上公示为准"
-    return printing.build(story, title=f"评标结果公示 · {project.title}", footer=footer)
+    return printing.build(
+        story, title=f"评标结果公示 · {project.title}", footer=printing.page_numbers(footer)
+    )
