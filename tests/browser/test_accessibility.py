@@ -385,10 +385,18 @@ def walk(page, world: PagesWorld, width: str) -> list[str]:
     return found
 
 
-def test_every_page_has_no_serious_accessibility_violation_on_a_phone_or_a_desktop(phone_page, desktop_page):
-    world = PagesWorld()
-    found = walk(phone_page, world, "375px") + walk(desktop_page, world, "1280px")
-    assert found == [], "\n".join(found)
+# One class per width: pytest-xdist's loadscope runs each class on a worker of its own, so the two
+# walks (the longest items of the suite) run side by side.
+class TestOnAPhone:
+    def test_every_page_has_no_serious_accessibility_violation_at_375_px(self, phone_page):
+        found = walk(phone_page, PagesWorld(), "375px")
+        assert found == [], "\n".join(found)
+
+
+class TestOnADesktop:
+    def test_every_page_has_no_serious_accessibility_violation_at_1280_px(self, desktop_page):
+        found = walk(desktop_page, PagesWorld(), "1280px")
+        assert found == [], "\n".join(found)
 
 
 def test_the_keyboard_focus_on_a_brand_button_is_visible(desktop_page):
