@@ -29,6 +29,7 @@ from sqlalchemy import select
 from .. import clock, permissions, storage
 from ..bids import files
 from ..downloads import send_download
+from ..errors import DomainError
 from ..exports import ExportStatus
 from ..extensions import db, limiter
 from ..forms import attempt
@@ -37,7 +38,7 @@ from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from ..volunteers.positions import completed_trainings
 from ..volunteers.reliability import reliability
-from . import documents, export, queries, records, requirements, transcript
+from . import certificates, documents, export, queries, records, requirements, transcript
 from . import shortfall as shortfalls
 from .forms import (
     AppealFilter,
@@ -120,6 +121,7 @@ def transcript_page():
         pending_shifts={a.shift_id for a in appeals if a.status == AppealStatus.PENDING},
         appeals=appeals,
         last_issue=queries.last_issue(current_user),
+        certificates=certificates.offers(mine),
     )
 
 
@@ -159,6 +161,28 @@ def transcript_pdf():
 @login_required
 def transcript_xlsx():
     return _issued_files("xlsx")
+
+
+@bp.get("/transcript/projects/<int:project_id>/certificate.pdf")
+@login_required
+def certificate_pdf(project_id: int):
+    """The student's 志愿服务证明 of one project: the same code until the project's records change."""
+    project = db.get_or_404(Project, project_id)
+    try:
+        issued = certificates.issue(current_user, project)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for(".transcript_page"))
+    verify_url = current_app.config["BASE_URL"].rstrip("/") + url_for(".verify_code", code=issued.code)
+    data = documents.render_certificate(current_user, issued, verify_url)
+    db.session.commit()
+    return send_download(
+        io.BytesIO(data),
+        name=f"志愿服务证明-{current_user.name}-{project.title}.pdf",
+        fallback=f"certificate-{current_user.identifier}-{project.id}.pdf",
+        mimetype="application/pdf",
+    )
 
 
 def _own_record_or_404(public_id: str) -> CreditRecord:
