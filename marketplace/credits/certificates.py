@@ -1,8 +1,11 @@
 """志愿服务证明: one certificate per (student, project) over that project's verified records, issued once
-and reused until those records change, so that downloading it twice does not mint a second code."""
+and reused until those records change, so that downloading it twice does not mint a second code; and
+a project's certificates as one ZIP, written in the background (``exports.run``) for the posting
+union's staff and the verifying role."""
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,13 +13,16 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import clock, permissions, settings
+from .. import audit, clock, exports, permissions, settings
+from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
+from ..queue import task
 from ..timeutil import SCHOOL_TZ
+from ..urls import path_for
 from ..volunteers.models import Shift
-from . import transcript
-from .models import CreditRecord, CreditStatus, DocumentIssue, DocumentKind
+from . import documents, transcript
+from .models import CertificateExport, CreditRecord, CreditStatus, DocumentIssue, DocumentKind
 
 
 def _day(moment) -> str:
@@ -90,6 +96,10 @@ def issue(user, project) -> DocumentIssue:
     records = [r for r in transcript.records_of(user) if r.project_id == project.id]
     if not any(r.status == CreditStatus.VERIFIED for r in records):
         raise DomainError(_("你在这个项目中还没有已认定的服务时长，暂时不能出具志愿服务证明。"))
+    return _issue_for(user, project, records)
+
+
+def _issue_for(user, project, records: list[CreditRecord]) -> DocumentIssue:
     digest = transcript.digest(records)
     pending = sum(1 for r in records if r.status == CreditStatus.CONFIRMED)
     earlier = db.session.scalars(
@@ -120,3 +130,51 @@ def issue(user, project) -> DocumentIssue:
     db.session.add(issued)
     db.session.flush()
     return issued
+
+
+# -- a project's certificates as one ZIP ---------------------------------------------------------------
+
+
+def _verified_students(project):
+    return (
+        select(CreditRecord.user_id)
+        .where(CreditRecord.project_id == project.id, CreditRecord.status == CreditStatus.VERIFIED)
+        .distinct()
+    )
+
+
+def request_export(actor, project) -> CertificateExport:
+    """Queue the ZIP of ``project``'s certificates; refused while no record of it is verified."""
+    permissions.require(actor, "credit.export_certificates", project)
+    if db.session.scalar(_verified_students(project).limit(1)) is None:
+        raise DomainError(_("这个项目还没有已认定的服务记录，暂时没有可以出具的志愿服务证明。"))
+    job = CertificateExport(project_id=project.id, requested_by_id=actor.id, created_at=clock.now())
+    db.session.add(job)
+    db.session.flush()
+    audit.record(actor, "credit.export_certificates", job, after={"project_id": project.id})
+    return job
+
+
+def write_zip(job: CertificateExport, out, progress) -> int:
+    """One ``<学号>.pdf`` per student with verified records of the project, each the certificate they
+    would download themselves (the same issue and code); returns how many were written."""
+    students = db.session.scalars(
+        select(User).where(User.id.in_(_verified_students(job.project))).order_by(User.student_no, User.id)
+    ).all()
+    base = current_app.config["BASE_URL"].rstrip("/")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, student in enumerate(students, 1):
+            records = [r for r in transcript.records_of(student) if r.project_id == job.project_id]
+            issued = _issue_for(student, job.project, records)
+            verify_url = base + path_for("credits.verify_code", code=issued.code)
+            pdf = documents.render_certificate(student, issued, verify_url)
+            archive.writestr(f"{student.identifier}.pdf", pdf)
+            progress(done, len(students))
+    return len(students)
+
+
+@task()
+def run_export(job_id: int) -> None:
+    """Write the ZIP in the background; the page polls its progress."""
+    exports.run(CertificateExport, job_id, write_zip)
+    db.session.commit()

@@ -3,15 +3,19 @@ change, refused while none is verified, checked at /verify/<code>."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 from sqlalchemy import func, select
 
 from marketplace import settings
 from marketplace.credits import records as credit_records
 from marketplace.credits.documents import CERTIFICATE_NOTE
-from marketplace.credits.models import CreditRecord, DocumentIssue, DocumentKind
+from marketplace.credits.models import CertificateExport, CreditRecord, DocumentIssue, DocumentKind
+from marketplace.exports import ExportStatus
 from marketplace.extensions import db
+from marketplace.orgs.models import OrgKind
 from marketplace.timeutil import SCHOOL_TZ
 from tests import factories
 from tests.bids.helpers import signed_in
@@ -153,3 +157,56 @@ def test_the_transcript_page_links_each_project_with_verified_records(app, world
     _verify(world, *records_of(student))
     assert link in signed_in(app, student).get("/transcript").get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(DocumentIssue)) == 0
+
+
+# -- a project's certificates as one ZIP -------------------------------------------------------------
+
+
+def _export(app, user, project):
+    return signed_in(app, user).post(f"/credits/projects/{project.id}/certificates")
+
+
+def test_the_posting_unions_staff_export_a_zip_of_certificates_named_by_student_number(app, world):
+    _verify(world, *records_of())
+    staff = signed_in(app, world.staff)
+    link = f"/credits/projects/{world.project.id}/certificates"
+    assert link in staff.get(f"/projects/{world.project.id}").get_data(as_text=True)
+    assert link not in signed_in(app, world.volunteers[0]).get(f"/projects/{world.project.id}").get_data(
+        as_text=True
+    )
+    assert staff.get(link).status_code == 200
+    response = staff.post(f"/credits/projects/{world.project.id}/certificates")
+    job = db.session.scalar(select(CertificateExport))
+    assert response.status_code == 302 and job.status == ExportStatus.DONE and job.total_rows == 2
+    assert 'data-testid="download"' in staff.get(f"/credits/certificates/{job.public_id}").get_data(
+        as_text=True
+    )
+    download = staff.get(f"/credits/certificates/{job.public_id}/download")
+    archive = zipfile.ZipFile(io.BytesIO(download.data))
+    names = sorted(f"{s.identifier}.pdf" for s in world.volunteers)
+    assert sorted(archive.namelist()) == names
+    student = world.volunteers[0]
+    text = pdf_text(archive.read(f"{student.identifier}.pdf"))
+    (issued,) = _issues(student)  # the same issue the student downloads
+    assert student.name in text and issued.code in text
+    _download(app, student, world.project)
+    assert len(_issues(student)) == 1
+
+
+def test_the_verifying_role_may_export_but_students_and_other_unions_staff_may_not(app, world):
+    _verify(world, *records_of())
+    other_staff = factories.staff_member(factories.org(OrgKind.SCHOOL_UNION, name="研究生会"))
+    assert _export(app, world.volunteers[0], world.project).status_code == 403
+    assert _export(app, other_staff, world.project).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(CertificateExport)) == 0
+    assert _export(app, world.reviewer, world.project).status_code == 302
+    (job,) = db.session.scalars(select(CertificateExport)).all()
+    for user in (world.volunteers[0], other_staff):
+        assert signed_in(app, user).get(f"/credits/certificates/{job.public_id}/download").status_code == 403
+
+
+def test_a_zip_of_a_project_with_nothing_verified_is_refused_in_chinese(app, world):
+    response = _export(app, world.staff, world.project)
+    assert response.status_code == 422
+    assert "还没有已认定的服务记录" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(CertificateExport)) == 0
