@@ -140,6 +140,9 @@ MATRIX: list[tuple[str, str | None, set[str]]] = [
     ("credit.handle", None, ALL_STAFF | REVIEWERS),
     ("credit.rule_appeal", "appeal", POSTING_STAFF | REVIEWERS),
     ("credit.export_shortfall", None, REVIEWERS | {ADMIN}),  # school-wide lists: not union staff
+    ("credit.certificate", THEMSELVES, SIGNED_IN),  # a graduate still takes their certificate
+    ("credit.certificate", "someone else", NOBODY),
+    ("credit.export_certificates", S.HOSTING, POSTING_STAFF | REVIEWERS),
     # evaluation: the improvement plan (整改说明) is the host's managers' to write
     ("evaluation.improve", S.CLOSED, {OWN_MANAGER}),
     # satisfaction surveys (answering is by invitation, not a rule)

@@ -183,6 +183,7 @@ ACTIONS: dict[str, ActionLabel] = {
     "credit_category.save": A(_l("保存学分类别"), _l("保存了学分类别 %(subject)s")),
     "credit_requirement.save": A(_l("保存达标要求"), _l("保存了第二课堂达标要求 %(subject)s")),
     "credit.export_shortfall": A(_l("导出未达标名单"), _l("导出了未达标学生名单 %(subject)s")),
+    "credit.export_certificates": A(_l("导出志愿服务证明"), _l("导出了项目的志愿服务证明 %(subject)s")),
     "document.stamp_upload": A(_l("上传印章图片"), _l("在%(subject)s中上传了出具文件用的印章图片")),
     "document.stamp_remove": A(_l("删除印章图片"), _l("在%(subject)s中删除了出具文件用的印章图片")),
     # accounts
@@ -314,6 +315,7 @@ SUBJECTS = {
     "credit_export": _l("学分导出"),
     "credit_requirement": _l("达标要求"),
     "shortfall_export": _l("未达标名单导出"),
+    "certificate_export": _l("志愿服务证明导出"),
     "audit_export": _l("操作日志导出"),
     "demo": _l("演示数据"),
 }

@@ -72,6 +72,19 @@ def _stamp() -> bytes | None:
         return stream.read()
 
 
+def _stamp_image():
+    """The stamp as a flowable 36 mm wide, at the right; None without a stamp."""
+    # reportlab is slow to import: loaded when a PDF is made, not by every process
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image
+
+    if (stamp := _stamp()) is None:
+        return None
+    width, height = ImageReader(io.BytesIO(stamp)).getSize()
+    return Image(io.BytesIO(stamp), 36 * mm, 36 * mm * height / width, mask="auto", hAlign="RIGHT")
+
+
 # -- the transcript's rows -------------------------------------------------------------------------------
 
 
@@ -165,6 +178,31 @@ def _table(rows, widths, header_rows: int = 1):
     return table
 
 
+def _foot(head: str, code: str, issued_at: str, verify_url: str):
+    """What every page of an issued document carries: ``head`` and "第 x / y 页" above, the code, the
+    issue time, the check's address and its QR code below."""
+    # reportlab is slow to import: loaded when a PDF is made, not by every process
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+
+    from .. import printing
+
+    qr = ImageReader(io.BytesIO(printing.qr_png(verify_url)))
+    width, height = A4
+
+    def footer(pdf, number: int, total: int) -> None:
+        pdf.setFont(printing.font(), 8)
+        pdf.drawString(18 * mm, height - 12 * mm, head)
+        pdf.drawRightString(width - 18 * mm, height - 12 * mm, f"第 {number} / {total} 页")
+        pdf.drawImage(qr, width - 40 * mm, 8 * mm, 22 * mm, 22 * mm)
+        pdf.drawString(18 * mm, 24 * mm, f"验证码：{code}")
+        pdf.drawString(18 * mm, 19 * mm, f"出具时间：{issued_at}")
+        pdf.drawString(18 * mm, 14 * mm, f"以扫码核验结果为准：{verify_url}")
+
+    return footer
+
+
 def render_transcript(
     user,
     issued: DocumentIssue,
@@ -178,10 +216,8 @@ def render_transcript(
     requirement, office and pending count are read from the issue's snapshot: what is printed is what
     the public check shows."""
     # reportlab is slow to import: loaded when a PDF is made, not by every process
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image, Paragraph, Spacer
+    from reportlab.platypus import Paragraph, Spacer
 
     from .. import printing
 
@@ -189,17 +225,7 @@ def render_transcript(
     snapshot = issued.snapshot
     school, office = snapshot["school"], snapshot["office"]
     issued_at = issued.issued_at.astimezone(SCHOOL_TZ).strftime("%Y-%m-%d %H:%M")
-    qr = ImageReader(io.BytesIO(printing.qr_png(verify_url)))
-    width, height = A4
-
-    def footer(pdf, number: int, total: int) -> None:
-        pdf.setFont(printing.font(), 8)
-        pdf.drawString(18 * mm, height - 12 * mm, f"{school} · {office} · 第二课堂成绩单")
-        pdf.drawRightString(width - 18 * mm, height - 12 * mm, f"第 {number} / {total} 页")
-        pdf.drawImage(qr, width - 40 * mm, 8 * mm, 22 * mm, 22 * mm)
-        pdf.drawString(18 * mm, 24 * mm, f"验证码：{issued.code}")
-        pdf.drawString(18 * mm, 19 * mm, f"出具时间：{issued_at}")
-        pdf.drawString(18 * mm, 14 * mm, f"以扫码核验结果为准：{verify_url}")
+    footer = _foot(f"{school} · {office} · 第二课堂成绩单", issued.code, issued_at, verify_url)
 
     def cell(text) -> Paragraph:
         return Paragraph(escape(str(text)), styles["cell"])
@@ -268,12 +294,87 @@ def render_transcript(
         story.append(Paragraph("本年级暂未设定第二课堂达标要求。", styles["body"]))
     story.append(Spacer(1, 6 * mm))
     story.append(Paragraph(escape(f"出具单位：{office}    出具时间：{issued_at}"), styles["body"]))
-    if (stamp := _stamp()) is not None:
-        image = ImageReader(io.BytesIO(stamp))
-        size = image.getSize()
-        story.append(
-            Image(io.BytesIO(stamp), 36 * mm, 36 * mm * size[1] / size[0], mask="auto", hAlign="RIGHT")
-        )
+    if (stamp := _stamp_image()) is not None:
+        story.append(stamp)
 
     title = f"{school}第二课堂成绩单 {user.name}"
     return printing.build(story, title=title, footer=footer, author=office, bottom_margin=34 * mm)
+
+
+CERTIFICATE_NOTE = "时长为校内第二课堂认定时长（按签到签退核定），以扫码核验结果为准"
+
+
+def render_certificate(user, issued: DocumentIssue, verify_url: str) -> bytes:
+    """The 志愿服务证明 of one project as a formal A4 document: the student (name, 学号, college), the
+    project, host, positions and service content, place, date range and every date, verified hours,
+    the verifying office, the issuing office and date, the certificate number (its code) with its QR
+    code on every page, "第 x / y 页", and the stamp if one is set. Everything but the student is read
+    from the issue's snapshot, so what is printed is what the public check shows."""
+    # reportlab is slow to import: loaded when a PDF is made, not by every process
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer
+
+    from .. import printing
+
+    styles = _styles()
+    s = issued.snapshot
+    school, office = s["school"], s["office"]
+    issued_on = issued.issued_at.astimezone(SCHOOL_TZ).strftime("%Y-%m-%d")
+    footer = _foot(f"{school} · {office} · 志愿服务证明", issued.code, issued_on, verify_url)
+
+    def joined(values) -> str:
+        return "；".join(values) or "—"
+
+    dates = date_range_text(s["first_on"], s["last_on"])
+    rows = [
+        ("姓名", user.name),
+        ("学号", user.identifier),
+        ("学院", user.college.name if user.college else "—"),
+        ("服务项目", s["project"]),
+        ("承办单位", s["host"] or "—"),
+        ("发榜单位", s["union"]),
+        ("服务岗位", joined(s["positions"])),
+        ("服务内容", joined(s["content"])),
+        ("服务地点", joined(s["places"])),
+        ("服务时间", dates),
+        ("服务日期", "、".join(s["dates"])),
+        ("认定时长", f"{s['hours']} 学时"),
+        ("认定单位", joined(s["verifying_offices"])),
+    ]
+    story = [
+        Paragraph(escape(f"{school}志愿服务证明"), styles["title"]),
+        Paragraph(escape(f"证明编号：{issued.code}"), styles["subtitle"]),
+        Spacer(1, 6 * mm),
+        Paragraph(
+            escape(
+                f"兹证明 {user.name}（学号 {user.identifier}）于 {dates} 参加“{s['project']}”志愿服务，"
+                f"经认定服务时长共计 {s['hours']} 学时。"
+            ),
+            styles["body"],
+        ),
+        Spacer(1, 4 * mm),
+        _table(
+            [[Paragraph(escape(str(text)), styles["cell"]) for text in row] for row in rows],
+            [30 * mm, 144 * mm],
+            header_rows=0,
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    if s["pending"]:
+        story.append(
+            Paragraph(
+                f"本证明仅含已认定部分；该项目另有 {s['pending']} 条记录待认定，认定后可重新出具。",
+                styles["body"],
+            )
+        )
+    story.append(Paragraph(escape(CERTIFICATE_NOTE + "。"), styles["body"]))
+    story.append(Spacer(1, 8 * mm))
+    story.append(Paragraph(escape(f"出具单位：{office}    出具日期：{issued_on}"), styles["body"]))
+    if (stamp := _stamp_image()) is not None:
+        story.append(stamp)
+    title = f"{school}志愿服务证明 {user.name} {s['project']}"
+    return printing.build(story, title=title, footer=footer, author=office, bottom_margin=34 * mm)
+
+
+def date_range_text(first: str, last: str) -> str:
+    return first if first == last else f"{first} 至 {last}"

@@ -291,3 +291,18 @@ class ShortfallExport(ExportJob, db.Model):
     @property
     def url(self) -> str:
         return path_for("credits.shortfall_status_page", public_id=self.public_id)
+
+
+class CertificateExport(ExportJob, db.Model):
+    """A project's 志愿服务证明, one PDF per student with verified records, in a ZIP named by 学号."""
+
+    __tablename__ = "certificate_export"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+
+    project = relationship("Project")
+
+    @property
+    def url(self) -> str:
+        return path_for("credits.certificates_status_page", public_id=self.public_id)

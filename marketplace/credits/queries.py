@@ -17,6 +17,7 @@ from ..school.models import Term
 from ..volunteers.models import Position, Shift, Signup
 from .models import (
     AppealStatus,
+    CertificateExport,
     CreditAppeal,
     CreditCategory,
     CreditExport,
@@ -198,4 +199,14 @@ def shortfall_exports() -> Select:
         select(ShortfallExport)
         .options(joinedload(ShortfallExport.college), joinedload(ShortfallExport.requested_by))
         .order_by(ShortfallExport.created_at.desc(), ShortfallExport.id.desc())
+    )
+
+
+def certificate_exports(project) -> Select:
+    """The ZIPs of a project's certificates, newest first."""
+    return (
+        select(CertificateExport)
+        .where(CertificateExport.project_id == project.id)
+        .options(joinedload(CertificateExport.requested_by))
+        .order_by(CertificateExport.created_at.desc(), CertificateExport.id.desc())
     )

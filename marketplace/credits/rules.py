@@ -32,3 +32,18 @@ def _exports_shortfall(user, obj=None) -> bool:
     """未达标名单 of a whole cohort: admins and the school-wide verifying role — not union staff, even
     when they verify their own union's credits, since the list spans every student of the school."""
     return may_write(user) and (has_role(user, Role.ADMIN) or verifier_scope(user) is None)
+
+
+@rule("credit.certificate")
+def _takes_certificate(user, owner=None) -> bool:
+    """A 志愿服务证明 is issued to the student it is about, and to nobody else."""
+    return getattr(user, "is_authenticated", False) and owner is not None and user.id == owner.id
+
+
+@rule("credit.export_certificates")
+def _exports_certificates(user, project=None) -> bool:
+    """A project's certificates as one ZIP: the posting union's staff and the role verifying its
+    credits."""
+    if project is None or not may_write(user):
+        return False
+    return project.union_id in staff_union_ids(user) or _verifies_credits(user, project)

@@ -29,15 +29,16 @@ from sqlalchemy import select
 from .. import clock, permissions, storage
 from ..bids import files
 from ..downloads import send_download
+from ..errors import DomainError
 from ..exports import ExportStatus
 from ..extensions import db, limiter
-from ..forms import attempt
+from ..forms import ActionForm, attempt
 from ..hosting import operations as hosting
 from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from ..volunteers.positions import completed_trainings
 from ..volunteers.reliability import reliability
-from . import documents, export, queries, records, requirements, transcript
+from . import certificates, documents, export, queries, records, requirements, transcript
 from . import shortfall as shortfalls
 from .forms import (
     AppealFilter,
@@ -53,6 +54,7 @@ from .forms import (
 )
 from .models import (
     AppealStatus,
+    CertificateExport,
     CreditAppeal,
     CreditExport,
     CreditRecord,
@@ -120,6 +122,7 @@ def transcript_page():
         pending_shifts={a.shift_id for a in appeals if a.status == AppealStatus.PENDING},
         appeals=appeals,
         last_issue=queries.last_issue(current_user),
+        certificates=certificates.offers(mine),
     )
 
 
@@ -159,6 +162,76 @@ def transcript_pdf():
 @login_required
 def transcript_xlsx():
     return _issued_files("xlsx")
+
+
+@bp.get("/transcript/projects/<int:project_id>/certificate.pdf")
+@login_required
+def certificate_pdf(project_id: int):
+    """The student's 志愿服务证明 of one project: the same code until the project's records change."""
+    project = db.get_or_404(Project, project_id)
+    try:
+        issued = certificates.issue(current_user, project)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for(".transcript_page"))
+    verify_url = current_app.config["BASE_URL"].rstrip("/") + url_for(".verify_code", code=issued.code)
+    data = documents.render_certificate(current_user, issued, verify_url)
+    db.session.commit()
+    return send_download(
+        io.BytesIO(data),
+        name=f"志愿服务证明-{current_user.name}-{project.title}.pdf",
+        fallback=f"certificate-{current_user.identifier}-{project.id}.pdf",
+        mimetype="application/pdf",
+    )
+
+
+@bp.route("/credits/projects/<int:project_id>/certificates", methods=["GET", "POST"])
+@login_required
+def certificates_export(project_id: int):
+    """A project's 志愿服务证明 as one ZIP, for the posting union's staff and the verifying role."""
+    project = db.get_or_404(Project, project_id)
+    permissions.require(current_user, "credit.export_certificates", project)
+    form = ActionForm()
+    if outcome := attempt(form, lambda: certificates.request_export(current_user, project)):
+        certificates.run_export(outcome.result.id)  # after the commit, so that the worker finds the job
+        return redirect(outcome.result.url)
+    page = db.paginate(queries.certificate_exports(project), per_page=PER_PAGE, error_out=False)
+    return render_template("credits/certificates.html", form=form, project=project, page=page), (
+        form.status_code
+    )
+
+
+def _certificates_or_404(public_id: str) -> CertificateExport:
+    job = db.first_or_404(select(CertificateExport).where(CertificateExport.public_id == public_id))
+    permissions.require(current_user, "credit.export_certificates", job.project)
+    return job
+
+
+@bp.get("/credits/certificates/<public_id>")
+@login_required
+def certificates_status_page(public_id: str):
+    return render_template("credits/certificates_job.html", job=_certificates_or_404(public_id))
+
+
+@bp.get("/credits/certificates/<public_id>/status")
+@login_required
+def certificates_status(public_id: str):
+    return jsonify(_certificates_or_404(public_id).progress())
+
+
+@bp.get("/credits/certificates/<public_id>/download")
+@login_required
+def certificates_download(public_id: str):
+    job = _certificates_or_404(public_id)
+    if job.status != ExportStatus.DONE:
+        abort(404)
+    return storage.send(
+        job.key,
+        name=f"志愿服务证明-{job.project.title}.zip",
+        fallback=f"certificates-{job.project_id}.zip",
+        mimetype="application/zip",
+    )
 
 
 def _own_record_or_404(public_id: str) -> CreditRecord:
