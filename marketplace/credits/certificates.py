@@ -100,6 +100,9 @@ def issue(user, project) -> DocumentIssue:
 
 
 def _issue_for(user, project, records: list[CreditRecord]) -> DocumentIssue:
+    # Two downloads at once (a double tap, two tabs) must find one issue, not make two codes: the
+    # student's row is the lock, held until the request commits.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     digest = transcript.digest(records)
     pending = sum(1 for r in records if r.status == CreditStatus.CONFIRMED)
     earlier = db.session.scalars(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 
+import pytest
 from sqlalchemy import func, select
 
 from marketplace import settings
@@ -19,7 +21,7 @@ from marketplace.orgs.models import OrgKind
 from marketplace.timeutil import SCHOOL_TZ
 from tests import factories
 from tests.bids.helpers import signed_in
-from tests.credits.helpers import pdf_text, records_of, unembedded_fonts
+from tests.credits.helpers import CreditWorld, pdf_text, records_of, unembedded_fonts
 
 
 def _verify(world, *records):
@@ -210,3 +212,30 @@ def test_a_zip_of_a_project_with_nothing_verified_is_refused_in_chinese(app, wor
     assert response.status_code == 422
     assert "还没有已认定的服务记录" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(CertificateExport)) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.commits
+def test_a_student_downloading_a_certificate_from_six_tabs_at_once_gets_one_code(app, clock):
+    world = CreditWorld(volunteers=1)
+    student = world.volunteers[0]
+    credit_records.verify(world.reviewer, records_of())
+    db.session.commit()
+    clients = [signed_in(app, student) for _ in range(6)]
+    url = f"/transcript/projects/{world.project.id}/certificate.pdf"
+    barrier = threading.Barrier(len(clients))
+    codes: list = []
+
+    def download(client) -> None:
+        barrier.wait(timeout=10)
+        codes.append(client.get(url).status_code)
+
+    threads = [threading.Thread(target=download, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert codes == [200] * 6
+    db.session.expire_all()
+    assert len(_issues(student)) == 1
