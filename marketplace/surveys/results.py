@@ -225,7 +225,12 @@ def group_results(
     rows = db.session.execute(
         select(SurveyAnswer.rater_group, SurveyRating.dimension_id, SurveyRating.stars, func.count())
         .join(SurveyRating, SurveyRating.answer_id == SurveyAnswer.id)
-        .where(SurveyAnswer.survey_id == survey.id)
+        # The ratings are found through the survey's own dimensions (indexed): joined through the
+        # answers alone, the planner would read every rating of every survey.
+        .where(
+            SurveyAnswer.survey_id == survey.id,
+            SurveyRating.dimension_id.in_([d.id for d in survey.dimensions]),
+        )
         .group_by(SurveyAnswer.rater_group, SurveyRating.dimension_id, SurveyRating.stars)
     ).all()
     found = {g: {d.id: dict.fromkeys(STARS, 0) for d in survey.dimensions} for g in RaterGroup}
