@@ -92,15 +92,20 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    connectable = get_engine()
-
-    with connectable.connect() as connection:
+    def run(connection):
         context.configure(
             connection=connection, target_metadata=get_metadata(), render_item=render_item, **conf_args
         )
-
         with context.begin_transaction():
             context.run_migrations()
+
+    # `flask db check` (marketplace/cli.py) hands over the connection of a scratch database.
+    given = config.attributes.get("connection")
+    if given is not None:
+        run(given)
+    else:
+        with get_engine().connect() as connection:
+            run(connection)
 
 
 if context.is_offline_mode():

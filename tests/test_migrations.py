@@ -62,3 +62,18 @@ def test_the_app_serves_on_sqlite_and_a_student_logs_in_over_http_with_csrf_on(s
 
         assert home.status == 200 and home.url == f"{url}/"
         assert "你好，李雷" in home.read().decode()
+
+
+def test_flask_db_check_compares_the_models_with_the_migrations_not_with_the_instance_database(app, db):
+    # The instance database may be anywhere (here: the suite's PostgreSQL); the check builds its own.
+    runner = app.test_cli_runner()
+    passed = runner.invoke(args=["db", "check"])
+    assert passed.exit_code == 0, passed.output
+    assert "nothing to migrate" in passed.output
+
+    probe = sa.Table("probe_without_migration", db.metadata, sa.Column("id", sa.Integer, primary_key=True))
+    try:
+        failed = runner.invoke(args=["db", "check"])
+    finally:
+        db.metadata.remove(probe)
+    assert failed.exit_code == 1 and "probe_without_migration" in failed.output
