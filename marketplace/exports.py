@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 
+from flask import Response, abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -92,6 +93,13 @@ def report(model: type[ExportJob], job_id: int, done: int, total: int) -> None:
             .where(model.id == job_id)
             .values(processed_rows=done, total_rows=total, status=ExportStatus.RUNNING.value)
         )
+
+
+def send(job: ExportJob, *, name: str, fallback: str, mimetype: str) -> Response:
+    """The finished file of ``job`` (404 while it is not done), for a view that has checked who asks."""
+    if job.status != ExportStatus.DONE:
+        abort(404)
+    return storage.send(job.key, name=name, fallback=fallback, mimetype=mimetype)
 
 
 def run(model: type[ExportJob], job_id: int, write: Callable[..., int]) -> ExportJob:

@@ -27,7 +27,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import clock, permissions, settings, storage
+from .. import clock, permissions, settings
 from .. import exports as export_jobs
 from ..accounts import operations as accounts_ops
 from ..accounts.models import User
@@ -35,7 +35,6 @@ from ..credits import documents, requirements
 from ..credits import operations as credits_ops
 from ..credits.models import CreditCategory, CreditRequirement
 from ..downloads import send_download
-from ..exports import ExportStatus
 from ..extensions import db
 from ..formatting import local_date
 from ..forms import ActionForm, Form, attempt, flash_refusal
@@ -597,7 +596,7 @@ def _audit_csv(source, day) -> Response:
     """The CSV, written just now (a buffer) or by a job, named by its day."""
     named = {"name": f"操作日志-{day}.csv", "fallback": f"audit-log-{day}.csv", "mimetype": "text/csv"}
     if isinstance(source, AuditExport):
-        return storage.send(export_jobs.key(source.stored_name), **named)
+        return export_jobs.send(source, **named)
     return send_download(source, **named)
 
 
@@ -624,6 +623,4 @@ def audit_export_status(public_id: str):
 @requires("audit.read")
 def audit_export_download(public_id: str):
     job = _audit_export_or_404(public_id)
-    if job.status != ExportStatus.DONE:
-        abort(404)
     return _audit_csv(job, local_date(job.created_at))

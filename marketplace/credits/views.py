@@ -27,10 +27,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import clock, permissions, storage
+from .. import exports as export_jobs
 from ..bids import files
 from ..downloads import send_download
 from ..errors import DomainError
-from ..exports import ExportStatus
 from ..extensions import db, limiter
 from ..forms import ActionForm, attempt
 from ..hosting import operations as hosting
@@ -224,10 +224,8 @@ def certificates_status(public_id: str):
 @login_required
 def certificates_download(public_id: str):
     job = _certificates_or_404(public_id)
-    if job.status != ExportStatus.DONE:
-        abort(404)
-    return storage.send(
-        job.key,
+    return export_jobs.send(
+        job,
         name=f"志愿服务证明-{job.project.title}.zip",
         fallback=f"certificates-{job.project_id}.zip",
         mimetype="application/zip",
@@ -474,11 +472,9 @@ def export_status(public_id: str):
 @login_required
 def export_download(public_id: str):
     job = _export_or_404(public_id)
-    if job.status != ExportStatus.DONE:
-        abort(404)
     name = _("第二课堂学分-%(term)s", term=job.term.full_name).replace(" ", "-")
-    return storage.send(
-        job.key,
+    return export_jobs.send(
+        job,
         name=f"{name}.{job.file_format}",
         fallback=f"credits-{job.term.starts_on:%Y-%m}.{job.file_format}",
         mimetype=XLSX_MIMETYPE if job.file_format == "xlsx" else "text/csv",
@@ -522,10 +518,8 @@ def shortfall_status(public_id: str):
 @login_required
 def shortfall_download(public_id: str):
     job = _shortfall_or_404(public_id)
-    if job.status != ExportStatus.DONE:
-        abort(404)
-    return storage.send(
-        job.key,
+    return export_jobs.send(
+        job,
         name=f"第二课堂未达标名单-{job.grade}级-{job.degree_level.label}.xlsx",
         fallback=f"shortfall-{job.grade}-{job.degree_level.value}.xlsx",
         mimetype=XLSX_MIMETYPE,

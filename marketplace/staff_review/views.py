@@ -14,10 +14,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions, storage
+from .. import clock, permissions
+from .. import exports as export_jobs
 from ..bids import files
 from ..bids.forms import AttachmentForm
-from ..exports import ExportStatus
 from ..extensions import db
 from ..formatting import local_datetime
 from ..forms import ActionForm, attempt, flash_refusal
@@ -369,10 +369,8 @@ def export_status(public_id: str):
 @login_required
 def export_download(public_id: str):
     job = _export_or_404(public_id)
-    if job.status != ExportStatus.DONE:
-        abort(404)
-    return storage.send(
-        job.key,
+    return export_jobs.send(
+        job,
         name=f"{operations.title(job.review)}.xlsx",
         fallback=f"staff-review-{job.review_id}.xlsx",
         mimetype=XLSX_MIMETYPE,
