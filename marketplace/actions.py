@@ -23,6 +23,9 @@ from sqlalchemy import Select, String, cast, literal, select, union_all
 from .extensions import db
 
 SHOWN = 5  # rows a section shows; the section links to its full list
+# A count above this reads "99+", as on a phone's badge: a kind may stop counting there, so that a long
+# queue costs its home page row no more than a short one.
+MOST = 99
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,9 @@ def gather(user, kinds: Sequence[Kind], limit: int = SHOWN) -> list[Action]:
         stmt = k.query(user)
         if stmt is None:
             continue
-        sub = stmt.limit(limit).subquery()
+        # Each kind's own most urgent rows: a LIMIT with no order would keep any five of them.
+        at, ref = stmt.selected_columns.at, stmt.selected_columns.ref
+        sub = stmt.order_by(at.is_(None), at, ref).limit(limit).subquery()
         parts.append(select(literal(k.name).label("kind"), sub.c.ref, sub.c.title, sub.c.at, sub.c.n))
     if not parts:
         return []
@@ -90,4 +95,5 @@ def gather(user, kinds: Sequence[Kind], limit: int = SHOWN) -> list[Action]:
 
 def _action(k: Kind, row) -> Action:
     n = int(row.n or 0)
-    return Action(k.name, str(k.text) % {"title": row.title, "n": n}, k.link(row.ref), row.at, k.when, n)
+    shown = f"{MOST}+" if n > MOST else n
+    return Action(k.name, str(k.text) % {"title": row.title, "n": shown}, k.link(row.ref), row.at, k.when, n)

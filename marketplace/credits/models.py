@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -76,6 +77,13 @@ class CreditRecord(db.Model):
         Index("ix_credit_record_status_occurred", "status", "occurred_at", "id"),
         # A project's records by status: the queue's project filter asks each project for a waiting one.
         Index("ix_credit_record_project_status", "project_id", "status"),
+        # The records waiting for verification, oldest confirmation first (the verifier's home row).
+        Index(
+            "ix_credit_record_waiting_confirmed_at",
+            "confirmed_at",
+            postgresql_where=text("status = 'confirmed'"),
+            sqlite_where=text("status = 'confirmed'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

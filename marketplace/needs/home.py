@@ -12,7 +12,8 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, literal, or_, select
+from sqlalchemy import Select, case, literal, or_, select, union
+from sqlalchemy.orm import aliased
 
 from .. import actions, clock, permissions
 from .models import Need, NeedAppeal, NeedAppealStatus, NeedStatus, NeedSupport
@@ -33,14 +34,19 @@ def needs_answered(user) -> Select:
     (采纳, 合并, 未采纳), or, for the author alone, hidden — the status in the title."""
     since = clock.now() - timedelta(days=NEWS_DAYS)
     own = Need.author_id == user.id
-    supported = Need.id.in_(select(NeedSupport.need_id).where(NeedSupport.user_id == user.id))
+    # Posted or supported, as one list of ids: an OR of the two made PostgreSQL read every need.
+    authored = aliased(Need)
+    followed = union(
+        select(authored.id).where(authored.author_id == user.id),
+        select(NeedSupport.need_id).where(NeedSupport.user_id == user.id),
+    )
     hidden = Need.status == NeedStatus.HIDDEN
     changed_at = case((hidden, Need.hidden_at), else_=Need.answered_at)
     # The label is chosen in SQL among words translated now, for the user's language.
     label = case(*((Need.status == s, literal(str(s.label))) for s in (*ANSWERED, NeedStatus.HIDDEN)))
     title = Need.title + literal("（") + label + literal("）")
     return select(*actions.columns(Need.id, title, changed_at)).where(
-        own | supported,
+        Need.id.in_(followed),
         or_(Need.status.in_(ANSWERED), hidden & own),
         changed_at > since,
     )

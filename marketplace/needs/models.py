@@ -80,6 +80,8 @@ class Need(db.Model):
         Index("ix_need_support_count_id", "support_count", "id"),
         Index("ix_need_created_at_id", "created_at", "id"),
         Index("ix_need_status_answer_due_at", "status", "answer_due_at"),
+        # A union's needs past their answer time, counted from the index alone (the staff's home row).
+        Index("ix_need_union_status_answer_due_at", "union_id", "status", "answer_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -120,17 +120,13 @@ def overdue(union_ids: set[int], now: datetime | None = None) -> Select:
     the oldest due time, ``n``: how many) — none when there are none. The home page's row and the staff
     dashboard's note both read this, so they cannot disagree."""
     return (
-        select(
-            *actions.columns(
-                literal("overdue"), literal(""), func.min(Need.answer_due_at), func.count(Need.id)
-            )
-        )
+        select(*actions.columns(literal("overdue"), literal(""), func.min(Need.answer_due_at), func.count()))
         .where(
             Need.union_id.in_(union_ids),
             Need.status == NeedStatus.OPEN,
             Need.answer_due_at <= (now or clock.now()),
         )
-        .having(func.count(Need.id) > 0)
+        .having(func.count() > 0)
     )
 
 

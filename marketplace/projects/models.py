@@ -157,7 +157,7 @@ class Project(db.Model):
     cancel_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     return_reason: Mapped[str | None] = mapped_column(Text)
-    reposted_from_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
+    reposted_from_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"), index=True)
     # The organization hosting the project (承办方), set when the award notice ends.
     host_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
     deadline_reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

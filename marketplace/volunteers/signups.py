@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, String, and_, cast, exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
 from .. import clock, permissions, settings
 from ..accounts.models import AccountKind
@@ -201,17 +201,20 @@ def unmet_requirement(user, position: Position) -> str | None:
     return None
 
 
-def _clashing(user_ids, starts_at, ends_at, besides_id, shift=Shift) -> ColumnElement:
+def _clashing(user_ids, starts_at, ends_at, besides_id) -> ColumnElement:
     """Active sign-ups of these students, on a shift other than ``besides_id``, overlapping the time
-    from ``starts_at`` to ``ends_at`` (a condition on ``Signup`` joined to ``shift``): a student cannot
-    hold overlapping shifts."""
+    from ``starts_at`` to ``ends_at`` (a condition on ``Signup`` joined to its ``Shift``): a student
+    cannot hold overlapping shifts."""
     return and_(
         Signup.user_id.in_(user_ids),
-        Signup.shift_id != besides_id,
         Signup.status.in_(ACTIVE),
-        shift.starts_at < ends_at,
-        shift.ends_at > starts_at,
+        _overlaps(Signup.shift_id, Shift.starts_at, Shift.ends_at, besides_id, starts_at, ends_at),
     )
+
+
+def _overlaps(held_id, held_starts, held_ends, besides_id, starts_at, ends_at) -> ColumnElement:
+    """A held shift, other than ``besides_id``, overlaps the time from ``starts_at`` to ``ends_at``."""
+    return and_(held_id != besides_id, held_starts < ends_at, held_ends > starts_at)
 
 
 def open_to(user) -> ColumnElement:
@@ -221,11 +224,18 @@ def open_to(user) -> ColumnElement:
     signed = exists().where(
         Signup.shift_id == Shift.id, Signup.user_id == user.id, Signup.status != S.CANCELLED
     )
-    other = aliased(Shift)
-    clash = exists(
-        select(Signup.id)
-        .join(other, other.id == Signup.shift_id)
-        .where(_clashing([user.id], Shift.starts_at, Shift.ends_at, Shift.id, shift=other))
+    # The student's active sign-ups are read once, a few dozen rows, and each candidate is compared
+    # with them. Asked as a subquery joined to the shift table, PostgreSQL walked the shift's time
+    # index once per candidate instead: 1.4 s of the home page at school scale.
+    held = (
+        select(Shift.id, Shift.starts_at, Shift.ends_at)
+        .join(Signup, Signup.shift_id == Shift.id)
+        .where(Signup.user_id == user.id, Signup.status.in_(ACTIVE))
+        .cte("held")
+        .prefix_with("MATERIALIZED")
+    )
+    clash = exists().where(
+        _overlaps(held.c.id, held.c.starts_at, held.c.ends_at, Shift.id, Shift.starts_at, Shift.ends_at)
     )
     return and_(*(clause for clause, _words in _requirements(user)), ~signed, ~clash)
 

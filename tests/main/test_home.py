@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from marketplace import clock
 from marketplace.accounts.models import AccountStatus
 from marketplace.bids import operations as bid_ops
 from marketplace.bids.models import Recusal
-from marketplace.credits.models import CreditStatus
+from marketplace.credits.models import CreditRecord, CreditStatus
 from marketplace.disclosure import suggestions as suggestion_ops
 from marketplace.extensions import db
 from marketplace.needs import operations as need_ops
@@ -269,6 +271,20 @@ def test_the_staff_see_drafts_and_questions_on_the_home_page_and_the_dashboard(a
     assert set(kinds(dashboard)) == {"project.draft", "question.unanswered"}
 
 
+def test_a_kind_with_more_rows_than_shown_shows_its_most_urgent_ones(app):
+    """Seven projects with questions, the later deadline posted first: the five nearest deadlines show,
+    nearest first, whatever order the rows were written in."""
+    world = World()
+    for days in range(17, 10, -1):
+        project = world.open_project(title=f"截止前 {days} 天的项目", days=days)
+        project_ops.ask_question(world.manager_a, project, {"body": "可以跨学院组队吗？"})
+    db.session.commit()
+    html = home(app, world.staff)
+    assert kinds(html) == ["question.unanswered"] * 5
+    titles = re.findall(r"截止前 (\d+) 天的项目", html)
+    assert titles == ["11", "12", "13", "14", "15"]
+
+
 def test_a_project_past_its_deadline_with_no_panel_is_ready_for_review_and_no_bid_is_counted(app):
     world = World()
     project = world.open_project()
@@ -289,6 +305,27 @@ def test_the_verifier_sees_the_queue_size_and_its_oldest_record(app):
     html = home(app, world.reviewer)
     assert sections(html) == {"verifier"}  # nothing for the league to approve or rule on
     assert "2 条学分记录待认定" in html
+
+
+def test_a_queue_longer_than_a_badge_counts_reads_99_plus(app):
+    """The queue's row stops counting at 99, as a phone's badge does: a term's backlog of a hundred
+    thousand records costs the home page no more than a short queue."""
+    world = CreditWorld(volunteers=2)
+    record = db.session.scalars(select(CreditRecord)).first()
+    for _ in range(98):
+        db.session.add(
+            CreditRecord(
+                user_id=record.user_id,
+                project_id=record.project_id,
+                category_id=record.category_id,
+                term_id=record.term_id,
+                hours=record.hours,
+                credits=record.credits,
+                occurred_at=record.occurred_at,
+            )
+        )
+    db.session.commit()
+    assert "99+ 条学分记录待认定" in home(app, world.reviewer)
 
 
 def test_the_league_reviewer_sees_major_projects_to_approve(app):
