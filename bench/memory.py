@@ -141,15 +141,15 @@ def _queue_export(term_id: int, file_format: str) -> int:
 
 def _remove_export(job_id: int) -> None:
     from marketplace import storage
-    from marketplace.credits.export import key
-    from marketplace.credits.models import CreditExport, ExportStatus
+    from marketplace.credits.models import CreditExport
+    from marketplace.exports import ExportStatus
     from marketplace.extensions import db
 
     db.session.expire_all()
     job = db.session.get(CreditExport, job_id)
     if job.status != ExportStatus.DONE:
         raise RuntimeError(f"the export ended {job.status}: {job.error}")
-    storage.delete(key(job.stored_name))
+    storage.delete(job.key)
 
 
 # -- the roster import ------------------------------------------------------------------------------
