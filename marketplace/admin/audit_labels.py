@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import lru_cache
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -497,8 +499,15 @@ def label_of(action: str) -> ActionLabel:
     return ACTIONS.get(action) or ActionLabel(action, _l("对 %(subject)s 进行了操作"))
 
 
-def action_choices() -> dict[str, list[tuple[str, str]]]:
+def action_choices() -> dict[str, tuple[tuple[str, str], ...]]:
     """The filter's choices, grouped: a whole group (its prefix, "bid.") first, then each action."""
+    return _action_choices(str(get_locale()))
+
+
+# Some 250 labels, the same for every request in one language: translated once per language and
+# process (they were a tenth of the audit log page's time).
+@lru_cache(maxsize=4)
+def _action_choices(locale: str) -> dict[str, tuple[tuple[str, str], ...]]:
     groups: dict[str, list[tuple[str, str]]] = {}
     for action, label in ACTIONS.items():
         prefix = action.split(".", 1)[0]
@@ -506,7 +515,7 @@ def action_choices() -> dict[str, list[tuple[str, str]]]:
         if group not in groups:
             groups[group] = [(f"{prefix}.", _("全部%(group)s操作", group=group))]
         groups[group].append((action, str(label.name)))
-    return groups
+    return {group: tuple(choices) for group, choices in groups.items()}
 
 
 def field_name(subject_type: str, key: str) -> str:

@@ -21,6 +21,8 @@ from .queries import overdue
 
 # How long an answer stays news on the student's home page (the notification centre keeps it).
 NEWS_DAYS = 14
+# The student's own needs, beside the outer query's (an alias is costly to make: made once).
+_AUTHORED = aliased(Need)
 ANSWERED = (NeedStatus.ACCEPTED, NeedStatus.MERGED, NeedStatus.DECLINED)
 
 
@@ -35,9 +37,8 @@ def needs_answered(user) -> Select:
     since = clock.now() - timedelta(days=NEWS_DAYS)
     own = Need.author_id == user.id
     # Posted or supported, as one list of ids: an OR of the two made PostgreSQL read every need.
-    authored = aliased(Need)
     followed = union(
-        select(authored.id).where(authored.author_id == user.id),
+        select(_AUTHORED.id).where(_AUTHORED.author_id == user.id),
         select(NeedSupport.need_id).where(NeedSupport.user_id == user.id),
     )
     hidden = Need.status == NeedStatus.HIDDEN

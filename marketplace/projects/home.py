@@ -106,6 +106,7 @@ def reviews_to_start(user) -> Select | None:
 
 # A failed project is offered for reposting while it is recent; an old failure is history.
 REPOST_DAYS = 60
+_REPOST = aliased(Project)  # made once: an alias is costly to make
 
 
 @actions.kind(
@@ -118,8 +119,7 @@ def failed_to_repost(user) -> Select | None:
     unions = _of_own_unions(user)
     if not unions:
         return None
-    reposted = aliased(Project)
-    again = exists().where(reposted.reposted_from_id == Project.id)
+    again = exists().where(_REPOST.reposted_from_id == Project.id)
     return select(*_project_row(Project.bid_deadline)).where(
         Project.union_id.in_(unions),
         lifecycle.effective_state_in(ProjectState.FAILED),
