@@ -112,7 +112,15 @@ def _cache_public_pages(app: Flask) -> None:
     from .review.models import AwardNotice, Objection, Score
     from .review.queries import next_window_end
     from .settings import Setting
-    from .surveys.models import Survey, SurveyAnswer, SurveyDimension, SurveyRating
+    from .surveys.models import (
+        Survey,
+        SurveyAnswer,
+        SurveyDimension,
+        SurveyInvitation,
+        SurveyRating,
+        SurveyRespondent,
+        SurveyTally,
+    )
     from .surveys.queries import next_close
     from .volunteers.models import Position, Shift
 
@@ -120,9 +128,12 @@ def _cache_public_pages(app: Flask) -> None:
     pagecache.watch(Organization, Membership, College, ProgressUpdate, Photo, CompletionReport)
     pagecache.watch(Position, Shift, Setting, FinalScore, ImprovementPlan)
     pagecache.watch(Need)  # the project page lists the needs accepted with it
-    # The project page's satisfaction section (answers change nothing shown before the window closes,
-    # but an answer committed in its last moment must not leave the results cached without it).
-    pagecache.watch(Survey, SurveyDimension, SurveyAnswer, SurveyRating)
+    # The project page's satisfaction section and a survey's results page (answers change nothing
+    # shown before the window closes, but an answer committed in its last moment must not leave the
+    # results cached without it; who was invited and who answered are the response rate; a union's
+    # yearly survey counts in tallies).
+    pagecache.watch(Survey, SurveyDimension, SurveyAnswer, SurveyRating, SurveyInvitation, SurveyRespondent)
+    pagecache.watch(SurveyTally)
     pagecache.deadlines(
         next_open_deadline, next_window_end, next_evaluation_end, next_improvement_due, next_close
     )

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import clock, permissions
+from .. import clock, pagecache, permissions
 from ..extensions import db
 from ..forms import attempt
 from ..hosting.participants import days_of
@@ -106,6 +106,7 @@ def _results_page(survey, hiding: tuple[str, HideCommentForm] | None = None):
 
 
 @bp.get("/surveys/<int:survey_id>/results")
+@pagecache.public
 def results(survey_id: int):
     return _results_page(_visible_survey(survey_id))
 

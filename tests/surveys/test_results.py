@@ -6,11 +6,13 @@ not the text)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from fractions import Fraction
 
 import pytest
 from sqlalchemy import select
 
+from marketplace import clock, pagecache
 from marketplace.audit import AuditEntry
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -208,3 +210,34 @@ def test_a_comment_whose_random_id_ends_in_a_separator_is_hidden_from_its_own_fo
     assert response.status_code == 302
     db.session.refresh(comment)
     assert comment.status == CommentStatus.HIDDEN
+
+
+def test_the_public_results_page_is_cached_and_shows_the_results_one_second_after_the_window(
+    app, world, monkeypatch, count_queries
+):
+    """Anonymous visitors get the results page from the page cache, which lets go of it when the
+    window closes: the page cached while the survey ran never hides the results once they are due."""
+    monkeypatch.setitem(app.extensions, "page_cache", pagecache.MemoryStore())
+    answer(world, 5)
+    visitor, url, closes_at = signed_in(app, None), world.survey.results_url, world.survey.closes_at
+    clock.set(closes_at - timedelta(seconds=30))  # within the cache's 60 seconds
+    assert not shows_results(visitor.get(url).get_data(as_text=True))
+    assert count_queries(lambda: visitor.get(url)) == 0  # served from the cache
+
+    clock.set(closes_at + timedelta(seconds=1))
+
+    assert shows_results(visitor.get(url).get_data(as_text=True))
+
+
+def test_an_answer_committed_as_the_window_closes_is_in_the_cached_results(app, world, monkeypatch):
+    monkeypatch.setitem(app.extensions, "page_cache", pagecache.MemoryStore())
+    answer(world, 4)
+    visitor = signed_in(app, None)
+    assert "4 人作答" in visitor.get(world.survey.results_url).get_data(as_text=True)
+
+    answer_last = world.students_[4]
+    world.answer_all([answer_last], STARS[4])
+    world.close()
+
+    # Shown only from k = 5 answers: the fifth, committed after the page was cached, is counted.
+    assert shows_results(visitor.get(world.survey.results_url).get_data(as_text=True))
