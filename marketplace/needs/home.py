@@ -12,17 +12,14 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, literal, or_, select, union
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, case, literal, or_, select
 
 from .. import actions, clock, permissions
-from .models import Need, NeedAppeal, NeedAppealStatus, NeedStatus, NeedSupport
-from .queries import overdue
+from .models import Need, NeedAppeal, NeedAppealStatus, NeedStatus
+from .queries import followed_by, overdue
 
 # How long an answer stays news on the student's home page (the notification centre keeps it).
 NEWS_DAYS = 14
-# The student's own needs, beside the outer query's (an alias is costly to make: made once).
-_AUTHORED = aliased(Need)
 ANSWERED = (NeedStatus.ACCEPTED, NeedStatus.MERGED, NeedStatus.DECLINED)
 
 
@@ -36,18 +33,13 @@ def needs_answered(user) -> Select:
     (采纳, 合并, 未采纳), or, for the author alone, hidden — the status in the title."""
     since = clock.now() - timedelta(days=NEWS_DAYS)
     own = Need.author_id == user.id
-    # Posted or supported, as one list of ids: an OR of the two made PostgreSQL read every need.
-    followed = union(
-        select(_AUTHORED.id).where(_AUTHORED.author_id == user.id),
-        select(NeedSupport.need_id).where(NeedSupport.user_id == user.id),
-    )
     hidden = Need.status == NeedStatus.HIDDEN
     changed_at = case((hidden, Need.hidden_at), else_=Need.answered_at)
     # The label is chosen in SQL among words translated now, for the user's language.
     label = case(*((Need.status == s, literal(str(s.label))) for s in (*ANSWERED, NeedStatus.HIDDEN)))
     title = Need.title + literal("（") + label + literal("）")
     return select(*actions.columns(Need.id, title, changed_at)).where(
-        Need.id.in_(followed),
+        Need.id.in_(followed_by(user)),
         or_(Need.status.in_(ANSWERED), hidden & own),
         changed_at > since,
     )

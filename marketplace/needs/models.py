@@ -126,6 +126,8 @@ class NeedSupport(db.Model):
         UniqueConstraint("need_id", "user_id"),
         # The trend: supports of the last seven days, counted per need.
         Index("ix_need_support_created_at_need_id", "created_at", "need_id"),
+        # One need's supports of the last seven days (the pool's column, counted for the rows shown).
+        Index("ix_need_support_need_id_created_at", "need_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

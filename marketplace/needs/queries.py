@@ -5,10 +5,11 @@ staff's answering queue, and the league's appeals."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import abort
-from sqlalchemy import Select, func, literal, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, func, literal, select, union
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from .. import actions, clock, permissions
 from ..extensions import db
@@ -23,18 +24,25 @@ def listing(
 ) -> Select:
     """The pool's rows: (need, supports of the last seven days) with each need's college."""
     since = clock.now() - timedelta(days=TREND_DAYS)
-    recent = (
-        select(NeedSupport.need_id, func.count().label("n"))
-        .where(NeedSupport.created_at >= since)
-        .group_by(NeedSupport.need_id)
-        .subquery()
-    )
-    trend = func.coalesce(recent.c.n, 0)
-    stmt = (
-        select(Need, trend.label("trend"))
-        .outerjoin(recent, recent.c.need_id == Need.id)
-        .options(joinedload(Need.college))
-    )
+    if sort == "trend":
+        recent = (
+            select(NeedSupport.need_id, func.count().label("n"))
+            .where(NeedSupport.created_at >= since)
+            .group_by(NeedSupport.need_id)
+            .subquery()
+        )
+        trend = func.coalesce(recent.c.n, 0)
+        stmt = select(Need, trend.label("trend")).outerjoin(recent, recent.c.need_id == Need.id)
+    else:
+        # Counted for the rows shown only. Joined as an aggregate, the week's supports of every need were
+        # counted and every need sorted before the first twenty were taken (27 ms at 20,000 needs).
+        trend = (
+            select(func.count())
+            .where(NeedSupport.need_id == Need.id, NeedSupport.created_at >= since)
+            .scalar_subquery()
+        )
+        stmt = select(Need, trend.label("trend"))
+    stmt = stmt.options(joinedload(Need.college))
     if status:
         stmt = stmt.where(Need.status == NeedStatus(status))
     if category:
@@ -92,13 +100,29 @@ def merged_here(need: Need) -> list[Need]:
 
 def mine(user) -> Select:
     """The needs the student posted or supported, newest first."""
-    supported = select(NeedSupport.need_id).where(NeedSupport.user_id == user.id)
     return (
         select(Need)
-        .where((Need.author_id == user.id) | Need.id.in_(supported))
+        .where(Need.id.in_(followed_by(user)))
         .options(joinedload(Need.college))
         .order_by(Need.created_at.desc(), Need.id.desc())
     )
+
+
+def followed_by(user):
+    """The ids of the needs ``user`` posted or supports, as one list: asked as "posted OR supported",
+    PostgreSQL read every need."""
+    authored = _authored()
+    return union(
+        select(authored.id).where(authored.author_id == user.id),
+        select(NeedSupport.need_id).where(NeedSupport.user_id == user.id),
+    )
+
+
+@cache
+def _authored():
+    # The student's own needs, beside the outer query's. Made once (on first use: the mappers must be
+    # configured), since a fresh alias builds its column proxies again on every request.
+    return aliased(Need)
 
 
 def authored_ids(user, needs) -> set[int]:

@@ -6,6 +6,7 @@ are sealed for everyone, and after it a row names what to do, not how many bid."
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -106,7 +107,13 @@ def reviews_to_start(user) -> Select | None:
 
 # A failed project is offered for reposting while it is recent; an old failure is history.
 REPOST_DAYS = 60
-_REPOST = aliased(Project)  # made once: an alias is costly to make
+
+
+@cache
+def _reposted():
+    # Made once (on first use: the mappers must be configured), since a fresh alias builds its column
+    # proxies again on every request.
+    return aliased(Project)
 
 
 @actions.kind(
@@ -119,7 +126,8 @@ def failed_to_repost(user) -> Select | None:
     unions = _of_own_unions(user)
     if not unions:
         return None
-    again = exists().where(_REPOST.reposted_from_id == Project.id)
+    reposted = _reposted()
+    again = exists().where(reposted.reposted_from_id == Project.id)
     return select(*_project_row(Project.bid_deadline)).where(
         Project.union_id.in_(unions),
         lifecycle.effective_state_in(ProjectState.FAILED),

@@ -2,7 +2,8 @@
 
 The verifier's queue row reads its oldest waiting record and counts at most a hundred through a partial
 index of the waiting records; the staff's overdue-needs row counts from an index of the union's needs;
-the failed-projects row finds reposts by an index on ``reposted_from_id``. On PostgreSQL, a statistic on
+the failed-projects row finds reposts by an index on ``reposted_from_id``; the needs pool counts the
+week's supports of the twenty needs it shows by an index of each need's supports in time. On PostgreSQL, a statistic on
 a position's 政治面貌 requirement as text, which PostgreSQL otherwise guesses to hold for 1 % of the
 positions ("open to anyone" holds for nearly all): with that guess it sorted every future shift before
 taking the five a student's home page shows, instead of walking them in order.
@@ -40,6 +41,8 @@ def upgrade():
         )
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_reposted_from_id'), ['reposted_from_id'], unique=False)
+    with op.batch_alter_table('need_support', schema=None) as batch_op:
+        batch_op.create_index('ix_need_support_need_id_created_at', ['need_id', 'created_at'], unique=False)
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(
             'CREATE STATISTICS st_position_required_political ON (CAST(required_political AS VARCHAR)) '
@@ -51,6 +54,8 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('DROP STATISTICS IF EXISTS st_position_required_political')
+    with op.batch_alter_table('need_support', schema=None) as batch_op:
+        batch_op.drop_index('ix_need_support_need_id_created_at')
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_reposted_from_id'))
     with op.batch_alter_table('need', schema=None) as batch_op:
