@@ -28,6 +28,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -219,13 +220,17 @@ class SurveyRating(db.Model):
     """The stars an answer gives one dimension."""
 
     __tablename__ = "survey_rating"
-    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_in_range"),)
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_in_range"),
+        # A dimension's distribution counted from the index alone (a term's 述职 results read 360,000).
+        Index("ix_survey_rating_dimension_id_stars", "dimension_id", "stars"),
+    )
 
     answer_id: Mapped[str] = mapped_column(
         ForeignKey("survey_answer.id", ondelete="CASCADE"), primary_key=True
     )
     dimension_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_dimension.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("survey_dimension.id", ondelete="CASCADE"), primary_key=True
     )
     stars: Mapped[int] = mapped_column(SmallInteger)
 
