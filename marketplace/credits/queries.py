@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, settings
 from ..accounts.models import User
@@ -58,11 +58,13 @@ def _waiting(user) -> Select:
 def verification_queue(user, *, project: str = "", term_id: int | None = None) -> Select:
     """Records confirmed by hosts and waiting for ``user`` to verify them, oldest first; ``project``
     narrows them to projects whose title contains it."""
+    # The small lookup tables in statements of their own: joined as well, the eight-table statement took
+    # PostgreSQL 14 ms to plan for 1 ms of work.
     stmt = _waiting(user).options(
         joinedload(CreditRecord.user).joinedload(User.college),
         joinedload(CreditRecord.project),
-        joinedload(CreditRecord.category),
-        joinedload(CreditRecord.term).joinedload(Term.year),
+        selectinload(CreditRecord.category),
+        selectinload(CreditRecord.term).joinedload(Term.year),
     )
     if project := project.strip():
         stmt = stmt.where(Project.title.icontains(project, autoescape=True))
