@@ -82,7 +82,7 @@ def open_shifts(
     """志愿招募: shifts of projects in hosting whose sign-up is still open, soonest first."""
     now = clock.now()
     stmt = _shift_with_project().where(
-        lifecycle.effective_state_in(ProjectState.HOSTING, now=now),
+        lifecycle.effective_state_in(ProjectState.HOSTING),
         Shift.starts_at > now,
         or_(Position.signup_closes_at.is_(None), Position.signup_closes_at > now),
     )
