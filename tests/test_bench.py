@@ -227,3 +227,25 @@ def test_the_memory_steps_roster_passes_the_check_with_a_third_joining_organizat
 
     assert result.valid, result.errors[:3]
     assert (result.total, len(result.people), len(result.appointments)) == (30, 30, 10)
+
+
+def test_every_name_the_bench_imports_from_the_app_exists():
+    """The bench's steps import the app's modules inside their functions (a step runs in a process of
+    its own); a name the app moved would surface only minutes into a full run, as the memory step's
+    export key once did. Every ``from marketplace… import name`` in ``bench/`` must resolve."""
+    import ast
+    import importlib
+    from pathlib import Path
+
+    missing = []
+    for path in sorted((Path(__file__).parent.parent / "bench").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("marketplace"):
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    if not hasattr(module, alias.name):
+                        try:
+                            importlib.import_module(f"{node.module}.{alias.name}")
+                        except ImportError:
+                            missing.append(f"{path.name}: {node.module}.{alias.name}")
+    assert missing == []
