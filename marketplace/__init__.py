@@ -105,7 +105,8 @@ def _cache_public_pages(app: Flask) -> None:
     from .evaluation.models import FinalScore, ImprovementPlan
     from .evaluation.queries import next_improvement_due
     from .hosting.models import CompletionReport, Photo, ProgressUpdate
-    from .needs.models import Need
+    from .needs.models import Need, NeedAppeal, NeedComment, NeedPhoto, NeedSupport
+    from .needs.queries import next_overdue, next_trend_change
     from .orgs.models import College, Membership, Organization
     from .projects.models import Criterion, Project, ProjectChange, Question
     from .projects.queries import next_evaluation_end, next_open_deadline
@@ -127,7 +128,8 @@ def _cache_public_pages(app: Flask) -> None:
     pagecache.watch(Project, Criterion, Question, ProjectChange, Bid, Score, AwardNotice, Objection)
     pagecache.watch(Organization, Membership, College, ProgressUpdate, Photo, CompletionReport)
     pagecache.watch(Position, Shift, Setting, FinalScore, ImprovementPlan)
-    pagecache.watch(Need)  # the project page lists the needs accepted with it
+    # The needs pool and a need's page; the project page lists the needs accepted with it.
+    pagecache.watch(Need, NeedSupport, NeedComment, NeedPhoto, NeedAppeal)
     # The project page's satisfaction section and a survey's results page (answers change nothing
     # shown before the window closes, but an answer committed in its last moment must not leave the
     # results cached without it; who was invited and who answered are the response rate; a union's
@@ -137,6 +139,7 @@ def _cache_public_pages(app: Flask) -> None:
     pagecache.deadlines(
         next_open_deadline, next_window_end, next_evaluation_end, next_improvement_due, next_close
     )
+    pagecache.deadlines(next_overdue, next_trend_change)
     pagecache.init_app(app)
 
 

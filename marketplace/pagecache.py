@@ -1,9 +1,9 @@
 """公开页面缓存: the public pages as anonymous visitors see them, kept for seconds.
 
-Most readers of the project list, a project page, an award notice, an organization page or a
-survey's results are not signed in, and they all get the same bytes. A view decorated with
-:func:`public` answers such a request from the cache when it can, and stores what it rendered
-otherwise. The rules:
+Most readers of the project list, a project page, an award notice, an organization page, a
+survey's results, the needs pool or a need's page are not signed in, and they all get the same
+bytes. A view decorated with :func:`public` answers such a request from the cache when it can, and
+stores what it rendered otherwise. The rules:
 
 - Only anonymous GETs with no flashed message waiting, and only pages whose rendering put nothing in
   the session (a CSRF token, say): a page with anything of one visitor's in it is never stored. Only
@@ -11,7 +11,8 @@ otherwise. The rules:
   Sealed and personal pages are simply never decorated. The key is the locale and the full path
   (filters included).
 - A stored page lives ``PAGE_CACHE_SECONDS`` at most, and never past the next deadline of anything
-  the public pages show (a bid deadline, the question cut-off before it, the end of a notice window):
+  the public pages show (a bid deadline, the question cut-off before it, the end of a notice window,
+  a need's answer time, a support leaving the pool's last seven days):
   the areas register those with :func:`deadlines`. One second after a deadline, the list is rendered
   anew and the expired project has left the open ones. Expiry is read against the app's clock, so
   tests move time across it.

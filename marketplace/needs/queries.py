@@ -56,6 +56,24 @@ def listing(
     return stmt.order_by(*order)
 
 
+def next_overdue(now: datetime) -> datetime | None:
+    """When an open need next passes its answer time (its page then reads 已超时). For the page cache."""
+    return db.session.scalar(
+        select(func.min(Need.answer_due_at)).where(Need.status == NeedStatus.OPEN, Need.answer_due_at > now)
+    )
+
+
+def next_trend_change(now: datetime) -> datetime | None:
+    """When the oldest support of the last seven days leaves them (a need's "近 7 天" count then drops).
+    For the page cache."""
+    oldest = db.session.scalar(
+        select(func.min(NeedSupport.created_at)).where(
+            NeedSupport.created_at >= now - timedelta(days=TREND_DAYS)
+        )
+    )
+    return None if oldest is None else oldest + timedelta(days=TREND_DAYS)
+
+
 def need_page(need_id: int) -> Need:
     """A need with what its page shows: union, college, project, photos, the need it was merged into."""
     return db.get_or_404(

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions, storage
+from .. import clock, pagecache, permissions, storage
 from ..extensions import db, limiter
 from ..forms import ActionForm, attempt, flash_refusal
 from ..hosting.operations import photo_key
@@ -49,6 +49,7 @@ def _need_helpers():
 
 
 @bp.get("")
+@pagecache.public
 def index():
     filters = NeedFilter(formdata=request.args)
     page = paginate_rows(queries.listing(**filters.values()), per_page=queries.PER_PAGE)
@@ -137,6 +138,7 @@ def _need_page(need: Need, status: int = 200, **forms):
 
 
 @bp.get("/<int:need_id>")
+@pagecache.public
 def show(need_id: int):
     return _need_page(queries.need_page(need_id))
 
