@@ -112,7 +112,10 @@ def _cache_public_pages(app: Flask) -> None:
     from .projects.queries import next_evaluation_end, next_open_deadline
     from .review.models import AwardNotice, Objection, Score
     from .review.queries import next_window_end
+    from .school.models import Term
     from .settings import Setting
+    from .staff_review.models import StaffReview, StaffReviewee
+    from .staff_review.queries import next_close as next_review_close
     from .surveys.models import (
         Survey,
         SurveyAnswer,
@@ -140,6 +143,9 @@ def _cache_public_pages(app: Flask) -> None:
         next_open_deadline, next_window_end, next_evaluation_end, next_improvement_due, next_close
     )
     pagecache.deadlines(next_overdue, next_trend_change)
+    # A 述职 review's public page (that it took place, its counts, once published its distribution).
+    pagecache.watch(StaffReview, StaffReviewee, Term)
+    pagecache.deadlines(next_review_close)
     pagecache.init_app(app)
 
 

@@ -1,9 +1,9 @@
 """公开页面缓存: the public pages as anonymous visitors see them, kept for seconds.
 
 Most readers of the project list, a project page, an award notice, an organization page, a
-survey's results, the needs pool or a need's page are not signed in, and they all get the same
-bytes. A view decorated with :func:`public` answers such a request from the cache when it can, and
-stores what it rendered otherwise. The rules:
+survey's results, the needs pool, a need's page or a 述职 review's public page are not signed in, and
+they all get the same bytes. A view decorated with :func:`public` answers such a request from the
+cache when it can, and stores what it rendered otherwise. The rules:
 
 - Only anonymous GETs with no flashed message waiting, and only pages whose rendering put nothing in
   the session (a CSRF token, say): a page with anything of one visitor's in it is never stored. Only

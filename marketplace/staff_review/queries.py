@@ -24,6 +24,15 @@ from .models import ReviewStatus, StaffGrade, StaffReview, StaffReviewee
 PUBLIC_DISTRIBUTION_FROM = 10
 
 
+def next_close(now: datetime) -> datetime | None:
+    """When an open review's rating window next ends (its page then reads 已截止). For the page cache."""
+    return db.session.scalar(
+        select(func.min(StaffReview.closes_at)).where(
+            StaffReview.status == ReviewStatus.OPEN, StaffReview.closes_at > now
+        )
+    )
+
+
 def review_page(review_id: int) -> StaffReview:
     """The review with its union, term and staff (their accounts), or 404."""
     return db.session.scalars(

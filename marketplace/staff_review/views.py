@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import clock, permissions
+from .. import clock, pagecache, permissions
 from .. import exports as export_jobs
 from ..bids import files
 from ..bids.forms import AttachmentForm
@@ -51,6 +51,7 @@ def index():
 
 
 @bp.get("/<int:review_id>")
+@pagecache.public
 def show(review_id: int):
     """That the review took place — union, term, how many staff, how many ratings — and, published,
     from ten staff, how many got each result. Never a name with a result."""

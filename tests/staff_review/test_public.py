@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from marketplace import pagecache
 from marketplace.extensions import db
 from marketplace.notify.models import Notification
 from marketplace.staff_review import operations
 from marketplace.staff_review.export import write_results
-from marketplace.staff_review.models import ResultsExport, StaffGrade
+from marketplace.staff_review.models import ResultsExport, ReviewStatus, StaffGrade, StaffReview
 from tests.bids.helpers import signed_in
 from tests.downloads import disposition
 from tests.spreadsheets import assert_finished
@@ -151,3 +153,22 @@ def test_the_results_workbook_reads_the_same_few_statements_however_many_staff(a
         assert written == [len(review.reviewees)]
     assert [len(r.reviewees) for r in reviews] == [N, 3 * N]
     assert measured[0] == measured[1] <= 7, measured
+
+
+def test_the_cached_public_page_reads_closed_one_second_after_the_window_and_shows_a_publication_at_once(
+    app, clock, monkeypatch, count_queries
+):
+    monkeypatch.setitem(app.extensions, "page_cache", pagecache.MemoryStore())
+    world = StaffWorld(staff=10)
+    review = world.open()
+    url, closes_at = review.url, review.closes_at
+    visitor = signed_in(app, None)
+    clock.set(closes_at - timedelta(seconds=30))  # within the cache's 60 seconds
+    assert str(ReviewStatus.OPEN.label) in visitor.get(url).get_data(as_text=True)
+    assert count_queries(lambda: visitor.get(url)) == 0  # served from the cache
+
+    clock.set(closes_at + timedelta(seconds=1))
+    assert str(ReviewStatus.CLOSED.label) in visitor.get(url).get_data(as_text=True)
+
+    published(world, db.session.get(StaffReview, review.id))
+    assert 'data-testid="distribution"' in visitor.get(url).get_data(as_text=True)
