@@ -139,13 +139,12 @@ def _cache_public_pages(app: Flask) -> None:
     # yearly survey counts in tallies).
     pagecache.watch(Survey, SurveyDimension, SurveyAnswer, SurveyRating, SurveyInvitation, SurveyRespondent)
     pagecache.watch(SurveyTally)
+    # A 述职 review's public page (that it took place, its counts, once published its distribution).
+    pagecache.watch(StaffReview, StaffReviewee, Term)
     pagecache.deadlines(
         next_open_deadline, next_window_end, next_evaluation_end, next_improvement_due, next_close
     )
-    pagecache.deadlines(next_overdue, next_trend_change)
-    # A 述职 review's public page (that it took place, its counts, once published its distribution).
-    pagecache.watch(StaffReview, StaffReviewee, Term)
-    pagecache.deadlines(next_review_close)
+    pagecache.deadlines(next_overdue, next_trend_change, next_review_close)
     pagecache.init_app(app)
 
 

@@ -6,10 +6,11 @@ import enum
 import secrets
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy import Integer, String, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from . import clock
 from .extensions import db
@@ -31,6 +32,14 @@ def enum_type(enum_cls: type[enum.Enum], length: int = 32) -> SAEnum:
 
 def utcnow():
     return clock.now()
+
+
+@cache
+def second_alias(model):
+    """``model`` under a second name, for a statement that reads its table twice (a need beside the
+    student's own needs). One per model and process: a fresh alias builds its column proxies again on
+    every request. Called at request time, once the mappers are configured."""
+    return aliased(model)
 
 
 def public_id() -> str:

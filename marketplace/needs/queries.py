@@ -5,14 +5,14 @@ staff's answering queue, and the league's appeals."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import cache
 
 from flask import abort
 from sqlalchemy import Select, func, literal, select, union
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import actions, clock, permissions
 from ..extensions import db
+from ..models_base import second_alias
 from .models import Need, NeedAppeal, NeedAppealStatus, NeedComment, NeedStatus, NeedSupport
 
 PER_PAGE = 20
@@ -129,18 +129,11 @@ def mine(user) -> Select:
 def followed_by(user):
     """The ids of the needs ``user`` posted or supports, as one list: asked as "posted OR supported",
     PostgreSQL read every need."""
-    authored = _authored()
+    authored = second_alias(Need)
     return union(
         select(authored.id).where(authored.author_id == user.id),
         select(NeedSupport.need_id).where(NeedSupport.user_id == user.id),
     )
-
-
-@cache
-def _authored():
-    # The student's own needs, beside the outer query's. Made once (on first use: the mappers must be
-    # configured), since a fresh alias builds its column proxies again on every request.
-    return aliased(Need)
 
 
 def authored_ids(user, needs) -> set[int]:

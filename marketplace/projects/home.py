@@ -6,15 +6,14 @@ are sealed for everyone, and after it a row names what to do, not how many bid."
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased
 
 from .. import actions, clock, permissions
 from ..bids.models import Bid, BidStatus
+from ..models_base import second_alias
 from ..orgs.models import Organization
 from ..review.models import PanelSeat, ReviewRound
 from . import lifecycle
@@ -109,13 +108,6 @@ def reviews_to_start(user) -> Select | None:
 REPOST_DAYS = 60
 
 
-@cache
-def _reposted():
-    # Made once (on first use: the mappers must be configured), since a fresh alias builds its column
-    # proxies again on every request.
-    return aliased(Project)
-
-
 @actions.kind(
     "project.failed",
     _l("流标，可以重新发榜：%(title)s"),
@@ -126,7 +118,7 @@ def failed_to_repost(user) -> Select | None:
     unions = _of_own_unions(user)
     if not unions:
         return None
-    reposted = _reposted()
+    reposted = second_alias(Project)
     again = exists().where(reposted.reposted_from_id == Project.id)
     return select(*_project_row(Project.bid_deadline)).where(
         Project.union_id.in_(unions),
