@@ -276,6 +276,29 @@ def s3_bucket(app, s3_endpoint, monkeypatch) -> Bucket:
 
 
 @pytest.fixture
+def count_parameters(db):
+    """count_parameters(fn) -> how many values fn() bound into its SQL statements, all together. An
+    IN list built from rows in Python grows with them even while the statements stay as many."""
+
+    def run(fn):
+        bound = 0
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            nonlocal bound
+            if not TRANSACTION_CONTROL.match(statement):
+                bound += len(parameters or ())
+
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            fn()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+        return bound
+
+    return run
+
+
+@pytest.fixture
 def count_loaded(db):
     """count_loaded(fn) -> how many model instances fn() loaded from the database (every class mapped
     on ``db.Model``; an instance refreshed again counts again)."""

@@ -923,13 +923,16 @@ PAGES = {
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_each_page_stays_within_its_budget_however_many_rows(app, name, count_queries, count_loaded):
+def test_each_page_stays_within_its_budget_however_many_rows(
+    app, name, count_queries, count_loaded, count_parameters
+):
     page = PAGES[name](app)
 
     def measure():
         statements = count_queries(lambda: _ok(page.client.get(page.url)))
         objects = count_loaded(lambda: _ok(page.client.get(page.url)))
-        return statements, objects
+        parameters = count_parameters(lambda: _ok(page.client.get(page.url)))
+        return statements, objects, parameters
 
     page.grow(N)
     few = measure()
@@ -940,6 +943,8 @@ def test_each_page_stays_within_its_budget_however_many_rows(app, name, count_qu
         assert many[1] <= OBJECTS + page.per_row * page.rows()
     else:
         assert many[1] == few[1] <= OBJECTS
+        # An IN list of ids read from the rows would grow with them, statements as many as before.
+        assert many[2] == few[2], "a statement binds more values as the rows grow"
 
 
 def _ok(response):

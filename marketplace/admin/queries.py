@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import audit, permissions, settings
 from ..accounts.models import AccountKind, AccountStatus, SiteRole, User, UserRole
 from ..audit import AuditEntry
-from ..bids.visibility import hidden_bid_projects
+from ..bids.visibility import bids_hidden
 from ..extensions import db
 from ..needs.models import Need
 from ..orgs.models import College, Membership, Organization, OrgKind
@@ -118,10 +118,7 @@ def visible_audit_entries(user) -> Select:
     if not permissions.can(user, "audit.read_all"):
         unions = permissions.staff_union_ids(user)
         stmt = stmt.where(AuditEntry.project_id.in_(select(Project.id).where(Project.union_id.in_(unions))))
-    hidden = hidden_bid_projects(user)
-    if hidden:
-        stmt = stmt.where(~and_(AuditEntry.action.startswith("bid."), AuditEntry.project_id.in_(hidden)))
-    return stmt
+    return stmt.where(~and_(AuditEntry.action.startswith("bid."), bids_hidden(user, AuditEntry.project_id)))
 
 
 def audit_page(stmt: Select) -> SeekPage:

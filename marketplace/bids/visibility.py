@@ -8,7 +8,7 @@ deadline's date. Other bidders are always recused, so they never see a competito
 
 from __future__ import annotations
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from .. import permissions
 from ..extensions import db
@@ -95,29 +95,42 @@ def can_view_bids_of(user, project: Project) -> bool:
     return oversees(user, project) and not is_recused(user, project)
 
 
-def hidden_bid_projects(user) -> set[int]:
-    """Projects whose bid audit entries ``user`` may not read: still sealed, or recused from."""
-    sealed = set(
-        db.session.scalars(
-            select(Project.id).where(
-                or_(
-                    effective_state_in(*SEALED_STATES),
-                    and_(Project.state == ProjectState.CANCELLED, Project.bidding_closed_at.is_(None)),
-                )
-            )
+def _sealed_projects():
+    """The ids of the projects whose bids are still sealed, as a subquery: the whole school's, which
+    grow with its history, are never read into a list."""
+    return select(Project.id).where(
+        or_(
+            effective_state_in(*SEALED_STATES),
+            and_(Project.state == ProjectState.CANCELLED, Project.bidding_closed_at.is_(None)),
         )
     )
+
+
+def _recused_projects(user) -> set[int]:
+    """The projects ``user`` is recused from: their organization bid while they were a member."""
     if not getattr(user, "is_authenticated", False):
-        return sealed
+        return set()
     rows = db.session.execute(
         select(Project.id, Project.bid_deadline, Membership)
         .join(Bid, Bid.project_id == Project.id)
         .join(Membership, Membership.org_id == Bid.org_id)
         .where(Membership.user_id == user.id, Bid.status == BidStatus.SUBMITTED)
     ).all()
-    recused = {
+    return {
         project_id
         for project_id, deadline, membership in rows
         if membership.is_active_on(deadline.astimezone(SCHOOL_TZ).date())
     }
-    return sealed | recused
+
+
+def bids_hidden(user, project_id) -> ColumnElement:
+    """A condition on ``project_id`` (a column): it names a project whose bids ``user`` may not read,
+    still sealed or recused from."""
+    recused = _recused_projects(user)
+    sealed = project_id.in_(_sealed_projects())
+    return or_(sealed, project_id.in_(recused)) if recused else sealed
+
+
+def hidden_bid_projects(user) -> set[int]:
+    """Projects whose bid audit entries ``user`` may not read: still sealed, or recused from."""
+    return set(db.session.scalars(_sealed_projects())) | _recused_projects(user)
