@@ -17,6 +17,7 @@ from marketplace.disclosure import suggestions as suggestion_ops
 from marketplace.extensions import db
 from marketplace.needs import operations as need_ops
 from marketplace.projects import operations as project_ops
+from marketplace.volunteers import home as volunteers_home
 from marketplace.volunteers import signups
 from marketplace.volunteers.models import Admission, Shift, Signup, SignupStatus, Training, TrainingAttendance
 from tests import factories
@@ -166,6 +167,23 @@ def test_the_next_shift_shows_the_check_in_button_on_its_day_only(app):
     assert 'data-testid="next-shift"' in html and 'data-testid="checkin"' not in html
     clock.set(shift.starts_at - timedelta(hours=1))
     assert f'href="/checkin/{shift.id}"' in home(app, student)
+
+
+def test_the_next_shift_is_the_soonest_accepted_one_that_has_not_ended(app):
+    world = HostingWorld()
+    student, first = world.students(2)
+    soon = world.shift(world.position(), starts_in=timedelta(days=1))
+    full = world.shift(world.position(title="签到岗"), capacity=1, starts_in=timedelta(days=2))
+    later = world.shift(world.position(title="引导岗"), starts_in=timedelta(days=3))
+    world.sign_up(first, full)
+    for shift in (later, full, soon):
+        world.sign_up(student, shift)
+    assert volunteers_home.next_shift(student).shift_id == soon.id
+    clock.set(soon.ends_at + timedelta(minutes=1))
+    # The full shift's sign-up waits: the next one the student holds is the later shift.
+    assert volunteers_home.next_shift(student).shift_id == later.id
+    clock.set(later.ends_at)
+    assert volunteers_home.next_shift(student) is None
 
 
 def test_an_offer_to_confirm_waits_for_the_student(app):
