@@ -148,7 +148,7 @@ def _styles():
     base = ParagraphStyle("body", fontName=printing.font(), fontSize=9, leading=12, wordWrap="CJK")
     return {
         "body": base,
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=CELL_SIZE, leading=CELL_LEADING),
         "title": ParagraphStyle("title", parent=base, fontSize=16, leading=22, alignment=1),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=10, leading=14, alignment=1),
         "heading": ParagraphStyle(
@@ -157,18 +157,38 @@ def _styles():
     }
 
 
+CELL_SIZE, CELL_LEADING = 8, 10.5
+CELL_PADDING = 12  # reportlab's cell padding, left and right together (points)
+
+
 def _table(rows, widths, header_rows: int = 1):
+    """A ruled table of ``rows`` of values (shown as text) in columns of ``widths``. A value that fits
+    its column on one line is drawn as a string; a longer one is laid out as a paragraph that wraps.
+    Laying out every cell as a paragraph cost about two thirds of a transcript's time."""
     # reportlab is slow to import: loaded when a PDF is made, not by every process
     from reportlab.lib import colors
-    from reportlab.platypus import Table, TableStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph, Table, TableStyle
 
     from .. import printing
 
-    table = Table(rows, colWidths=widths, repeatRows=header_rows)
+    font, style = printing.font(), _styles()["cell"]
+
+    def cell(value, width: float):
+        text = str(value)
+        if "\n" not in text and stringWidth(text, font, CELL_SIZE) <= width - CELL_PADDING:
+            return text
+        return Paragraph(escape(text), style)
+
+    table = Table(
+        [[cell(value, width) for value, width in zip(row, widths, strict=True)] for row in rows],
+        colWidths=widths,
+        repeatRows=header_rows,
+    )
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), printing.font(), 8),
+                ("FONT", (0, 0), (-1, -1), font, CELL_SIZE, CELL_LEADING),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -227,9 +247,6 @@ def render_transcript(
     issued_at = issued.issued_at.astimezone(SCHOOL_TZ).strftime("%Y-%m-%d %H:%M")
     footer = _foot(f"{school} · {office} · 第二课堂成绩单", issued.code, issued_at, verify_url)
 
-    def cell(text) -> Paragraph:
-        return Paragraph(escape(str(text)), styles["cell"])
-
     college = user.college.name if user.college else "—"
     cohort = f"{user.grade} 级" if user.grade else "—"
     level = str(user.degree_level.label) if user.degree_level else ""
@@ -239,8 +256,8 @@ def render_transcript(
         Spacer(1, 4 * mm),
         _table(
             [
-                [cell("姓名"), cell(user.name), cell("学号"), cell(user.identifier)],
-                [cell("学院"), cell(college), cell("年级"), cell(f"{cohort} {level}".strip())],
+                ["姓名", user.name, "学号", user.identifier],
+                ["学院", college, "年级", f"{cohort} {level}".strip()],
             ],
             [22 * mm, 65 * mm, 22 * mm, 65 * mm],
             header_rows=0,
@@ -250,18 +267,10 @@ def render_transcript(
     terms = activities_by_term(records)
     for term, activities in terms:
         story.append(Paragraph(escape(term), styles["heading"]))
-        rows = [[cell(header) for header in HEADERS]]
+        rows = [list(HEADERS)]
         for a in activities:
             rows.append(
-                [
-                    cell(a.project),
-                    cell(a.position),
-                    cell(a.category),
-                    cell(date_range(a.first, a.last)),
-                    cell(a.hours),
-                    cell(a.credits),
-                    cell(a.office),
-                ]
+                [a.project, a.position, a.category, date_range(a.first, a.last), a.hours, a.credits, a.office]
             )
         story.append(_table(rows, widths))
     if not terms:
@@ -271,15 +280,15 @@ def render_transcript(
         story.append(Paragraph(f"另有 {snapshot['pending']} 条记录待认定", styles["body"]))
     story.append(Paragraph("分类合计", styles["heading"]))
     if (requirement := snapshot["requirement"]) is not None:
-        rows = [[cell(h) for h in ("类别", "要求", "已认定", "结论")]]
+        rows = [["类别", "要求", "已认定", "结论"]]
         for line in requirement["lines"]:
             unit = UNIT_WORDS[line["unit"]]
             rows.append(
                 [
-                    cell(line["label"]),
-                    cell(f"{line['required']} {unit}"),
-                    cell(f"{line['achieved']} {unit}"),
-                    cell("达标" if line["met"] else "未达标"),
+                    line["label"],
+                    f"{line['required']} {unit}",
+                    f"{line['achieved']} {unit}",
+                    "达标" if line["met"] else "未达标",
                 ]
             )
         story.append(_table(rows, [50 * mm, 40 * mm, 40 * mm, 44 * mm]))
@@ -287,9 +296,9 @@ def render_transcript(
         story.append(Spacer(1, 2 * mm))
         story.append(Paragraph(escape(f"{cohort}{level}第二课堂要求：{verdict}"), styles["body"]))
     else:
-        rows = [[cell(h) for h in ("类别", "学时", "学分")]]
+        rows = [["类别", "学时", "学分"]]
         for name, total in issued.totals.items():
-            rows.append([cell(name), cell(total["hours"]), cell(total["credits"])])
+            rows.append([name, total["hours"], total["credits"]])
         story.append(_table(rows, [74 * mm, 50 * mm, 50 * mm]))
         story.append(Paragraph("本年级暂未设定第二课堂达标要求。", styles["body"]))
     story.append(Spacer(1, 6 * mm))
@@ -354,7 +363,7 @@ def render_certificate(user, issued: DocumentIssue, verify_url: str) -> bytes:
         ),
         Spacer(1, 4 * mm),
         _table(
-            [[Paragraph(escape(str(text)), styles["cell"]) for text in row] for row in rows],
+            rows,
             [30 * mm, 144 * mm],
             header_rows=0,
         ),
