@@ -98,6 +98,9 @@ def find() -> list[Page]:
         Page("closed project page", path_for("projects.show", project_id=closed)),
         Page("survey results", path_for("surveys.results", survey_id=results)),
         Page("organization record", path_for("orgs.show", org_id=_longest_record())),
+        # The lightest signed-in page (a form of three fields): what every signed-in page pays before it
+        # shows anything of its own — the session, the user with their roles, the layout and its menu.
+        Page("signed-in base: password form", path_for("accounts.change_password"), "student"),
         Page("student home", path_for("main.index"), "student"),
         Page("host home", path_for("main.index"), "host"),
         Page("staff home", path_for("main.index"), "staff"),
