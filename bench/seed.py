@@ -81,7 +81,15 @@ from marketplace.school.models import AcademicYear, Term
 from marketplace.settings import SETTINGS
 from marketplace.staff_review.models import ReviewStatus, StaffGrade, TalkStatus
 from marketplace.staff_review.operations import DIMENSIONS as STAFF_DIMENSIONS
-from marketplace.surveys.models import STARS, CommentStatus, RaterGroup, SubjectKind, SurveyStatus
+from marketplace.surveys import tally
+from marketplace.surveys.models import (
+    STARS,
+    CommentStatus,
+    RaterGroup,
+    SubjectKind,
+    SurveyStarCount,
+    SurveyStatus,
+)
 from marketplace.surveys.operations import DEFAULT_PROJECT_DIMENSIONS
 from marketplace.surveys.tasks import REMIND_BEFORE as SURVEY_REMINDER
 from marketplace.timeutil import SCHOOL_TZ
@@ -2480,6 +2488,16 @@ def needs_pool(bulk: Bulk) -> None:
     loader.copy("need_support", support_rows(), expected=supports)
 
 
+def star_counts(bulk: Bulk) -> None:
+    """Survey star counts: counted from the ratings written above, as each answer keeps them in the app."""
+    started = timer.perf_counter()
+    tally.recount_stars()
+    counted = db.session.scalar(select(sa.func.count()).select_from(SurveyStarCount))
+    click.echo(
+        f"  {'survey_star_count':<20} {counted:>10,} rows {timer.perf_counter() - started:6.1f} s", err=True
+    )
+
+
 TABLE_GROUPS = [
     calendar,
     organizations,
@@ -2491,6 +2509,7 @@ TABLE_GROUPS = [
     participation,
     evaluation,
     staff_reviews,
+    star_counts,
     yearly_surveys,
     needs_pool,
     credits,

@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -128,12 +129,15 @@ class Project(db.Model):
             name="seed_fixed_after_bidding",
         ),
         CheckConstraint("state != 'cancelled' OR cancel_reason IS NOT NULL", name="cancel_has_reason"),
+        # The staff dashboard: a union's projects counted by stored state from the index alone, and each
+        # state's newest first (projects.queries.StatePagination).
+        Index("ix_project_union_id_state_created_at", "union_id", "state", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     category: Mapped[ProjectCategory] = mapped_column(enum_type(ProjectCategory), index=True)
-    union_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    union_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     description: Mapped[str] = mapped_column(Text)
     expected_outcomes: Mapped[str] = mapped_column(Text)
     budget_cap: Mapped[Decimal] = mapped_column(Numeric(12, 2))

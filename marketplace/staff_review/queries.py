@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import charts, clock
 from ..extensions import db
-from ..surveys.models import RaterGroup, Survey, SurveyAnswer, SurveyRespondent
+from ..surveys.models import RaterGroup, Survey, SurveyDimension, SurveyRespondent, SurveyStarCount
 from ..surveys.results import DimensionResult, SatisfactionResult, group_results, results_of, results_of_many
 from .models import ReviewStatus, StaffGrade, StaffReview, StaffReviewee
 
@@ -66,15 +66,17 @@ def listing() -> list[StaffReview]:
 
 
 def answer_counts(review: StaffReview) -> dict[int, int]:
-    """user id of each staff member -> how many rated them, in one statement."""
+    """user id of each staff member rated at least once -> how many rated them, in one statement."""
+    # From the star counts: every answer rates every dimension, so each dimension's stars add up to
+    # the staff member's answers (counting the answers themselves read 90,000 at a school's size).
     rows = db.session.execute(
-        # Counted on the survey column, which the answers' index holds: read from the index alone.
-        select(Survey.staff_user_id, func.count(SurveyAnswer.survey_id))
-        .outerjoin(SurveyAnswer, SurveyAnswer.survey_id == Survey.id)
+        select(Survey.staff_user_id, SurveyStarCount.dimension_id, func.sum(SurveyStarCount.answers))
+        .join(SurveyDimension, SurveyDimension.survey_id == Survey.id)
+        .join(SurveyStarCount, SurveyStarCount.dimension_id == SurveyDimension.id)
         .where(Survey.staff_review_id == review.id)
-        .group_by(Survey.staff_user_id)
+        .group_by(Survey.staff_user_id, SurveyStarCount.dimension_id)
     ).all()
-    return dict(rows)
+    return {user_id: int(answers) for user_id, _dimension, answers in rows}
 
 
 def rated_by(user, review: StaffReview) -> set[int]:

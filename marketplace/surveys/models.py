@@ -222,7 +222,7 @@ class SurveyRating(db.Model):
     __tablename__ = "survey_rating"
     __table_args__ = (
         CheckConstraint("stars BETWEEN 1 AND 5", name="stars_in_range"),
-        # A dimension's distribution counted from the index alone (a term's 述职 results read 360,000).
+        # A dimension's ratings (its deletion cascades to them). Results read ``SurveyStarCount``.
         Index("ix_survey_rating_dimension_id_stars", "dimension_id", "stars"),
     )
 
@@ -233,6 +233,26 @@ class SurveyRating(db.Model):
         ForeignKey("survey_dimension.id", ondelete="CASCADE"), primary_key=True
     )
     stars: Mapped[int] = mapped_column(SmallInteger)
+
+
+class SurveyStarCount(db.Model):
+    """星级计数: how many answers gave a dimension so many stars, per rater group where the subject breaks
+    down by one ("" where it does not). Kept in step with the answer rows by ``store_answer`` — one
+    statement that inserts the row or adds one where it stands — so that results read a few rows per
+    dimension instead of counting every rating (a term's 述职 results counted 360,000 each time)."""
+
+    __tablename__ = "survey_star_count"
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_in_range"),
+        CheckConstraint("answers > 0", name="counts_someone"),
+    )
+
+    dimension_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_dimension.id", ondelete="CASCADE"), primary_key=True
+    )
+    rater_group: Mapped[str] = mapped_column(String(16), primary_key=True)  # a RaterGroup's value, or ""
+    stars: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)
 
 
 class SurveyComment(db.Model):

@@ -252,7 +252,8 @@ def store_answer(rater, survey: Survey, data: dict, *, rater_group: RaterGroup |
     """The answer of ``rater``, who may give it (the caller has checked the window and who may answer):
     once only — the "has answered" row's key refuses a second whatever the race — then the comment
     apart, and the stars: as counts only where the subject keeps a tally (no answer row, no date),
-    otherwise as an answer with its stars (and ``rater_group`` where the subject breaks down by it)."""
+    otherwise as an answer with its stars (and ``rater_group`` where the subject breaks down by it), added
+    to the survey's star counts in the same transaction."""
     if has_answered(rater, survey):
         raise DomainError(_("你已经提交过这份问卷，每人只能提交一次。"))
     if survey.kind.keeps_tally and (rater.college_id is None or rater.grade is None):
@@ -282,6 +283,7 @@ def store_answer(rater, survey: Survey, data: dict, *, rater_group: RaterGroup |
         for dimension_id, value in stars.items()
     )
     db.session.flush()
+    tally.count_stars(stars, rater_group)
 
 
 def hide_comment(actor, comment: SurveyComment, data: dict) -> None:

@@ -25,11 +25,10 @@ from .models import (
     CommentStatus,
     RaterGroup,
     Survey,
-    SurveyAnswer,
     SurveyComment,
     SurveyInvitation,
-    SurveyRating,
     SurveyRespondent,
+    SurveyStarCount,
     SurveyStatus,
 )
 
@@ -92,20 +91,18 @@ def _distributions(survey: Survey) -> dict[int, dict[int, int]]:
 
 
 def _rating_distributions(dimensions) -> dict[int, dict[int, int]]:
-    """The distributions of ``dimensions`` (of any surveys that keep answer rows), in one statement."""
-    # The survey's ratings are those of its dimensions, read through the dimension's index. Reached
-    # through the answers instead, they would be looked up by random keys scattered over the table,
-    # and the planner reads all of it rather than that.
+    """The distributions of ``dimensions`` (of any surveys that keep answer rows), in one statement,
+    from their star counts."""
     found: dict[int, dict[int, int]] = {d.id: dict.fromkeys(STARS, 0) for d in dimensions}
     if not found:
         return found
     rows = db.session.execute(
-        select(SurveyRating.dimension_id, SurveyRating.stars, func.count())
-        .where(SurveyRating.dimension_id.in_(list(found)))
-        .group_by(SurveyRating.dimension_id, SurveyRating.stars)
+        select(SurveyStarCount.dimension_id, SurveyStarCount.stars, func.sum(SurveyStarCount.answers))
+        .where(SurveyStarCount.dimension_id.in_(list(found)))
+        .group_by(SurveyStarCount.dimension_id, SurveyStarCount.stars)
     ).all()
     for dimension_id, stars, count in rows:
-        found[dimension_id][stars] = count
+        found[dimension_id][stars] = int(count)
     return found
 
 
@@ -222,21 +219,15 @@ def group_results(
     """Each rater group's figures per dimension, or None unless the results may be shown and *every*
     group has at least k answers: a group of fewer — the handful of fellow staff — would be read as
     what those few people said."""
+    count = SurveyStarCount
     rows = db.session.execute(
-        select(SurveyAnswer.rater_group, SurveyRating.dimension_id, SurveyRating.stars, func.count())
-        .join(SurveyRating, SurveyRating.answer_id == SurveyAnswer.id)
-        # The ratings are found through the survey's own dimensions (indexed): joined through the
-        # answers alone, the planner would read every rating of every survey.
-        .where(
-            SurveyAnswer.survey_id == survey.id,
-            SurveyRating.dimension_id.in_([d.id for d in survey.dimensions]),
+        select(count.rater_group, count.dimension_id, count.stars, count.answers).where(
+            count.dimension_id.in_([d.id for d in survey.dimensions]), count.rater_group != ""
         )
-        .group_by(SurveyAnswer.rater_group, SurveyRating.dimension_id, SurveyRating.stars)
     ).all()
     found = {g: {d.id: dict.fromkeys(STARS, 0) for d in survey.dimensions} for g in RaterGroup}
-    for group, dimension_id, stars, count in rows:
-        if group is not None:
-            found[group][dimension_id][stars] = count
+    for group, dimension_id, stars, answers in rows:
+        found[RaterGroup(group)][dimension_id][stars] = answers
     first = survey.dimensions[0].id
     sizes = {g: sum(found[g][first].values()) for g in RaterGroup}  # every answer rates every dimension
     if not may_show(survey, min(sizes.values()), now):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.surveys import operations as surveys
-from marketplace.surveys.models import SurveyAnswer, SurveyRating, SurveyRespondent
+from marketplace.surveys.models import SurveyAnswer, SurveyRating, SurveyRespondent, SurveyStarCount
 from tests.bids.helpers import signed_in
 from tests.surveys.helpers import SurveyWorld, answer_data, answer_form
 
@@ -72,6 +72,13 @@ def test_students_answering_at_the_same_moment_all_count(app, clock):
 
     assert [code for code, _ in outcomes] == [302] * 6
     assert stored() == (6, 6, 24)
+    # Six answers racing to add one to the same star counts: each counted.
+    counts = db.session.execute(
+        select(SurveyStarCount.dimension_id, func.sum(SurveyStarCount.answers)).group_by(
+            SurveyStarCount.dimension_id
+        )
+    ).all()
+    assert sorted(n for _d, n in counts) == [6] * 4
 
 
 def test_the_database_refuses_a_second_answer_that_got_past_the_check(app, clock, monkeypatch):
