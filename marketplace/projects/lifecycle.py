@@ -194,6 +194,10 @@ DUE_RULES: list[DueRule] = [
 ]
 
 
+# The states a timed step may move a project out of: in any other, the stored state is the effective one.
+MOVING_STATES = frozenset(rule.source for rule in DUE_RULES)
+
+
 def due_action(project: Project, now: datetime | None = None) -> str | None:
     now = now or clock.now()
     for rule in DUE_RULES:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, case, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, String, case, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload
 
 from .. import settings
@@ -106,30 +107,88 @@ def next_evaluation_end(now: datetime) -> datetime | None:
     )
 
 
-def union_projects(union_ids: set[int], *, status: str = "") -> Select:
-    """Rows of (Project, effective state) of the given unions, grouped by state in lifecycle order."""
-    effective = lifecycle.effective_state_sql()
-    stmt = (
-        select(Project, lifecycle.effective_state_column(effective))
-        .where(Project.union_id.in_(union_ids))
-        .options(joinedload(Project.union))
+class StatePagination(Pagination):
+    """A page of the staff dashboard: the unions' projects grouped by effective state in lifecycle
+    order, newest first within a state. The page reads only the states it spans, each in its own order
+    from the index, and knows where they begin from the counts the dashboard shows anyway: a page costs
+    the same however long the unions' history. (Ordered by the effective state's CASE, every project of
+    the union was read, evaluated and sorted for any page: 12 ms for 4,300 at a school's size.)"""
+
+    _prepare_page_args = staticmethod(BoundedPagination._prepare_page_args)
+
+    def _query_items(self) -> list:
+        union_ids, states, counts = self._query_args["union_ids"], self._query_args["states"], self._counts
+        skip, wanted, parts = (self.page - 1) * self.per_page, self.per_page, []
+        for rank, state in enumerate(states):
+            n = counts.get(state.value, 0)
+            if wanted == 0 or skip >= n:
+                skip -= min(skip, n)
+                continue
+            taken = min(n - skip, wanted)
+            part = (
+                select(Project.id, literal(rank).label("rank"), Project.created_at)
+                .where(Project.union_id.in_(union_ids), lifecycle.effective_state_in(state))
+                .order_by(Project.created_at.desc(), Project.id.desc())
+                .limit(taken)
+                .offset(skip)
+                .subquery()
+            )
+            parts.append(select(part.c.id, part.c.rank, part.c.created_at))
+            skip, wanted = 0, wanted - taken
+        if not parts:
+            return []
+        rows = union_all(*parts).subquery()
+        found = db.session.execute(
+            select(rows.c.id, rows.c.rank).order_by(rows.c.rank, rows.c.created_at.desc(), rows.c.id.desc())
+        ).all()
+        projects = db.session.scalars(
+            select(Project)
+            .where(Project.id.in_([id_ for id_, _rank in found]))
+            .options(joinedload(Project.union))
+        ).unique()
+        by_id = {project.id: project for project in projects}
+        return [(by_id[id_], states[rank]) for id_, rank in found]
+
+    def _query_count(self) -> int:
+        return sum(self._counts.get(state.value, 0) for state in self._query_args["states"])
+
+    @property
+    def _counts(self) -> dict[str, int]:
+        return self._query_args["counts"]
+
+
+def union_projects(
+    union_ids: set[int], counts: dict[str, int], *, status: str = "", per_page: int, page: int | None = None
+) -> StatePagination:
+    """Page ``page`` (by default the one the request names) of the unions' projects, grouped by effective
+    state in lifecycle order: rows of (Project, effective state). ``counts`` are the unions'
+    :func:`union_state_counts`."""
+    states = [ProjectState(status)] if status else list(ProjectState)
+    return StatePagination(
+        union_ids=union_ids, states=states, counts=counts, page=page, per_page=per_page, error_out=False
     )
-    if status:
-        stmt = stmt.where(lifecycle.effective_state_in(ProjectState(status)))
-    order = case({state.value: n for n, state in enumerate(ProjectState)}, value=effective)
-    return stmt.order_by(order, Project.created_at.desc(), Project.id.desc())
 
 
 def union_state_counts(union_ids: set[int]) -> dict[str, int]:
-    """How many projects of the given unions are in each effective state: one grouped query."""
-    effective = lifecycle.effective_state_sql().label("effective")
-    rows = db.session.execute(
-        select(effective, func.count())
-        .select_from(Project)
-        .where(Project.union_id.in_(union_ids))
+    """How many projects of the given unions are in each effective state, in one statement: a project
+    no timed step can move is in its stored state, counted from the index; only those a step may move
+    (open, 公示中, 评价中 — a union's current work, not its history) are evaluated."""
+    moving = lifecycle.MOVING_STATES
+    effective = lifecycle.effective_state_sql()
+    settled = (
+        select(type_coerce(Project.state, String).label("state"), func.count().label("n"))
+        .where(Project.union_id.in_(union_ids), Project.state.not_in(moving))
+        .group_by(Project.state)
+    )
+    moved = (
+        select(effective.label("state"), func.count().label("n"))
+        .where(Project.union_id.in_(union_ids), Project.state.in_(moving))
         .group_by(effective)
     )
-    return dict(rows.all())
+    counts: dict[str, int] = {}
+    for state, n in db.session.execute(union_all(settled, moved)):
+        counts[state] = counts.get(state, 0) + n
+    return counts
 
 
 def unanswered_counts(project_ids) -> dict[int, int]:

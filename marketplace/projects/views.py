@@ -345,13 +345,14 @@ def staff():
     permissions.require(current_user, "project.post")
     union_ids = permissions.staff_union_ids(current_user)
     filters = StaffFilter(formdata=request.args)
-    page = queries.paginate_rows(queries.union_projects(union_ids, **filters.values()), per_page=50)
+    counts = queries.union_state_counts(union_ids)
+    page = queries.union_projects(union_ids, counts, **filters.values(), per_page=50)
     unanswered = queries.unanswered_on_open(page.items)
     return render_template(
         "projects/staff.html",
         page=page,
         filters=filters,
-        counts=queries.union_state_counts(union_ids),
+        counts=counts,
         states=list(ProjectState),
         editable_states=operations.EDITABLE_STATES,
         unanswered=unanswered,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import timedelta
 
 from marketplace.opendata.tasks import build_periodically as build_open_data
+from marketplace.projects import lifecycle, queries
 from marketplace.projects import operations as project_ops
+from marketplace.projects.models import ProjectState
 from marketplace.projects.tasks import tick
 from tests import factories
 from tests.projects.helpers import project_data
@@ -202,3 +205,46 @@ def test_the_menu_and_home_lead_each_role_to_its_project_pages(client, app, worl
         own = app.test_client()
         factories.login(own, user)
         assert f'href="{link}"' in own.get("/").get_data(as_text=True)
+
+
+def test_the_staff_dashboard_pages_through_the_states_in_lifecycle_order_as_the_clock_has_moved_them(
+    world, clock
+):
+    """Each page reads only the states it spans: walked page by page, the list is every project of the
+    union, by effective state in lifecycle order and newest first within one — with the projects whose
+    deadline has passed counted and listed where the tick will move them, before it has."""
+    reviewed = world.open_project(title="截止后评审", days=1)
+    world.bid(reviewed)
+    clock.shift(timedelta(hours=1))
+    failed = world.open_project(title="截止时无人竞标", days=1)
+    for i in range(2):
+        clock.shift(timedelta(hours=1))
+        world.open_project(title=f"竞标中{i}", days=10)
+    for i in range(3):
+        clock.shift(timedelta(hours=1))
+        world.draft(title=f"草稿{i}")
+    world.pending_project(title="待审核")
+    clock.shift(timedelta(days=2))  # the first two deadlines have passed; no tick has run
+
+    order = list(ProjectState)
+    projects = world.union_projects()
+    expected = sorted(
+        projects, key=lambda p: (order.index(lifecycle.effective_state(p)), -p.created_at.timestamp(), -p.id)
+    )
+    unions = {world.union.id}
+    counts = queries.union_state_counts(unions)
+    assert counts == Counter(lifecycle.effective_state(p).value for p in projects)
+    assert counts["reviewing"] == counts["failed"] == 1 and "open" in counts
+
+    walked = []
+    for number in range(1, 6):
+        page = queries.union_projects(unions, counts, per_page=2, page=number)
+        assert page.total == len(projects) and page.pages == 4
+        walked += [(project, effective) for project, effective in page.items]
+    assert [p for p, _state in walked] == expected
+    assert all(state == lifecycle.effective_state(p) for p, state in walked)
+    reviewing = queries.union_projects(unions, counts, status="reviewing", per_page=2, page=1)
+    assert [p for p, _state in reviewing.items] == [reviewed] and reviewing.total == 1
+    assert [
+        p.id for p, _s in queries.union_projects(unions, counts, status="failed", per_page=2, page=1).items
+    ] == [failed.id]
