@@ -1,8 +1,8 @@
 """``python -m bench`` (what ``make bench`` runs): seed a school-scale database, check that every page
 renders and count what one request of each costs, serve the app and the floor with gunicorn, drive
 them with wrk, fire a burst of sign-ups at one shift and draw a large lottery, measure the memory of the
-long background jobs, serve two nodes and check what they share, then print the tables and save them
-under bench/results/. ``--only`` runs one of the steps."""
+long background jobs, serve two nodes and check what they share, then print the tables; they are saved
+under bench/results/ after each step, as far as the run has come. ``--only`` runs one of the steps."""
 
 from __future__ import annotations
 
@@ -86,30 +86,6 @@ def main(
     with app.app_context():
         rows = seed.row_counts()
     measured, costs, burst_run, peaks, checks = [], {}, None, None, None
-    if steps & {"pages", "burst"}:
-        costs, cookies = pages.check(app) if "pages" in steps else ({}, {})
-        explain.report(costs)
-        prepare(env["FLOOR_DATABASE_URL"])
-        redis.Redis.from_url(REDIS_URL).flushdb()
-        with load.served(env) as bases:
-            if "pages" in steps:
-                measured = load.drive(list(costs), cookies, bases, seconds, connections)
-            if "burst" in steps:
-                burst_run = burst.run(
-                    app,
-                    bases[0],
-                    students=burst_students,
-                    seats=burst_seats,
-                    connections=burst_connections,
-                    entries=draw_entries,
-                )
-    if "memory" in steps:
-        click.echo(f"memory: peak resident memory of a worker process (bound {memory.LIMIT_MB} MB)", err=True)
-        with app.app_context():
-            peaks = memory.measure()
-    if "nodes" in steps:
-        click.echo(f"two nodes on ports {nodes.PORTS[0]} and {nodes.PORTS[1]}", err=True)
-        checks = nodes.run(env, app)
     about = {
         "scale": None if reuse else scale,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -120,7 +96,39 @@ def main(
         "seed_seconds": seed_seconds,
         "rows": rows,
     }
-    text, markdown, data = report.write(report.rows(measured, costs), about, burst_run, peaks, checks)
+
+    def save():
+        # After each step, so that a step that fails leaves the tables of the steps before it.
+        return report.write(report.rows(measured, costs), about, burst_run, peaks, checks)
+
+    if steps & {"pages", "burst"}:
+        costs, cookies = pages.check(app) if "pages" in steps else ({}, {})
+        explain.report(costs)
+        prepare(env["FLOOR_DATABASE_URL"])
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        with load.served(env) as bases:
+            if "pages" in steps:
+                measured = load.drive(list(costs), cookies, bases, seconds, connections)
+                save()
+            if "burst" in steps:
+                burst_run = burst.run(
+                    app,
+                    bases[0],
+                    students=burst_students,
+                    seats=burst_seats,
+                    connections=burst_connections,
+                    entries=draw_entries,
+                )
+                save()
+    if "memory" in steps:
+        click.echo(f"memory: peak resident memory of a worker process (bound {memory.LIMIT_MB} MB)", err=True)
+        with app.app_context():
+            peaks = memory.measure()
+        save()
+    if "nodes" in steps:
+        click.echo(f"two nodes on ports {nodes.PORTS[0]} and {nodes.PORTS[1]}", err=True)
+        checks = nodes.run(env, app)
+    text, markdown, data = save()
     click.echo(text)
     click.echo(f"written to {markdown} and {data}", err=True)
     problems = burst_run.problems() if burst_run is not None else []
