@@ -211,25 +211,30 @@ TRANSACTION_CONTROL = re.compile(
 )
 
 
+def _each_statement(db, fn, seen) -> None:
+    """Run ``fn()``, calling ``seen(parameters)`` for each SQL statement it sends on any connection of
+    the engine. Transaction control is left out (and the SAVEPOINTs of a rolled-back test: outside tests
+    there are none)."""
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not TRANSACTION_CONTROL.match(statement):
+            seen(parameters)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+
+
 @pytest.fixture
 def count_queries(db):
-    """count_queries(fn) -> how many SQL statements fn() issued (on any connection of the engine).
-    Transaction control is not counted (nor the SAVEPOINTs of a rolled-back test: outside tests there
-    are none)."""
+    """count_queries(fn) -> how many SQL statements fn() issued, transaction control aside."""
 
     def run(fn):
-        statements = []
-
-        def before(conn, cursor, statement, *args):
-            if not TRANSACTION_CONTROL.match(statement):
-                statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", before)
-        try:
-            fn()
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", before)
-        return len(statements)
+        sent = []
+        _each_statement(db, fn, sent.append)
+        return len(sent)
 
     return run
 
@@ -281,19 +286,9 @@ def count_parameters(db):
     IN list built from rows in Python grows with them even while the statements stay as many."""
 
     def run(fn):
-        bound = 0
-
-        def before(conn, cursor, statement, parameters, context, executemany):
-            nonlocal bound
-            if not TRANSACTION_CONTROL.match(statement):
-                bound += len(parameters or ())
-
-        sa.event.listen(db.engine, "before_cursor_execute", before)
-        try:
-            fn()
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", before)
-        return bound
+        bound = []
+        _each_statement(db, fn, lambda parameters: bound.append(len(parameters or ())))
+        return sum(bound)
 
     return run
 
