@@ -87,6 +87,8 @@ from marketplace.surveys.models import (
     CommentStatus,
     RaterGroup,
     SubjectKind,
+    Survey,
+    SurveyInvitation,
     SurveyStarCount,
     SurveyStatus,
 )
@@ -2488,9 +2490,12 @@ def needs_pool(bulk: Bulk) -> None:
     loader.copy("need_support", support_rows(), expected=supports)
 
 
-def star_counts(bulk: Bulk) -> None:
-    """Survey star counts: counted from the ratings written above, as each answer keeps them in the app."""
+def survey_counts(bulk: Bulk) -> None:
+    """Survey counts: what the app keeps beside the rows written above — each survey's invited, and the
+    star counts of the answers' ratings."""
     started = timer.perf_counter()
+    invited = select(sa.func.count()).where(SurveyInvitation.survey_id == Survey.id).scalar_subquery()
+    db.session.execute(sa.update(Survey).values(invited=invited))
     tally.recount_stars()
     counted = db.session.scalar(select(sa.func.count()).select_from(SurveyStarCount))
     click.echo(
@@ -2509,8 +2514,8 @@ TABLE_GROUPS = [
     participation,
     evaluation,
     staff_reviews,
-    star_counts,
     yearly_surveys,
+    survey_counts,
     needs_pool,
     credits,
     audit_log,

@@ -35,7 +35,6 @@ from marketplace.school.models import AcademicYear
 from marketplace.staff_review import operations as operations_of_staff_review
 from marketplace.staff_review.models import StaffGrade
 from marketplace.surveys import operations as surveys
-from marketplace.surveys.models import SurveyInvitation
 from marketplace.volunteers.models import (
     Attendance,
     Position,
@@ -57,7 +56,7 @@ from tests.review.helpers import OutcomeWorld, ReviewWorld, awarded
 from tests.satisfaction.helpers import YearWorld
 from tests.satisfaction.helpers import answer_data as yearly_answer
 from tests.staff_review.helpers import StaffWorld
-from tests.surveys.helpers import SurveyWorld, answer_data
+from tests.surveys.helpers import SurveyWorld, answer_data, invite
 from tests.volunteers.helpers import HostingWorld
 
 STATEMENTS = 12
@@ -490,7 +489,7 @@ def _answers(world, n: int) -> None:
     clock.set(survey.opens_at)
     for i in range(n):
         student = factories.user()
-        db.session.add(SurveyInvitation(survey_id=survey.id, user_id=student.id))
+        invite(survey, student)
         surveys.answer(student, survey, answer_data(survey, (5, 4, 3, 2), f"意见{i}"))
     db.session.commit()
     clock.set(now)
@@ -683,7 +682,7 @@ def _union_answers(survey, n: int) -> None:
     clock.set(survey.opens_at)
     for i in range(n):
         student = factories.user(college=factories.college(), grade=2023 + i % 2)
-        db.session.add(SurveyInvitation(survey_id=survey.id, user_id=student.id))
+        invite(survey, student)
         surveys.answer(student, survey, yearly_answer(survey, comment=f"意见{i}"))
     db.session.commit()
     clock.set(now)

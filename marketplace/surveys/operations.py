@@ -152,9 +152,10 @@ def open_survey(survey: Survey, *, closes_at: datetime, audience) -> int:
         select(User).where(User.id.in_(audience), User.status == AccountStatus.ACTIVE).order_by(User.id)
     ).all()
     db.session.add_all(SurveyInvitation(survey_id=survey.id, user_id=user.id) for user in invitees)
+    survey.invited = len(invitees)
     for user in invitees:
         notify.send(user, "survey.invited", link=survey.url, survey=survey, subject=subject_title(survey))
-    return len(invitees)
+    return survey.invited
 
 
 def min_responses_now() -> int:
@@ -177,7 +178,8 @@ def open_to_many(survey: Survey, *, closes_at: datetime, audience, actor, kind: 
     recipients = select(User.id, User.locale).where(*active)
     notify.send_in_app(recipients, kind, link=survey.url, survey=survey, subject=subject_title(survey))
     # (An INSERT … SELECT's rowcount is not reported by every driver.)
-    return db.session.scalar(select(func.count()).where(SurveyInvitation.survey_id == survey.id))
+    survey.invited = db.session.scalar(select(func.count()).where(SurveyInvitation.survey_id == survey.id))
+    return survey.invited
 
 
 def close_early(survey: Survey) -> None:

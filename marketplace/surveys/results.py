@@ -26,7 +26,6 @@ from .models import (
     RaterGroup,
     Survey,
     SurveyComment,
-    SurveyInvitation,
     SurveyRespondent,
     SurveyStarCount,
     SurveyStatus,
@@ -67,8 +66,7 @@ def count_columns() -> tuple:
     statement that reads more with them."""
     # Who answered, as the "has answered" rows say: a tallied survey keeps no answer rows to count.
     answered = select(func.count()).where(SurveyRespondent.survey_id == Survey.id).correlate(Survey)
-    invited = select(func.count()).where(SurveyInvitation.survey_id == Survey.id).correlate(Survey)
-    return answered.scalar_subquery(), invited.scalar_subquery()
+    return answered.scalar_subquery(), Survey.invited
 
 
 def counts(survey: Survey) -> tuple[int, int]:

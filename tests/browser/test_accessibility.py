@@ -35,14 +35,13 @@ from marketplace.staff_review import operations as staff_review
 from marketplace.staff_review import queries as staff_review_queries
 from marketplace.staff_review.models import StaffGrade
 from marketplace.surveys import operations as surveys
-from marketplace.surveys.models import SurveyInvitation
 from tests import factories
 from tests.browser.live import screenshot, sign_in, sync_api_or_skip
 from tests.credits.helpers import CreditWorld, records_of
 from tests.evaluation.helpers import scored
 from tests.review.helpers import seat
 from tests.satisfaction.helpers import YearWorld
-from tests.surveys.helpers import REPORT, answer_data
+from tests.surveys.helpers import REPORT, answer_data, invite
 
 pytestmark = pytest.mark.browser
 expect = sync_api_or_skip().expect
@@ -154,7 +153,7 @@ class PagesWorld(CreditWorld):
         hosting.submit_completion(self.host, self.surveyed, REPORT)
         self.closed_survey = surveys.survey_of(self.surveyed)
         for i, student in enumerate(factories.user() for _ in range(6)):
-            db.session.add(SurveyInvitation(survey_id=self.closed_survey.id, user_id=student.id))
+            invite(self.closed_survey, student)
             surveys.answer(
                 student, self.closed_survey, answer_data(self.closed_survey, comment=f"第{i + 1}条意见")
             )

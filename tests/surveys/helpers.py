@@ -78,3 +78,10 @@ def answer_data(survey: Survey, stars=(4, 5, 3, 5), comment: str = "") -> dict:
 def answer_form(survey: Survey, stars=(4, 5, 3, 5), comment: str = "") -> dict:
     """The answer form as a browser sends it."""
     return {**{f"d{d.id}": str(s) for d, s in zip(survey.dimensions, stars, strict=True)}, "comment": comment}
+
+
+def invite(survey: Survey, student) -> None:
+    """One more student invited to an open survey, as if they had been among those invited at its
+    opening (the invitations and the survey's count of them)."""
+    db.session.add(SurveyInvitation(survey_id=survey.id, user_id=student.id))
+    survey.invited += 1
