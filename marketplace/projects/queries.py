@@ -137,17 +137,14 @@ class StatePagination(Pagination):
             skip, wanted = 0, wanted - taken
         if not parts:
             return []
-        rows = union_all(*parts).subquery()
-        found = db.session.execute(
-            select(rows.c.id, rows.c.rank).order_by(rows.c.rank, rows.c.created_at.desc(), rows.c.id.desc())
-        ).all()
-        projects = db.session.scalars(
-            select(Project)
-            .where(Project.id.in_([id_ for id_, _rank in found]))
+        page = union_all(*parts).subquery()
+        rows = db.session.execute(
+            select(Project, page.c.rank)
+            .join(page, page.c.id == Project.id)
             .options(joinedload(Project.union))
-        ).unique()
-        by_id = {project.id: project for project in projects}
-        return [(by_id[id_], states[rank]) for id_, rank in found]
+            .order_by(page.c.rank, Project.created_at.desc(), Project.id.desc())
+        ).all()
+        return [(project, states[rank]) for project, rank in rows]
 
     def _query_count(self) -> int:
         return sum(self._counts.get(state.value, 0) for state in self._query_args["states"])
