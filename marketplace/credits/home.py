@@ -90,7 +90,10 @@ def verification_queue(user) -> Select:
     """The queue's size and its oldest record's time: one statement that reads at most
     ``actions.MOST + 1`` records and the oldest through its index, however long the queue (at the
     end of a term a school's queue holds a hundred thousand records)."""
-    waiting = select(CreditRecord.confirmed_at).where(CreditRecord.status == CreditStatus.CONFIRMED)
+    # The status is written into the statement, not bound: a plan made once for any status (see
+    # marketplace/transactions.py) could not use the index of the confirmed records.
+    confirmed = literal(CreditStatus.CONFIRMED, CreditRecord.status.type, literal_execute=True)
+    waiting = select(CreditRecord.confirmed_at).where(CreditRecord.status == confirmed)
     scope = verifier_scope(user)
     if scope is not None:
         waiting = waiting.join(Project, Project.id == CreditRecord.project_id)
