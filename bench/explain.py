@@ -4,7 +4,7 @@ that reads a big table without an index is fast on the demo and slow at a school
 says so before the load run has to.
 
 The plan checked is the one the app runs: the app's connections prepare what they run often and plan
-it once for any parameters (a generic plan, see marketplace/transactions.py), so each statement is
+it once for any parameters (a generic plan, see marketplace/database.py), so each statement is
 run here as a prepared statement on such a connection, and PostgreSQL's ``auto_explain`` sends back
 the plan it executed (``EXPLAIN`` itself would plan for the values given).
 

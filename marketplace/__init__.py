@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, config_for
 
-from . import clock, i18n, static_assets, transactions
+from . import clock, database, i18n, static_assets
 from .converters import BoundedIntConverter
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from .static_assets import App
@@ -50,9 +50,9 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.url_map.converters["int"] = BoundedIntConverter
 
-    _postgres_session(app.config)
+    database.configure(app.config)
     db.init_app(app)
-    transactions.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -86,30 +86,6 @@ def create_app(config: type | dict | None = None) -> Flask:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
-
-
-# How the app's PostgreSQL connections plan, for a web app's short queries:
-POSTGRES_SESSION = {
-    # PostgreSQL compiles a plan to machine code when its estimated cost is high. The lists' effective
-    # state (a CASE over EXISTS subqueries) is costed as if evaluated on every row, so a 30 ms query
-    # at a school's size spent 290 ms compiling.
-    "jit": "off",
-    # A statement the connection prepared is planned once for any parameters (transactions.py):
-    # planning was most of a signed-in page's SQL time.
-    "plan_cache_mode": "force_generic_plan",
-    # Parallel workers take about 5 ms to start, and CPU from the other requests: a plan that does not
-    # know its LIMIT's value (a generic one) reached for them to read 21 rows of the verification queue.
-    "max_parallel_workers_per_gather": "0",
-}
-
-
-def _postgres_session(config) -> None:
-    """Connect with :data:`POSTGRES_SESSION`'s settings."""
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
-        settings = " ".join(f"-c {name}={value}" for name, value in POSTGRES_SESSION.items())
-        options["connect_args"] = {**options.get("connect_args", {}), "options": settings}
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _cache_public_pages(app: Flask) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..enums import LabelledEnum
@@ -131,6 +131,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The secret in the private calendar feed's URL (a new one revokes the old).
     ical_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # 未读通知: counted in the statement that loads the signed-in user (load_user), for the page's
+    # header; None wherever a user is loaded otherwise.
+    unread_notifications: Mapped[int | None] = query_expression()
 
     college = relationship("College")
     # Declared here (not as a backref from orgs) so the attribute exists however modules are imported.

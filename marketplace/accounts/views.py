@@ -6,12 +6,13 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 
 from .. import settings
 from ..errors import DomainError
 from ..extensions import db, limiter, login_manager
 from ..forms import attempt
+from ..notify.operations import unread_of
 from ..orgs.models import College, Membership
 from ..security import same_site_path
 from ..volunteers.positions import completed_trainings
@@ -29,12 +30,17 @@ login_manager.session_protection = "basic"
 @login_manager.user_loader
 def load_user(user_id: str):
     # Every page asks the signed-in user's roles (menus, permissions), which come from their site roles
-    # and their memberships in active organizations: fetched with the user, in the same statement (a
-    # handful of rows), since this one runs on every signed-in request.
+    # and their memberships in active organizations, and shows their unread notifications in its
+    # header: fetched with the user, in the same statement (a handful of rows), since this one runs on
+    # every signed-in request.
     return db.session.get(
         User,
         int(user_id),
-        options=[joinedload(User.site_roles), joinedload(User.memberships).joinedload(Membership.org)],
+        options=[
+            joinedload(User.site_roles),
+            joinedload(User.memberships).joinedload(Membership.org),
+            with_expression(User.unread_notifications, unread_of(User.id)),
+        ],
     )
 
 

@@ -91,7 +91,7 @@ def verification_queue(user) -> Select:
     ``actions.MOST + 1`` records and the oldest through its index, however long the queue (at the
     end of a term a school's queue holds a hundred thousand records)."""
     # The status is written into the statement, not bound: a plan made once for any status (see
-    # marketplace/transactions.py) could not use the index of the confirmed records.
+    # marketplace/database.py) could not use the index of the confirmed records.
     confirmed = literal(CreditStatus.CONFIRMED, CreditRecord.status.type, literal_execute=True)
     waiting = select(CreditRecord.confirmed_at).where(CreditRecord.status == confirmed)
     scope = verifier_scope(user)

@@ -116,10 +116,20 @@ def email_preferences(user) -> dict[str, bool]:
     return {k: chosen.get(k, True) for k in KINDS}
 
 
-def unread_count(user) -> int:
-    return db.session.scalar(
-        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+def unread_of(user_id):
+    """How many notifications of the user with ``user_id`` (a value or a column) are unread, as a
+    subquery: the signed-in user is loaded with it (``accounts.views.load_user``)."""
+    return (
+        select(func.count())
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
     )
+
+
+def unread_count(user) -> int:
+    """The unread notifications of ``user``: as loaded with the signed-in user, else counted now."""
+    loaded = user.unread_notifications
+    return loaded if loaded is not None else db.session.scalar(select(unread_of(user.id)))
 
 
 def mark_read(user, notification_id: int | None = None) -> None:

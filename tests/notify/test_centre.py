@@ -147,3 +147,19 @@ def test_the_centre_pages_and_its_queries_do_not_grow_with_the_notifications(cli
 
     assert many == few
     assert "共 31 条" in page
+
+
+def test_the_header_counts_the_unread_in_the_statement_that_loads_the_signed_in_user(client, count_queries):
+    me, other = factories.user(), factories.user()
+    granted(me)
+    granted(me, SiteRole.LEAGUE_REVIEWER)
+    granted(other)
+    notify.mark_read(me, granted(me).id)
+    db.session.commit()
+    factories.login(client, me)
+    pages = []
+
+    statements = count_queries(lambda: pages.append(client.get("/account/password").get_data(as_text=True)))
+
+    assert unread_badge(pages[0]) == "2"
+    assert statements == 1  # the user, their roles and memberships, and the count: nothing else
