@@ -243,8 +243,8 @@ def _register_template_helpers(app: Flask) -> None:
     register_filters(app)
 
     def unread_notifications() -> int:
-        # Asked by the page's header only: a notification's text, rendered in a request too, never
-        # pays for the count.
+        # Asked by the page's header only. The signed-in user is loaded with the count; a user signed in
+        # during this request is not, and is counted once (the header asks up to four times).
         from .notify.operations import unread_count
 
         if not (current_user and current_user.is_authenticated):  # None outside a request (CLI, worker)
