@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, cast, exists, func, literal, null, select
 
-from .. import actions, clock
+from .. import actions
 from ..credits.models import CreditCategory
 from ..notify.models import OutboxMessage, OutboxStatus
 from ..roster.models import ImportJob, ImportStatus
@@ -31,7 +31,7 @@ UNFINISHED_IMPORTS = (
     lambda ref: url_for("roster.show", public_id=ref),
     when=_l("上传于 %(at)s"),
 )
-def imports_unfinished(user) -> Select:
+def imports_unfinished(viewer) -> Select:
     return select(
         ImportJob.public_id.label("ref"),
         ImportJob.filename.label("title"),
@@ -46,7 +46,7 @@ def imports_unfinished(user) -> Select:
     lambda ref: url_for("admin.index"),
     when=_l("最早一封 %(at)s"),
 )
-def mail_undelivered(user) -> Select:
+def mail_undelivered(viewer) -> Select:
     return (
         select(
             literal("outbox").label("ref"),
@@ -69,13 +69,13 @@ def _missing(ref: str, condition) -> Select:
 
 
 @actions.kind("settings.term", _l("还没有设置当前学期"), lambda ref: url_for("admin.calendar"))
-def no_current_term(user) -> Select:
-    today = clock.today_local()
+def no_current_term(viewer) -> Select:
+    today = actions.TODAY
     return _missing("term", ~exists().where(Term.starts_on <= today, Term.ends_on >= today))
 
 
 @actions.kind("settings.categories", _l("还没有设置学分类别"), lambda ref: url_for("admin.categories"))
-def no_credit_categories(user) -> Select:
+def no_credit_categories(viewer) -> Select:
     return _missing("categories", ~exists().where(CreditCategory.is_active.is_(True)))
 
 

@@ -7,16 +7,13 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, literal, select
 
-from .. import actions, permissions
+from .. import actions
 from ..projects import lifecycle
 from ..projects.models import Project, ProjectState
 from .models import Bid, BidStatus
 
 
-def _own_open_bids(user, *, confirmed: bool) -> Select | None:
-    managed = permissions.managed_org_ids(user)
-    if not managed:
-        return None
+def _own_open_bids(viewer, *, confirmed: bool) -> Select:
     return (
         select(
             Bid.public_id.label("ref"),
@@ -26,7 +23,7 @@ def _own_open_bids(user, *, confirmed: bool) -> Select | None:
         )
         .join(Project, Project.id == Bid.project_id)
         .where(
-            Bid.org_id.in_(managed),
+            Bid.org_id.in_(viewer.managed_org_ids),
             Bid.status == BidStatus.SUBMITTED,
             Bid.confirmed.is_(confirmed),
             lifecycle.effective_state_in(ProjectState.OPEN),
@@ -39,9 +36,10 @@ def _own_open_bids(user, *, confirmed: bool) -> Select | None:
     _l("项目要求有变，请重新确认标书：%(title)s"),
     lambda ref: url_for("bids.show", public_id=ref),
     when=_l("%(at)s 前确认"),
+    applies=actions.manages,
 )
-def bids_to_reconfirm(user) -> Select | None:
-    return _own_open_bids(user, confirmed=False)
+def bids_to_reconfirm(viewer) -> Select:
+    return _own_open_bids(viewer, confirmed=False)
 
 
 @actions.kind(
@@ -49,6 +47,7 @@ def bids_to_reconfirm(user) -> Select | None:
     _l("标书已提交，截止前可修改：%(title)s"),
     lambda ref: url_for("bids.show", public_id=ref),
     when=_l("%(at)s 截止"),
+    applies=actions.manages,
 )
-def bids_before_deadline(user) -> Select | None:
-    return _own_open_bids(user, confirmed=True)
+def bids_before_deadline(viewer) -> Select:
+    return _own_open_bids(viewer, confirmed=True)

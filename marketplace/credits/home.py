@@ -3,8 +3,8 @@ answered; the verification queue's size and age for whoever verifies; the appeal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from flask import url_for
@@ -60,7 +60,7 @@ def term_credits(user) -> list[TermCredits]:
     _l("学分申诉已有结果：%(title)s"),
     lambda ref: url_for("credits.transcript_page", _anchor="appeals"),
 )
-def appeals_ruled(user) -> Select:
+def appeals_ruled(viewer) -> Select:
     """The student's credit appeals ruled in the last fortnight."""
     return (
         select(
@@ -73,20 +73,27 @@ def appeals_ruled(user) -> Select:
         .join(Position, Position.id == Shift.position_id)
         .join(Project, Project.id == Position.project_id)
         .where(
-            CreditAppeal.user_id == user.id,
+            CreditAppeal.user_id == viewer.id,
             CreditAppeal.status != AppealStatus.PENDING,
-            CreditAppeal.ruled_at > clock.now() - timedelta(days=14),
+            CreditAppeal.ruled_at > actions.ago(days=14),
         )
     )
 
 
-@actions.kind(
-    "credit.queue",
-    _l("%(n)s 条学分记录待认定"),
-    lambda ref: url_for("credits.queue"),
-    when=_l("最早一条确认于 %(at)s"),
-)
-def verification_queue(user) -> Select:
+# The unions whose credits the viewer verifies, and whose appeals they answer, when not every union.
+VERIFIED_UNIONS = actions.ids_of_viewer(verifier_scope)
+APPEAL_UNIONS = actions.ids_of_viewer(appeal_scope)
+
+
+def _every_union(scope) -> Callable[[object], bool]:
+    return lambda user: scope(user) is None
+
+
+def _some_unions(scope) -> Callable[[object], bool]:
+    return lambda user: bool(scope(user))
+
+
+def _verification_queue(unions) -> Select:
     """The queue's size and its oldest record's time: one statement that reads at most
     ``actions.MOST + 1`` records and the oldest through its index, however long the queue (at the
     end of a term a school's queue holds a hundred thousand records)."""
@@ -94,10 +101,9 @@ def verification_queue(user) -> Select:
     # marketplace/database.py) could not use the index of the confirmed records.
     confirmed = literal(CreditStatus.CONFIRMED, CreditRecord.status.type, literal_execute=True)
     waiting = select(CreditRecord.confirmed_at).where(CreditRecord.status == confirmed)
-    scope = verifier_scope(user)
-    if scope is not None:
+    if unions is not None:
         waiting = waiting.join(Project, Project.id == CreditRecord.project_id)
-        waiting = waiting.where(Project.union_id.in_(scope))
+        waiting = waiting.where(Project.union_id.in_(unions))
     oldest = waiting.order_by(CreditRecord.confirmed_at).limit(1).scalar_subquery()
     counted = waiting.limit(actions.MOST + 1).subquery()
     return (
@@ -107,13 +113,7 @@ def verification_queue(user) -> Select:
     )
 
 
-@actions.kind(
-    "credit_appeal.pending",
-    _l("%(n)s 件学分申诉待处理"),
-    lambda ref: url_for("credits.appeals"),
-    when=_l("最早一件提交于 %(at)s"),
-)
-def appeals_to_rule(user) -> Select:
+def _appeals_to_rule(unions) -> Select:
     stmt = (
         select(
             literal("appeals").label("ref"),
@@ -127,9 +127,49 @@ def appeals_to_rule(user) -> Select:
         .where(CreditAppeal.status == AppealStatus.PENDING)
         .having(func.count(CreditAppeal.id) > 0)
     )
-    unions = appeal_scope(user)
     return stmt if unions is None else stmt.where(Project.union_id.in_(unions))
 
 
+# Each row in two kinds: a verifier of every union is asked without a condition on the union, which
+# would keep the queue's statement from its index.
+QUEUE = (
+    "credit.queue",
+    _l("%(n)s 条学分记录待认定"),
+    lambda ref: url_for("credits.queue"),
+    _l("最早一条确认于 %(at)s"),
+)
+APPEALS = (
+    "credit_appeal.pending",
+    _l("%(n)s 件学分申诉待处理"),
+    lambda ref: url_for("credits.appeals"),
+    _l("最早一件提交于 %(at)s"),
+)
+
+
+@actions.kind(*QUEUE, applies=_every_union(verifier_scope))
+def verification_queue(viewer) -> Select:
+    return _verification_queue(None)
+
+
+@actions.kind(*QUEUE, applies=_some_unions(verifier_scope))
+def verification_queue_of_unions(viewer) -> Select:
+    return _verification_queue(VERIFIED_UNIONS)
+
+
+@actions.kind(*APPEALS, applies=_every_union(appeal_scope))
+def appeals_to_rule(viewer) -> Select:
+    return _appeals_to_rule(None)
+
+
+@actions.kind(*APPEALS, applies=_some_unions(appeal_scope))
+def appeals_to_rule_of_unions(viewer) -> Select:
+    return _appeals_to_rule(APPEAL_UNIONS)
+
+
 STUDENT_KINDS = [appeals_ruled]
-VERIFIER_KINDS = [verification_queue, appeals_to_rule]
+VERIFIER_KINDS = [
+    verification_queue,
+    verification_queue_of_unions,
+    appeals_to_rule,
+    appeals_to_rule_of_unions,
+]

@@ -21,17 +21,15 @@ WAITING = SuggestionStatus.SUBMITTED
     _l("%(title)s：%(n)s 条意见建议待回复"),
     lambda ref: url_for("disclosure.union_suggestions", org_id=int(ref), status=WAITING.value),
     when=_l("最早一条提交于 %(at)s"),
+    applies=lambda user: bool(permissions.active_memberships(user)),
 )
-def suggestions_waiting(user) -> Select | None:
+def suggestions_waiting(viewer) -> Select:
     """Per union the user is a member of today: those whose box `suggestion.moderate` lets them answer."""
-    unions = {m.org_id for m in permissions.active_memberships(user)}
-    if not unions:
-        return None
     first, n = func.min(Suggestion.created_at), func.count(Suggestion.id)
     return (
         select(*actions.columns(Organization.id, Organization.name, first, n))
         .join(Organization, Organization.id == Suggestion.union_id)
-        .where(Suggestion.union_id.in_(unions), Suggestion.status == WAITING)
+        .where(Suggestion.union_id.in_(viewer.member_org_ids), Suggestion.status == WAITING)
         .group_by(Organization.id, Organization.name)
     )
 
@@ -41,7 +39,7 @@ def _review_link(ref: str) -> str:
 
 
 @actions.kind("charter.pending", _l("章程修订待审核：%(title)s"), _review_link, when=_l("提交于 %(at)s"))
-def charters_to_approve(user) -> Select:
+def charters_to_approve(viewer) -> Select:
     return (
         select(*actions.columns(CharterVersion.id, Organization.name, CharterVersion.submitted_at))
         .join(Organization, Organization.id == CharterVersion.union_id)
@@ -50,7 +48,7 @@ def charters_to_approve(user) -> Select:
 
 
 @actions.kind("announcement.pending", _l("公告待审核：%(title)s"), _review_link, when=_l("提交于 %(at)s"))
-def announcements_to_approve(user) -> Select:
+def announcements_to_approve(viewer) -> Select:
     return select(*actions.columns(Announcement.id, Announcement.title, Announcement.submitted_at)).where(
         Announcement.status == PublicationStatus.PENDING
     )

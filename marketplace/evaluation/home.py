@@ -6,7 +6,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, literal, select
 
-from .. import actions, permissions
+from .. import actions
 from ..projects.models import Project
 from .models import ImprovementPlan, ImprovementStatus
 
@@ -16,11 +16,9 @@ from .models import ImprovementPlan, ImprovementStatus
     _l("请提交整改说明：%(title)s"),
     lambda ref: url_for("evaluation.improvement", project_id=int(ref)),
     when=_l("%(at)s 前提交"),
+    applies=actions.manages,
 )
-def improvements_due(user) -> Select | None:
-    managed = permissions.managed_org_ids(user)
-    if not managed:
-        return None
+def improvements_due(viewer) -> Select:
     return (
         select(
             cast(Project.id, String).label("ref"),
@@ -29,5 +27,8 @@ def improvements_due(user) -> Select | None:
             literal(1).label("n"),
         )
         .join(Project, Project.id == ImprovementPlan.project_id)
-        .where(ImprovementPlan.org_id.in_(managed), ImprovementPlan.status == ImprovementStatus.REQUIRED)
+        .where(
+            ImprovementPlan.org_id.in_(viewer.managed_org_ids),
+            ImprovementPlan.status == ImprovementStatus.REQUIRED,
+        )
     )

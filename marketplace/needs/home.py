@@ -8,13 +8,11 @@ staff's row is a count. A hidden need is news to its author only (the others no 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, literal, or_, select
 
-from .. import actions, clock, permissions
+from .. import actions
 from .models import Need, NeedAppeal, NeedAppealStatus, NeedStatus
 from .queries import followed_by, overdue
 
@@ -28,18 +26,18 @@ def _need_link(ref: str) -> str:
 
 
 @actions.kind("need.answered", _l("你关注的需求有了新进展：%(title)s"), _need_link, when=_l("更新于 %(at)s"))
-def needs_answered(user) -> Select:
+def needs_answered(viewer) -> Select:
     """Needs the student posted or supports whose status changed in the last two weeks — answered
     (采纳, 合并, 未采纳), or, for the author alone, hidden — the status in the title."""
-    since = clock.now() - timedelta(days=NEWS_DAYS)
-    own = Need.author_id == user.id
+    since = actions.ago(days=NEWS_DAYS)
+    own = Need.author_id == viewer.id
     hidden = Need.status == NeedStatus.HIDDEN
     changed_at = case((hidden, Need.hidden_at), else_=Need.answered_at)
     # The label is chosen in SQL among words translated now, for the user's language.
     label = case(*((Need.status == s, literal(str(s.label))) for s in (*ANSWERED, NeedStatus.HIDDEN)))
     title = Need.title + literal("（") + label + literal("）")
     return select(*actions.columns(Need.id, title, changed_at)).where(
-        Need.id.in_(followed_by(user)),
+        Need.id.in_(followed_by(viewer)),
         or_(Need.status.in_(ANSWERED), hidden & own),
         changed_at > since,
     )
@@ -50,11 +48,11 @@ def needs_answered(user) -> Select:
     _l("%(n)s 条同学需求已超过答复时限"),
     lambda ref: url_for("needs.staff"),
     when=_l("最早一条 %(at)s 到期"),
+    applies=actions.works_for_union,
 )
-def needs_overdue(user) -> Select | None:
+def needs_overdue(viewer) -> Select:
     """The staff dashboard's note counts the same statement (``queries.overdue``)."""
-    unions = permissions.staff_union_ids(user)
-    return overdue(unions) if unions else None
+    return overdue(viewer.staff_union_ids, actions.NOW)
 
 
 @actions.kind(
@@ -63,7 +61,7 @@ def needs_overdue(user) -> Select | None:
     lambda ref: url_for("needs.appeals"),
     when=_l("提出于 %(at)s"),
 )
-def appeals_to_rule(user) -> Select:
+def appeals_to_rule(viewer) -> Select:
     return (
         select(*actions.columns(NeedAppeal.id, Need.title, NeedAppeal.created_at))
         .join(Need, Need.id == NeedAppeal.need_id)

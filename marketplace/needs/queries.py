@@ -150,17 +150,22 @@ def union_queue(union_ids: set[int]) -> Select:
     )
 
 
-def overdue(union_ids: set[int], now: datetime | None = None) -> Select:
-    """The open needs of ``union_ids`` past their answer time, as one row (``ref``, ``title``, ``at``:
-    the oldest due time, ``n``: how many) — none when there are none. The home page's row and the staff
-    dashboard's note both read this, so they cannot disagree."""
+def overdue(union_ids, now) -> Select:
+    """The open needs of ``union_ids`` past their answer time ``now``, as one row (``ref``, ``title``, ``at``:
+    the oldest due time, ``n``: how many, counted up to ``actions.MOST + 1``) — none when there are
+    none. The home page's row and the staff dashboard's note both read this, so they cannot disagree."""
+    # Counted up to the badge's limit, as the verification queue is: a union that lets its needs run
+    # late for a term would otherwise have thousands of them read on each of its staff's pages.
+    late = select(Need.answer_due_at).where(
+        Need.union_id.in_(union_ids),
+        Need.status == NeedStatus.OPEN,
+        Need.answer_due_at <= now,
+    )
+    oldest = late.order_by(Need.answer_due_at).limit(1).scalar_subquery()
+    counted = late.limit(actions.MOST + 1).subquery()
     return (
-        select(*actions.columns(literal("overdue"), literal(""), func.min(Need.answer_due_at), func.count()))
-        .where(
-            Need.union_id.in_(union_ids),
-            Need.status == NeedStatus.OPEN,
-            Need.answer_due_at <= (now or clock.now()),
-        )
+        select(*actions.columns(literal("overdue"), literal(""), oldest, func.count()))
+        .select_from(counted)
         .having(func.count() > 0)
     )
 
@@ -175,13 +180,14 @@ def pending_appeals() -> list[NeedAppeal]:
     ).all()
 
 
-def overdue_for(user) -> int:
-    """How many of the staff member's unions' needs are past their answer time (the dashboard's note)."""
+def overdue_for(user) -> int | str:
+    """How many of the staff member's unions' needs are past their answer time, as the dashboard's note
+    shows it (a number, or "99+" as on the home page's row)."""
     union_ids = permissions.staff_union_ids(user) if getattr(user, "is_authenticated", False) else set()
     if not union_ids:
         return 0
-    row = db.session.execute(overdue(union_ids)).first()
-    return row.n if row else 0
+    row = db.session.execute(overdue(union_ids, clock.now())).first()
+    return actions.shown(row.n) if row else 0
 
 
 def appeal_or_404(appeal_id: int) -> NeedAppeal:

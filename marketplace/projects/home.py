@@ -5,13 +5,11 @@ are sealed for everyone, and after it a row names what to do, not how many bid."
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, exists, func, literal, or_, select
 
-from .. import actions, clock, permissions
+from .. import actions
 from ..bids.models import Bid, BidStatus
 from ..models_base import second_alias
 from ..orgs.models import Organization
@@ -30,22 +28,16 @@ def _project_row(at):
     )
 
 
-def _of_own_unions(user) -> set[int]:
-    return permissions.staff_union_ids(user)
-
-
 @actions.kind(
     "project.draft",
     _l("草稿待完成发布：%(title)s"),
     lambda ref: url_for("projects.edit", project_id=int(ref)),
     when=_l("创建于 %(at)s"),
+    applies=actions.works_for_union,
 )
-def drafts(user) -> Select | None:
-    unions = _of_own_unions(user)
-    if not unions:
-        return None
+def drafts(viewer) -> Select:
     return select(*_project_row(Project.created_at)).where(
-        Project.union_id.in_(unions), Project.state == ProjectState.DRAFT
+        Project.union_id.in_(viewer.staff_union_ids), Project.state == ProjectState.DRAFT
     )
 
 
@@ -54,11 +46,9 @@ def drafts(user) -> Select | None:
     _l("%(title)s：%(n)s 个提问待答复"),
     lambda ref: url_for("projects.show", project_id=int(ref), _anchor="qa"),
     when=_l("竞标 %(at)s 截止"),
+    applies=actions.works_for_union,
 )
-def questions_to_answer(user) -> Select | None:
-    unions = _of_own_unions(user)
-    if not unions:
-        return None
+def questions_to_answer(viewer) -> Select:
     return (
         select(
             cast(Project.id, String).label("ref"),
@@ -68,7 +58,7 @@ def questions_to_answer(user) -> Select | None:
         )
         .join(Question, Question.project_id == Project.id)
         .where(
-            Project.union_id.in_(unions),
+            Project.union_id.in_(viewer.staff_union_ids),
             Question.answer.is_(None),
             lifecycle.effective_state_in(ProjectState.OPEN),
         )
@@ -81,12 +71,10 @@ def questions_to_answer(user) -> Select | None:
     _l("竞标已截止，可以组织评标：%(title)s"),
     lambda ref: url_for("review.overview", project_id=int(ref), purpose=CriterionPurpose.BID.value),
     when=_l("%(at)s 截止"),
+    applies=actions.works_for_union,
 )
-def reviews_to_start(user) -> Select | None:
+def reviews_to_start(viewer) -> Select:
     """Projects in review whose panel has nobody on it yet."""
-    unions = _of_own_unions(user)
-    if not unions:
-        return None
     seated = (
         select(PanelSeat.id)
         .join(ReviewRound, ReviewRound.id == PanelSeat.round_id)
@@ -98,7 +86,7 @@ def reviews_to_start(user) -> Select | None:
         .correlate(Project)
     )
     return select(*_project_row(Project.bid_deadline)).where(
-        Project.union_id.in_(unions),
+        Project.union_id.in_(viewer.staff_union_ids),
         lifecycle.effective_state_in(ProjectState.REVIEWING),
         ~exists(seated),
     )
@@ -113,17 +101,15 @@ REPOST_DAYS = 60
     _l("流标，可以重新发榜：%(title)s"),
     lambda ref: url_for("projects.show", project_id=int(ref)),
     when=_l("%(at)s 截止"),
+    applies=actions.works_for_union,
 )
-def failed_to_repost(user) -> Select | None:
-    unions = _of_own_unions(user)
-    if not unions:
-        return None
+def failed_to_repost(viewer) -> Select:
     reposted = second_alias(Project)
     again = exists().where(reposted.reposted_from_id == Project.id)
     return select(*_project_row(Project.bid_deadline)).where(
-        Project.union_id.in_(unions),
+        Project.union_id.in_(viewer.staff_union_ids),
         lifecycle.effective_state_in(ProjectState.FAILED),
-        Project.bid_deadline > clock.now() - timedelta(days=REPOST_DAYS),
+        Project.bid_deadline > actions.ago(days=REPOST_DAYS),
         ~again,
     )
 
@@ -134,7 +120,7 @@ def failed_to_repost(user) -> Select | None:
     lambda ref: url_for("projects.approvals"),
     when=_l("提交于 %(at)s"),
 )
-def projects_to_approve(user) -> Select:
+def projects_to_approve(viewer) -> Select:
     return select(*_project_row(Project.created_at)).where(Project.state == ProjectState.PENDING_APPROVAL)
 
 
@@ -144,7 +130,7 @@ def projects_to_approve(user) -> Select:
     lambda ref: url_for("projects.approvals", _anchor="cancels"),
     when=_l("申请于 %(at)s"),
 )
-def cancellations_to_approve(user) -> Select:
+def cancellations_to_approve(viewer) -> Select:
     return select(*_project_row(Project.cancel_requested_at)).where(
         Project.state.in_([ProjectState.HOSTING, ProjectState.EVALUATING]),
         Project.cancel_requested_at.is_not(None),
@@ -156,20 +142,19 @@ def cancellations_to_approve(user) -> Select:
     _l("可以竞标：%(title)s"),
     lambda ref: url_for("projects.show", project_id=int(ref)),
     when=_l("%(at)s 截止"),
+    applies=actions.manages,
 )
-def open_to_bid(user) -> Select | None:
+def open_to_bid(viewer) -> Select:
     """Open projects that admit a kind of organization the user manages, on which none of those
     organizations has bid yet, the nearest deadline first."""
-    managed = permissions.managed_org_ids(user)
-    if not managed:
-        return None
+    managed = viewer.managed_org_ids
     kinds = select(Organization.kind).where(Organization.id.in_(managed)).scalar_subquery()
     admitted = or_(*(column.is_(True) & literal(kind).in_(kinds) for kind, column in KIND_COLUMNS.items()))
-    bid = exists().where(
-        Bid.project_id == Project.id, Bid.org_id.in_(managed), Bid.status == BidStatus.SUBMITTED
-    )
+    # NOT IN rather than NOT EXISTS: the organizations' bids are read once into a hash. As an anti
+    # join, the generic plan compared every open project with every one of those bids.
+    bid_on = select(Bid.project_id).where(Bid.org_id.in_(managed), Bid.status == BidStatus.SUBMITTED)
     return select(*_project_row(Project.bid_deadline)).where(
-        lifecycle.effective_state_in(ProjectState.OPEN), admitted, ~bid
+        lifecycle.effective_state_in(ProjectState.OPEN), admitted, Project.id.not_in(bid_on)
     )
 
 

@@ -9,13 +9,11 @@ membership of the host).
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, and_, cast, exists, func, literal, or_, select
 
-from .. import actions, clock, permissions
+from .. import actions
 from ..bids.models import Bid, Recusal
 from ..orgs.models import Membership
 from ..projects import lifecycle
@@ -54,10 +52,10 @@ def _live_panel():
     )
 
 
-def _own_seats(user, declared: bool) -> Select:
+def _own_seats(viewer, declared: bool) -> Select:
     recused = or_(
-        exists().where(Recusal.project_id == Project.id, Recusal.user_id == user.id),
-        exists().where(Membership.org_id == Project.host_org_id, Membership.user_id == user.id),
+        exists().where(Recusal.project_id == Project.id, Recusal.user_id == viewer.id),
+        exists().where(Membership.org_id == Project.host_org_id, Membership.user_id == viewer.id),
     )
     return (
         select(
@@ -70,7 +68,7 @@ def _own_seats(user, declared: bool) -> Select:
         .join(ReviewRound, ReviewRound.id == PanelSeat.round_id)
         .join(Project, Project.id == ReviewRound.project_id)
         .where(
-            PanelSeat.user_id == user.id,
+            PanelSeat.user_id == viewer.id,
             PanelSeat.submitted_at.is_(None),
             PanelSeat.declared_at.is_not(None) if declared else PanelSeat.declared_at.is_(None),
             _live_panel(),
@@ -85,8 +83,8 @@ def _own_seats(user, declared: bool) -> Select:
     lambda ref: _panel_link(ref, "review.declare"),
     when=_l("评分截止 %(at)s"),
 )
-def seats_to_declare(user) -> Select:
-    return _own_seats(user, declared=False)
+def seats_to_declare(viewer) -> Select:
+    return _own_seats(viewer, declared=False)
 
 
 @actions.kind(
@@ -95,8 +93,8 @@ def seats_to_declare(user) -> Select:
     _panel_link,
     when=_l("评分截止 %(at)s"),
 )
-def seats_to_score(user) -> Select:
-    return _own_seats(user, declared=True)
+def seats_to_score(viewer) -> Select:
+    return _own_seats(viewer, declared=True)
 
 
 @actions.kind(
@@ -104,11 +102,9 @@ def seats_to_score(user) -> Select:
     _l("评审组尚未交齐：%(title)s（%(n)s 人未提交）"),
     lambda ref: _panel_link(ref, "review.overview"),
     when=_l("评价期至 %(at)s"),
+    applies=actions.works_for_union,
 )
-def panels_not_submitted(user) -> Select | None:
-    unions = permissions.staff_union_ids(user)
-    if not unions:
-        return None
+def panels_not_submitted(viewer) -> Select:
     return (
         select(
             _panel_ref(),
@@ -119,7 +115,7 @@ def panels_not_submitted(user) -> Select | None:
         .select_from(PanelSeat)
         .join(ReviewRound, ReviewRound.id == PanelSeat.round_id)
         .join(Project, Project.id == ReviewRound.project_id)
-        .where(Project.union_id.in_(unions), PanelSeat.submitted_at.is_(None), _live_panel())
+        .where(Project.union_id.in_(viewer.staff_union_ids), PanelSeat.submitted_at.is_(None), _live_panel())
         .group_by(Project.id, Project.title, ReviewRound.purpose)
     )
 
@@ -139,14 +135,12 @@ def _objections_pending():
     _l("公示收到异议：%(title)s（%(n)s 件待裁定）"),
     lambda ref: url_for("review.notice", project_id=int(ref)),
     when=_l("最早一件提出于 %(at)s"),
+    applies=actions.works_for_union,
 )
-def notices_with_objections(user) -> Select | None:
-    unions = permissions.staff_union_ids(user)
-    if not unions:
-        return None
+def notices_with_objections(viewer) -> Select:
     return (
         _objections_pending()
-        .where(Project.union_id.in_(unions))
+        .where(Project.union_id.in_(viewer.staff_union_ids))
         .group_by(Project.id, Project.title)
         .add_columns(
             cast(Project.id, String).label("ref"),
@@ -163,7 +157,7 @@ def notices_with_objections(user) -> Select | None:
     lambda ref: url_for("review.objections"),
     when=_l("最早一件提出于 %(at)s"),
 )
-def objections_to_rule(user) -> Select:
+def objections_to_rule(viewer) -> Select:
     return (
         _objections_pending()
         .add_columns(
@@ -181,7 +175,7 @@ def objections_to_rule(user) -> Select:
     _l("你的异议已有裁定：%(title)s"),
     lambda ref: url_for("review.notice", project_id=int(ref)),
 )
-def objections_ruled(user) -> Select:
+def objections_ruled(viewer) -> Select:
     return (
         select(
             cast(Project.id, String).label("ref"),
@@ -193,9 +187,9 @@ def objections_ruled(user) -> Select:
         .join(AwardNotice, AwardNotice.id == Objection.notice_id)
         .join(Project, Project.id == AwardNotice.project_id)
         .where(
-            Objection.student_id == user.id,
+            Objection.student_id == viewer.id,
             Objection.status != ObjectionStatus.PENDING,
-            Objection.ruled_at > clock.now() - timedelta(days=14),
+            Objection.ruled_at > actions.ago(days=14),
         )
     )
 
@@ -205,11 +199,9 @@ def objections_ruled(user) -> Select:
     _l("中标公示中：%(title)s（可在公示期内放弃）"),
     lambda ref: url_for("review.notice", project_id=int(ref)),
     when=_l("公示期至 %(at)s"),
+    applies=actions.manages,
 )
-def awards_won(user) -> Select | None:
-    managed = permissions.managed_org_ids(user)
-    if not managed:
-        return None
+def awards_won(viewer) -> Select:
     return (
         select(
             cast(Project.id, String).label("ref"),
@@ -221,8 +213,8 @@ def awards_won(user) -> Select | None:
         .join(Bid, Bid.id == AwardNotice.bid_id)
         .join(Project, Project.id == AwardNotice.project_id)
         .where(
-            Bid.org_id.in_(managed),
+            Bid.org_id.in_(viewer.managed_org_ids),
             AwardNotice.status == NoticeStatus.ACTIVE,
-            AwardNotice.window_ends_at > clock.now(),
+            AwardNotice.window_ends_at > actions.NOW,
         )
     )

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, func, literal, select
 
-from .. import actions, clock
+from .. import actions
 from .models import ReviewStatus, StaffReview, StaffReviewee
 
 
@@ -18,8 +18,8 @@ from .models import ReviewStatus, StaffReview, StaffReviewee
     lambda ref: url_for("staff_review.report", review_id=int(ref)),
     when=_l("%(at)s 截止"),
 )
-def own_report(user) -> Select:
-    now = clock.now()
+def own_report(viewer) -> Select:
+    now = actions.NOW
     return (
         select(
             cast(StaffReview.id, String).label("ref"),
@@ -29,7 +29,7 @@ def own_report(user) -> Select:
         )
         .join(StaffReviewee, StaffReviewee.review_id == StaffReview.id)
         .where(
-            StaffReviewee.user_id == user.id,
+            StaffReviewee.user_id == viewer.id,
             StaffReview.status == ReviewStatus.OPEN,
             StaffReview.opens_at <= now,
             StaffReview.closes_at > now,
@@ -43,7 +43,7 @@ def own_report(user) -> Select:
     lambda ref: url_for("staff_review.results", review_id=int(ref)),
     when=_l("%(at)s 截止"),
 )
-def results_to_record(user) -> Select:
+def results_to_record(viewer) -> Select:
     return (
         select(
             cast(StaffReview.id, String).label("ref"),
@@ -54,7 +54,7 @@ def results_to_record(user) -> Select:
         .join(StaffReviewee, StaffReviewee.review_id == StaffReview.id)
         .where(
             StaffReview.status == ReviewStatus.OPEN,
-            StaffReview.closes_at <= clock.now(),
+            StaffReview.closes_at <= actions.NOW,
             StaffReviewee.grade.is_(None),
         )
         .group_by(StaffReview.id, StaffReview.closes_at)

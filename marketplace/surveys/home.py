@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, func, literal, select
 
-from .. import actions, clock
+from .. import actions
 from ..projects.models import Project
 from .models import SubjectKind, Survey, SurveyInvitation, SurveyRespondent, SurveyStatus
 
@@ -19,11 +19,11 @@ from .models import SubjectKind, Survey, SurveyInvitation, SurveyRespondent, Sur
     lambda ref: url_for("surveys.answer", survey_id=int(ref)),
     when=_l("%(at)s 截止"),
 )
-def surveys_to_answer(user) -> Select:
-    now = clock.now()
+def surveys_to_answer(viewer) -> Select:
+    now = actions.NOW
     answered = (
         select(SurveyRespondent.user_id)
-        .where(SurveyRespondent.survey_id == Survey.id, SurveyRespondent.user_id == user.id)
+        .where(SurveyRespondent.survey_id == Survey.id, SurveyRespondent.user_id == viewer.id)
         .correlate(Survey)
         .exists()
     )
@@ -37,7 +37,7 @@ def surveys_to_answer(user) -> Select:
         .join(SurveyInvitation, SurveyInvitation.survey_id == Survey.id)
         .outerjoin(Project, Project.id == Survey.project_id)
         .where(
-            SurveyInvitation.user_id == user.id,
+            SurveyInvitation.user_id == viewer.id,
             Survey.kind != SubjectKind.STAFF_TERM,
             Survey.status == SurveyStatus.OPEN,
             Survey.opens_at <= now,

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, and_, cast, func, literal, or_, select
 from sqlalchemy.orm import contains_eager
 
-from .. import actions, clock, permissions
+from .. import actions, clock
 from ..extensions import db
 from ..projects.models import Project
 from ..timeutil import start_of_local_day
@@ -76,14 +76,14 @@ def on_the_day(shift: Shift) -> bool:
     )
 
 
-def _own(user, *statuses):
+def _own(viewer, *statuses):
     return (
         select()
         .select_from(Signup)
         .join(Shift, Shift.id == Signup.shift_id)
         .join(Position, Position.id == Shift.position_id)
         .join(Project, Project.id == Position.project_id)
-        .where(Signup.user_id == user.id, Signup.status.in_(statuses))
+        .where(Signup.user_id == viewer.id, Signup.status.in_(statuses))
     )
 
 
@@ -96,8 +96,8 @@ def _own(user, *statuses):
     lambda ref: url_for("volunteers.shift", shift_id=int(ref)),
     when=_l("%(at)s 前确认"),
 )
-def offers_to_confirm(user) -> Select:
-    return _own(user, SignupStatus.OFFERED).add_columns(
+def offers_to_confirm(viewer) -> Select:
+    return _own(viewer, SignupStatus.OFFERED).add_columns(
         cast(Shift.id, String).label("ref"),
         Project.title.label("title"),
         Signup.offer_expires_at.label("at"),
@@ -110,11 +110,11 @@ def offers_to_confirm(user) -> Select:
     _l("记为缺勤，可以申诉：%(title)s"),
     lambda ref: url_for("volunteers.mine", _anchor="records"),
 )
-def no_shows_to_answer(user) -> Select:
+def no_shows_to_answer(viewer) -> Select:
     """缺勤 records the student has not appealed, within the last month (an appeal is still timely)."""
-    since = clock.now() - timedelta(days=30)
+    since = actions.ago(days=30)
     return (
-        _own(user, SignupStatus.NO_SHOW)
+        _own(viewer, SignupStatus.NO_SHOW)
         .outerjoin(NoShowAppeal, NoShowAppeal.signup_id == Signup.id)
         .where(NoShowAppeal.id.is_(None), Shift.ends_at > since)
         .add_columns(
@@ -131,11 +131,11 @@ def no_shows_to_answer(user) -> Select:
     _l("缺勤申诉已有结果：%(title)s"),
     lambda ref: url_for("volunteers.mine", _anchor="records"),
 )
-def no_show_appeals_ruled(user) -> Select:
+def no_show_appeals_ruled(viewer) -> Select:
     """Appeals ruled in the last fortnight: the student reads the answer."""
-    since = clock.now() - timedelta(days=14)
+    since = actions.ago(days=14)
     return (
-        _own(user, SignupStatus.NO_SHOW, SignupStatus.EXCUSED)
+        _own(viewer, SignupStatus.NO_SHOW, SignupStatus.EXCUSED)
         .join(NoShowAppeal, NoShowAppeal.signup_id == Signup.id)
         .where(NoShowAppeal.status != AppealStatus.PENDING, NoShowAppeal.ruled_at > since)
         .add_columns(
@@ -152,16 +152,15 @@ def no_show_appeals_ruled(user) -> Select:
     _l("报名有了结果：%(title)s"),
     lambda ref: url_for("volunteers.shift", shift_id=int(ref)),
 )
-def signups_decided(user) -> Select:
+def signups_decided(viewer) -> Select:
     """Sign-ups the host or the draw answered in the last three days, on shifts still to come (请假 is
     the student's own step and needs no answer)."""
-    now = clock.now()
     return (
-        _own(user, SignupStatus.ACCEPTED, SignupStatus.REJECTED, SignupStatus.WAITING)
+        _own(viewer, SignupStatus.ACCEPTED, SignupStatus.REJECTED, SignupStatus.WAITING)
         .where(
             Position.admission != Admission.FIRST_COME,
-            Signup.updated_at > now - timedelta(days=3),
-            Shift.starts_at > now,
+            Signup.updated_at > actions.ago(days=3),
+            Shift.starts_at > actions.NOW,
         )
         .add_columns(
             cast(Shift.id, String).label("ref"),
@@ -175,16 +174,13 @@ def signups_decided(user) -> Select:
 # -- the host's rows ---------------------------------------------------------------------------------------
 
 
-def _hosted(user):
-    managed = permissions.managed_org_ids(user)
-    if not managed:
-        return None
+def _hosted(viewer) -> Select:
     return (
         select()
         .select_from(Shift)
         .join(Position, Position.id == Shift.position_id)
         .join(Project, Project.id == Position.project_id)
-        .where(Project.host_org_id.in_(managed))
+        .where(Project.host_org_id.in_(viewer.managed_org_ids))
     )
 
 
@@ -193,22 +189,23 @@ def _hosted(user):
     _l("今天的班次：%(title)s（出示签到码）"),
     lambda ref: url_for("hosting.checkin_code", shift_id=int(ref)),
     when=_l("%(at)s 开始"),
+    applies=actions.manages,
 )
-def shifts_today(user) -> Select | None:
-    stmt = _hosted(user)
-    if stmt is None:
-        return None
-    today = start_of_local_day(clock.today_local())
-    return stmt.where(
-        Shift.starts_at >= today,
-        Shift.starts_at < today + timedelta(days=1),
-        Shift.ends_at > clock.now(),
-        Shift.is_backfill.is_(False),
-    ).add_columns(
-        cast(Shift.id, String).label("ref"),
-        (Project.title + " · " + Position.title).label("title"),
-        Shift.starts_at.label("at"),
-        literal(1).label("n"),
+def shifts_today(viewer) -> Select:
+    return (
+        _hosted(viewer)
+        .where(
+            Shift.starts_at >= actions.start_of_today(),
+            Shift.starts_at < actions.start_of_today(days=1),
+            Shift.ends_at > actions.NOW,
+            Shift.is_backfill.is_(False),
+        )
+        .add_columns(
+            cast(Shift.id, String).label("ref"),
+            (Project.title + " · " + Position.title).label("title"),
+            Shift.starts_at.label("at"),
+            literal(1).label("n"),
+        )
     )
 
 
@@ -217,17 +214,16 @@ def shifts_today(user) -> Select | None:
     _l("%(title)s：%(n)s 人报名待审核"),
     lambda ref: url_for("hosting.roster", shift_id=int(ref)),
     when=_l("班次 %(at)s 开始"),
+    applies=actions.manages,
 )
-def signups_to_decide(user) -> Select | None:
-    stmt = _hosted(user)
-    if stmt is None:
-        return None
+def signups_to_decide(viewer) -> Select:
     return (
-        stmt.join(Signup, Signup.shift_id == Shift.id)
+        _hosted(viewer)
+        .join(Signup, Signup.shift_id == Shift.id)
         .where(
             Signup.status == SignupStatus.APPLIED,
             Position.admission == Admission.APPROVAL,
-            Shift.starts_at > clock.now(),
+            Shift.starts_at > actions.NOW,
         )
         .group_by(Shift.id, Project.title, Position.title, Shift.starts_at)
         .add_columns(
@@ -244,16 +240,19 @@ def signups_to_decide(user) -> Select | None:
     _l("确认考勤：%(title)s"),
     lambda ref: url_for("hosting.roster", shift_id=int(ref)),
     when=_l("%(at)s 结束"),
+    applies=actions.manages,
 )
-def attendance_to_confirm(user) -> Select | None:
-    stmt = _hosted(user)
-    if stmt is None:
-        return None
-    return stmt.where(Shift.ends_at <= clock.now(), Shift.attendance_confirmed_at.is_(None)).add_columns(
-        cast(Shift.id, String).label("ref"),
-        (Project.title + " · " + Position.title).label("title"),
-        Shift.ends_at.label("at"),
-        literal(1).label("n"),
+def attendance_to_confirm(viewer) -> Select:
+    ended = and_(Shift.ends_at <= actions.NOW, Shift.attendance_confirmed_at.is_(None))
+    return (
+        _hosted(viewer)
+        .where(ended)
+        .add_columns(
+            cast(Shift.id, String).label("ref"),
+            (Project.title + " · " + Position.title).label("title"),
+            Shift.ends_at.label("at"),
+            literal(1).label("n"),
+        )
     )
 
 
@@ -261,13 +260,12 @@ def attendance_to_confirm(user) -> Select | None:
     "no_show_appeal.pending",
     _l("缺勤申诉待处理：%(title)s"),
     lambda ref: url_for("hosting.console", project_id=int(ref), _anchor="appeals"),
+    applies=actions.manages,
 )
-def no_show_appeals_to_rule(user) -> Select | None:
-    stmt = _hosted(user)
-    if stmt is None:
-        return None
+def no_show_appeals_to_rule(viewer) -> Select:
     return (
-        stmt.join(Signup, Signup.shift_id == Shift.id)
+        _hosted(viewer)
+        .join(Signup, Signup.shift_id == Shift.id)
         .join(NoShowAppeal, NoShowAppeal.signup_id == Signup.id)
         .where(NoShowAppeal.status == AppealStatus.PENDING)
         .group_by(Project.id, Project.title)

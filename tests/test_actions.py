@@ -1,0 +1,66 @@
+"""待办 rows (marketplace/actions.py): a section's statement is built once per process and reads the
+user and the clock each time it runs, so one user's rows never show on another's page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import literal, select
+
+from marketplace import actions
+from marketplace.accounts.models import User
+from marketplace.orgs.models import Organization, OrgKind
+from tests import factories
+
+
+def counted_kind(query, **declared):
+    """A kind whose query counts how often it is built."""
+    built = []
+
+    def build(viewer):
+        built.append(viewer)
+        return query(viewer)
+
+    return actions.kind("test.row", "%(title)s", lambda ref: f"/{ref}", **declared)(build), built
+
+
+def test_a_kinds_statement_is_built_once_and_runs_for_each_user_with_their_own_values(app, clock):
+    own_name, built = counted_kind(
+        lambda viewer: select(*actions.columns(User.id, User.name, actions.NOW)).where(User.id == viewer.id)
+    )
+    first, second = factories.user(name="甲"), factories.user(name="乙")
+    with app.test_request_context():
+        rows_first = actions.gather(first, [own_name])
+        clock.shift(timedelta(hours=3))
+        rows_second = actions.gather(second, [own_name])
+
+    assert len(built) == 1
+    assert [row.text for row in rows_first] == ["甲"] and [row.text for row in rows_second] == ["乙"]
+    # "Now" is read as the statement runs, not when it was built.
+    assert rows_second[0].at - rows_first[0].at == timedelta(hours=3)
+
+
+def test_the_organizations_a_viewer_manages_are_read_for_the_user_it_runs_for(app):
+    club, society = factories.org(OrgKind.CLUB, name="摄影社"), factories.org(OrgKind.CLUB, name="书法社")
+    photographer, calligrapher = factories.manager_of(club), factories.manager_of(society)
+    managed, _built = counted_kind(
+        lambda viewer: select(
+            *actions.columns(Organization.id, Organization.name, literal(None, actions.NOW.type))
+        ).where(Organization.id.in_(viewer.managed_org_ids)),
+        applies=actions.manages,
+    )
+    with app.test_request_context():
+        assert [row.text for row in actions.gather(photographer, [managed])] == ["摄影社"]
+        assert [row.text for row in actions.gather(calligrapher, [managed])] == ["书法社"]
+
+
+def test_a_kind_that_does_not_apply_to_the_user_is_neither_built_nor_asked(app, count_queries):
+    managed, built = counted_kind(
+        lambda viewer: select(*actions.columns(Organization.id, Organization.name, actions.NOW)),
+        applies=actions.manages,
+    )
+    student = factories.user()
+    with app.test_request_context():
+        assert not actions.manages(student)  # the memberships it reads are loaded here, once
+        assert count_queries(lambda: actions.gather(student, [managed])) == 0
+    assert built == []
