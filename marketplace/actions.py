@@ -20,7 +20,8 @@ read from the user the statement runs for, and compares with :data:`NOW`, :data:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -105,6 +106,16 @@ def columns(ref, title, at, n=None) -> tuple:
 _viewing: ContextVar = ContextVar("viewing")
 
 
+@contextmanager
+def viewing(user) -> Iterator[None]:
+    """Statements run inside read :data:`VIEWER`'s values (and :func:`of_viewer`'s) from ``user``."""
+    token = _viewing.set(user)
+    try:
+        yield
+    finally:
+        _viewing.reset(token)
+
+
 def of_viewer(read: Callable[[object], object], type_=None, *, expanding: bool = False) -> BindParameter:
     """A bound value read from the user a gathered statement runs for (``read(user)``)."""
 
@@ -165,11 +176,8 @@ def gather(user, kinds: Sequence[Kind], limit: int = SHOWN) -> list[Action]:
         return []
     # Words a kind writes into its SELECT (a status's label) are in the reader's language.
     stmt = _statement(applicable, limit, str(get_locale()))
-    viewing = _viewing.set(user)
-    try:
+    with viewing(user):
         found = db.session.execute(stmt).all()
-    finally:
-        _viewing.reset(viewing)
     by_name = {k.name: k for k in applicable}
     return [_action(by_name[row.kind], row) for row in found]
 

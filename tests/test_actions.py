@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import literal, select
 
-from marketplace import actions
+from marketplace import actions, clock
 from marketplace.accounts.models import User
 from marketplace.orgs.models import Organization, OrgKind
 from tests import factories
@@ -64,3 +64,39 @@ def test_a_kind_that_does_not_apply_to_the_user_is_neither_built_nor_asked(app, 
         assert not actions.manages(student)  # the memberships it reads are loaded here, once
         assert count_queries(lambda: actions.gather(student, [managed])) == 0
     assert built == []
+
+
+def test_no_statement_built_once_reads_the_clock_while_it_is_built(app, monkeypatch):
+    """A moment read while building would be served to every request after: such statements compare
+    with the clock through bound values read as they run (actions.NOW, TODAY, ago)."""
+    from marketplace.admin import home as admin_home
+    from marketplace.credits import home as credits_home
+    from marketplace.main import home
+    from marketplace.volunteers import home as volunteers_home
+    from marketplace.volunteers import signups
+
+    lists = (home.STUDENT_KINDS, home.BIDDING_KINDS, home.HOST_KINDS, home.STAFF_KINDS, home.LEAGUE_KINDS)
+    kinds = {
+        k
+        for kinds in (*lists, home.EVALUATOR_KINDS, admin_home.ADMIN_KINDS, credits_home.VERIFIER_KINDS)
+        for k in kinds
+    }
+    builders = [
+        volunteers_home._shifts_open_to_viewer,
+        volunteers_home._next_shift_of_viewer,
+        credits_home._term_credits_of_viewer,
+        signups._no_shows_of_viewer,
+        signups._requirements,
+    ]
+
+    def read_the_clock():
+        raise AssertionError("the clock was read while a statement was built")
+
+    monkeypatch.setattr(clock, "now", read_the_clock)
+    monkeypatch.setattr(clock, "today_local", read_the_clock)
+    with app.test_request_context():
+        for k in kinds:
+            k.query(actions.VIEWER)
+        for build in builders:
+            build.__wrapped__()
+    assert len(kinds) >= 40

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, case, cast, func, literal, select
 
-from .. import actions, clock
+from .. import actions
 from ..extensions import db
 from ..projects.models import Project
 from ..school.models import Term
@@ -32,10 +33,17 @@ class TermCredits:
 def term_credits(user) -> list[TermCredits]:
     """This term's credits per category, verified apart from those waiting for verification: one
     aggregate statement (the term is the one containing today)."""
-    today = clock.today_local()
+    with actions.viewing(user):
+        rows = db.session.execute(_term_credits_of_viewer()).all()
+    return [TermCredits(name, Decimal(str(v)), Decimal(str(w))) for name, v, w in rows]
+
+
+@cache
+def _term_credits_of_viewer() -> Select:
+    # Built once per process and run for each student (see ``actions.viewing``).
     verified = CreditRecord.status == CreditStatus.VERIFIED
     waiting = CreditRecord.status == CreditStatus.CONFIRMED
-    rows = db.session.execute(
+    return (
         select(
             CreditCategory.name,
             func.coalesce(func.sum(case((verified, CreditRecord.credits))), 0),
@@ -44,15 +52,14 @@ def term_credits(user) -> list[TermCredits]:
         .join(CreditCategory, CreditCategory.id == CreditRecord.category_id)
         .join(Term, Term.id == CreditRecord.term_id)
         .where(
-            CreditRecord.user_id == user.id,
+            CreditRecord.user_id == actions.VIEWER.id,
             CreditRecord.status.in_((CreditStatus.VERIFIED, CreditStatus.CONFIRMED)),
-            Term.starts_on <= today,
-            Term.ends_on >= today,
+            Term.starts_on <= actions.TODAY,
+            Term.ends_on >= actions.TODAY,
         )
         .group_by(CreditCategory.id, CreditCategory.name, CreditCategory.position)
         .order_by(CreditCategory.position, CreditCategory.id)
-    ).all()
-    return [TermCredits(name, Decimal(str(v)), Decimal(str(w))) for name, v, w in rows]
+    )
 
 
 @actions.kind(

@@ -9,6 +9,7 @@ a SELECT of ``ref, title, at, n`` (see ``marketplace/actions.py``).
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
@@ -21,7 +22,7 @@ from ..projects.models import Project
 from ..timeutil import start_of_local_day
 from .models import Admission, AppealStatus, NoShowAppeal, Position, Shift, Signup, SignupStatus
 from .queries import open_shifts
-from .signups import open_to
+from .signups import open_to_viewer
 
 # The button a shift offers, by how its position admits.
 SIGN_UP_LABELS = {
@@ -31,41 +32,57 @@ SIGN_UP_LABELS = {
 }
 
 
-def shifts_open_to(user, limit: int = actions.SHOWN) -> list[Shift]:
+# The student's statements here are built once per process and run for each student (see
+# ``actions.viewing``): building them cost more than running them.
+
+
+def shifts_open_to(user) -> list[Shift]:
     """志愿招募 for one student: shifts they may sign up for now, not full, soonest first (one
-    statement). A lottery shift is never full before its draw: everyone signed up takes part."""
+    statement)."""
+    with actions.viewing(user):
+        return db.session.scalars(_shifts_open_to_viewer()).unique().all()
+
+
+@cache
+def _shifts_open_to_viewer() -> Select:
+    # A lottery shift is never full before its draw: everyone signed up takes part.
     seats = or_(
         Shift.taken < Shift.capacity,
         and_(Position.admission == Admission.LOTTERY, Shift.lottery_drawn_at.is_(None)),
     )
-    stmt = open_shifts().where(seats, open_to(user)).limit(limit)
-    return db.session.scalars(stmt).unique().all()
+    return open_shifts().where(seats, open_to_viewer()).limit(actions.SHOWN)
 
 
 def next_shift(user) -> Signup | None:
     """The student's next accepted shift that has not ended, with its position and project (one
     statement)."""
+    with actions.viewing(user):
+        return db.session.scalars(_next_shift_of_viewer()).first()
+
+
+@cache
+def _next_shift_of_viewer() -> Select:
     # The student's accepted sign-ups are read first, a few dozen rows. Asked as one join, PostgreSQL
     # walked the school's shifts in time order from the earliest, every past one included, for the
     # first that was theirs.
     accepted = (
         select(Signup.id)
-        .where(Signup.user_id == user.id, Signup.status == SignupStatus.ACCEPTED)
+        .where(Signup.user_id == actions.VIEWER.id, Signup.status == SignupStatus.ACCEPTED)
         .cte("accepted")
         .prefix_with("MATERIALIZED")
     )
     shift = contains_eager(Signup.shift)
-    return db.session.scalars(
+    return (
         select(Signup)
         .join(accepted, accepted.c.id == Signup.id)
         .join(Signup.shift)
         .join(Shift.position)
         .join(Position.project)
         .options(shift.contains_eager(Shift.position).contains_eager(Position.project))
-        .where(Shift.ends_at > clock.now())
+        .where(Shift.ends_at > actions.NOW)
         .order_by(Shift.starts_at)
         .limit(1)
-    ).first()
+    )
 
 
 def on_the_day(shift: Shift) -> bool:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import Select, and_, case, distinct, exists, func, not_, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload, undefer
 
-from .. import clock, draw, permissions
+from .. import actions, clock, draw, permissions
 from ..accounts.models import User
 from ..audit import AuditEntry
 from ..extensions import db
@@ -80,7 +80,7 @@ def open_shifts(
     *, category: str = "", day: date | None = None, admission: str = "", seats: bool = False
 ) -> Select:
     """志愿招募: shifts of projects in hosting whose sign-up is still open, soonest first."""
-    now = clock.now()
+    now = actions.NOW
     stmt = _shift_with_project().where(
         lifecycle.effective_state_in(ProjectState.HOSTING),
         Shift.starts_at > now,

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, String, and_, cast, exists, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, String, and_, cast, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import clock, permissions, settings
+from .. import actions, clock, permissions, settings
 from ..accounts.models import AccountKind
 from ..errors import DomainError
 from ..extensions import db
@@ -120,15 +121,21 @@ def cancel_closes_at(signup: Signup) -> datetime:
     return signup.shift.starts_at if signup.moved_at is not None else cancel_cutoff(signup.shift)
 
 
+@cache
+def _no_shows_of_viewer() -> Select:
+    return (
+        select(Shift.starts_at, Shift.ends_at)
+        .join(Signup, Signup.shift_id == Shift.id)
+        .where(Signup.user_id == actions.VIEWER.id, Signup.status == S.NO_SHOW)
+    )
+
+
 def blocked_until(user) -> datetime | None:
     """诚信记录: this many no-shows within the current term block new sign-ups for a while."""
     now = clock.now()
     count = settings.get("no_show_block_count")
-    absent = db.session.execute(
-        select(Shift.starts_at, Shift.ends_at)
-        .join(Signup, Signup.shift_id == Shift.id)
-        .where(Signup.user_id == user.id, Signup.status == S.NO_SHOW)
-    ).all()
+    with actions.viewing(user):
+        absent = db.session.execute(_no_shows_of_viewer()).all()
     if len(absent) < count:  # most students: the term need not be looked up
         return None
     term = term_containing(now)
@@ -142,25 +149,32 @@ def blocked_until(user) -> datetime | None:
     return until if until > now else None
 
 
-def _requirements(user) -> list[tuple[ColumnElement, Callable[[Position], str]]]:
-    """A position's requirements as SQL conditions on ``Position`` for ``user``, each with the words
-    that tell the student what is missing. The one statement of these rules: :func:`unmet_requirement`
-    asks them of one position, :func:`open_to` filters lists of shifts by them."""
+# The student the requirements are asked for, as bound values (see ``actions.viewing``). A college or a
+# 政治面貌 they have not given compares as NULL, which meets no requirement.
+_COLLEGE = actions.of_viewer(lambda user: user.college_id, Integer())
+_POLITICAL = actions.of_viewer(
+    lambda user: f'"{user.political_status.value}"' if user.political_status else None, String()
+)
+# An unknown grade meets no minimum and no maximum.
+_GRADE_FOR_MINIMUM = actions.of_viewer(lambda user: user.grade or 0, Integer())
+_GRADE_FOR_MAXIMUM = actions.of_viewer(lambda user: user.grade or 9999, Integer())
+
+
+@cache
+def _requirements() -> list[tuple[ColumnElement, Callable[[Position], str]]]:
+    """A position's requirements as SQL conditions on ``Position`` for the student being viewed
+    (``actions.viewing``), each with the words that tell the student what is missing. The one
+    statement of these rules: :func:`unmet_requirement` asks them of one position, :func:`open_to`
+    filters lists of shifts by them."""
     trained = exists().where(
         TrainingAttendance.training_id == Position.required_training_id,
-        TrainingAttendance.user_id == user.id,
+        TrainingAttendance.user_id == actions.VIEWER.id,
     )
-    college = Position.required_college_id.is_(None)
-    if user.college_id is not None:
-        college = or_(college, Position.required_college_id == user.college_id)
+    college = or_(Position.required_college_id.is_(None), Position.required_college_id == _COLLEGE)
     # 政治面貌 is a JSON list of values: empty means anyone. Matched on its text, the same on every
     # database (a value is a quoted word that no other value contains).
-    political = cast(Position.required_political, String).in_(("[]", "null"))
-    if user.political_status is not None:
-        political = or_(
-            political, cast(Position.required_political, String).contains(f'"{user.political_status.value}"')
-        )
-    grade = user.grade or 0
+    required = cast(Position.required_political, String)
+    political = or_(required.in_(("[]", "null")), required.contains(_POLITICAL))
     return [
         (
             or_(Position.required_training_id.is_(None), trained),
@@ -171,14 +185,18 @@ def _requirements(user) -> list[tuple[ColumnElement, Callable[[Position], str]]]
             lambda p: _("仅限%(c)s的同学报名。", c=p.required_college.name),
         ),
         (
-            or_(Position.min_grade.is_(None), Position.min_grade == 0, Position.min_grade <= grade),
+            or_(
+                Position.min_grade.is_(None),
+                Position.min_grade == 0,
+                Position.min_grade <= _GRADE_FOR_MINIMUM,
+            ),
             lambda p: _("仅限 %(g)s 级及以后入学的同学报名。", g=p.min_grade),
         ),
         (
             or_(
                 Position.max_grade.is_(None),
                 Position.max_grade == 0,
-                Position.max_grade >= (user.grade or 9999),
+                Position.max_grade >= _GRADE_FOR_MAXIMUM,
             ),
             lambda p: _("仅限 %(g)s 级及以前入学的同学报名。", g=p.max_grade),
         ),
@@ -191,10 +209,13 @@ def _requirements(user) -> list[tuple[ColumnElement, Callable[[Position], str]]]
 
 def unmet_requirement(user, position: Position) -> str | None:
     """Why ``user`` may not take this position, in words for them; None when nothing is missing."""
-    checks = _requirements(user)
-    met = db.session.execute(
-        select(*(clause for clause, _words in checks)).select_from(Position).where(Position.id == position.id)
-    ).one()
+    checks = _requirements()
+    with actions.viewing(user):
+        met = db.session.execute(
+            select(*(clause for clause, _words in checks))
+            .select_from(Position)
+            .where(Position.id == position.id)
+        ).one()
     for ok, (_clause, words) in zip(met, checks, strict=True):
         if not ok:
             return words(position)
@@ -217,12 +238,14 @@ def _overlaps(held_id, held_starts, held_ends, besides_id, starts_at, ends_at) -
     return and_(held_id != besides_id, held_starts < ends_at, held_ends > starts_at)
 
 
-def open_to(user) -> ColumnElement:
-    """The shifts (a condition on ``Shift`` joined to its ``Position``) ``user`` may sign up for as far
-    as they are concerned: every requirement met, not signed up already (a cancelled sign-up may sign
-    up again), no overlap with their active sign-ups — the checks of :func:`sign_up` as one condition."""
+def open_to_viewer() -> ColumnElement:
+    """The shifts (a condition on ``Shift`` joined to its ``Position``) the student being viewed
+    (``actions.viewing``) may sign up for as far as they are concerned: every requirement met, not
+    signed up already (a cancelled sign-up may sign up again), no overlap with their active sign-ups —
+    the checks of :func:`sign_up` as one condition."""
+    viewer = actions.VIEWER
     signed = exists().where(
-        Signup.shift_id == Shift.id, Signup.user_id == user.id, Signup.status != S.CANCELLED
+        Signup.shift_id == Shift.id, Signup.user_id == viewer.id, Signup.status != S.CANCELLED
     )
     # The student's active sign-ups are read once, a few dozen rows, and each candidate is compared
     # with them. Asked as a subquery joined to the shift table, PostgreSQL walked the shift's time
@@ -230,14 +253,14 @@ def open_to(user) -> ColumnElement:
     held = (
         select(Shift.id, Shift.starts_at, Shift.ends_at)
         .join(Signup, Signup.shift_id == Shift.id)
-        .where(Signup.user_id == user.id, Signup.status.in_(ACTIVE))
+        .where(Signup.user_id == viewer.id, Signup.status.in_(ACTIVE))
         .cte("held")
         .prefix_with("MATERIALIZED")
     )
     clash = exists().where(
         _overlaps(held.c.id, held.c.starts_at, held.c.ends_at, Shift.id, Shift.starts_at, Shift.ends_at)
     )
-    return and_(*(clause for clause, _words in _requirements(user)), ~signed, ~clash)
+    return and_(*(clause for clause, _words in _requirements()), ~signed, ~clash)
 
 
 def overlapping(user_ids, starts_at: datetime, ends_at: datetime, *, besides: Shift) -> list[Signup]:
