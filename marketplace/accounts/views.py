@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, with_expression
 
 from .. import settings
@@ -29,18 +31,23 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    return db.session.execute(_signed_in_user(), {"user_id": int(user_id)}).unique().scalar_one_or_none()
+
+
+@cache
+def _signed_in_user() -> Select:
     # Every page asks the signed-in user's roles (menus, permissions), which come from their site roles
     # and their memberships in active organizations, and shows their unread notifications in its
     # header: fetched with the user, in the same statement (a handful of rows), since this one runs on
-    # every signed-in request.
-    return db.session.get(
-        User,
-        int(user_id),
-        options=[
+    # every signed-in request — and built once per process, its loader options included.
+    return (
+        select(User)
+        .where(User.id == bindparam("user_id"))
+        .options(
             joinedload(User.site_roles),
             joinedload(User.memberships).joinedload(Membership.org),
             with_expression(User.unread_notifications, unread_of(User.id)),
-        ],
+        )
     )
 
 
