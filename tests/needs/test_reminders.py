@@ -11,6 +11,7 @@ from sqlalchemy import select
 from marketplace import settings
 from marketplace.extensions import db
 from marketplace.needs import operations
+from marketplace.needs.models import Need
 from marketplace.notify.models import Notification
 from marketplace.projects.tasks import tick
 from tests.bids.helpers import signed_in
@@ -93,3 +94,17 @@ def test_overdue_needs_show_on_the_staff_dashboard_and_queue(app, clock):
 def test_the_answering_queue_is_for_union_staff(app, clock):
     world = NeedWorld()
     assert signed_in(app, world.students[0]).get("/needs/staff").status_code == 403
+
+
+def test_past_ninety_nine_overdue_needs_the_dashboard_and_the_home_page_read_99_plus(app, clock):
+    world = NeedWorld()
+    need = world.post()
+    # Copies of one need: the count stops at a hundred, as a phone's badge does.
+    columns = {c.key: getattr(need, c.key) for c in Need.__table__.columns if c.key != "id"}
+    db.session.add_all(Need(**columns) for _ in range(100))
+    db.session.commit()
+    clock.set(need.answer_due_at + timedelta(minutes=1))
+
+    client = signed_in(app, world.staff)
+    assert "有 99+ 条同学需求已超过答复时限。" in client.get("/staff").get_data(as_text=True)
+    assert "99+ 条同学需求已超过答复时限" in client.get("/").get_data(as_text=True)
