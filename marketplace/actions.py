@@ -34,7 +34,6 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    bindparam,
     cast,
     literal,
     select,
@@ -42,6 +41,7 @@ from sqlalchemy import (
 )
 
 from . import clock, permissions
+from .database import read_as_run
 from .extensions import db
 from .timeutil import UTCDateTime, start_of_local_day
 
@@ -122,7 +122,7 @@ def of_viewer(read: Callable[[object], object], type_=None, *, expanding: bool =
     def value():
         return read(_viewing.get())
 
-    return bindparam(None, callable_=value, type_=type_, expanding=expanding, unique=True)
+    return read_as_run(value, type_, expanding=expanding)
 
 
 def ids_of_viewer(read: Callable[[object], set[int]]) -> BindParameter:
@@ -141,18 +141,18 @@ class Viewer:
 
 
 VIEWER = Viewer()
-NOW = clock.as_run(clock.now, UTCDateTime())
-TODAY = clock.as_run(clock.today_local, Date())
+NOW = read_as_run(clock.now, UTCDateTime())
+TODAY = read_as_run(clock.today_local, Date())
 
 
 def ago(**delta) -> BindParameter:
     """The moment ``timedelta(**delta)`` before now, as the statement runs."""
-    return clock.as_run(lambda: clock.now() - timedelta(**delta), UTCDateTime())
+    return read_as_run(lambda: clock.now() - timedelta(**delta), UTCDateTime())
 
 
 def start_of_today(days: int = 0) -> BindParameter:
     """Midnight of today (``days`` later) on the school's calendar, as the statement runs."""
-    return clock.as_run(lambda: start_of_local_day(clock.today_local()) + timedelta(days=days), UTCDateTime())
+    return read_as_run(lambda: start_of_local_day(clock.today_local()) + timedelta(days=days), UTCDateTime())
 
 
 def manages(user) -> bool:

@@ -7,10 +7,7 @@ process, so it sees the same time. Times are aware datetimes in UTC.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import BindParameter, bindparam
 
 from .timeutil import SCHOOL_TZ
 
@@ -55,10 +52,3 @@ def reset() -> None:
 def today_local():
     """Today's date on the school's calendar (Asia/Shanghai)."""
     return now().astimezone(SCHOOL_TZ).date()
-
-
-def as_run(read: Callable[[], object], type_) -> BindParameter:
-    """A statement's bound value that calls ``read`` each time the statement executes: a statement
-    built once per process and run for every request compares with the present as it runs, never
-    with the moment it was built."""
-    return bindparam(None, callable_=read, type_=type_, unique=True)

@@ -16,12 +16,17 @@ and not flushed — ends with ROLLBACK as before.
 
 A plan made for any value cannot use a partial index whose condition is a bound value: a statement
 that needs one writes the value into its text (``literal(..., literal_execute=True)``).
+
+Statements built once per process and run for every request take what changes between requests — the
+time, the user — as values read when they run (:func:`read_as_run`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
-from sqlalchemy import Engine, event
+from sqlalchemy import BindParameter, Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -104,3 +109,19 @@ def init_app(app: Flask) -> None:
     # Flask runs the app context's teardown functions last registered first: this one before the
     # session's own (registered by db.init_app), which closes the session.
     app.teardown_appcontext(_end_read_only_transaction)
+
+
+class ReadAsRun(BindParameter):
+    """A bound value read each time its statement runs (see :func:`read_as_run`)."""
+
+    # Its own class, so its own compiled statements: SQLAlchemy's cache key of a bound value leaves out
+    # whether it has a callable, and a statement compiled first with a fixed value in its place would
+    # be reused with this one and read its value — None — instead of calling it.
+    inherit_cache = True
+
+
+def read_as_run(read: Callable[[], object], type_, *, expanding: bool = False) -> BindParameter:
+    """A statement's bound value that calls ``read`` each time the statement executes: a statement
+    built once per process and run for every request compares with the present, and with the user,
+    as it runs, never with those of the request that built it."""
+    return ReadAsRun(None, callable_=read, type_=type_, unique=True, expanding=expanding)

@@ -9,6 +9,7 @@ from sqlalchemy import literal, select
 
 from marketplace import actions, clock
 from marketplace.accounts.models import User
+from marketplace.extensions import db
 from marketplace.orgs.models import Organization, OrgKind
 from tests import factories
 
@@ -54,6 +55,17 @@ def test_the_organizations_a_viewer_manages_are_read_for_the_user_it_runs_for(ap
         assert [row.text for row in actions.gather(calligrapher, [managed])] == ["书法社"]
 
 
+def test_a_value_read_as_run_is_read_after_a_statement_of_the_same_shape_ran_with_a_fixed_one(app):
+    """SQLAlchemy reuses a compiled statement for one of the same shape; its cache key of a bound value
+    does not say whether the value is read as the statement runs, so without a class of their own the
+    second statement would run with None in place of the viewer's id."""
+    first, second = factories.user(name="甲"), factories.user(name="乙")
+    with app.test_request_context():
+        assert db.session.scalars(select(User.name).where(User.id == first.id)).all() == ["甲"]
+        with actions.viewing(second):
+            assert db.session.scalars(select(User.name).where(User.id == actions.VIEWER.id)).all() == ["乙"]
+
+
 def test_a_kind_that_does_not_apply_to_the_user_is_neither_built_nor_asked(app, count_queries):
     managed, built = counted_kind(
         lambda viewer: select(*actions.columns(Organization.id, Organization.name, actions.NOW)),
@@ -66,9 +78,12 @@ def test_a_kind_that_does_not_apply_to_the_user_is_neither_built_nor_asked(app, 
     assert built == []
 
 
-def test_no_statement_built_once_reads_the_clock_while_it_is_built(app, monkeypatch):
-    """A moment read while building would be served to every request after: such statements compare
-    with the clock through bound values read as they run (actions.NOW, TODAY, ago)."""
+def test_no_statement_built_once_reads_the_clock_or_a_setting_while_it_is_built(app, monkeypatch):
+    """A value read while building would be served to every request after: such statements compare
+    with the clock through bound values read as they run (actions.NOW, TODAY, ago), and are given no
+    user to read (actions.VIEWER holds bound values only)."""
+    from marketplace import settings
+    from marketplace.accounts import views as accounts_views
     from marketplace.admin import home as admin_home
     from marketplace.credits import home as credits_home
     from marketplace.main import home
@@ -82,6 +97,7 @@ def test_no_statement_built_once_reads_the_clock_while_it_is_built(app, monkeypa
         for k in kinds
     }
     builders = [
+        accounts_views._signed_in_user,
         volunteers_home._shifts_open_to_viewer,
         volunteers_home._next_shift_of_viewer,
         credits_home._term_credits_of_viewer,
@@ -89,14 +105,15 @@ def test_no_statement_built_once_reads_the_clock_while_it_is_built(app, monkeypa
         signups._requirements,
     ]
 
-    def read_the_clock():
-        raise AssertionError("the clock was read while a statement was built")
+    def read(*args):
+        raise AssertionError("the clock or a setting was read while a statement was built")
 
-    monkeypatch.setattr(clock, "now", read_the_clock)
-    monkeypatch.setattr(clock, "today_local", read_the_clock)
+    monkeypatch.setattr(clock, "now", read)
+    monkeypatch.setattr(clock, "today_local", read)
+    monkeypatch.setattr(settings, "get", read)
     with app.test_request_context():
-        for k in kinds:
-            k.query(actions.VIEWER)
+        for section in (*lists, home.EVALUATOR_KINDS, admin_home.ADMIN_KINDS, credits_home.VERIFIER_KINDS):
+            actions._statement.__wrapped__(tuple(section), actions.SHOWN, "zh_CN")
         for build in builders:
             build.__wrapped__()
     assert len(kinds) >= 40

@@ -24,6 +24,7 @@ from sqlalchemy import String, and_, case, literal, or_, select, type_coerce, up
 
 from .. import audit, clock, draw, permissions, settings
 from ..bids.validity import has_valid_bid, project_has_valid_bid, valid_bids
+from ..database import read_as_run
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..models_base import UTCDateTime, enum_type
@@ -228,7 +229,7 @@ def effective_state_in(*states: S, now: datetime | None = None):
 # "Now" as a statement runs: the clock is read when each statement executes, so the expressions for
 # the present are built once per process and shared by every statement. Building one (a valid bid's
 # EXISTS, a notice window's) took about 1.7 ms, and a home page built ten.
-_NOW = clock.as_run(clock.now, UTCDateTime())
+_NOW = read_as_run(clock.now, UTCDateTime())
 
 
 @cache

@@ -12,6 +12,7 @@ from marketplace import settings
 from marketplace.extensions import db
 from marketplace.needs import operations
 from marketplace.needs.models import Need
+from marketplace.needs.queries import overdue
 from marketplace.notify.models import Notification
 from marketplace.projects.tasks import tick
 from tests.bids.helpers import signed_in
@@ -99,12 +100,16 @@ def test_the_answering_queue_is_for_union_staff(app, clock):
 def test_past_ninety_nine_overdue_needs_the_dashboard_and_the_home_page_read_99_plus(app, clock):
     world = NeedWorld()
     need = world.post()
-    # Copies of one need: the count stops at a hundred, as a phone's badge does.
+    # Copies of one need, each due an hour earlier than the last: the count stops at a hundred, as a
+    # phone's badge does, and the oldest due time is still the oldest of all.
     columns = {c.key: getattr(need, c.key) for c in Need.__table__.columns if c.key != "id"}
-    db.session.add_all(Need(**columns) for _ in range(100))
+    due = need.answer_due_at
+    db.session.add_all(Need(**{**columns, "answer_due_at": due - timedelta(hours=i)}) for i in range(1, 151))
     db.session.commit()
-    clock.set(need.answer_due_at + timedelta(minutes=1))
+    clock.set(due + timedelta(minutes=1))
 
+    row = db.session.execute(overdue({world.school_union.id}, clock.now())).one()
+    assert row.n == 100 and row.at == due - timedelta(hours=150)
     client = signed_in(app, world.staff)
     assert "有 99+ 条同学需求已超过答复时限。" in client.get("/staff").get_data(as_text=True)
     assert "99+ 条同学需求已超过答复时限" in client.get("/").get_data(as_text=True)
