@@ -3,7 +3,6 @@ answered; the verification queue's size and age for whoever verifies; the appeal
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -87,19 +86,6 @@ def appeals_ruled(viewer) -> Select:
     )
 
 
-# The unions whose credits the viewer verifies, and whose appeals they answer, when not every union.
-VERIFIED_UNIONS = actions.ids_of_viewer(verifier_scope)
-APPEAL_UNIONS = actions.ids_of_viewer(appeal_scope)
-
-
-def _every_union(scope) -> Callable[[object], bool]:
-    return lambda user: scope(user) is None
-
-
-def _some_unions(scope) -> Callable[[object], bool]:
-    return lambda user: bool(scope(user))
-
-
 def _verification_queue(unions) -> Select:
     """The queue's size and its oldest record's time: one statement that reads at most
     ``actions.MOST + 1`` records and the oldest through its index, however long the queue (at the
@@ -137,46 +123,33 @@ def _appeals_to_rule(unions) -> Select:
     return stmt if unions is None else stmt.where(Project.union_id.in_(unions))
 
 
-# Each row in two kinds: a verifier of every union is asked without a condition on the union, which
-# would keep the queue's statement from its index.
-QUEUE = (
-    "credit.queue",
-    _l("%(n)s 条学分记录待认定"),
-    lambda ref: url_for("credits.queue"),
-    _l("最早一条确认于 %(at)s"),
-)
-APPEALS = (
-    "credit_appeal.pending",
-    _l("%(n)s 件学分申诉待处理"),
-    lambda ref: url_for("credits.appeals"),
-    _l("最早一件提交于 %(at)s"),
-)
-
-
-@actions.kind(*QUEUE, applies=_every_union(verifier_scope))
-def verification_queue(viewer) -> Select:
-    return _verification_queue(None)
-
-
-@actions.kind(*QUEUE, applies=_some_unions(verifier_scope))
-def verification_queue_of_unions(viewer) -> Select:
-    return _verification_queue(VERIFIED_UNIONS)
-
-
-@actions.kind(*APPEALS, applies=_every_union(appeal_scope))
-def appeals_to_rule(viewer) -> Select:
-    return _appeals_to_rule(None)
-
-
-@actions.kind(*APPEALS, applies=_some_unions(appeal_scope))
-def appeals_to_rule_of_unions(viewer) -> Select:
-    return _appeals_to_rule(APPEAL_UNIONS)
+def _by_scope(name: str, text, link, when, *, scope, build) -> list[actions.Kind]:
+    """A row in two kinds of the same name: for a user whose ``scope`` is every union (None), asked
+    without a condition on the union, which would keep the queue's statement from its index; for one
+    whose scope is some unions, asked of those."""
+    unions = actions.ids_of_viewer(scope)
+    return [
+        actions.kind(name, text, link, when, applies=lambda user: scope(user) is None)(lambda v: build(None)),
+        actions.kind(name, text, link, when, applies=lambda user: bool(scope(user)))(lambda v: build(unions)),
+    ]
 
 
 STUDENT_KINDS = [appeals_ruled]
 VERIFIER_KINDS = [
-    verification_queue,
-    verification_queue_of_unions,
-    appeals_to_rule,
-    appeals_to_rule_of_unions,
+    *_by_scope(
+        "credit.queue",
+        _l("%(n)s 条学分记录待认定"),
+        lambda ref: url_for("credits.queue"),
+        _l("最早一条确认于 %(at)s"),
+        scope=verifier_scope,
+        build=_verification_queue,
+    ),
+    *_by_scope(
+        "credit_appeal.pending",
+        _l("%(n)s 件学分申诉待处理"),
+        lambda ref: url_for("credits.appeals"),
+        _l("最早一件提交于 %(at)s"),
+        scope=appeal_scope,
+        build=_appeals_to_rule,
+    ),
 ]

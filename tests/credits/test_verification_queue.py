@@ -97,6 +97,9 @@ def test_when_staff_verify_they_see_only_their_unions_records(app, world):
     assert page.count('data-testid="queue-record"') == 2
     other_union = signed_in(app, outsider).get("/credits/verify").get_data(as_text=True)
     assert 'data-testid="queue-record"' not in other_union
+    # The home page's row counts the same records: the staff's union's, and none of another union's.
+    assert "2 条学分记录待认定" in signed_in(app, world.staff).get("/").get_data(as_text=True)
+    assert "条学分记录待认定" not in signed_in(app, outsider).get("/").get_data(as_text=True)
     response = signed_in(app, outsider).post("/credits/verify", data={"records": [records_of()[0].public_id]})
     assert response.status_code == 422 and "都已处理过了" in response.get_data(as_text=True)
     assert records_of()[0].status == CreditStatus.CONFIRMED
