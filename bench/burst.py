@@ -45,7 +45,7 @@ from marketplace.volunteers import positions
 from marketplace.volunteers.models import Admission, Position, Shift, Signup, SignupStatus
 
 from .pages import LOGINS, USER_AGENT, PageFailed, counting
-from .seed import HOST_CLUB
+from .seed import BURST_POSITION, HOST_CLUB
 
 DRAWN_SEATS = 50  # of the lottery shift
 LOTTERY_RESULT = "volunteer.lottery_result"
@@ -194,7 +194,7 @@ def _hosted_project() -> Project:
 
 def _shift(host: User, project: Project, admission: Admission, seats: int, starts) -> Shift:
     """A new position with one shift, made by the host's own operations."""
-    data = {"title": f"报名高峰 {starts:%m-%d}", "description": "", "admission": admission}
+    data = {"title": f"{BURST_POSITION} {starts:%m-%d}", "description": "", "admission": admission}
     if admission == Admission.LOTTERY:
         data["signup_closes_at"] = starts - timedelta(hours=1)
     position = positions.save_position(host, project, Position(), data)

@@ -39,7 +39,7 @@ from marketplace.urls import path_for
 from marketplace.volunteers.models import Position, Shift, Signup
 
 from .explain import Plan, explain
-from .seed import EVALUATOR, HOST_CLUB
+from .seed import BURST_POSITION, EVALUATOR, HOST_CLUB
 
 # The demo logins the pages are seen as (see the README's demo accounts).
 LOGINS = {
@@ -331,8 +331,12 @@ def _outcome_panel_project() -> int:
 
 def _busiest_shift(project_id: int) -> int:
     signups = select(func.count()).where(Signup.shift_id == Shift.id).scalar_subquery()
+    seeded = ~Position.title.startswith(BURST_POSITION)
     return _first(
-        select(Shift.id).join(Position).where(Position.project_id == project_id).order_by(signups.desc()),
+        select(Shift.id)
+        .join(Position)
+        .where(Position.project_id == project_id, seeded)
+        .order_by(signups.desc(), Shift.id),
         "shift of the hosted project",
     )
 
