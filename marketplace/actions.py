@@ -117,7 +117,7 @@ def viewing(user) -> Iterator[None]:
 
 
 def of_viewer(read: Callable[[object], object], type_=None, *, expanding: bool = False) -> BindParameter:
-    """A bound value read from the user a gathered statement runs for (``read(user)``)."""
+    """A bound value read, as the statement runs, from the user of :func:`viewing` (``read(user)``)."""
 
     def value():
         return read(_viewing.get())
@@ -126,7 +126,7 @@ def of_viewer(read: Callable[[object], object], type_=None, *, expanding: bool =
 
 
 def ids_of_viewer(read: Callable[[object], set[int]]) -> BindParameter:
-    """Ids read from the user a gathered statement runs for, as an IN list."""
+    """Ids read, as the statement runs, from the user of :func:`viewing`, as an IN list."""
     return of_viewer(lambda user: sorted(read(user)), Integer(), expanding=True)
 
 

@@ -1,7 +1,7 @@
 """What the home page asks of volunteering (待办): the shifts a student may sign up for now, their next
 shift, what waits for their answer; and for a host, the shifts of today and what waits for a decision.
 
-The shifts open to a student are filtered in SQL by ``signups.open_to`` — the same condition
+The shifts open to a student are filtered in SQL by ``signups.open_to_viewer`` — the same condition
 ``sign_up`` is checked against — so the list offers nothing the button would refuse. Each row kind is
 a SELECT of ``ref, title, at, n`` (see ``marketplace/actions.py``).
 """

@@ -164,7 +164,7 @@ _GRADE_FOR_MAXIMUM = actions.of_viewer(lambda user: user.grade or 9999, Integer(
 def _requirements() -> list[tuple[ColumnElement, Callable[[Position], str]]]:
     """A position's requirements as SQL conditions on ``Position`` for the student being viewed
     (``actions.viewing``), each with the words that tell the student what is missing. The one
-    statement of these rules: :func:`unmet_requirement` asks them of one position, :func:`open_to`
+    statement of these rules: :func:`unmet_requirement` asks them of one position, :func:`open_to_viewer`
     filters lists of shifts by them."""
     trained = exists().where(
         TrainingAttendance.training_id == Position.required_training_id,
