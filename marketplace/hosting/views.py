@@ -326,11 +326,13 @@ def _roster(
     signups = queries.roster(shift)
     now = clock.now()
     markable = [s for s in signups if s.status in (SignupStatus.ACCEPTED, SignupStatus.NO_SHOW)]
-    # Attendance is marked from the shift's start (a 补登 shift has started already).
+    # Attendance is marked from the shift's start (a 补登 shift has started already) until it is
+    # confirmed; a confirmed roster of a thousand builds no forms it would not show.
+    marking_open = now >= shift.starts_at and shift.attendance_confirmed_at is None
     mark_forms = {
         s.id: MarkAttendanceForm(formdata=None, prefix=f"m{s.id}", data=MarkAttendanceForm.of(s))
         for s in markable
-        if now >= shift.starts_at
+        if marking_open
     }
     if marking is not None:
         mark_forms.update([marking])
