@@ -53,7 +53,8 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(SQLITE_DEFAULT)
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping: a connection idle for a while is pinged on checkout (marketplace/database.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     INSTANCE_DIR = str(INSTANCE_PATH)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_PATH / "uploads"))
     # s3://bucket/prefix keeps every file in an S3-compatible object store instead of UPLOAD_DIR, for

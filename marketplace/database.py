@@ -19,15 +19,24 @@ that needs one writes the value into its text (``literal(..., literal_execute=Tr
 
 Statements built once per process and run for every request take what changes between requests — the
 time, the user — as values read when they run (:func:`read_as_run`).
+
+A round trip to the server is the price of every statement (about 0.1 ms on a web node beside its
+database, more across a network), and SQLAlchemy's ``pool_pre_ping`` adds one to every request to
+ask whether the connection is still alive. A connection that served a request moments ago almost
+always is, so only a connection idle for :data:`PING_AFTER_IDLE` seconds is asked (:func:`_ping_if_idle`)
+— when a restarted server, a failover or a firewall's idle timeout may have closed it. A connection
+that died while in use fails its request, as it would with pre-ping, and SQLAlchemy then replaces every
+connection of the pool.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from flask import Flask
 from sqlalchemy import BindParameter, Engine, event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InvalidatePoolError, SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from .extensions import db
@@ -48,7 +57,10 @@ SETTINGS = {
 # statements: a worker serving them all in turn never ran one five times before its count was dropped,
 # and prepared only the dozen that every page sends. About 90 kB of server memory each.
 PREPARED_MAX = 500
+# Seconds a pooled connection may sit unused before it is asked whether it is alive.
+PING_AFTER_IDLE = 10.0
 _WROTE = "transaction_wrote"
+_IDLE_SINCE = "idle_since"
 
 
 def configure(config) -> None:
@@ -63,6 +75,25 @@ def configure(config) -> None:
 def _keep_prepared(dbapi_connection, connection_record) -> None:
     if hasattr(dbapi_connection, "prepared_max"):  # psycopg's; SQLite prepares nothing on a server
         dbapi_connection.prepared_max = PREPARED_MAX
+
+
+def _note_checkin(dbapi_connection, connection_record) -> None:
+    connection_record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine) -> Callable:
+    def ping(dbapi_connection, connection_record, connection_proxy) -> None:
+        idle_since = connection_record.info.pop(_IDLE_SINCE, None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE:
+            return  # just connected, or in use moments ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # As pre-ping does: the server went away, so every pooled connection is replaced, and the
+            # pool hands out a new one for this checkout.
+            raise InvalidatePoolError() from error
+
+    return ping
 
 
 def _note_flush(session: Session, flush_context, instances) -> None:
@@ -102,6 +133,8 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine
     event.listen(engine, "connect", _keep_prepared)
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", _ping_if_idle(engine))
     if not event.contains(Session, "before_flush", _note_flush):
         event.listen(Session, "before_flush", _note_flush)
         event.listen(Session, "do_orm_execute", _note_statement)

@@ -112,7 +112,7 @@ def app():
         url = f"sqlite:///{tempfile.mkdtemp(prefix='jiebang-test-')}/test.sqlite3"
     upload_dir = tempfile.mkdtemp(prefix="jiebang-uploads-")
     # Room for the concurrency tests' dozens of simultaneous connections.
-    engine_options = {"pool_pre_ping": True, "pool_size": 40, "max_overflow": 10} if ON_POSTGRES else {}
+    engine_options = {"pool_size": 40, "max_overflow": 10} if ON_POSTGRES else {}
     # Every session (the test's, each request's, each task's) joins the test's transaction.
     db.session = db._make_scoped_session(dict(isolation.SESSION_OPTIONS))
     app = create_app(

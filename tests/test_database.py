@@ -1,12 +1,14 @@
 """How the app uses PostgreSQL (marketplace/database.py): a request's transaction ends with COMMIT
 when it only read, so that the statements its connection prepared outlive it, and with ROLLBACK when
 it wrote without committing, changed an object without writing it, or failed; the prepared statements
-are planned once for any parameters."""
+are planned once for any parameters; a pooled connection is asked whether it is alive only after it
+sat idle."""
 
 from __future__ import annotations
 
+import psycopg
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select, text, update
 from sqlalchemy.orm import Session
 
 from marketplace import database
@@ -106,3 +108,50 @@ def test_a_page_seen_again_runs_from_statements_its_connection_prepared_with_gen
     assert statements >= 1  # the signed-in user with their roles and unread count
     assert generic_plans >= 1
     assert kept_at_most == database.PREPARED_MAX
+
+
+@pytest.fixture
+def pooled(app):
+    """A client of a signed-in user whose requests take turns on one pooled connection, as in a
+    gunicorn worker; yields (client, pings), pings listing each connection asked whether it is alive."""
+    client = signed_in(app, factories.user())
+    db.session.remove()
+    db.engine.dispose()
+    pings = []
+    ping = db.engine.dialect.do_ping
+    db.engine.dialect.do_ping = lambda connection: pings.append(connection) or ping(connection)
+    try:
+        yield client, pings
+    finally:
+        del db.engine.dialect.do_ping
+
+
+@pytest.mark.postgres
+@pytest.mark.commits
+def test_a_connection_used_moments_ago_is_not_asked_whether_it_is_alive(app, pooled):
+    client, pings = pooled
+
+    for _ in range(3):
+        assert client.get("/account/password").status_code == 200
+
+    assert pings == []
+
+
+@pytest.mark.postgres
+@pytest.mark.commits
+def test_a_connection_idle_past_the_limit_is_asked_and_replaced_when_the_server_closed_it(
+    app, pooled, monkeypatch
+):
+    client, pings = pooled
+    assert client.get("/account/password").status_code == 200
+    with app.app_context():
+        backend = db.session.scalar(text("SELECT pg_backend_pid()"))
+        db.session.commit()
+    # The server ends the pooled connection (a restart, a failover, a firewall's idle timeout).
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
+    monkeypatch.setattr(database, "PING_AFTER_IDLE", 0.0)
+
+    assert client.get("/account/password").status_code == 200
+    assert len(pings) == 1
