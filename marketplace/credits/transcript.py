@@ -13,7 +13,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import force_locale
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import joinedload
 
 from .. import clock, settings, spreadsheets
@@ -78,8 +78,9 @@ def totals_by_category(records: list[CreditRecord]) -> dict[str, dict[str, str]]
     return {name: {"hours": str(hours[name]), "credits": str(credits[name])} for name in sorted(hours)}
 
 
-def digest(records: list[CreditRecord]) -> str:
-    """A fingerprint of the verified records: any change to them changes it."""
+def digest(records) -> str:
+    """A fingerprint of the verified records: any change to them changes it. ``records``: credit
+    records, or rows holding the columns it reads (:func:`_fingerprinted`)."""
     lines = sorted(
         f"{r.public_id}|{r.hours}|{r.credits}|{r.category_id}|{r.term_id}"
         for r in records
@@ -160,13 +161,21 @@ class Verification:
     changed_since: bool = False
 
 
-def records_shown(issued: DocumentIssue) -> list[CreditRecord]:
-    """The records a document of this kind shows today: the student's, of the project for a
-    certificate."""
-    records = records_of(issued.user)
+def _fingerprinted(issued: DocumentIssue) -> list[Row]:
+    """What :func:`digest` reads of the verified records a document of this kind shows today (the
+    student's; of the project for a certificate): columns, not the records with their category, term
+    and project — a page anyone with the code may open reads no more than it compares."""
+    stmt = select(
+        CreditRecord.public_id,
+        CreditRecord.hours,
+        CreditRecord.credits,
+        CreditRecord.category_id,
+        CreditRecord.term_id,
+        CreditRecord.status,
+    ).where(CreditRecord.user_id == issued.user_id, CreditRecord.status == CreditStatus.VERIFIED)
     if issued.kind == DocumentKind.CERTIFICATE:
-        records = [r for r in records if r.project_id == issued.project_id]
-    return records
+        stmt = stmt.where(CreditRecord.project_id == issued.project_id)
+    return db.session.execute(stmt).all()
 
 
 def verify(code: str) -> Verification:
@@ -190,7 +199,7 @@ def verify(code: str) -> Verification:
         # A certificate prints its project and host: the snapshot's words, else today's.
         project=snapshot.get("project") or (project.title if project else ""),
         host=snapshot.get("host") or (project.host_org.name if project and project.host_org else ""),
-        changed_since=digest(records_shown(issued)) != issued.digest,
+        changed_since=digest(_fingerprinted(issued)) != issued.digest,
     )
 
 

@@ -147,6 +147,7 @@ def test_verify_shows_the_certificate_and_a_tampered_code_is_not_found(app, worl
     page = client.get(f"/verify/{issued.code}").get_data(as_text=True)
     assert "真实有效" in page and "志愿服务证明" in page and world.project.title in page
     assert "张*三" in page and student.identifier not in page
+    assert 'data-testid="unchanged"' in page
     tampered = ("B" if issued.code[0] != "B" else "C") + issued.code[1:]
     response = client.get(f"/verify/{tampered}")
     assert response.status_code == 404 and "未找到这份文件" in response.get_data(as_text=True)
