@@ -24,9 +24,9 @@ A round trip to the server is the price of every statement (about 0.1 ms on a we
 database, more across a network), and SQLAlchemy's ``pool_pre_ping`` adds one to every request to
 ask whether the connection is still alive. A connection that served a request moments ago almost
 always is, so only a connection idle for :data:`PING_AFTER_IDLE` seconds is asked (:func:`_ping_if_idle`)
-— when a restarted server, a failover or a firewall's idle timeout may have closed it. A connection
-that died while in use fails its request, as it would with pre-ping, and SQLAlchemy then replaces every
-connection of the pool.
+— when a restarted server, a failover or a firewall's idle timeout may have closed it. The price: a
+connection that died within those seconds fails the one request that finds it (pre-ping would have
+retried it), and SQLAlchemy then replaces every connection of the pool.
 """
 
 from __future__ import annotations
