@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, fields, validators, widgets
 from wtforms.validators import StopValidation
 
+from . import i18n
 from .errors import DomainError
 from .extensions import db
 
@@ -99,6 +100,10 @@ class MultiCheckboxField(SelectMultipleField):
 class Form(FlaskForm):
     """A form that can show an operation's :class:`DomainError` beside the field it names, and that
     refuses a NUL character in any text (PostgreSQL cannot store one: the INSERT would fail, a 500)."""
+
+    class Meta:
+        def get_translations(self, form):
+            return i18n.wtforms_translations()
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

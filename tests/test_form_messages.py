@@ -121,3 +121,26 @@ def test_a_late_bid_is_refused_with_one_message(app, world, clock):
     assert response.status_code == 422
     assert page.count("竞标已截止") == 1
     assert "由学业互助社承办" in page  # what was typed is still there to copy
+
+
+def test_wtforms_own_messages_follow_the_readers_language(app, world):
+    # WTForms' catalogue is read once per language and process: a reader who chose English after
+    # a Chinese page was answered still gets English, and the Chinese reader still gets Chinese.
+    staff = signed_in(app, world.staff)
+    chinese = staff.post("/projects/new", data=project_form(world.union, category="gossip"))
+    staff.post("/language", data={"locale": "en"})
+    english = staff.post("/projects/new", data=project_form(world.union, category="gossip"))
+    staff.post("/language", data={"locale": "zh_CN"})
+    again = staff.post("/projects/new", data=project_form(world.union, category="gossip"))
+
+    assert choice_errors(chinese, "category") == ["不是有效的选择。"]
+    assert choice_errors(english, "category") == ["Not a valid choice."]
+    assert choice_errors(again, "category") == ["不是有效的选择。"]
+
+
+def choice_errors(response, field_id: str) -> list[str]:
+    """The messages shown below a select (its options stand between the field and them)."""
+    page = response.get_data(as_text=True)
+    found = re.search(rf'<select[^>]*\bid="{field_id}".*?</select>\s*((?:{FEEDBACK}\s*)*)', page, re.DOTALL)
+    assert found, f"no select {field_id} on the page"
+    return re.findall(FEEDBACK, found.group(1))

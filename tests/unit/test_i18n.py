@@ -25,3 +25,18 @@ def test_each_request_finds_its_own_language(app):
     for _ in range(2):
         assert ">Log in<" in english.get("/").get_data(as_text=True)
         assert ">登录<" in chinese.get("/").get_data(as_text=True)
+
+
+def test_template_translations_escape_what_they_are_given_and_read_percent_signs(app):
+    typed = '<img src=x onerror="alert(1)">'
+    with app.test_request_context("/"):
+        page = app.jinja_env.from_string("{{ _('理由：%(reason)s', reason=typed) }}|{{ _('完成 100%%') }}")
+        assert page.render(typed=typed) == "理由：&lt;img src=x onerror=&#34;alert(1)&#34;&gt;|完成 100%"
+        # A trans block takes the same path.
+        block = app.jinja_env.from_string("{% trans name=typed %}你好，{{ name }}{% endtrans %}")
+        assert block.render(typed=typed) == "你好，&lt;img src=x onerror=&#34;alert(1)&#34;&gt;"
+        # Mail's plain text is not HTML: nothing in it is escaped.
+        text = app.jinja_env.from_string(
+            "{% autoescape false %}{{ _('理由：%(reason)s', reason=typed) }}{% endautoescape %}"
+        )
+        assert text.render(typed=typed) == f"理由：{typed}"
