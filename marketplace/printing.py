@@ -8,8 +8,10 @@ PDF is made, inside the function that makes it.
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import qrcode
@@ -22,7 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Image, SimpleDocTemplate, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
 
 FONT_NAME = "JiebangCJK"
 DEFAULT_FONT = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
@@ -77,18 +79,67 @@ def table_style(*extra) -> TableStyle:
     )
 
 
-def qr_png(url: str) -> bytes:
+def draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> None:
+    """The QR code of ``url`` as a square of ``size`` with its lower left corner at (x, y), drawn once
+    per document and placed by reference on every page that shows it.
+
+    Vector shapes, not a picture: sharp at any zoom and on any printer, and nothing to encode as PNG,
+    decode and compress again, which was a tenth of a transcript's time."""
+    modules = _qr_modules(url)
+    side = len(modules)
+    name = "qr-" + hashlib.sha1(url.encode()).hexdigest()[:16]
+    pdf.saveState()
+    if not pdf.hasForm(name):
+        pdf.beginForm(name, lowerx=0, lowery=0, upperx=side, uppery=side)
+        pdf.setFillColor(colors.white)
+        pdf.rect(0, 0, side, side, stroke=0, fill=1)
+        path = pdf.beginPath()
+        for row, dark in enumerate(modules):
+            for start, length in _runs(dark):
+                path.rect(start, side - row - 1, length, 1)
+        pdf.setFillColor(colors.black)
+        pdf.drawPath(path, stroke=0, fill=1)
+        pdf.endForm()
+    pdf.translate(x, y)
+    pdf.scale(size / side, size / side)
+    pdf.doForm(name)
+    pdf.restoreState()
+
+
+@lru_cache(maxsize=8)  # a document's foot draws the same code on every page
+def _qr_modules(url: str) -> tuple[tuple[bool, ...], ...]:
     # One fixed mask: any of the eight reads the same, and trying them all to pick the "best" was
     # about a tenth of a transcript's rendering.
     code = qrcode.QRCode(border=1, mask_pattern=0)
     code.add_data(url)
-    image = io.BytesIO()
-    code.make_image().save(image, format="PNG")
-    return image.getvalue()
+    code.make()
+    return tuple(map(tuple, code.get_matrix()))
 
 
-def qr(url: str, size: float = 28 * mm) -> Image:
-    return Image(io.BytesIO(qr_png(url)), width=size, height=size)
+def _runs(dark: tuple[bool, ...]) -> Iterator[tuple[int, int]]:
+    """(start, length) of each run of dark modules in a row: one rectangle per run, not per module."""
+    start = None
+    for column, is_dark in enumerate((*dark, False)):
+        if is_dark and start is None:
+            start = column
+        elif not is_dark and start is not None:
+            yield start, column - start
+            start = None
+
+
+class QrCode(Flowable):
+    """The QR code of ``url`` in a document's flow (a cell of a table, say), ``size`` square."""
+
+    def __init__(self, url: str, size: float = 28 * mm):
+        super().__init__()
+        self.url, self.width, self.height = url, size, size
+
+    def draw(self) -> None:
+        draw_qr(self.canv, self.url, 0, 0, self.width)
+
+
+def qr(url: str, size: float = 28 * mm) -> QrCode:
+    return QrCode(url, size)
 
 
 Footer = Callable[[canvas.Canvas, int, int], None]

@@ -204,18 +204,16 @@ def _foot(head: str, code: str, issued_at: str, verify_url: str):
     # reportlab is slow to import: loaded when a PDF is made, not by every process
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
 
     from .. import printing
 
-    qr = ImageReader(io.BytesIO(printing.qr_png(verify_url)))
     width, height = A4
 
     def footer(pdf, number: int, total: int) -> None:
         pdf.setFont(printing.font(), 8)
         pdf.drawString(18 * mm, height - 12 * mm, head)
         pdf.drawRightString(width - 18 * mm, height - 12 * mm, f"第 {number} / {total} 页")
-        pdf.drawImage(qr, width - 40 * mm, 8 * mm, 22 * mm, 22 * mm)
+        printing.draw_qr(pdf, verify_url, width - 40 * mm, 8 * mm, 22 * mm)
         pdf.drawString(18 * mm, 24 * mm, f"验证码：{code}")
         pdf.drawString(18 * mm, 19 * mm, f"出具时间：{issued_at}")
         pdf.drawString(18 * mm, 14 * mm, f"以扫码核验结果为准：{verify_url}")

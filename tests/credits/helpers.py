@@ -6,6 +6,8 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pypdfium2
+import zxingcpp
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -96,6 +98,14 @@ def unembedded_fonts(data: bytes) -> list[str]:
             if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                 missing.append(str(font["/BaseFont"]))
     return missing
+
+
+def printed_qr_codes(data: bytes) -> list[list[str]]:
+    """What a phone reads from the QR codes on each page of a PDF (rendered at 144 dpi)."""
+    document = pypdfium2.PdfDocument(data)
+    return [
+        [code.text for code in zxingcpp.read_barcodes(page.render(scale=2).to_pil())] for page in document
+    ]
 
 
 def pdf_text(data: bytes) -> str:

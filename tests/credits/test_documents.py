@@ -35,7 +35,7 @@ from marketplace.exports import ExportStatus
 from marketplace.extensions import db
 from tests import factories
 from tests.bids.helpers import signed_in
-from tests.credits.helpers import records_of, unembedded_fonts
+from tests.credits.helpers import printed_qr_codes, records_of, unembedded_fonts
 
 CREDITS, HOURS = RequirementUnit.CREDITS, RequirementUnit.HOURS
 
@@ -200,6 +200,8 @@ def test_a_long_transcript_prints_the_header_page_numbers_and_code_on_every_page
         assert all(header in text for header in documents.HEADERS), number
         assert f"{number} / {len(pages)}" in text and issued.code in text
         assert "以扫码核验结果为准" in text
+    verify_url = app.config["BASE_URL"].rstrip("/") + f"/verify/{issued.code}"
+    assert printed_qr_codes(data) == [[verify_url]] * len(pages)
     assert unembedded_fonts(data) == []
     squeezed = re.sub(r"\s", "", "".join(pages))
     for i in range(120):
@@ -343,7 +345,7 @@ def test_a_png_stamp_is_kept_as_uploaded_and_printed_only_inside_the_pdf(app, wo
     assert "已上传印章图片" in admin.get("/admin/settings").get_data(as_text=True)
     reader = PdfReader(io.BytesIO(_pdf(app, world.volunteers[0])))
     images = [image for page in reader.pages for image in page.images]
-    assert len(images) >= 2  # the QR code and the stamp
+    assert len(images) == 1  # the stamp, once at the end; the QR code is drawn, not a picture
 
 
 # -- students below the requirement ---------------------------------------------------------------------

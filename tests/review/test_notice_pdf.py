@@ -10,7 +10,7 @@ from marketplace.extensions import db
 from marketplace.projects import lifecycle
 from marketplace.review import operations as review
 from tests.bids.helpers import signed_in
-from tests.credits.helpers import pdf_text, unembedded_fonts
+from tests.credits.helpers import pdf_text, printed_qr_codes, unembedded_fonts
 from tests.downloads import disposition
 from tests.review.helpers import ReviewWorld, awarded, tied
 
@@ -55,6 +55,8 @@ def test_anyone_prints_the_notice_with_its_ranking_winner_window_and_how_to_obje
         assert flat(words) in text, words
     assert "定标说明" not in text and "抽签" not in text
     assert "图书馆答疑" not in text  # bid plans are not on the notice, online or printed
+    notice_url = app.config["BASE_URL"].rstrip("/") + f"/projects/{world.project.id}/notice"
+    assert printed_qr_codes(response.data) == [[notice_url]]
     assert unembedded_fonts(response.data) == []
 
 
