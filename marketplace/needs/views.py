@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from .. import clock, pagecache, permissions, storage
 from ..extensions import db, limiter
-from ..forms import ActionForm, attempt, flash_refusal
+from ..forms import ActionForm, attempt
 from ..hosting.operations import photo_key
 from ..projects.forms import NewProjectForm
 from ..projects.queries import paginate_rows
@@ -98,7 +98,9 @@ def mine():
 # -- a need -------------------------------------------------------------------------------------------
 
 
-def _need_page(need: Need, status: int = 200, **forms):
+def _need_page(need: Need, status: int = 200, hiding: tuple[int, ReasonForm] | None = None, **forms):
+    """The need's page; ``forms`` a refused form by its name, ``hiding`` a refused comment hiding (the
+    comment's id and its form)."""
     private = permissions.can(current_user, "need.view_private", need)
     own = is_author(current_user, need)
     may_answer = permissions.can(current_user, "need.answer", need)
@@ -132,7 +134,8 @@ def _need_page(need: Need, status: int = 200, **forms):
         now=clock.now(),
         # The refused form's own messages (not beside a field) go at the top: the form may be one the
         # page does not show this user (staff of another union).
-        refused=next(iter(forms.values()), None),
+        refused=next(iter(forms.values()), None) or (hiding[1] if hiding else None),
+        hiding=hiding or (None, None),
         **built,
     ), status
 
@@ -249,12 +252,12 @@ def appeal(need_id: int):
 @login_required
 def hide_comment(comment_id: int):
     note = db.get_or_404(NeedComment, comment_id)
-    form = ReasonForm()
+    # Each comment's hiding form has its own prefix, so the page shows a refusal under the right one.
+    form = ReasonForm(prefix=f"c{note.id}-")
     if attempt(form, lambda: operations.hide_comment(current_user, note, form.to_data())):
         flash(_("评论已隐藏。"), "success")
-    else:
-        flash_refusal(form)
-    return redirect(url_for(".show", need_id=note.need_id, _anchor="comments"))
+        return redirect(url_for(".show", need_id=note.need_id, _anchor="comments"))
+    return _need_page(queries.need_page(note.need_id), 422, hiding=(note.id, form))
 
 
 @bp.route("/<int:need_id>/project", methods=["GET", "POST"])

@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import io
+import re
 
+import pytest
+from markupsafe import escape
 from PIL import Image
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
@@ -72,12 +75,41 @@ def test_a_hidden_comment_shows_the_reason_in_its_place(app, clock):
     note = operations.comment(world.students[0], need, {"body": "广告：代写论文加微信"})
     db.session.commit()
 
-    response = signed_in(app, world.staff).post(f"/needs/comments/{note.id}/hide", data={"reason": "广告"})
+    response = signed_in(app, world.staff).post(
+        f"/needs/comments/{note.id}/hide", data={f"c{note.id}-reason": "广告"}
+    )
 
     assert response.status_code == 302
     page = signed_in(app, world.students[1]).get(need.url).get_data(as_text=True)
     assert "该评论已被隐藏：广告" in page and "代写论文" not in page
     assert db.session.get(NeedComment, note.id).status == NeedCommentStatus.HIDDEN
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("   ", "请写明理由。"), ("长" * 1001, "最多 1000 个字符。")],
+    ids=["blank", "too long"],
+)
+def test_a_refused_comment_hiding_says_why_beside_that_comments_field_and_keeps_what_was_typed(
+    app, clock, typed, message
+):
+    world = NeedWorld()
+    need = world.post()
+    first = operations.comment(world.students[0], need, {"body": "图书馆晚上太吵"})
+    second = operations.comment(world.students[1], need, {"body": "广告：代写论文加微信"})
+    db.session.commit()
+
+    response = signed_in(app, world.staff).post(
+        f"/needs/comments/{second.id}/hide", data={f"c{second.id}-reason": typed}
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    field = re.search(rf'<input[^>]*id="c{second.id}-reason"[^>]*>', page).group(0)
+    assert "is-invalid" in field and f'value="{escape(typed)}"' in field
+    assert re.search(rf'id="c{second.id}-reason-error">{message}</div>', page)
+    assert "is-invalid" not in re.search(rf'<input[^>]*id="c{first.id}-reason"[^>]*>', page).group(0)
+    assert db.session.get(NeedComment, second.id).status == NeedCommentStatus.SHOWN
 
 
 def test_the_author_appeals_once_and_the_league_restores_the_need(app, clock):
