@@ -16,11 +16,14 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 
+from .urls import RememberedLinks
+
 YEAR = 365 * 24 * 3600
 
 
-class App(Flask):
-    """The application class: Flask, with versioned static URLs cached for a year."""
+class App(RememberedLinks, Flask):
+    """The application class: Flask, with versioned static URLs cached for a year and the links that
+    depend on their endpoint alone built once (``urls.RememberedLinks``)."""
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:
         if has_request_context() and request.endpoint == "static" and request.args.get("v"):

@@ -41,3 +41,15 @@ def test_a_changed_file_gets_a_new_version(app, tmp_path, monkeypatch):
         after = url_for("static", filename="site.css")
 
     assert before != after and before.startswith("/static/site.css?v=")
+
+
+def test_a_remembered_link_follows_the_script_root_the_site_is_served_under(app):
+    # The layout's links are built once per process, and a site may be reached under a prefix
+    # (behind a proxy at /jiebang) and without one.
+    from flask import url_for
+
+    for root in ("/jiebang", "", "/jiebang"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            assert url_for("main.index") == f"{root}/"
+            assert url_for("static", filename="css/app.css").startswith(f"{root}/static/css/app.css?v=")
+            assert url_for("projects.show", project_id=7) == f"{root}/projects/7"
