@@ -138,10 +138,6 @@ class QrCode(Flowable):
         draw_qr(self.canv, self.url, 0, 0, self.width)
 
 
-def qr(url: str, size: float = 28 * mm) -> QrCode:
-    return QrCode(url, size)
-
-
 Footer = Callable[[canvas.Canvas, int, int], None]
 
 

@@ -40,6 +40,10 @@ class RememberedLinks:
     default is the static files' version: a URL default that read the request would have to be part of
     the key."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._remembered_links: dict[tuple, str] = {}
+
     def url_for(
         self,
         endpoint: str,
@@ -64,10 +68,6 @@ class RememberedLinks:
             if len(remembered) < REMEMBERED_MOST:
                 remembered[key] = link
         return link
-
-    @property
-    def _remembered_links(self) -> dict:
-        return self.__dict__.setdefault("_links", {})
 
 
 def _remembered_key(endpoint: str, values: dict) -> tuple | None:

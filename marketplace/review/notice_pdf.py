@@ -99,7 +99,7 @@ def render(printed: PrintedNotice) -> bytes:
     if printed.contact:
         how += f"也可以线下联系：{escape(printed.contact)}。"
     issuer = Table(
-        [[p(how), printing.qr(printed.url)]],
+        [[p(how), printing.QrCode(printed.url)]],
         colWidths=[136 * mm, 34 * mm],
         style=[("FONTNAME", (0, 0), (-1, -1), printing.font()), ("VALIGN", (0, 0), (-1, -1), "TOP")],
     )
